@@ -1,0 +1,133 @@
+//! The command line: with no subcommand the binary is a KRM function (stdin → stdout); subcommands
+//! serve CI pipes and tooling.
+
+use crate::krm::KrmResult;
+use crate::pipeline;
+use clap::{Parser, Subcommand};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "Examples:
+  # As a KRM function (kpt, kustomize, or a pipe): a ResourceList on stdin
+  kpt fn source pkg | ztwim-gitops | kpt fn sink out
+  kpt fn eval pkg --exec ztwim-gitops -- appDomain=apps.mgmt.example.com spokeServer=https://api.spoke.example.com:6443
+
+  # Print every manifest for a config, or only one cluster's, or write them split by cluster
+  ztwim-gitops generate -c fn-config/minimal.yaml
+  ztwim-gitops generate -c fn-config/fleet.yaml --target spoke/spoke-a | kubectl apply --dry-run=client -f -
+  ztwim-gitops generate -c fn-config/fleet.yaml -o out/
+
+  # The JSON Schema of the function config
+  ztwim-gitops schema";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ztwim-gitops",
+    version,
+    about = "Generates everything OpenShift GitOps needs to reach spoke clusters with SPIFFE JWT-SVIDs from ZTWIM.",
+    long_about = "Generates everything OpenShift GitOps (Argo CD) needs to reach spoke clusters with short-lived SPIFFE \
+JWT-SVIDs from the zero trust workload identity manager (ZTWIM): the ZTWIM operator and instance, the ArgoCD CR with \
+the SPIFFE CSI volume and exec plugin, cluster Secrets without tokens, and per spoke the external OIDC Authentication, \
+CA bundle and RBAC.\n\nWith no subcommand it is a KRM function: it reads a ResourceList on stdin and writes one on stdout.",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print the manifests for a function config file (either form) as a multi-document YAML stream.
+    Generate {
+        /// The function config: a ZtwimGitOps object or a ConfigMap.
+        #[arg(short = 'c', long = "config", value_name = "CONFIG.yaml")]
+        config: PathBuf,
+        /// Which cluster's manifests: all, management or spoke/<name> (overrides the config's target).
+        #[arg(long, value_name = "T")]
+        target: Option<String>,
+        /// Write files split by cluster (DIR/management/…, DIR/spokes/<name>/…) instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of the function config.
+    Schema,
+}
+
+/// Runs the CLI; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        None => run_function(),
+        Some(Command::Generate { config, target, output }) => {
+            run_generate(&config, target.as_deref(), output.as_deref())
+        }
+        Some(Command::Schema) => {
+            let schema = schemars::schema_for!(crate::config::Spec);
+            println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));
+            0
+        }
+    }
+}
+
+fn run_function() -> i32 {
+    let mut input = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut input) {
+        eprintln!("error: cannot read stdin: {e}");
+        return 1;
+    }
+    let outcome = pipeline::run_function(&input);
+    print!("{}", outcome.stdout);
+    eprint!("{}", outcome.stderr);
+    outcome.exit_code
+}
+
+fn run_generate(config: &std::path::Path, target: Option<&str>, output: Option<&std::path::Path>) -> i32 {
+    let text = match std::fs::read_to_string(config) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", config.display());
+            return 1;
+        }
+    };
+    let (manifests, results) = pipeline::generate_from_file(&text, &config.display().to_string(), target);
+    report(&results);
+    if results.iter().any(|r| r.severity == crate::diag::Severity::Error) {
+        return 1;
+    }
+    let written = match output {
+        None => {
+            let mut out = std::io::stdout().lock();
+            manifests.iter().try_for_each(|m| write!(out, "---\n{}", to_yaml(&m.object)))
+        }
+        Some(dir) => write_split(dir, &manifests),
+    };
+    if let Err(e) = written {
+        eprintln!("error: cannot write output: {e}");
+        return 1;
+    }
+    0
+}
+
+fn to_yaml(v: &serde_yaml_ng::Value) -> String {
+    serde_yaml_ng::to_string(v).expect("generated objects serialise")
+}
+
+/// One file per object, in the same layout kpt packages get.
+fn write_split(dir: &std::path::Path, manifests: &[crate::generate::Manifest]) -> std::io::Result<()> {
+    for m in manifests {
+        let path = dir.join(m.cluster.file(m.kind(), m.name()));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, to_yaml(&m.object))?;
+    }
+    Ok(())
+}
+
+/// Results on stderr, in the same words as the KRM results.
+fn report(results: &[KrmResult]) {
+    for r in results {
+        eprintln!("{}: {}", r.severity.as_str(), r.human_line());
+    }
+}

@@ -1,0 +1,321 @@
+//! Stage 2a: find the function config and turn it into a typed [`Spec`], reporting every problem with
+//! the path the user wrote.
+//!
+//! Two forms are accepted: the structured `ZtwimGitOps` kind and the flat `ConfigMap` that
+//! `kpt fn eval -- k=v` and a Kptfile `configMap:` produce. Both become the same [`Spec`]; the form is
+//! kept only to map diagnostic paths back to what the user wrote.
+
+mod types;
+pub mod validate;
+
+pub use types::*;
+
+use crate::diag::Diagnostics;
+use serde_yaml_ng::{Mapping, Value};
+
+/// Where the config came from, for `resourceRef` and `file` in results.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigRef {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    /// `internal.config.kubernetes.io/path` (or the legacy key) of the config file, if known.
+    pub path: Option<String>,
+    pub index: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    Structured,
+    ConfigMap,
+}
+
+/// A loaded config: typed spec plus where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub reference: ConfigRef,
+    pub form: Form,
+    pub spec: Spec,
+}
+
+/// The ConfigMap keys, and the structured path each one stands for.
+const CONFIGMAP_KEYS: &[(&str, &str)] = &[
+    ("appDomain", "spec.appDomain"),
+    ("trustDomain", "spec.trustDomain"),
+    ("audience", "spec.audience"),
+    ("target", "spec.target"),
+    ("spokeName", "spec.spokes.0.name"),
+    ("spokeServer", "spec.spokes.0.server"),
+    ("openshiftVersion", "spec.spokes.0.openshiftVersion"),
+    ("caData", "spec.spokes.0.caData"),
+    ("insecureSkipTLSVerify", "spec.spokes.0.insecureSkipTLSVerify"),
+];
+
+/// The spoke name used when the ConfigMap form does not name one.
+pub const CONFIGMAP_DEFAULT_SPOKE: &str = "spoke-cluster";
+
+impl Form {
+    /// Maps a structured path to the path in the form the user wrote. Paths the ConfigMap form has no
+    /// key for point at `data`, the closest thing the user can change.
+    pub fn user_path(self, path: &str) -> String {
+        match self {
+            Form::Structured => path.to_string(),
+            Form::ConfigMap if !path.starts_with("spec") => path.to_string(),
+            Form::ConfigMap => CONFIGMAP_KEYS
+                .iter()
+                .find(|(_, p)| *p == path)
+                .map(|(k, _)| format!("data.{k}"))
+                .unwrap_or_else(|| "data".to_string()),
+        }
+    }
+}
+
+pub const MINIMAL_EXAMPLE: &str = "apiVersion: fn.ztwim-gitops.dev/v1alpha1
+kind: ZtwimGitOps
+metadata:
+  name: ztwim-gitops
+spec:
+  appDomain: apps.mgmt.example.com
+  spokes:
+  - name: spoke-cluster
+    server: https://api.spoke.example.com:6443";
+
+/// The error for a missing config, shared by the KRM function and the CLI.
+pub fn no_config_message() -> String {
+    format!(
+        "no function config was given. Required: spec.appDomain (the management cluster's apps domain) and, \
+         for each spoke, spec.spokes[].name and spec.spokes[].server. A minimal config:\n{MINIMAL_EXAMPLE}"
+    )
+}
+
+/// Reads a function config object. Returns the config when it could be typed (it may still carry errors
+/// from validation later) and every problem found while reading it.
+pub fn load(object: &Value, reference: ConfigRef) -> (Option<Config>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let Some(map) = object.as_mapping().filter(|m| !m.is_empty()) else {
+        diags.push(crate::diag::Severity::Error, None, no_config_message());
+        return (None, diags);
+    };
+    let api_version = str_field(map, "apiVersion");
+    let kind = str_field(map, "kind");
+    let form = match (api_version.as_str(), kind.as_str()) {
+        ("v1", "ConfigMap") => Form::ConfigMap,
+        (API_VERSION, KIND) => Form::Structured,
+        (_, KIND) => {
+            diags.error(
+                "apiVersion",
+                format!(
+                    "apiVersion `{api_version}` is not supported for kind {KIND}; write `apiVersion: {API_VERSION}`."
+                ),
+            );
+            return (None, diags);
+        }
+        _ => {
+            diags.error(
+                "kind",
+                format!(
+                    "unknown function config `{kind}` (apiVersion `{api_version}`); expected `{KIND}` \
+                     (apiVersion {API_VERSION}) or a `ConfigMap` (apiVersion v1)."
+                ),
+            );
+            return (None, diags);
+        }
+    };
+    let spec = match form {
+        Form::Structured => load_structured(map, &mut diags),
+        Form::ConfigMap => {
+            let data = map.get("data").cloned().unwrap_or(Value::Null);
+            let is_empty = match &data {
+                Value::Null => true,
+                Value::Mapping(m) => m.is_empty(),
+                _ => false,
+            };
+            if is_empty {
+                diags.push(crate::diag::Severity::Error, None, no_config_message());
+                return (None, diags);
+            }
+            load_configmap(&data, &mut diags)
+        }
+    };
+    (spec.map(|spec| Config { reference, form, spec }), diags)
+}
+
+fn str_field(map: &Mapping, key: &str) -> String {
+    map.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+fn load_structured(map: &Mapping, diags: &mut Diagnostics) -> Option<Spec> {
+    for key in map.keys() {
+        let name = key.as_str().unwrap_or_default();
+        if !matches!(name, "apiVersion" | "kind" | "metadata" | "spec") {
+            diags.error(
+                display_key(key),
+                format!("unknown field `{}`; a {KIND} has only apiVersion, kind, metadata and spec.", display_key(key)),
+            );
+        }
+    }
+    let name = map.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or_default();
+    if name.is_empty() {
+        diags.error(
+            "metadata.name",
+            "metadata.name is required: it marks every generated object as owned by this config; set e.g. `name: fleet`.",
+        );
+    }
+    let input = map.get("spec").cloned().unwrap_or(Value::Mapping(Mapping::new()));
+    let spec = typed(&input, "spec", diags)?;
+    let typed_back = serde_yaml_ng::to_value(&spec).expect("a Spec always serialises");
+    unknown_fields(&input, &typed_back, "spec", diags);
+    Some(spec)
+}
+
+/// Deserialises with the path of the first type error (serde stops there; the message says so).
+fn typed<T: serde::de::DeserializeOwned>(input: &Value, prefix: &str, diags: &mut Diagnostics) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(input.clone()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let mut path = prefix.to_string();
+            for seg in e.path().iter() {
+                use serde_path_to_error::Segment;
+                match seg {
+                    Segment::Seq { index } => path.push_str(&format!(".{index}")),
+                    Segment::Map { key } => path.push_str(&format!(".{key}")),
+                    Segment::Enum { variant } => path.push_str(&format!(".{variant}")),
+                    Segment::Unknown => {}
+                }
+            }
+            let mut message = format!("{}.", e.inner().to_string().trim_end_matches('.'));
+            if path.ends_with("openshiftVersion") {
+                message.push_str(" Quote the version, e.g. `openshiftVersion: \"4.20\"`: unquoted, YAML reads 4.20 as the number 4.2.");
+            } else {
+                message.push_str(" Fix this value; other fields are checked once the config has the right types.");
+            }
+            diags.error(path, message);
+            None
+        }
+    }
+}
+
+/// Reports every key of `input` that the typed config does not have. `typed_back` is the typed config
+/// serialised again with all defaults, so it holds every known key; free-form maps (argocdSpec, labels,
+/// helmParameters) round-trip with their own keys and so are never reported.
+fn unknown_fields(input: &Value, typed_back: &Value, path: &str, diags: &mut Diagnostics) {
+    match (input, typed_back) {
+        (Value::Mapping(inp), Value::Mapping(known)) => {
+            for (k, v) in inp {
+                let child = format!("{path}.{}", display_key(k));
+                match known.get(k) {
+                    Some(t) => unknown_fields(v, t, &child, diags),
+                    None => {
+                        let hint = suggestion(&display_key(k), known.keys().filter_map(Value::as_str))
+                            .map(|s| format!(" Did you mean `{s}`?"))
+                            .unwrap_or_default();
+                        diags.error(
+                            child,
+                            format!(
+                                "unknown field `{}`.{hint} Remove it or correct its name (see `ztwim-gitops schema`).",
+                                display_key(k)
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        (Value::Sequence(inp), Value::Sequence(known)) => {
+            for (i, (v, t)) in inp.iter().zip(known).enumerate() {
+                unknown_fields(v, t, &format!("{path}.{i}"), diags);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn display_key(k: &Value) -> String {
+    match k {
+        Value::String(s) => s.clone(),
+        other => serde_yaml_ng::to_string(other).unwrap_or_default().trim().to_string(),
+    }
+}
+
+/// The closest known name, when it is close enough to be a typo (or differs only in case).
+pub(crate) fn suggestion<'a>(given: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .map(|k| (strsim::levenshtein(&given.to_lowercase(), &k.to_lowercase()), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn load_configmap(data: &Value, diags: &mut Diagnostics) -> Option<Spec> {
+    let Some(data) = data.as_mapping() else {
+        diags.error("data", "data must be a map of string keys to string values.");
+        return None;
+    };
+    let mut values = std::collections::BTreeMap::new();
+    for (k, v) in data {
+        let key = display_key(k);
+        if !CONFIGMAP_KEYS.iter().any(|(name, _)| *name == key) {
+            let hint = suggestion(&key, CONFIGMAP_KEYS.iter().map(|(n, _)| *n))
+                .map(|s| format!(" Did you mean `{s}`?"))
+                .unwrap_or_default();
+            let keys: Vec<&str> = CONFIGMAP_KEYS.iter().map(|(n, _)| *n).collect();
+            diags.error(
+                format!("data.{key}"),
+                format!("unknown key `{key}`.{hint} The ConfigMap form accepts: {}.", keys.join(", ")),
+            );
+            continue;
+        }
+        let text = match v {
+            Value::String(s) => s.clone(),
+            Value::Bool(_) | Value::Number(_) => display_key(v),
+            _ => {
+                diags.error(format!("data.{key}"), format!("`{key}` must be a string."));
+                continue;
+            }
+        };
+        values.insert(key, text);
+    }
+    let get = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let mut spec = Spec {
+        app_domain: get("appDomain"),
+        trust_domain: get("trustDomain"),
+        audience: get("audience"),
+        ..Spec::default()
+    };
+    if let Some(t) = values.get("target") {
+        spec.target = t.clone();
+    }
+    if values.contains_key("spokeName") || values.contains_key("spokeServer") {
+        let mut spoke = Spoke {
+            name: CONFIGMAP_DEFAULT_SPOKE.into(),
+            server: get("spokeServer"),
+            ca_data: get("caData"),
+            ..Spoke::default()
+        };
+        if let Some(n) = values.get("spokeName") {
+            spoke.name = n.clone();
+        }
+        if let Some(v) = values.get("openshiftVersion") {
+            spoke.openshift_version = v.clone();
+        }
+        match values.get("insecureSkipTLSVerify").map(String::as_str) {
+            None | Some("false") => {}
+            Some("true") => spoke.insecure_skip_tls_verify = true,
+            Some(other) => diags.error(
+                "data.insecureSkipTLSVerify",
+                format!("insecureSkipTLSVerify must be \"true\" or \"false\", not `{other}`."),
+            ),
+        }
+        spec.spokes.push(spoke);
+    } else {
+        for key in ["openshiftVersion", "caData", "insecureSkipTLSVerify"] {
+            if values.contains_key(key) {
+                diags.error(
+                    format!("data.{key}"),
+                    format!("`{key}` describes a spoke, but no spoke is given; add `spokeServer` (and optionally `spokeName`)."),
+                );
+            }
+        }
+    }
+    Some(spec)
+}

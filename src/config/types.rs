@@ -1,0 +1,355 @@
+//! The function config: the public API users write. Field names and defaults here are documented in the
+//! README; changing one is a breaking change.
+//!
+//! Every field has a serde default so that a partial config deserialises; what is *required* is enforced
+//! by validation (which can then report every missing field at once, with its path) rather than by serde
+//! (which stops at the first).
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
+
+/// `apiVersion` of the structured function config.
+pub const API_VERSION: &str = "fn.ztwim-gitops.dev/v1alpha1";
+/// `kind` of the structured function config.
+pub const KIND: &str = "ZtwimGitOps";
+
+/// The whole `spec` of a `ZtwimGitOps` function config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Spec {
+    /// REQUIRED. The management cluster's apps domain (`apps.<baseDomain>`), no scheme, port or path.
+    pub app_domain: String,
+    /// SPIFFE trust domain. Empty: the appDomain (as in the reference setup).
+    pub trust_domain: String,
+    /// JWT audience for every spoke without its own. Empty: the spoke's name.
+    pub audience: String,
+    /// Which cluster's manifests to emit: `all`, `management` or `spoke/<name>`.
+    pub target: String,
+    /// How Argo CD's pods are identified to spokes.
+    pub identity: Identity,
+    pub management: Management,
+    /// Zero or more spoke clusters Argo CD manages.
+    pub spokes: Vec<Spoke>,
+    /// Optional Argo CD Applications targeting spokes.
+    pub applications: Vec<Application>,
+}
+
+impl Default for Spec {
+    fn default() -> Self {
+        Spec {
+            app_domain: String::new(),
+            trust_domain: String::new(),
+            audience: String::new(),
+            target: "all".into(),
+            identity: Identity::default(),
+            management: Management::default(),
+            spokes: Vec::new(),
+            applications: Vec::new(),
+        }
+    }
+}
+
+/// `perServiceAccount`: the controller and server each present the ZTWIM default SPIFFE ID of their
+/// ServiceAccount (the reference setup). `shared`: a ClusterSPIFFEID gives both one SPIFFE ID and each
+/// spoke requires exactly that `sub`, so no other workload on the management cluster can log in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Identity {
+    #[default]
+    PerServiceAccount,
+    Shared,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Management {
+    pub ztwim: Ztwim,
+    pub gitops: Gitops,
+    pub exec_auth: ExecAuth,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Ztwim {
+    /// Emit the operator's Namespace, OperatorGroup and Subscription.
+    pub install: bool,
+    pub namespace: String,
+    /// OLM channel. Only `stable-v1` (the 1.0 API) is supported.
+    pub channel: String,
+    pub install_plan_approval: InstallPlanApproval,
+    /// `ZeroTrustWorkloadIdentityManager.spec.clusterName`.
+    pub cluster_name: String,
+    /// Empty: `https://spire-spiffe-oidc-discovery-provider.<appDomain>`.
+    pub jwt_issuer: String,
+}
+
+impl Default for Ztwim {
+    fn default() -> Self {
+        Ztwim {
+            install: true,
+            namespace: "zero-trust-workload-identity-manager".into(),
+            channel: "stable-v1".into(),
+            install_plan_approval: InstallPlanApproval::Automatic,
+            cluster_name: "management-cluster".into(),
+            jwt_issuer: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum InstallPlanApproval {
+    #[default]
+    Automatic,
+    Manual,
+}
+
+impl InstallPlanApproval {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstallPlanApproval::Automatic => "Automatic",
+            InstallPlanApproval::Manual => "Manual",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Gitops {
+    /// Emit the OpenShift GitOps operator's Namespace, OperatorGroup and Subscription.
+    pub install_operator: bool,
+    pub channel: String,
+    /// Where the Argo CD instance runs.
+    pub namespace: String,
+    /// The ArgoCD CR's name.
+    pub name: String,
+    /// Empty: `<namespace>.<appDomain>`.
+    pub host: String,
+    pub rbac: Rbac,
+    /// Free-form; deep-merged last into the generated ArgoCD spec (maps merge, scalars and lists replace).
+    #[schemars(with = "serde_json::Value")]
+    pub argocd_spec: serde_yaml_ng::Value,
+}
+
+impl Default for Gitops {
+    fn default() -> Self {
+        Gitops {
+            install_operator: true,
+            channel: "latest".into(),
+            namespace: "ztwim-gitops".into(),
+            name: "openshift-gitops".into(),
+            host: String::new(),
+            rbac: Rbac::default(),
+            argocd_spec: serde_yaml_ng::Value::Mapping(Default::default()),
+        }
+    }
+}
+
+/// Argo CD's own RBAC (`argocd-rbac-cm`), OpenShift GitOps' defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Rbac {
+    pub default_policy: String,
+    pub policy: String,
+    pub scopes: String,
+}
+
+impl Default for Rbac {
+    fn default() -> Self {
+        Rbac {
+            default_policy: String::new(),
+            policy: "g, system:cluster-admins, role:admin\ng, cluster-admins, role:admin\n".into(),
+            scopes: "[groups]".into(),
+        }
+    }
+}
+
+/// The `k8s-spiffe-workload-jwt-exec-auth` plugin and where it lives in Argo CD's pods.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ExecAuth {
+    pub version: String,
+    /// minijinja template with `version` and `arch`.
+    #[serde(rename = "downloadURL")]
+    pub download_url: String,
+    /// Hex sha256 of the archive. Empty: not verified (warning result).
+    pub sha256: String,
+    pub arch: Arch,
+    /// Init container image; needs sh, curl, tar and sha256sum.
+    pub image: String,
+    pub bin_dir: String,
+    pub socket_dir: String,
+    /// `v1` or `v1beta1`: the exec apiVersion and EXEC_CREDENTIAL_VERSION agree.
+    pub credential_version: CredentialVersion,
+}
+
+pub const DEFAULT_DOWNLOAD_URL: &str = "https://github.com/spiffe/k8s-spiffe-workload-jwt-exec-auth/releases/download/{{ version }}/k8s-spiffe-workload-jwt-exec-auth_Linux_{{ arch }}.tar.gz";
+
+impl Default for ExecAuth {
+    fn default() -> Self {
+        ExecAuth {
+            version: "v0.0.7".into(),
+            download_url: DEFAULT_DOWNLOAD_URL.into(),
+            sha256: String::new(),
+            arch: Arch::X86_64,
+            image: "registry.redhat.io/ubi9/ubi:latest".into(),
+            bin_dir: "/binaries".into(),
+            socket_dir: "/run/spire/sockets".into(),
+            credential_version: CredentialVersion::V1beta1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum Arch {
+    #[default]
+    #[serde(rename = "x86_64")]
+    X86_64,
+    #[serde(rename = "arm64")]
+    Arm64,
+}
+
+impl Arch {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Arm64 => "arm64",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CredentialVersion {
+    V1,
+    #[default]
+    V1beta1,
+}
+
+impl CredentialVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialVersion::V1 => "v1",
+            CredentialVersion::V1beta1 => "v1beta1",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Spoke {
+    /// REQUIRED. DNS-1123 label, unique.
+    pub name: String,
+    /// REQUIRED. The spoke API server's https URL, unique.
+    pub server: String,
+    /// Overrides spec.audience.
+    pub audience: String,
+    /// `MAJOR.MINOR`; 4.19 adds the TechPreviewNoUpgrade FeatureGate; below 4.19 is an error.
+    pub openshift_version: String,
+    /// Base64 of the PEM CA of the spoke API server.
+    pub ca_data: String,
+    /// Skips TLS verification of the spoke API server (warning result).
+    #[serde(rename = "insecureSkipTLSVerify")]
+    pub insecure_skip_tls_verify: bool,
+    /// PEM of the CA that signs the management cluster's ingress certificate.
+    #[serde(rename = "issuerCA")]
+    pub issuer_ca: String,
+    /// Empty: prefixPolicy NoPrefix; otherwise Prefix with this prefixString.
+    pub username_prefix: String,
+    pub oidc_provider_name: String,
+    /// The ClusterRole granted to Argo CD's SPIFFE identities.
+    pub cluster_role: String,
+    /// Non-empty: Argo CD manages only these namespaces on the spoke.
+    pub namespaces: Vec<String>,
+    /// Argo CD project that owns the cluster.
+    pub project: String,
+    /// Labels on the Argo CD cluster Secret (for ApplicationSet generators).
+    pub labels: BTreeMap<String, String>,
+}
+
+/// The ClusterRole a spoke grants when the user left `clusterRole` alone.
+pub const DEFAULT_CLUSTER_ROLE: &str = "cluster-admin";
+
+impl Default for Spoke {
+    fn default() -> Self {
+        Spoke {
+            name: String::new(),
+            server: String::new(),
+            audience: String::new(),
+            openshift_version: "4.20".into(),
+            ca_data: String::new(),
+            insecure_skip_tls_verify: false,
+            issuer_ca: String::new(),
+            username_prefix: String::new(),
+            oidc_provider_name: "ztwim-oidc-server".into(),
+            cluster_role: DEFAULT_CLUSTER_ROLE.into(),
+            namespaces: Vec::new(),
+            project: String::new(),
+            labels: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Application {
+    pub name: String,
+    /// Must name a spoke.
+    pub spoke: String,
+    pub namespace: String,
+    pub project: String,
+    #[serde(rename = "repoURL")]
+    pub repo_url: String,
+    pub path: String,
+    pub target_revision: String,
+    /// Helm parameters, in the order written.
+    pub helm_parameters: IndexMap<String, ScalarString>,
+    /// Automated sync with prune and selfHeal, and CreateNamespace=true.
+    pub automated: bool,
+}
+
+impl Default for Application {
+    fn default() -> Self {
+        Application {
+            name: String::new(),
+            spoke: String::new(),
+            namespace: String::new(),
+            project: "default".into(),
+            repo_url: String::new(),
+            path: String::new(),
+            target_revision: "HEAD".into(),
+            helm_parameters: IndexMap::new(),
+            automated: true,
+        }
+    }
+}
+
+/// A string that also accepts a YAML number or boolean (`replicas: 3`), kept as written by serde's
+/// formatting. Helm parameters are strings in the Application CR.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct ScalarString(pub String);
+
+impl<'de> Deserialize<'de> for ScalarString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Scalar {
+            S(String),
+            I(i64),
+            F(f64),
+            B(bool),
+        }
+        Ok(ScalarString(
+            match Scalar::deserialize(d)
+                .map_err(|_| serde::de::Error::custom("expected a string, number or boolean"))?
+            {
+                Scalar::S(s) => s,
+                Scalar::I(i) => i.to_string(),
+                Scalar::F(f) => f.to_string(),
+                Scalar::B(b) => b.to_string(),
+            },
+        ))
+    }
+}

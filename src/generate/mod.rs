@@ -1,0 +1,97 @@
+//! Stage 4: generators. One module per output family; each reads only the [`Model`] and pushes typed
+//! objects. This module owns what every generated object shares: canonical key order, the owner and
+//! target annotations, and target filtering.
+
+mod management;
+mod spoke;
+
+use crate::diag::Diagnostics;
+use crate::model::{Cluster, Model, OWNER_ANNOTATION, TARGET_ANNOTATION};
+use serde::Serialize;
+use serde_yaml_ng::{Mapping, Value};
+
+/// A generated object and the cluster it is applied to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    pub cluster: Cluster,
+    pub object: Value,
+}
+
+impl Manifest {
+    pub fn api_version(&self) -> &str {
+        self.object.get("apiVersion").and_then(Value::as_str).unwrap_or_default()
+    }
+    pub fn kind(&self) -> &str {
+        self.object.get("kind").and_then(Value::as_str).unwrap_or_default()
+    }
+    pub fn name(&self) -> &str {
+        self.object.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or_default()
+    }
+    pub fn namespace(&self) -> Option<&str> {
+        self.object.get("metadata").and_then(|m| m.get("namespace")).and_then(Value::as_str)
+    }
+}
+
+/// Everything the generators produced, in emission order, plus their notes (info/warning results).
+#[derive(Debug, Clone, Default)]
+pub struct Generated {
+    pub manifests: Vec<Manifest>,
+    pub notes: Diagnostics,
+}
+
+/// Runs every generator whose cluster the model's target selects.
+pub fn generate(model: &Model) -> Generated {
+    let mut out = Output { model, generated: Generated::default() };
+    if model.target.includes(&Cluster::Management) {
+        management::generate(model, &mut out);
+    }
+    for spoke in &model.spokes {
+        if model.target.includes(&spoke.cluster) {
+            spoke::generate(model, spoke, &mut out);
+        }
+    }
+    out.generated
+}
+
+/// The sink generators push into.
+pub(crate) struct Output<'m> {
+    model: &'m Model,
+    generated: Generated,
+}
+
+impl Output<'_> {
+    /// Adds a typed object for `cluster`, in canonical key order, with the owner and target annotations.
+    pub fn push<T: Serialize>(&mut self, cluster: &Cluster, object: &T) {
+        let mut value = canonical(serde_yaml_ng::to_value(object).expect("generated objects always serialise"));
+        crate::krm::set_annotation(&mut value, OWNER_ANNOTATION, &self.model.owner);
+        crate::krm::set_annotation(&mut value, TARGET_ANNOTATION, &cluster.target());
+        self.generated.manifests.push(Manifest { cluster: cluster.clone(), object: value });
+    }
+    pub fn notes(&mut self) -> &mut Diagnostics {
+        &mut self.generated.notes
+    }
+}
+
+/// The conventional key order: apiVersion, kind, metadata (name, namespace, labels, annotations
+/// first), then spec/data/stringData/type, then the rest as serialised. k8s-openapi serialises fields
+/// alphabetically, which would put `data` before `metadata`.
+pub fn canonical(value: Value) -> Value {
+    const TOP: &[&str] = &["apiVersion", "kind", "metadata", "spec", "data", "stringData", "binaryData", "type"];
+    const META: &[&str] = &["name", "namespace", "labels", "annotations"];
+    let Value::Mapping(mut map) = value else { return value };
+    if let Some(Value::Mapping(meta)) = map.get_mut("metadata") {
+        *meta = reorder(std::mem::take(meta), META);
+    }
+    Value::Mapping(reorder(map, TOP))
+}
+
+fn reorder(mut map: Mapping, first: &[&str]) -> Mapping {
+    let mut out = Mapping::new();
+    for key in first {
+        if let Some(v) = map.remove(*key) {
+            out.insert((*key).into(), v);
+        }
+    }
+    out.extend(map);
+    out
+}

@@ -1,0 +1,140 @@
+//! Stage 1 and 6: the KRM ResourceList wire format. Reading accepts any `config.kubernetes.io/*`
+//! apiVersion, YAML or JSON; writing always produces `config.kubernetes.io/v1` in block-style YAML,
+//! because kpt writes a function's node style straight into the package files.
+
+use crate::diag::Severity;
+use serde::Serialize;
+use serde_yaml_ng::{Mapping, Value};
+
+pub const OUTPUT_API_VERSION: &str = "config.kubernetes.io/v1";
+pub const PATH_ANNOTATION: &str = "internal.config.kubernetes.io/path";
+pub const LEGACY_PATH_ANNOTATION: &str = "config.kubernetes.io/path";
+pub const INDEX_ANNOTATION: &str = "internal.config.kubernetes.io/index";
+pub const LEGACY_INDEX_ANNOTATION: &str = "config.kubernetes.io/index";
+
+/// A parsed input ResourceList. Items are kept as parsed values; their source text stays in `source`
+/// for callers that copy items verbatim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceList {
+    pub items: Vec<Value>,
+    /// None when absent or null.
+    pub function_config: Option<Value>,
+    pub source: String,
+}
+
+/// A KRM function result, as the functions spec defines it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KrmResult {
+    pub message: String,
+    pub severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_ref: Option<ResourceRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<Field>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceRef {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileRef {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<u64>,
+}
+
+impl KrmResult {
+    /// An error about the input as a whole (no config to point at).
+    pub fn input_error(message: impl Into<String>) -> KrmResult {
+        KrmResult { message: message.into(), severity: Severity::Error, resource_ref: None, field: None, file: None }
+    }
+    /// The stderr line for this result: `field.path: message`.
+    pub fn human_line(&self) -> String {
+        match &self.field {
+            Some(f) => format!("{}: {}", f.path, self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
+/// Parses a ResourceList from stdin bytes. The error is a sentence for a result and stderr.
+pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
+    let text = std::str::from_utf8(input).map_err(|e| {
+        format!(
+            "input is not UTF-8 (invalid byte at offset {}); a ResourceList must be UTF-8 YAML or JSON.",
+            e.valid_up_to()
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err("input is empty; expected a ResourceList (kind: ResourceList) on stdin. To run without an orchestrator, use `ztwim-gitops generate -c CONFIG`.".into());
+    }
+    let value: Value = serde_yaml_ng::from_str(text).map_err(|e| format!("input is not valid YAML or JSON: {e}."))?;
+    let Value::Mapping(map) = value else {
+        return Err("input is not a ResourceList: expected a map with `kind: ResourceList`.".into());
+    };
+    let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+    let kind = map.get("kind").and_then(Value::as_str).unwrap_or_default();
+    if kind != "ResourceList" || !api_version.starts_with("config.kubernetes.io/") {
+        return Err(format!(
+            "input is not a ResourceList (got apiVersion `{api_version}`, kind `{kind}`); expected apiVersion config.kubernetes.io/v1, kind ResourceList. To run on a bare config file, use `ztwim-gitops generate -c FILE`."
+        ));
+    }
+    let items = match map.get("items") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Sequence(items)) => items.clone(),
+        Some(_) => return Err("ResourceList `items` must be a list of objects.".into()),
+    };
+    let function_config = map.get("functionConfig").filter(|v| !v.is_null()).cloned();
+    Ok(ResourceList { items, function_config, source: text.to_string() })
+}
+
+/// The annotations of an object, if it has any.
+pub fn annotations(object: &Value) -> Option<&Mapping> {
+    object.get("metadata")?.get("annotations")?.as_mapping()
+}
+
+pub fn annotation<'a>(object: &'a Value, key: &str) -> Option<&'a str> {
+    annotations(object)?.get(key)?.as_str()
+}
+
+/// Sets an annotation, creating `metadata.annotations` when needed.
+pub fn set_annotation(object: &mut Value, key: &str, value: &str) {
+    let Some(obj) = object.as_mapping_mut() else { return };
+    let meta = obj.entry("metadata".into()).or_insert_with(|| Value::Mapping(Mapping::new()));
+    let Some(meta) = meta.as_mapping_mut() else { return };
+    let ann = meta.entry("annotations".into()).or_insert_with(|| Value::Mapping(Mapping::new()));
+    if let Some(ann) = ann.as_mapping_mut() {
+        ann.insert(key.into(), value.into());
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Output<'a> {
+    api_version: &'a str,
+    kind: &'a str,
+    items: &'a [Value],
+    #[serde(skip_serializing_if = "<[KrmResult]>::is_empty")]
+    results: &'a [KrmResult],
+}
+
+/// Writes the output ResourceList in block-style YAML.
+pub fn write(items: &[Value], results: &[KrmResult]) -> String {
+    serde_yaml_ng::to_string(&Output { api_version: OUTPUT_API_VERSION, kind: "ResourceList", items, results })
+        .expect("values parsed from YAML and our own objects always serialise")
+}

@@ -1,0 +1,15 @@
+//! ztwim-gitops: one small config in, every manifest out, so that OpenShift GitOps (Argo CD) on a
+//! management cluster reaches spoke clusters with short-lived SPIFFE JWT-SVIDs from ZTWIM instead of
+//! long-lived ServiceAccount tokens.
+//!
+//! The pipeline runs one way — [`krm`] parse → [`config`] load + validate → [`model`] resolve →
+//! [`generate`] → [`reconcile`] → [`krm`] emit — and [`pipeline`] wires it together.
+
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod generate;
+pub mod krm;
+pub mod model;
+pub mod pipeline;
+pub mod reconcile;

@@ -1,0 +1,379 @@
+//! Stage 3: the resolved model. Every value that must agree across clusters — issuer URL, SPIFFE IDs,
+//! usernames, audiences, socket and binary paths, object names, file paths — is computed here, once.
+//! Generators only read a [`Model`]; validation calls the same derivation functions, so what it checks
+//! is exactly what is emitted.
+
+use crate::config::{self, Config, CredentialVersion, Identity, Spec, Spoke as SpokeConfig};
+use std::collections::BTreeMap;
+
+/// The exec plugin's binary name inside its release archive.
+pub const EXEC_BINARY: &str = "k8s-spiffe-workload-jwt-exec-auth";
+/// The SPIRE agent socket's file name inside the SPIFFE CSI volume.
+pub const AGENT_SOCKET: &str = "spire-agent.sock";
+/// The ClusterSPIFFEID class ZTWIM's controller manager watches; others are ignored.
+pub const SPIRE_CLASS_NAME: &str = "zero-trust-workload-identity-manager-spire";
+/// The SPIFFE CSI driver name.
+pub const CSI_DRIVER: &str = "csi.spiffe.io";
+/// ZTWIM's OLM package (and Subscription name).
+pub const ZTWIM_PACKAGE: &str = "openshift-zero-trust-workload-identity-manager";
+/// Annotation naming the config that owns a generated object.
+pub const OWNER_ANNOTATION: &str = "ztwim-gitops.dev/owner";
+/// Annotation naming the cluster an object is applied to (`management`, `spoke/<name>`).
+pub const TARGET_ANNOTATION: &str = "ztwim-gitops.dev/target";
+
+/// The cluster an object is applied to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Cluster {
+    Management,
+    Spoke(String),
+}
+
+impl Cluster {
+    /// The value of [`TARGET_ANNOTATION`].
+    pub fn target(&self) -> String {
+        match self {
+            Cluster::Management => "management".into(),
+            Cluster::Spoke(name) => format!("spoke/{name}"),
+        }
+    }
+    /// The file, relative to the config's directory, that holds one object of this cluster:
+    /// `management/<kind>-<name>.yaml` or `spokes/<spoke>/<kind>-<name>.yaml`.
+    pub fn file(&self, kind: &str, name: &str) -> String {
+        let dir = match self {
+            Cluster::Management => "management".into(),
+            Cluster::Spoke(spoke) => format!("spokes/{spoke}"),
+        };
+        format!("{dir}/{}-{name}.yaml", kind.to_lowercase())
+    }
+}
+
+/// What `spec.target` selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    All,
+    Management,
+    Spoke(String),
+}
+
+impl Target {
+    /// Parses `all`, `management` or `spoke/<name>`; None for anything else.
+    pub fn parse(s: &str) -> Option<Target> {
+        match s {
+            "all" => Some(Target::All),
+            "management" => Some(Target::Management),
+            _ => s.strip_prefix("spoke/").filter(|n| !n.is_empty()).map(|n| Target::Spoke(n.into())),
+        }
+    }
+    pub fn includes(&self, cluster: &Cluster) -> bool {
+        match (self, cluster) {
+            (Target::All, _) | (Target::Management, Cluster::Management) => true,
+            (Target::Spoke(t), Cluster::Spoke(s)) => t == s,
+            _ => false,
+        }
+    }
+}
+
+/// An Argo CD component that talks to spokes and so needs the plugin and an identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Component {
+    Server,
+    Controller,
+}
+
+impl Component {
+    pub const ALL: [Component; 2] = [Component::Server, Component::Controller];
+    /// The ArgoCD CR spec key for this component.
+    pub fn spec_key(self) -> &'static str {
+        match self {
+            Component::Server => "server",
+            Component::Controller => "controller",
+        }
+    }
+    /// The ServiceAccount suffix the argocd-operator appends to the CR name.
+    pub fn service_account_suffix(self) -> &'static str {
+        match self {
+            Component::Server => "argocd-server",
+            Component::Controller => "argocd-application-controller",
+        }
+    }
+    /// The pod label `app.kubernetes.io/name` suffix (`<name>-server`, `<name>-application-controller`).
+    pub fn workload_suffix(self) -> &'static str {
+        match self {
+            Component::Server => "server",
+            Component::Controller => "application-controller",
+        }
+    }
+}
+
+/// The identity one Argo CD component presents to spokes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgoIdentity {
+    pub component: Component,
+    pub service_account: String,
+    /// The pod label value `app.kubernetes.io/name` the operator sets.
+    pub workload: String,
+    /// The JWT-SVID `sub`.
+    pub spiffe_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// `metadata.name` of the config: the value of [`OWNER_ANNOTATION`].
+    pub owner: String,
+    /// Directory of the config file in the package, "" for the package root. New files go below it.
+    pub config_dir: String,
+    pub target: Target,
+    pub identity: Identity,
+    pub app_domain: String,
+    pub trust_domain: String,
+    /// SpireServer/SpireOIDCDiscoveryProvider `jwtIssuer` == each spoke's `issuerURL` == the token `iss`.
+    pub jwt_issuer: String,
+    pub ztwim: config::Ztwim,
+    pub gitops: Gitops,
+    pub exec_auth: ExecAuth,
+    /// Server first, then controller.
+    pub identities: Vec<ArgoIdentity>,
+    pub spokes: Vec<Spoke>,
+    pub applications: Vec<config::Application>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gitops {
+    pub install_operator: bool,
+    pub channel: String,
+    pub namespace: String,
+    pub name: String,
+    pub host: String,
+    pub rbac: config::Rbac,
+    pub argocd_spec: serde_yaml_ng::Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecAuth {
+    pub version: String,
+    /// The rendered download URL.
+    pub download_url: String,
+    pub sha256: Option<String>,
+    pub arch: config::Arch,
+    pub image: String,
+    pub bin_dir: String,
+    pub socket_dir: String,
+    pub credential_version: CredentialVersion,
+    /// Absolute path of the plugin in Argo CD's pods: the exec `command`.
+    pub command: String,
+    /// `SPIFFE_ENDPOINT_SOCKET`.
+    pub socket_endpoint: String,
+    /// The exec `apiVersion`, `client.authentication.k8s.io/<credentialVersion>`.
+    pub exec_api_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spoke {
+    pub name: String,
+    pub cluster: Cluster,
+    /// The API server URL as validated, without a trailing slash.
+    pub server: String,
+    /// The spoke's `issuer.audiences[0]` == the cluster Secret's `SPIFFE_JWT_AUDIENCE`.
+    pub audience: String,
+    /// (major, minor)
+    pub openshift_version: (u32, u32),
+    /// Spokes before 4.20 need `FeatureGate/cluster` `TechPreviewNoUpgrade` for external OIDC.
+    pub needs_tech_preview: bool,
+    pub ca_data: Option<String>,
+    pub insecure_skip_tls_verify: bool,
+    pub issuer_ca: Option<String>,
+    /// The `openshift-config` ConfigMap holding `issuerCA`, when given.
+    pub issuer_ca_configmap: Option<String>,
+    /// None: `prefixPolicy: NoPrefix`.
+    pub username_prefix: Option<String>,
+    pub oidc_provider_name: String,
+    pub cluster_role: String,
+    pub namespaces: Vec<String>,
+    pub project: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    /// The usernames Argo CD's tokens map to on this spoke, one per distinct SPIFFE ID, in identity order.
+    pub usernames: Vec<String>,
+    /// `identity: shared`: the only `sub` the spoke accepts.
+    pub required_subject: Option<String>,
+    /// Name of the ClusterRoleBinding (or of each RoleBinding).
+    pub binding_name: String,
+}
+
+/// `https://spire-spiffe-oidc-discovery-provider.<appDomain>` unless the config sets one.
+pub fn jwt_issuer(spec: &Spec) -> String {
+    if spec.management.ztwim.jwt_issuer.is_empty() {
+        format!("https://spire-spiffe-oidc-discovery-provider.{}", spec.app_domain)
+    } else {
+        spec.management.ztwim.jwt_issuer.clone()
+    }
+}
+
+pub fn trust_domain(spec: &Spec) -> String {
+    if spec.trust_domain.is_empty() {
+        spec.app_domain.clone()
+    } else {
+        spec.trust_domain.clone()
+    }
+}
+
+/// `<ArgoCD name>-<suffix>`, as the argocd-operator names ServiceAccounts (validation refuses names it
+/// would truncate).
+pub fn service_account(argocd_name: &str, component: Component) -> String {
+    format!("{argocd_name}-{}", component.service_account_suffix())
+}
+
+/// The SPIFFE ID a component presents.
+pub fn spiffe_id(spec: &Spec, component: Component) -> String {
+    let td = trust_domain(spec);
+    let g = &spec.management.gitops;
+    match spec.identity {
+        Identity::PerServiceAccount => {
+            format!("spiffe://{td}/ns/{}/sa/{}", g.namespace, service_account(&g.name, component))
+        }
+        Identity::Shared => format!("spiffe://{td}/ns/{}/argocd/{}", g.namespace, g.name),
+    }
+}
+
+/// The username a spoke derives from a token's `sub`; the same rule writes the claim mapping.
+pub fn username(prefix: Option<&str>, spiffe_id: &str) -> String {
+    format!("{}{spiffe_id}", prefix.unwrap_or_default())
+}
+
+/// The spoke's audience: its own, else the config's, else its name.
+pub fn audience(spec: &Spec, spoke: &SpokeConfig) -> String {
+    [&spoke.audience, &spec.audience].into_iter().find(|a| !a.is_empty()).unwrap_or(&spoke.name).clone()
+}
+
+/// The spoke server as Argo CD will compare it: one trailing `/` trimmed.
+pub fn server(spoke: &SpokeConfig) -> String {
+    spoke.server.strip_suffix('/').unwrap_or(&spoke.server).to_string()
+}
+
+/// Renders `execAuth.downloadURL` (a minijinja template with `version` and `arch`).
+pub fn download_url(exec: &config::ExecAuth) -> Result<String, String> {
+    let env = minijinja::Environment::new();
+    env.render_str(&exec.download_url, minijinja::context! { version => &exec.version, arch => exec.arch.as_str() })
+        .map_err(|e| e.to_string())
+}
+
+/// Parses `MAJOR.MINOR`.
+pub fn openshift_version(s: &str) -> Option<(u32, u32)> {
+    let (major, minor) = s.split_once('.')?;
+    let digits = |p: &str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    (digits(major) && digits(minor)).then(|| Some((major.parse().ok()?, minor.parse().ok()?)))?
+}
+
+/// The ClusterRole a spoke grants: `admin` instead of the cluster-wide default when it is
+/// namespace-scoped and the user kept the default.
+pub fn cluster_role(spoke: &SpokeConfig) -> String {
+    if !spoke.namespaces.is_empty() && spoke.cluster_role == config::DEFAULT_CLUSTER_ROLE {
+        "admin".into()
+    } else {
+        spoke.cluster_role.clone()
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+impl Model {
+    /// Builds the model from a config that passed validation. `config_dir` is the directory of the
+    /// config file inside the package ("" when unknown or at the root).
+    pub fn resolve(config: &Config, config_dir: &str) -> Model {
+        let spec = &config.spec;
+        let g = &spec.management.gitops;
+        let e = &spec.management.exec_auth;
+        let identities: Vec<ArgoIdentity> = Component::ALL
+            .iter()
+            .map(|&c| ArgoIdentity {
+                component: c,
+                service_account: service_account(&g.name, c),
+                workload: format!("{}-{}", g.name, c.workload_suffix()),
+                spiffe_id: spiffe_id(spec, c),
+            })
+            .collect();
+        let mut subjects: Vec<&str> = identities.iter().map(|i| i.spiffe_id.as_str()).collect();
+        subjects.dedup();
+        let jwt_issuer = jwt_issuer(spec);
+        let spokes = spec
+            .spokes
+            .iter()
+            .map(|s| {
+                let prefix = non_empty(&s.username_prefix);
+                let version = openshift_version(&s.openshift_version).unwrap_or((4, 20));
+                Spoke {
+                    name: s.name.clone(),
+                    cluster: Cluster::Spoke(s.name.clone()),
+                    server: server(s),
+                    audience: audience(spec, s),
+                    openshift_version: version,
+                    needs_tech_preview: version < (4, 20),
+                    ca_data: non_empty(&s.ca_data),
+                    insecure_skip_tls_verify: s.insecure_skip_tls_verify,
+                    issuer_ca: non_empty(&s.issuer_ca),
+                    issuer_ca_configmap: (!s.issuer_ca.is_empty()).then(|| format!("{}-ca", s.oidc_provider_name)),
+                    usernames: subjects.iter().map(|id| username(prefix.as_deref(), id)).collect(),
+                    username_prefix: prefix,
+                    oidc_provider_name: s.oidc_provider_name.clone(),
+                    cluster_role: cluster_role(s),
+                    namespaces: s.namespaces.clone(),
+                    project: non_empty(&s.project),
+                    labels: s.labels.clone(),
+                    required_subject: (spec.identity == Identity::Shared).then(|| subjects[0].to_string()),
+                    binding_name: format!("{}-admins", g.namespace),
+                }
+            })
+            .collect();
+        Model {
+            owner: config.reference.name.clone(),
+            config_dir: config_dir.trim_end_matches('/').to_string(),
+            target: Target::parse(&spec.target).unwrap_or(Target::All),
+            identity: spec.identity,
+            app_domain: spec.app_domain.clone(),
+            trust_domain: trust_domain(spec),
+            jwt_issuer,
+            ztwim: spec.management.ztwim.clone(),
+            gitops: Gitops {
+                install_operator: g.install_operator,
+                channel: g.channel.clone(),
+                namespace: g.namespace.clone(),
+                name: g.name.clone(),
+                host: if g.host.is_empty() { format!("{}.{}", g.namespace, spec.app_domain) } else { g.host.clone() },
+                rbac: g.rbac.clone(),
+                argocd_spec: g.argocd_spec.clone(),
+            },
+            exec_auth: ExecAuth {
+                version: e.version.clone(),
+                download_url: download_url(e).unwrap_or_default(),
+                sha256: non_empty(&e.sha256),
+                arch: e.arch,
+                image: e.image.clone(),
+                bin_dir: e.bin_dir.clone(),
+                socket_dir: e.socket_dir.clone(),
+                credential_version: e.credential_version,
+                command: format!("{}/{EXEC_BINARY}", e.bin_dir.trim_end_matches('/')),
+                socket_endpoint: format!("unix://{}/{AGENT_SOCKET}", e.socket_dir.trim_end_matches('/')),
+                exec_api_version: format!("client.authentication.k8s.io/{}", e.credential_version.as_str()),
+            },
+            identities,
+            spokes,
+            applications: spec.applications.clone(),
+        }
+    }
+
+    /// The package-relative file a new object is written to: `<configDir>/management/<kind>-<name>.yaml`
+    /// or `<configDir>/spokes/<spoke>/<kind>-<name>.yaml`.
+    pub fn file_path(&self, cluster: &Cluster, kind: &str, name: &str) -> String {
+        let file = cluster.file(kind, name);
+        if self.config_dir.is_empty() {
+            file
+        } else {
+            format!("{}/{file}", self.config_dir)
+        }
+    }
+
+    pub fn spoke(&self, name: &str) -> Option<&Spoke> {
+        self.spokes.iter().find(|s| s.name == name)
+    }
+}
