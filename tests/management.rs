@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_yaml_ng::Value;
 use std::collections::BTreeSet;
 use ztwim_gitops::config::{Config, ConfigRef, Form, Spec};
-use ztwim_gitops::diag::Severity;
+use ztwim_gitops::diag::{Diagnostics, Severity};
 use ztwim_gitops::generate::{self, Manifest};
 use ztwim_gitops::krm::KrmResult;
 use ztwim_gitops::model::{self, Model};
@@ -24,6 +24,11 @@ fn management(text: &str) -> (Vec<Manifest>, Vec<KrmResult>) {
     assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
     assert!(!manifests.is_empty());
     (manifests, results)
+}
+
+/// The result about one config field (other stages may add results about other fields).
+fn result_at<'a>(results: &'a [KrmResult], path: &str) -> Option<&'a KrmResult> {
+    results.iter().find(|r| r.field.as_ref().is_some_and(|f| f.path == path))
 }
 
 fn stream(manifests: &[Manifest]) -> String {
@@ -190,7 +195,8 @@ fn minimal_snapshot() {
     let (manifests, results) = management(&read("fn-config/minimal.yaml"));
     insta::assert_snapshot!("minimal", stream(&manifests));
     check_invariants(&manifests);
-    let info = results.iter().find(|r| r.severity == Severity::Info).expect("the DISABLE_DEFAULT_ARGOCD_INSTANCE note");
+    let info = result_at(&results, "spec.management.gitops.installOperator").expect("the operator note");
+    assert_eq!(info.severity, Severity::Info);
     assert!(info.message.contains("DISABLE_DEFAULT_ARGOCD_INSTANCE"), "{}", info.message);
 }
 
@@ -319,8 +325,36 @@ fn argocd_spec_is_merged_last() {
     assert_eq!(spec["notifications"]["enabled"], Value::from(true));
     // Lists replace, and a replaced plumbing list is called out.
     assert_eq!(seq(spec.get("controller").unwrap(), "volumes").len(), 1);
-    let warning = results.iter().find(|r| r.severity == Severity::Warning).expect("a warning");
-    assert_eq!(warning.field.as_ref().unwrap().path, "spec.management.gitops.argocdSpec.controller.volumes");
+    let warning = result_at(&results, "spec.management.gitops.argocdSpec.controller.volumes").expect("a warning");
+    assert_eq!(warning.severity, Severity::Warning);
+    assert!(result_at(&results, "spec.management.gitops.argocdSpec.server.volumes").is_none());
+}
+
+/// Builds the model straight from a typed spec, without validation: the generator must stay safe even
+/// where a validation rule is missing.
+fn unvalidated(spec: Spec, owner: &str) -> (Vec<Manifest>, Diagnostics) {
+    let reference = ConfigRef { name: owner.into(), ..ConfigRef::default() };
+    let model = Model::resolve(&Config { reference, form: Form::Structured, spec }, "");
+    let generated = generate::generate(&model);
+    let manifests = generated.manifests.into_iter().filter(|m| m.cluster == model::Cluster::Management).collect();
+    (manifests, generated.notes)
+}
+
+fn minimal_spec() -> Spec {
+    let minimal: Value = serde_yaml_ng::from_str(&read("fn-config/minimal.yaml")).unwrap();
+    serde_yaml_ng::from_value(minimal.get("spec").unwrap().clone()).unwrap()
+}
+
+#[test]
+fn an_argocd_spec_that_is_not_a_map_never_replaces_the_generated_spec() {
+    let (clean, _) = unvalidated(minimal_spec(), "x");
+    for (value, warned) in [(Value::Null, false), (Value::from("replicas: 2"), true)] {
+        let mut spec = minimal_spec();
+        spec.management.gitops.argocd_spec = value;
+        let (manifests, notes) = unvalidated(spec, "x");
+        assert_eq!(one(&manifests, "ArgoCD"), one(&clean, "ArgoCD"));
+        assert_eq!(notes.iter().any(|n| n.severity == Severity::Warning), warned);
+    }
 }
 
 #[test]
@@ -329,11 +363,11 @@ fn admin_default_policy_is_a_warning() {
         variant("fn-config/minimal.yaml", |c| set(c, "spec.management.gitops.rbac.defaultPolicy", "role:admin".into()));
     let (manifests, results) = management(&config);
     assert_eq!(str_at(one(&manifests, "ArgoCD"), "spec.rbac.defaultPolicy"), "role:admin");
-    let warning = results.iter().find(|r| r.severity == Severity::Warning).expect("a warning");
-    assert_eq!(warning.field.as_ref().unwrap().path, "spec.management.gitops.rbac.defaultPolicy");
+    let warning = result_at(&results, "spec.management.gitops.rbac.defaultPolicy").expect("a warning");
+    assert_eq!(warning.severity, Severity::Warning);
     assert!(warning.message.contains("admin"));
     let (_, quiet) = management(&read("fn-config/minimal.yaml"));
-    assert!(quiet.iter().all(|r| r.severity != Severity::Warning));
+    assert!(result_at(&quiet, "spec.management.gitops.rbac.defaultPolicy").is_none());
 }
 
 #[test]
@@ -382,8 +416,7 @@ fn poison(value: &mut Value, key: Option<&str>) {
     }
 }
 
-/// Validation would refuse these values; the generator must stay safe even if a rule is missing, so the
-/// model is built directly from the typed config.
+/// Validation would refuse most of these values, so the model is built without it.
 #[test]
 fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
     let fleet: Value = serde_yaml_ng::from_str(&read("fn-config/fleet.yaml")).unwrap();
@@ -394,11 +427,7 @@ fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
     spec.spokes[0].username_prefix = "set".into();
     let mut value = serde_yaml_ng::to_value(&spec).unwrap();
     poison(&mut value, None);
-    let spec: Spec = serde_yaml_ng::from_value(value).unwrap();
-    let reference = ConfigRef { name: HOSTILE.into(), ..ConfigRef::default() };
-    let model = Model::resolve(&Config { reference, form: Form::Structured, spec }, "");
-    let manifests: Vec<Manifest> =
-        generate::generate(&model).manifests.into_iter().filter(|m| m.cluster == model::Cluster::Management).collect();
+    let (manifests, _) = unvalidated(serde_yaml_ng::from_value(value).unwrap(), HOSTILE);
 
     let (clean, _) = management(&read("fn-config/minimal.yaml"));
     let script_of = |manifests: &[Manifest], key: &str| -> Vec<Value> {

@@ -308,7 +308,15 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         &Namespace { metadata: meta(&g.namespace, None, Wave::Operators, Crd::Builtin), ..Namespace::default() },
     );
     let mut spec = serde_yaml_ng::to_value(spec(model)).expect("the ArgoCD spec serialises");
-    deep_merge(&mut spec, &g.argocd_spec);
+    match &g.argocd_spec {
+        Value::Mapping(_) => deep_merge(&mut spec, &g.argocd_spec),
+        Value::Null => {}
+        _ => out.notes().warning(
+            "spec.management.gitops.argocdSpec",
+            "argocdSpec is not a map, so it was ignored; write it as fields of the ArgoCD spec, e.g. \
+             `argocdSpec: {server: {replicas: 2}}`.",
+        ),
+    }
     check(&g.argocd_spec, &spec, out);
     out.push(
         &Cluster::Management,
