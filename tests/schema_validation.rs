@@ -316,3 +316,178 @@ fn negative_controls_on_hand_written_objects() {
     let count = assert_negative_controls(&hand_written());
     eprintln!("negative controls caught on hand-written objects: {count}");
 }
+
+/// One config of the matrix: its name and the config file text.
+struct Case {
+    name: String,
+    text: String,
+}
+
+fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A CA (base64 PEM) and an issuer CA (PEM) from the fleet example, so matrix configs carry real certificates.
+fn example_cas() -> (String, String) {
+    let fleet: Value =
+        yaml_stream(&read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fn-config/fleet.yaml"))).remove(0);
+    let spoke = &fleet["spec"]["spokes"][0];
+    (spoke["caData"].as_str().expect("caData").into(), spoke["issuerCA"].as_str().expect("issuerCA").into())
+}
+
+/// Which optional spoke and config features a matrix config turns on.
+#[derive(Clone, Copy)]
+struct Features {
+    prefix: bool,
+    ca: bool,
+    namespaces: bool,
+    applications: bool,
+}
+
+fn spoke(i: usize, version: &str, f: Features, cas: &(String, String)) -> Value {
+    let mut s = json!({
+        "name": format!("spoke-{i}"),
+        "server": format!("https://api.spoke-{i}.example.com:6443"),
+        "openshiftVersion": version,
+        "labels": {"env": if i % 2 == 0 { "prod" } else { "dev" }},
+    });
+    if f.prefix {
+        s["usernamePrefix"] = json!("spire:");
+    }
+    if f.ca {
+        s["caData"] = json!(cas.0);
+        s["issuerCA"] = json!(cas.1);
+        s["audience"] = json!(format!("spoke-{i}.example.com"));
+    }
+    if f.namespaces {
+        s["namespaces"] = json!([format!("team-{i}-dev"), format!("team-{i}-prod")]);
+        s["project"] = json!(format!("team-{i}"));
+    }
+    s
+}
+
+fn config(name: &str, identity: &str, credential: &str, spokes: Vec<Value>, applications: bool) -> Case {
+    let apps: Vec<Value> = if applications {
+        spokes
+            .iter()
+            .map(|s| {
+                let spoke = s["name"].as_str().unwrap();
+                let namespace = s["namespaces"][0].as_str().map_or(format!("{spoke}-app"), String::from);
+                json!({
+                    "name": format!("guestbook-{spoke}"),
+                    "spoke": spoke,
+                    "namespace": namespace,
+                    "repoURL": "https://github.com/argoproj/argocd-example-apps",
+                    "path": "helm-guestbook",
+                    "helmParameters": {"replicaCount": 2, "image.tag": "v1"},
+                    "automated": spokes.len() % 2 == 0,
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let config = json!({
+        "apiVersion": "fn.ztwim-gitops.dev/v1alpha1",
+        "kind": "ZtwimGitOps",
+        "metadata": {"name": name},
+        "spec": {
+            "appDomain": "apps.mgmt.example.com",
+            "identity": identity,
+            "management": {"execAuth": {"credentialVersion": credential}},
+            "spokes": spokes,
+            "applications": apps,
+        },
+    });
+    Case { name: name.into(), text: serde_yaml_ng::to_string(&config).expect("YAML") }
+}
+
+/// The fn-config examples; every combination of identity mode, spoke version, credential version and the
+/// optional features (two spokes each, so objects of several spokes meet in one output); a 50-spoke fleet.
+fn matrix() -> Vec<Case> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fn-config");
+    let mut examples: Vec<_> = std::fs::read_dir(&dir).expect("fn-config").flatten().map(|e| e.path()).collect();
+    examples.sort();
+    let mut cases: Vec<Case> = examples.iter().map(|p| Case { name: p.display().to_string(), text: read(p) }).collect();
+    let cas = example_cas();
+    for identity in ["perServiceAccount", "shared"] {
+        for version in ["4.19", "4.20", "4.21"] {
+            for credential in ["v1", "v1beta1"] {
+                for bits in 0..16 {
+                    let f = Features {
+                        prefix: bits & 1 != 0,
+                        ca: bits & 2 != 0,
+                        namespaces: bits & 4 != 0,
+                        applications: bits & 8 != 0,
+                    };
+                    let spokes =
+                        vec![spoke(1, version, f, &cas), spoke(2, version, Features { prefix: !f.prefix, ..f }, &cas)];
+                    let name =
+                        format!("m-{}-{}-{credential}-{bits}", identity.to_lowercase(), version.replace('.', ""));
+                    cases.push(config(&name, identity, credential, spokes, f.applications));
+                }
+            }
+        }
+    }
+    let fleet = (0..50)
+        .map(|i| {
+            let f = Features { prefix: i % 2 == 0, ca: i % 3 == 0, namespaces: i % 5 == 0, applications: true };
+            spoke(i, ["4.19", "4.20", "4.21"][i % 3], f, &cas)
+        })
+        .collect();
+    cases.push(config("fleet-50", "shared", "v1", fleet, true));
+    cases
+}
+
+/// Runs the pipeline on one config as the CLI does (all targets), returning each object with whether its
+/// cluster is a pre-4.20 spoke (checked against TechPreviewNoUpgrade as well).
+fn generate(case: &Case) -> Vec<(Value, bool)> {
+    use ztwim_gitops::{config::ConfigRef, diag::Severity, generate, model::Model, pipeline};
+    let fc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&case.text).expect("config YAML");
+    let (config, diags) = pipeline::load_and_validate(&fc, ConfigRef { name: "matrix".into(), ..ConfigRef::default() });
+    let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).map(|d| format!("{d:?}")).collect();
+    assert!(errors.is_empty(), "{}: config errors: {errors:#?}", case.name);
+    let model = Model::resolve(&config.expect("a typed config"), "");
+    generate::generate(&model)
+        .manifests
+        .into_iter()
+        .map(|m| {
+            let tech_preview = match &m.cluster {
+                ztwim_gitops::model::Cluster::Spoke(s) => model.spoke(s).is_some_and(|s| s.needs_tech_preview),
+                ztwim_gitops::model::Cluster::Management => false,
+            };
+            (serde_json::to_value(&m.object).expect("JSON"), tech_preview)
+        })
+        .collect()
+}
+
+#[test]
+fn every_generated_object_is_valid_across_the_matrix() {
+    let Some(catalog) = schema::catalog() else { return };
+    let mut cel = CelCounts::default();
+    let mut kinds = std::collections::BTreeMap::<String, usize>::new();
+    let mut failures = Vec::new();
+    let cases = matrix();
+    for case in &cases {
+        for (object, tech_preview) in generate(case) {
+            let report = validate(catalog, &object, tech_preview);
+            cel += report.cel;
+            *kinds.entry(object["kind"].as_str().unwrap_or("?").to_string()).or_default() += 1;
+            failures.extend(report.violations.iter().map(|v| format!("{}: {}: {v}", case.name, describe(&object))));
+        }
+    }
+    let objects = kinds.values().sum();
+    print_counts(&format!("matrix of {} configs", cases.len()), objects, cel);
+    eprintln!("objects per kind: {kinds:?}");
+    failures.dedup();
+    assert!(failures.is_empty(), "{} violations:\n{}", failures.len(), failures.join("\n"));
+    assert!(cel.evaluated > 0 && cel.failed == 0);
+}
+
+/// The negative controls again, on generated objects: one of each kind the matrix produces.
+#[test]
+fn negative_controls_on_generated_objects() {
+    let objects: Vec<Value> = matrix().iter().flat_map(generate).map(|(o, _)| o).collect();
+    let count = assert_negative_controls(&objects);
+    eprintln!("negative controls caught on generated objects: {count}");
+}
