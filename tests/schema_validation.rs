@@ -105,10 +105,19 @@ fn unknown_field(object: &mut Value) {
     set(object, target, json!("x"));
 }
 
+/// A namespaced object loses its namespace; a cluster-scoped one gains one.
+fn flip_namespace(object: &mut Value) {
+    let meta = object["metadata"].as_object_mut().expect("metadata");
+    if meta.remove("namespace").is_none() {
+        meta.insert("namespace".into(), json!("default"));
+    }
+}
+
 /// Per kind, breaks the generated (or hand-written) objects must not survive.
 fn breaks(kind: &str) -> Vec<Break> {
     let unknown = Break { what: "unknown field", apply: unknown_field, expect: "notAField" };
-    let mut list = vec![unknown];
+    let scope = Break { what: "namespace added or dropped", apply: flip_namespace, expect: "/metadata/namespace" };
+    let mut list = vec![unknown, scope];
     let mut add = |what, apply, expect| list.push(Break { what, apply, expect });
     match kind {
         "Namespace" => {

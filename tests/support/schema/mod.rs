@@ -60,6 +60,9 @@ struct Entry {
     source: String,
     /// Checked only when asked for by name (Authentication TechPreviewNoUpgrade).
     opt_in: bool,
+    /// Whether objects of this kind live in a namespace (CRD `spec.scope`; for core kinds, whether the API
+    /// has a `/namespaces/{namespace}/` path for them).
+    namespaced: bool,
     pending: Pending,
     compiled: OnceLock<Compiled>,
 }
@@ -126,6 +129,7 @@ impl Catalog {
                 entries.entry((api_version, kind.to_string())).or_default().push(Entry {
                     source: source.clone(),
                     opt_in: feature_set.is_some_and(|f| f != "Default"),
+                    namespaced: crd["spec"]["scope"] == json!("Namespaced"),
                     pending: Pending::Crd(version["schema"]["openAPIV3Schema"].clone()),
                     compiled: OnceLock::new(),
                 });
@@ -133,22 +137,21 @@ impl Catalog {
         }
         let mut object_meta = None;
         for (source, doc) in &core_docs {
+            let namespaced = namespaced_kinds(doc);
             for (component, schema) in doc["components"]["schemas"].as_object().into_iter().flatten() {
                 if component == "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" && object_meta.is_none() {
                     object_meta = Some(inline_refs(schema, doc, 0));
                 }
                 for gvk in schema["x-kubernetes-group-version-kind"].as_array().into_iter().flatten() {
-                    let (g, v) =
-                        (gvk["group"].as_str().unwrap_or_default(), gvk["version"].as_str().unwrap_or_default());
-                    let api_version = if g.is_empty() { v.to_string() } else { format!("{g}/{v}") };
-                    entries.entry((api_version, gvk["kind"].as_str().unwrap_or_default().into())).or_default().push(
-                        Entry {
-                            source: format!("{source}#{component}"),
-                            opt_in: false,
-                            pending: Pending::Core { doc: Arc::clone(doc), component: component.clone() },
-                            compiled: OnceLock::new(),
-                        },
-                    );
+                    let key = (gvk_api_version(gvk), gvk["kind"].as_str().unwrap_or_default().to_string());
+                    let namespaced = namespaced.contains(&key);
+                    entries.entry(key).or_default().push(Entry {
+                        source: format!("{source}#{component}"),
+                        opt_in: false,
+                        namespaced,
+                        pending: Pending::Core { doc: Arc::clone(doc), component: component.clone() },
+                        compiled: OnceLock::new(),
+                    });
                 }
             }
         }
@@ -198,6 +201,19 @@ impl Catalog {
         }
         metadata_checks(&object, kind, &mut report.violations);
         for entry in entries {
+            let namespace = object["metadata"]["namespace"].as_str();
+            if entry.namespaced != namespace.is_some() {
+                let message = if entry.namespaced {
+                    format!("{kind} is namespaced: without metadata.namespace it lands in whatever namespace the applier defaults to")
+                } else {
+                    format!("{kind} is cluster-scoped: metadata.namespace must not be set")
+                };
+                report.violations.push(Violation {
+                    schema: entry.source.clone(),
+                    path: "/metadata/namespace".into(),
+                    message,
+                });
+            }
             let compiled = self.compiled(entry);
             for error in compiled.validator.iter_errors(&object) {
                 report.violations.push(Violation {
@@ -243,6 +259,29 @@ impl Catalog {
             .entry(rule.to_string())
             .or_insert_with(|| self.env.compile(rule).map(Arc::new).map_err(|e| e.to_string()))
             .clone()
+    }
+}
+
+/// The (apiVersion, kind)s an OpenAPI document serves under `/namespaces/{namespace}/`.
+fn namespaced_kinds(doc: &Value) -> HashSet<(String, String)> {
+    let paths = doc["paths"].as_object().into_iter().flatten();
+    paths
+        .filter(|(path, _)| path.contains("/namespaces/{namespace}/"))
+        .flat_map(|(_, ops)| {
+            ops.as_object().into_iter().flatten().map(|(_, op)| &op["x-kubernetes-group-version-kind"])
+        })
+        .filter(|gvk| gvk.is_object())
+        .map(|gvk| (gvk_api_version(gvk), gvk["kind"].as_str().unwrap_or_default().into()))
+        .collect()
+}
+
+/// `v1` for the core group, `group/version` otherwise.
+fn gvk_api_version(gvk: &Value) -> String {
+    let (g, v) = (gvk["group"].as_str().unwrap_or_default(), gvk["version"].as_str().unwrap_or_default());
+    if g.is_empty() {
+        v.to_string()
+    } else {
+        format!("{g}/{v}")
     }
 }
 
