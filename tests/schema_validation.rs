@@ -73,12 +73,76 @@ fn each_kind_has_the_expected_schemas() {
     assert_eq!(unknown.violations.len(), 1, "{:?}", unknown.violations);
 }
 
-/// One deliberate break of an object.
-struct Break {
-    what: &'static str,
-    apply: fn(&mut Value),
-    /// A fragment of the violation that must be reported (path or message).
-    expect: &'static str,
+/// How a negative control breaks an object.
+enum Op {
+    /// Sets the field at a JSON pointer to a value written as JSON.
+    Set(&'static str, &'static str),
+    Remove(&'static str),
+    With(fn(&mut Value)),
+}
+use Op::{Remove, Set, With};
+
+/// Kinds the ZTWIM operator owns: singletons named `cluster` by a CEL rule.
+const ZTWIM_KINDS: &[&str] =
+    &["ZeroTrustWorkloadIdentityManager", "SpireServer", "SpireAgent", "SpiffeCSIDriver", "SpireOIDCDiscoveryProvider"];
+
+/// (kind, what is broken, how, a fragment of the path or message the violation must have). `*` is every kind.
+#[rustfmt::skip]
+const BREAKS: &[(&str, &str, Op, &str)] = &[
+    ("*", "unknown field", With(unknown_field), "notAField"),
+    ("*", "namespace added or dropped", With(flip_namespace), "/metadata/namespace"),
+    ("ztwim", "name not cluster (CEL)", Set("/metadata/name", r#""other""#), "self.metadata.name == 'cluster'"),
+    ("Namespace", "name not a DNS label", Set("/metadata/name", r#""Not_A_Label""#), "/metadata/name"),
+    ("Namespace", "label value too long", With(long_label), "label"),
+    ("OperatorGroup", "targetNamespaces not a list", Set("/spec/targetNamespaces", r#""ns""#), "targetNamespaces"),
+    ("Subscription", "drop required spec.name", Remove("/spec/name"), "\"name\" is a required property"),
+    ("Subscription", "drop required spec.source", Remove("/spec/source"), "\"source\" is a required property"),
+    ("ZeroTrustWorkloadIdentityManager", "drop required trustDomain", Remove("/spec/trustDomain"), "\"trustDomain\" is a required property"),
+    ("ZeroTrustWorkloadIdentityManager", "trustDomain pattern", Set("/spec/trustDomain", r#""Bad_Domain""#), "/spec/trustDomain"),
+    ("SpireServer", "drop required caSubject", Remove("/spec/caSubject"), "\"caSubject\" is a required property"),
+    ("SpireServer", "jwtIssuer pattern", Set("/spec/jwtIssuer", r#""ftp://issuer""#), "/spec/jwtIssuer"),
+    ("SpireServer", "persistence.size pattern", Set("/spec/persistence/size", r#""1G""#), "/spec/persistence/size"),
+    ("SpireAgent", "hostCert without paths (CEL)", Set("/spec/workloadAttestors/workloadAttestorsVerification/type", r#""hostCert""#), "hostCertBasePath"),
+    ("SpiffeCSIDriver", "pluginName pattern", Set("/spec/pluginName", r#""CSI Driver""#), "/spec/pluginName"),
+    ("SpireOIDCDiscoveryProvider", "drop required jwtIssuer", Remove("/spec/jwtIssuer"), "\"jwtIssuer\" is a required property"),
+    ("SpireOIDCDiscoveryProvider", "replicaCount above maximum", Set("/spec/replicaCount", "9"), "/spec/replicaCount"),
+    ("ArgoCD", "sso and oidcConfig together (CEL)", Set("/spec/oidcConfig", r#""issuer: x""#), "!(has(self.sso) && has(self.oidcConfig))"),
+    ("ArgoCD", "unknown field in a volume", Set("/spec/controller/volumes/0/notAField", "1"), "/spec/controller/volumes/0"),
+    ("ArgoCD", "volumeMount without mountPath", Remove("/spec/controller/volumeMounts/0/mountPath"), "\"mountPath\" is a required property"),
+    ("ArgoCD", "route TLS termination enum", Set("/spec/server/route/tls/termination", r#""none""#), "/spec/server/route/tls/termination"),
+    ("Secret", "stringData value not a string", Set("/stringData/server", "6443"), "/stringData/server"),
+    ("Secret", "data not base64", Set("/data", r#"{"config": "not base64!"}"#), "/data/config"),
+    ("Application", "drop required destination", Remove("/spec/destination"), "\"destination\" is a required property"),
+    ("Application", "helm parameter value not a string", Set("/spec/source/helm/parameters", r#"[{"name": "n", "value": 3}]"#), "/spec/source/helm/parameters/0/value"),
+    ("ClusterSPIFFEID", "drop required spiffeIDTemplate", Remove("/spec/spiffeIDTemplate"), "\"spiffeIDTemplate\" is a required property"),
+    ("ClusterSPIFFEID", "podSelector matchLabels not a map", Set("/spec/podSelector", r#"{"matchLabels": "x"}"#), "/spec/podSelector/matchLabels"),
+    ("ConfigMap", "data value not a string", Set("/data/ca-bundle.crt", "1"), "/data/ca-bundle.crt"),
+    ("FeatureGate", "featureSet enum", Set("/spec/featureSet", r#""TechPreview""#), "/spec/featureSet"),
+    ("Authentication", "issuerURL not https (CEL)", Set("/spec/oidcProviders/0/issuer/issuerURL", r#""http://issuer.example.com""#), "must use the 'https' scheme"),
+    ("Authentication", "issuerURL with a query (CEL)", Set("/spec/oidcProviders/0/issuer/issuerURL", r#""https://issuer.example.com/?a=b""#), "must not have a query"),
+    ("Authentication", "no audiences (minItems)", Set("/spec/oidcProviders/0/issuer/audiences", "[]"), "/spec/oidcProviders/0/issuer/audiences"),
+    ("Authentication", "Prefix without prefix (CEL)", Set("/spec/oidcProviders/0/claimMappings/username", r#"{"claim": "sub", "prefixPolicy": "Prefix"}"#), "prefix must be set if prefixPolicy is 'Prefix'"),
+    ("Authentication", "prefixPolicy enum", Set("/spec/oidcProviders/0/claimMappings/username/prefixPolicy", r#""Sometimes""#), "/spec/oidcProviders/0/claimMappings/username/prefixPolicy"),
+    ("Authentication", "RequiredClaim without requiredClaim (CEL)", Set("/spec/oidcProviders/0/claimValidationRules", r#"[{"type": "RequiredClaim"}]"#), "requiredClaim must be set"),
+    ("Authentication", "type enum", Set("/spec/type", r#""OAuth2""#), "/spec/type"),
+    ("Authentication", "duplicate oidcClient (list-map keys)", With(duplicate_oidc_client), "duplicate entry for list-map key"),
+    ("ClusterRoleBinding RoleBinding", "drop required roleRef", Remove("/roleRef"), "\"roleRef\" is a required property"),
+    ("ClusterRoleBinding RoleBinding", "subject without name", Remove("/subjects/0/name"), "\"name\" is a required property"),
+];
+
+/// The negative controls for one kind: the ones for every kind, and its own (at least one).
+fn breaks(kind: &str) -> Vec<&'static (&'static str, &'static str, Op, &'static str)> {
+    let own = |k: &str| k.split(' ').any(|k| k == kind) || (k == "ztwim" && ZTWIM_KINDS.contains(&kind));
+    assert!(BREAKS.iter().any(|b| own(b.0)), "no negative controls for kind {kind}: add them to BREAKS");
+    BREAKS.iter().filter(|b| b.0 == "*" || own(b.0)).collect()
+}
+
+fn apply(op: &Op, object: &mut Value) {
+    match op {
+        Set(pointer, value) => set(object, pointer, serde_json::from_str(value).expect("a JSON value")),
+        Remove(pointer) => remove(object, pointer),
+        With(f) => f(object),
+    }
 }
 
 fn set(object: &mut Value, pointer: &str, value: Value) {
@@ -113,180 +177,14 @@ fn flip_namespace(object: &mut Value) {
     }
 }
 
-/// Per kind, breaks the generated (or hand-written) objects must not survive.
-fn breaks(kind: &str) -> Vec<Break> {
-    let unknown = Break { what: "unknown field", apply: unknown_field, expect: "notAField" };
-    let scope = Break { what: "namespace added or dropped", apply: flip_namespace, expect: "/metadata/namespace" };
-    let mut list = vec![unknown, scope];
-    let mut add = |what, apply, expect| list.push(Break { what, apply, expect });
-    match kind {
-        "Namespace" => {
-            add("name not a DNS label", |o| set(o, "/metadata/name", json!("Not_A_Label")), "/metadata/name");
-            add("label value too long", |o| set(o, "/metadata/labels/x", json!("v".repeat(64))), "label");
-        }
-        "OperatorGroup" => {
-            add("targetNamespaces not a list", |o| set(o, "/spec/targetNamespaces", json!("ns")), "targetNamespaces");
-        }
-        "Subscription" => {
-            add("drop required spec.name", |o| remove(o, "/spec/name"), "\"name\" is a required property");
-            add("drop required spec.source", |o| remove(o, "/spec/source"), "\"source\" is a required property");
-        }
-        "ZeroTrustWorkloadIdentityManager" => {
-            add(
-                "name not cluster (CEL)",
-                |o| set(o, "/metadata/name", json!("other")),
-                "self.metadata.name == 'cluster'",
-            );
-            add(
-                "drop required trustDomain",
-                |o| remove(o, "/spec/trustDomain"),
-                "\"trustDomain\" is a required property",
-            );
-            add("trustDomain pattern", |o| set(o, "/spec/trustDomain", json!("Bad_Domain")), "/spec/trustDomain");
-        }
-        "SpireServer" => {
-            add(
-                "name not cluster (CEL)",
-                |o| set(o, "/metadata/name", json!("spire")),
-                "self.metadata.name == 'cluster'",
-            );
-            add("drop required caSubject", |o| remove(o, "/spec/caSubject"), "\"caSubject\" is a required property");
-            add("jwtIssuer pattern", |o| set(o, "/spec/jwtIssuer", json!("ftp://issuer")), "/spec/jwtIssuer");
-            add(
-                "persistence.size pattern",
-                |o| set(o, "/spec/persistence/size", json!("1G")),
-                "/spec/persistence/size",
-            );
-        }
-        "SpireAgent" => {
-            add(
-                "name not cluster (CEL)",
-                |o| set(o, "/metadata/name", json!("agent")),
-                "self.metadata.name == 'cluster'",
-            );
-            add(
-                "hostCert without paths (CEL)",
-                |o| set(o, "/spec/workloadAttestors/workloadAttestorsVerification/type", json!("hostCert")),
-                "hostCertBasePath",
-            );
-        }
-        "SpiffeCSIDriver" => {
-            add("pluginName pattern", |o| set(o, "/spec/pluginName", json!("CSI Driver")), "/spec/pluginName");
-        }
-        "SpireOIDCDiscoveryProvider" => {
-            add("drop required jwtIssuer", |o| remove(o, "/spec/jwtIssuer"), "\"jwtIssuer\" is a required property");
-            add("replicaCount above maximum", |o| set(o, "/spec/replicaCount", json!(9)), "/spec/replicaCount");
-        }
-        "ArgoCD" => {
-            add(
-                "sso and oidcConfig together (CEL)",
-                |o| set(o, "/spec/oidcConfig", json!("issuer: x")),
-                "!(has(self.sso) && has(self.oidcConfig))",
-            );
-            add(
-                "unknown field in a volume",
-                |o| set(o, "/spec/controller/volumes/0/notAField", json!(1)),
-                "/spec/controller/volumes/0",
-            );
-            add(
-                "volumeMount without mountPath",
-                |o| remove(o, "/spec/controller/volumeMounts/0/mountPath"),
-                "\"mountPath\" is a required property",
-            );
-            add(
-                "route TLS termination enum",
-                |o| set(o, "/spec/server/route/tls/termination", json!("none")),
-                "/spec/server/route/tls/termination",
-            );
-        }
-        "Secret" => {
-            add("stringData value not a string", |o| set(o, "/stringData/server", json!(6443)), "/stringData/server");
-            add("data not base64", |o| set(o, "/data", json!({"config": "not base64!"})), "/data/config");
-        }
-        "Application" => {
-            add(
-                "drop required destination",
-                |o| remove(o, "/spec/destination"),
-                "\"destination\" is a required property",
-            );
-            add(
-                "helm parameter value not a string",
-                |o| set(o, "/spec/source/helm/parameters", json!([{"name": "n", "value": 3}])),
-                "/spec/source/helm/parameters/0/value",
-            );
-        }
-        "ClusterSPIFFEID" => {
-            add(
-                "drop required spiffeIDTemplate",
-                |o| remove(o, "/spec/spiffeIDTemplate"),
-                "\"spiffeIDTemplate\" is a required property",
-            );
-            add(
-                "podSelector operator not a string",
-                |o| set(o, "/spec/podSelector", json!({"matchLabels": "x"})),
-                "/spec/podSelector/matchLabels",
-            );
-        }
-        "ConfigMap" => {
-            add("data value not a string", |o| set(o, "/data/ca-bundle.crt", json!(1)), "/data/ca-bundle.crt");
-        }
-        "FeatureGate" => {
-            add("featureSet enum", |o| set(o, "/spec/featureSet", json!("TechPreview")), "/spec/featureSet");
-        }
-        "Authentication" => {
-            add(
-                "issuerURL not https (CEL)",
-                |o| set(o, "/spec/oidcProviders/0/issuer/issuerURL", json!("http://issuer.example.com")),
-                "https",
-            );
-            add(
-                "issuerURL with a query (CEL)",
-                |o| set(o, "/spec/oidcProviders/0/issuer/issuerURL", json!("https://issuer.example.com/?a=b")),
-                "query",
-            );
-            add(
-                "no audiences (minItems)",
-                |o| set(o, "/spec/oidcProviders/0/issuer/audiences", json!([])),
-                "/spec/oidcProviders/0/issuer/audiences",
-            );
-            add(
-                "Prefix without prefix (CEL)",
-                |o| {
-                    set(
-                        o,
-                        "/spec/oidcProviders/0/claimMappings/username",
-                        json!({"claim": "sub", "prefixPolicy": "Prefix"}),
-                    )
-                },
-                "prefixPolicy",
-            );
-            add(
-                "prefixPolicy enum",
-                |o| set(o, "/spec/oidcProviders/0/claimMappings/username/prefixPolicy", json!("Sometimes")),
-                "/spec/oidcProviders/0/claimMappings/username/prefixPolicy",
-            );
-            add(
-                "RequiredClaim without requiredClaim (CEL)",
-                |o| set(o, "/spec/oidcProviders/0/claimValidationRules", json!([{"type": "RequiredClaim"}])),
-                "requiredClaim",
-            );
-            add("type enum", |o| set(o, "/spec/type", json!("OAuth2")), "/spec/type");
-            add(
-                "duplicate oidcClient (list-map keys)",
-                |o| {
-                    let client = o["spec"]["oidcProviders"][0]["oidcClients"][0].clone();
-                    o["spec"]["oidcProviders"][0]["oidcClients"].as_array_mut().expect("a list").push(client);
-                },
-                "duplicate entry for list-map key",
-            );
-        }
-        "ClusterRoleBinding" | "RoleBinding" => {
-            add("drop required roleRef", |o| remove(o, "/roleRef"), "\"roleRef\" is a required property");
-            add("subject without name", |o| remove(o, "/subjects/0/name"), "\"name\" is a required property");
-        }
-        other => panic!("no negative controls for kind {other}: add them"),
-    }
-    list
+fn long_label(object: &mut Value) {
+    object["metadata"]["labels"]["x"] = json!("v".repeat(64));
+}
+
+fn duplicate_oidc_client(object: &mut Value) {
+    let clients = &mut object["spec"]["oidcProviders"][0]["oidcClients"];
+    let first = clients[0].clone();
+    clients.as_array_mut().expect("a list").push(first);
 }
 
 /// Breaks a copy of the first object of each kind every way `breaks` lists; each must be reported.
@@ -302,16 +200,16 @@ fn assert_negative_controls(objects: &[Value]) -> usize {
         }
         let clean = validate(catalog, object, true);
         assert!(clean.violations.is_empty(), "{} is not valid to begin with: {:?}", describe(object), clean.violations);
-        for b in breaks(kind) {
+        for (_, what, op, expect) in breaks(kind) {
             let mut broken = object.clone();
-            (b.apply)(&mut broken);
+            apply(op, &mut broken);
             let report = validate(catalog, &broken, true);
             count += 1;
-            let caught = report.violations.iter().any(|v| v.path.contains(b.expect) || v.message.contains(b.expect));
+            let caught = report.violations.iter().any(|v| v.path.contains(expect) || v.message.contains(expect));
             if !caught {
                 missed.push(format!(
                     "{kind} `{}`: expected a violation mentioning `{}`, got {:?}",
-                    b.what, b.expect, report.violations
+                    what, expect, report.violations
                 ));
             }
         }
