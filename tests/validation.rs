@@ -337,17 +337,17 @@ fn exec_auth_rules() {
                 (
                     |s| s.management.exec_auth.bin_dir = "/tmp".into(),
                     &[(E, "spec.management.execAuth.binDir")],
-                    "hide `/tmp`",
+                    "`/tmp` is a directory that",
                 ),
                 (
                     |s| s.management.exec_auth.bin_dir = "/usr/local/bin".into(),
                     &[(E, "spec.management.execAuth.binDir")],
-                    "hide `/usr/local/bin`",
+                    "is a directory that",
                 ),
                 (
                     |s| s.management.exec_auth.bin_dir = "/usr".into(),
                     &[(E, "spec.management.execAuth.binDir")],
-                    "hide `/usr/local/bin`",
+                    "would hide `/usr/local/bin`",
                 ),
                 (
                     |s| s.management.exec_auth.bin_dir = "/opt/../tmp".into(),
@@ -363,7 +363,7 @@ fn exec_auth_rules() {
                 (
                     |s| s.management.exec_auth.socket_dir = "/home/argocd".into(),
                     &[(E, "spec.management.execAuth.socketDir")],
-                    "hide `/home/argocd`",
+                    "is a directory that",
                 ),
                 (
                     |s| s.management.exec_auth.socket_dir = "/binaries".into(),

@@ -90,7 +90,7 @@ fn app_domain(spec: &Spec, d: &mut Diagnostics) -> bool {
 }
 
 fn target(spec: &Spec, d: &mut Diagnostics) {
-    let names = || spec.spokes.iter().map(|s| format!("spoke/{}", s.name)).collect::<Vec<_>>().join(", ");
+    let names = || spoke_names(spec).iter().map(|n| format!("spoke/{n}")).collect::<Vec<_>>().join(", ");
     match Target::parse(&spec.target) {
         None => d.error(
             "spec.target",
@@ -525,7 +525,7 @@ fn application_target(spec: &Spec, app: &Application, p: &str, d: &mut Diagnosti
         return;
     }
     let Some(spoke) = spec.spokes.iter().find(|s| s.name == app.spoke) else {
-        let known: Vec<&str> = spec.spokes.iter().map(|s| s.name.as_str()).collect();
+        let known = spoke_names(spec);
         d.error(
             format!("{p}.spoke"),
             format!(
@@ -547,6 +547,17 @@ fn application_target(spec: &Spec, app: &Application, p: &str, d: &mut Diagnosti
             ),
         );
     }
+}
+
+/// The distinct non-empty spoke names, in config order, for "use one of" hints.
+fn spoke_names(spec: &Spec) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for s in &spec.spokes {
+        if !s.name.is_empty() && !names.contains(&s.name.as_str()) {
+            names.push(&s.name);
+        }
+    }
+    names
 }
 
 const LABEL_RULE: &str =
@@ -650,7 +661,8 @@ fn mount_path_problem(dir: &str) -> Option<String> {
         );
     }
     RESERVED_PATHS.iter().find(|r| **r == dir || is_under(r, dir)).map(|r| {
-        format!("would hide `{r}`, which Argo CD's containers already use (the operator mounts `/tmp`, `/home/argocd` and `/app/config`; the Argo CD binaries live in `/usr/local/bin`); use a dedicated directory such as `/opt/spiffe/bin` or `/run/spire/sockets`")
+        let clash = if *r == dir { "is a directory".to_string() } else { format!("would hide `{r}`, a directory") };
+        format!("{clash} that Argo CD's containers already use (the operator mounts `/tmp`, `/home/argocd` and `/app/config`; the Argo CD binaries live in `/usr/local/bin`); use a dedicated directory such as `/opt/spiffe/bin` or `/run/spire/sockets`")
     })
 }
 
