@@ -256,8 +256,6 @@ spec:
       channel: tech-preview-v0.2
     gitops:
       namespace: openshift-gitops
-      rbac:
-        defaultPolicy: role:admin
     execAuth:
       binDir: /usr/local/bin
       sha256: abc

@@ -214,12 +214,6 @@ fn gitops(g: &Gitops, d: &mut Diagnostics) {
             );
         }
     }
-    if g.rbac.default_policy.trim() == "role:admin" {
-        d.warning(
-            format!("{p}.rbac.defaultPolicy"),
-            "defaultPolicy `role:admin` makes every user who can log in to Argo CD an admin of every spoke; prefer `role:readonly` or empty and grant admin through rbac.policy.",
-        );
-    }
     if !matches!(g.argocd_spec, serde_yaml_ng::Value::Mapping(_) | serde_yaml_ng::Value::Null) {
         d.error(
             format!("{p}.argocdSpec"),
