@@ -291,6 +291,11 @@ pub fn cluster_role(spoke: &SpokeConfig) -> String {
     }
 }
 
+/// The `openshift-config` ConfigMap that carries a spoke's `issuerCA`, named after its OIDC provider.
+pub fn issuer_ca_configmap(spoke: &SpokeConfig) -> String {
+    format!("{}-ca", spoke.oidc_provider_name)
+}
+
 fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
@@ -332,7 +337,7 @@ impl Model {
                     ca_data: non_empty(&s.ca_data),
                     insecure_skip_tls_verify: s.insecure_skip_tls_verify,
                     issuer_ca: non_empty(&s.issuer_ca),
-                    issuer_ca_configmap: (!s.issuer_ca.is_empty()).then(|| format!("{}-ca", s.oidc_provider_name)),
+                    issuer_ca_configmap: (!s.issuer_ca.is_empty()).then(|| issuer_ca_configmap(s)),
                     usernames: subjects.iter().map(|id| username(prefix.as_deref(), id)).collect(),
                     username_prefix: prefix,
                     oidc_provider_name: s.oidc_provider_name.clone(),
