@@ -21,7 +21,8 @@ pub fn item_texts(source: &str, items: &[Value]) -> Vec<Option<String>> {
         .iter()
         .zip(items)
         .map(|(&(start, end, col), item)| {
-            let text = source.get(*offsets.get(start)?..*offsets.get(end)?)?;
+            let node = *offsets.get(start)?;
+            let text = source.get(head_comment_start(source, node)..*offsets.get(end)?)?;
             let text = dedent(text, col)?;
             let parsed: Value = serde_yaml_ng::from_str(&text).ok()?;
             (parsed == *item).then_some(text)
@@ -54,6 +55,35 @@ fn item_spans(source: &str) -> Option<Vec<(usize, usize, usize)>> {
         i = skip_node(&events, value)?;
     }
     Some(Vec::new())
+}
+
+/// Where an entry's text begins: right after its dash when only comments sit between the dash and the
+/// node (`- # head comment` above the first key), so such a head comment is copied too; else the node.
+/// Works on bytes, scanning the lines above the node.
+fn head_comment_start(source: &str, node: usize) -> usize {
+    let line_start = source[..node].rfind('\n').map_or(0, |i| i + 1);
+    if !source[line_start..node].trim().is_empty() {
+        return node;
+    }
+    let mut end = line_start;
+    while end > 0 {
+        let start = source[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = &source[start..end - 1];
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix('-') {
+            let comment = rest.trim_start();
+            return if comment.starts_with('#') && rest.len() > comment.len() {
+                start + (line.len() - comment.len())
+            } else {
+                node
+            };
+        }
+        if !(trimmed.trim_end().is_empty() || trimmed.starts_with('#')) {
+            return node;
+        }
+        end = start;
+    }
+    node
 }
 
 /// The index of the event after the node starting at `i`.
@@ -156,6 +186,16 @@ functionConfig:
             )
         );
         assert_eq!(texts[1].as_deref(), Some("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n"));
+    }
+
+    #[test]
+    fn head_comments_between_the_dash_and_the_item_are_copied() {
+        let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- # head\n  # more\n  \
+                      kind: A\n-   # other\n    kind: B\n- kind: C\n";
+        assert_eq!(
+            item_texts(source, &items(source)),
+            vec![Some("# head\n# more\nkind: A\n".into()), Some("# other\nkind: B\n".into()), Some("kind: C\n".into())]
+        );
     }
 
     #[test]
