@@ -11,12 +11,7 @@ pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// True when `tool` can run. Missing: under `CI=true` the test fails; elsewhere it says so and skips.
 pub fn have(tool: &str) -> bool {
-    let found = Command::new(tool)
-        .arg("version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
+    let found = Command::new(tool).arg("version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
     if !found {
         if std::env::var("CI").as_deref() == Ok("true") {
             panic!("`{tool}` is not on PATH; CI installs it (see .ci/run)");
@@ -90,11 +85,7 @@ pub fn run_bin(args: &[&str], stdin: &[u8]) -> (String, String, i32) {
         .unwrap();
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     let out = child.wait_with_output().unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
+    (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap(), out.status.code().unwrap_or(-1))
 }
 
 /// Every file below `dir` (relative path → bytes), to compare whole trees byte for byte.
@@ -129,4 +120,53 @@ pub fn generated_files(config: &Path) -> Vec<String> {
     let out = TempDir::new("generate");
     run(Command::new(BIN).arg("generate").arg("-c").arg(config).arg("-o").arg(out.path()), true);
     tree(out.path()).into_keys().collect()
+}
+
+/// The image tag the examples name; the tests build it locally from the Dockerfile.
+pub const IMAGE: &str = "ghcr.io/ztwim-gitops/ztwim-gitops:0.1.0";
+pub const MUSL_BINARY: &str = "target/x86_64-unknown-linux-musl/release/ztwim-gitops";
+
+/// Builds the image from our Dockerfile with buildah (the `prebuilt` stage: images cannot be pulled
+/// here), once per test binary. None (after a visible skip) when buildah or the musl binary is missing;
+/// under `CI=true` that fails instead, and `.ci/run` builds the binary first.
+pub fn image() -> Option<&'static str> {
+    static BUILT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let built = *BUILT.get_or_init(|| {
+        if !have("buildah") {
+            return false;
+        }
+        let musl = Path::new(ROOT).join(MUSL_BINARY);
+        let newest_source = tree(&Path::new(ROOT).join("src"))
+            .keys()
+            .map(|f| Path::new(ROOT).join("src").join(f))
+            .chain([Path::new(ROOT).join("Cargo.lock")])
+            .filter_map(|f| f.metadata().and_then(|m| m.modified()).ok())
+            .max();
+        let fresh = musl.metadata().and_then(|m| m.modified()).ok().is_some_and(|t| Some(t) >= newest_source);
+        if !fresh {
+            let why = format!(
+                "{MUSL_BINARY} is missing or older than src/; build it with \
+                 `cargo build --release --locked --target x86_64-unknown-linux-musl`"
+            );
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("{why}");
+            }
+            eprintln!("SKIPPED: {why}");
+            return false;
+        }
+        run(
+            Command::new("buildah")
+                .args(["--storage-driver", "vfs", "bud", "--isolation", "chroot", "--quiet"])
+                .args(["--build-arg", "BINARY_FROM=prebuilt", "-t", IMAGE, "."])
+                .current_dir(ROOT),
+            true,
+        );
+        true
+    });
+    built.then_some(IMAGE)
+}
+
+/// PATH with the `docker` adapter (runs images with buildah) in front.
+pub fn path_with_docker_adapter() -> String {
+    path_with(&Path::new(ROOT).join("tests/support"))
 }
