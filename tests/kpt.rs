@@ -31,7 +31,7 @@ fn ok(out: &std::process::Output) {
 }
 
 /// The files the generator owns in a tree.
-fn generated(tree: &std::collections::BTreeMap<String, Vec<u8>>) -> Vec<String> {
+fn generated(tree: &std::collections::BTreeMap<String, String>) -> Vec<String> {
     tree.keys().filter(|k| k.starts_with("management/") || k.starts_with("spokes/")).cloned().collect()
 }
 
@@ -85,7 +85,7 @@ fn user_comments_in_generated_files_survive_and_removing_a_spoke_deletes_exactly
     ok(&render(pkg.path(), &bin));
     let before = tree(pkg.path());
     let annotated = generated(&before).into_iter().find(|f| f.starts_with("spokes/spoke-a/")).expect("a spoke-a file");
-    let text = String::from_utf8(before[&annotated].clone()).unwrap();
+    let text = before[&annotated].clone();
     let with_comment = format!("# reviewed by the platform team\n{text}");
     std::fs::write(pkg.path().join(&annotated), &with_comment).unwrap();
 
@@ -177,7 +177,7 @@ fn eval_with_key_value_arguments_uses_the_configmap_form() {
         "the ConfigMap form generates the same objects as the equivalent config file"
     );
     assert!(files.keys().any(|f| f.starts_with("spokes/edge/")));
-    assert_eq!(files["team-settings.yaml"], std::fs::read(example().join("team-settings.yaml")).unwrap());
+    assert_eq!(files["team-settings.yaml"], std::fs::read_to_string(example().join("team-settings.yaml")).unwrap());
     let again = files.clone();
     ok(&kpt(pkg.path(), &bin, &args));
     assert_eq!(tree(pkg.path()), again, "eval is idempotent too");

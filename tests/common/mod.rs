@@ -88,16 +88,17 @@ pub fn run_bin(args: &[&str], stdin: &[u8]) -> (String, String, i32) {
     (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap(), out.status.code().unwrap_or(-1))
 }
 
-/// Every file below `dir` (relative path → bytes), to compare whole trees byte for byte.
-pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+/// Every file below `dir` (relative path → content), to compare whole trees byte for byte with
+/// readable diffs (all files here are UTF-8 text).
+pub fn tree(dir: &Path) -> BTreeMap<String, String> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 walk(base, &path, out);
             } else {
                 let rel = path.strip_prefix(base).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&path).unwrap());
+                out.insert(rel, std::fs::read_to_string(&path).unwrap());
             }
         }
     }
