@@ -48,7 +48,10 @@ fn fleet_shared_identity() {
     let (manifests, _) = generate_from_file(&text, "config.yaml", Some("management"));
     let registrations: Vec<_> = manifests.iter().filter(|m| m.kind() == "ClusterSPIFFEID").collect();
     assert_eq!(registrations.len(), 1, "exactly one ClusterSPIFFEID in shared mode");
-    insta::assert_snapshot!("fleet_shared_clusterspiffeid", serde_yaml_ng::to_string(&registrations[0].object).unwrap());
+    insta::assert_snapshot!(
+        "fleet_shared_clusterspiffeid",
+        serde_yaml_ng::to_string(&registrations[0].object).unwrap()
+    );
     insta::assert_snapshot!("fleet_shared_spoke-c", render(&text, "spoke/spoke-c"));
 }
 
