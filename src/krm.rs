@@ -97,8 +97,19 @@ pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
     let items = match map.get("items") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Sequence(items)) => items.clone(),
-        Some(_) => return Err("ResourceList `items` must be a list of objects.".into()),
+        Some(other) => {
+            return Err(format!(
+                "ResourceList `items` must be a list of objects, not a {}.",
+                crate::config::kind_of(other)
+            ))
+        }
     };
+    if let Some((i, item)) = items.iter().enumerate().find(|(_, item)| !item.is_mapping()) {
+        return Err(format!(
+            "ResourceList item {i} is a {}, not an object; every item must be a KRM object with apiVersion and kind.",
+            crate::config::kind_of(item)
+        ));
+    }
     let function_config = map.get("functionConfig").filter(|v| !v.is_null()).cloned();
     Ok(ResourceList { items, function_config, source: text.to_string() })
 }

@@ -167,7 +167,12 @@ pub struct ExecAuth {
     pub sha256: Option<String>,
     pub arch: config::Arch,
     pub image: String,
+    /// What the API server would default for `image`, written out so the operator does not see a diff
+    /// on every reconcile.
+    pub image_pull_policy: &'static str,
+    /// Without a trailing `/`, so that `command` is exactly this plus `/` plus the binary.
     pub bin_dir: String,
+    /// Without a trailing `/`, so that `socket_endpoint` is exactly `unix://` + this + `/spire-agent.sock`.
     pub socket_dir: String,
     pub credential_version: CredentialVersion,
     /// Absolute path of the plugin in Argo CD's pods: the exec `command`.
@@ -269,6 +274,19 @@ pub fn download_url(exec: &config::ExecAuth) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The API server's default `imagePullPolicy`: `Always` for an untagged or `:latest` image without a
+/// digest, `IfNotPresent` otherwise.
+pub fn image_pull_policy(image: &str) -> &'static str {
+    if image.contains('@') {
+        return "IfNotPresent";
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once(':') {
+        Some((_, tag)) if tag != "latest" => "IfNotPresent",
+        _ => "Always",
+    }
+}
+
 /// Parses `MAJOR.MINOR`.
 pub fn openshift_version(s: &str) -> Option<(u32, u32)> {
     let (major, minor) = s.split_once('.')?;
@@ -286,6 +304,11 @@ pub fn cluster_role(spoke: &SpokeConfig) -> String {
     }
 }
 
+/// The `openshift-config` ConfigMap that carries a spoke's `issuerCA`, named after its OIDC provider.
+pub fn issuer_ca_configmap(spoke: &SpokeConfig) -> String {
+    format!("{}-ca", spoke.oidc_provider_name)
+}
+
 fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
@@ -297,6 +320,8 @@ impl Model {
         let spec = &config.spec;
         let g = &spec.management.gitops;
         let e = &spec.management.exec_auth;
+        let bin_dir = e.bin_dir.trim_end_matches('/');
+        let socket_dir = e.socket_dir.trim_end_matches('/');
         let identities: Vec<ArgoIdentity> = Component::ALL
             .iter()
             .map(|&c| ArgoIdentity {
@@ -327,7 +352,7 @@ impl Model {
                     ca_data: non_empty(&s.ca_data),
                     insecure_skip_tls_verify: s.insecure_skip_tls_verify,
                     issuer_ca: non_empty(&s.issuer_ca),
-                    issuer_ca_configmap: (!s.issuer_ca.is_empty()).then(|| format!("{}-ca", s.oidc_provider_name)),
+                    issuer_ca_configmap: (!s.issuer_ca.is_empty()).then(|| issuer_ca_configmap(s)),
                     usernames: subjects.iter().map(|id| username(prefix.as_deref(), id)).collect(),
                     username_prefix: prefix,
                     oidc_provider_name: s.oidc_provider_name.clone(),
@@ -364,11 +389,12 @@ impl Model {
                 sha256: non_empty(&e.sha256),
                 arch: e.arch,
                 image: e.image.clone(),
-                bin_dir: e.bin_dir.clone(),
-                socket_dir: e.socket_dir.clone(),
+                image_pull_policy: image_pull_policy(&e.image),
+                bin_dir: bin_dir.to_string(),
+                socket_dir: socket_dir.to_string(),
                 credential_version: e.credential_version,
-                command: format!("{}/{EXEC_BINARY}", e.bin_dir.trim_end_matches('/')),
-                socket_endpoint: format!("unix://{}/{AGENT_SOCKET}", e.socket_dir.trim_end_matches('/')),
+                command: format!("{bin_dir}/{EXEC_BINARY}"),
+                socket_endpoint: format!("unix://{socket_dir}/{AGENT_SOCKET}"),
                 exec_api_version: format!("client.authentication.k8s.io/{}", e.credential_version.as_str()),
             },
             shared_identity: (spec.identity == Identity::Shared).then(|| SharedIdentity {

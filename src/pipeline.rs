@@ -34,7 +34,7 @@ pub fn run_function(input: &[u8]) -> Outcome {
     let reference = config_ref(&fc, &list.items);
     let config_dir =
         reference.path.as_deref().and_then(|p| p.rsplit_once('/')).map(|(d, _)| d.to_string()).unwrap_or_default();
-    let (config, diags) = load_and_validate(&fc, reference);
+    let (config, diags) = load_and_validate(&fc, reference.clone());
     let (items, diags, form_ref) = match config {
         Some(config) if !diags.has_errors() => {
             let model = Model::resolve(&config, &config_dir);
@@ -49,9 +49,8 @@ pub fn run_function(input: &[u8]) -> Outcome {
             (items, diags, config.map(|c| (c.reference, c.form)))
         }
     };
-    let fallback = (config_ref(&fc, &list.items), Form::Structured);
-    let (reference, form) = form_ref.as_ref().map(|(r, f)| (r, *f)).unwrap_or((&fallback.0, fallback.1));
-    let results = to_results(&diags, reference, form);
+    let (reference, form) = form_ref.unwrap_or((reference, Form::Structured));
+    let results = to_results(&diags, &reference, form);
     let values: Vec<Value> = items
         .into_iter()
         .map(|item| match item {
@@ -63,11 +62,20 @@ pub fn run_function(input: &[u8]) -> Outcome {
     Outcome { stdout: krm::write(&values, &results), stderr: stderr_lines(&results), exit_code }
 }
 
-/// Loads, then validates only a config that could be typed.
+/// Loads, then validates a config that could be typed. A value that failed to load was reset to its
+/// default, so validation results at or below a loading error's path are dropped: they would talk
+/// about a value the user did not write.
 pub fn load_and_validate(fc: &Value, reference: ConfigRef) -> (Option<Config>, Diagnostics) {
     let (config, mut diags) = config::load(fc, reference);
     if let Some(config) = &config {
-        diags.extend(config::validate::validate(&config.spec));
+        let broken: Vec<String> =
+            diags.iter().filter(|d| d.severity == Severity::Error).filter_map(|d| d.path.clone()).collect();
+        let covered = |path: &str| {
+            broken.iter().any(|b| path == b || path.strip_prefix(b.as_str()).is_some_and(|r| r.starts_with('.')))
+        };
+        let mut validated = config::validate::validate(&config.spec);
+        validated.0.retain(|d| !d.path.as_deref().is_some_and(covered));
+        diags.extend(validated);
     }
     (config, diags)
 }
@@ -146,6 +154,10 @@ fn config_ref(fc: &Value, items: &[Value]) -> ConfigRef {
 }
 
 /// Diagnostics become results: the user's path, the config's resourceRef and file.
+///
+/// Order: errors, then warnings, then infos; within a severity, the order of discovery, which follows
+/// the config from top to bottom (loading problems first). Both are deterministic, and the first
+/// lines a user reads are the ones that stop the run.
 pub fn to_results(diags: &Diagnostics, reference: &ConfigRef, form: Form) -> Vec<KrmResult> {
     let resource_ref = (!reference.kind.is_empty()).then(|| ResourceRef {
         api_version: reference.api_version.clone(),
@@ -154,7 +166,7 @@ pub fn to_results(diags: &Diagnostics, reference: &ConfigRef, form: Form) -> Vec
         namespace: reference.namespace.clone(),
     });
     let file = reference.path.as_ref().map(|p| FileRef { path: p.clone(), index: reference.index.filter(|&i| i > 0) });
-    diags
+    let mut results = diags
         .iter()
         .map(|d| KrmResult {
             message: d.message.clone(),
@@ -163,7 +175,9 @@ pub fn to_results(diags: &Diagnostics, reference: &ConfigRef, form: Form) -> Vec
             field: d.path.as_ref().map(|p| Field { path: form.user_path(p) }),
             file: file.clone(),
         })
-        .collect()
+        .collect::<Vec<_>>();
+    results.sort_by_key(|r| r.severity);
+    results
 }
 
 /// One line per error for stderr, where kustomize users see them (it ignores results).

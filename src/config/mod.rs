@@ -93,9 +93,20 @@ pub fn no_config_message() -> String {
 /// from validation later) and every problem found while reading it.
 pub fn load(object: &Value, reference: ConfigRef) -> (Option<Config>, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let Some(map) = object.as_mapping().filter(|m| !m.is_empty()) else {
-        diags.push(crate::diag::Severity::Error, None, no_config_message());
-        return (None, diags);
+    let map = match object {
+        Value::Mapping(m) if !m.is_empty() => m,
+        Value::Null | Value::Mapping(_) => {
+            diags.push(crate::diag::Severity::Error, None, no_config_message());
+            return (None, diags);
+        }
+        _ => {
+            diags.push(
+                crate::diag::Severity::Error,
+                None,
+                format!("the function config must be an object (a {KIND} or a ConfigMap), not a {}.", kind_of(object)),
+            );
+            return (None, diags);
+        }
     };
     let api_version = str_field(map, "apiVersion");
     let kind = str_field(map, "kind");
@@ -141,6 +152,19 @@ pub fn load(object: &Value, reference: ConfigRef) -> (Option<Config>, Diagnostic
     (spec.map(|spec| Config { reference, form, spec }), diags)
 }
 
+/// The YAML type of a value, for messages.
+pub fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Sequence(_) => "list",
+        Value::Mapping(_) => "map",
+        Value::Tagged(_) => "tagged value",
+    }
+}
+
 fn str_field(map: &Mapping, key: &str) -> String {
     map.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
 }
@@ -162,37 +186,94 @@ fn load_structured(map: &Mapping, diags: &mut Diagnostics) -> Option<Spec> {
             "metadata.name is required: it marks every generated object as owned by this config; set e.g. `name: fleet`.",
         );
     }
-    let input = map.get("spec").cloned().unwrap_or(Value::Mapping(Mapping::new()));
-    let spec = typed(&input, "spec", diags)?;
+    let input = match map.get("spec") {
+        None | Some(Value::Null) => Value::Mapping(Mapping::new()),
+        Some(spec) => spec.clone(),
+    };
+    let spec: Spec = typed(&input, "spec", diags)?;
     let typed_back = serde_yaml_ng::to_value(&spec).expect("a Spec always serialises");
     unknown_fields(&input, &typed_back, "spec", diags);
     Some(spec)
 }
 
-/// Deserialises with the path of the first type error (serde stops there; the message says so).
+/// At most this many type errors are reported for one config; past that the input is not a config.
+const MAX_TYPE_ERRORS: usize = 50;
+
+/// Deserialises, reporting every type error: serde stops at the first, so each offending value is
+/// reset to its default and deserialisation retried. Returns the value built from the repaired input,
+/// so validation still checks the rest; None only when the input could not be repaired.
 fn typed<T: serde::de::DeserializeOwned>(input: &Value, prefix: &str, diags: &mut Diagnostics) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(input.clone()) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let mut path = prefix.to_string();
-            for seg in e.path().iter() {
-                use serde_path_to_error::Segment;
-                match seg {
-                    Segment::Seq { index } => path.push_str(&format!(".{index}")),
-                    Segment::Map { key } => path.push_str(&format!(".{key}")),
-                    Segment::Enum { variant } => path.push_str(&format!(".{variant}")),
-                    Segment::Unknown => {}
-                }
+    let mut input = input.clone();
+    let mut reported: Vec<String> = Vec::new();
+    for _ in 0..MAX_TYPE_ERRORS {
+        let e = match serde_path_to_error::deserialize::<_, T>(input.clone()) {
+            Ok(v) => return Some(v),
+            Err(e) => e,
+        };
+        use serde_path_to_error::Segment;
+        let segments: Vec<Segment> = e.path().iter().cloned().collect();
+        let mut path = prefix.to_string();
+        for seg in &segments {
+            match seg {
+                Segment::Seq { index } => path.push_str(&format!(".{index}")),
+                Segment::Map { key } => path.push_str(&format!(".{key}")),
+                Segment::Enum { variant } => path.push_str(&format!(".{variant}")),
+                Segment::Unknown => {}
             }
+        }
+        if !reported.contains(&path) {
             let mut message = format!("{}.", e.inner().to_string().trim_end_matches('.'));
             if path.ends_with("openshiftVersion") {
                 message.push_str(" Quote the version, e.g. `openshiftVersion: \"4.20\"`: unquoted, YAML reads 4.20 as the number 4.2.");
             } else {
-                message.push_str(" Fix this value; other fields are checked once the config has the right types.");
+                message.push_str(" Write a value of the type the field expects (see `ztwim-gitops schema`).");
             }
-            diags.error(path, message);
-            None
+            diags.error(path.clone(), message);
+            reported.push(path);
         }
+        if !reset(&mut input, &segments) {
+            break;
+        }
+    }
+    None
+}
+
+/// Resets the value at `path` so that it deserialises as a default: a map entry is removed (every
+/// field has a serde default; `shift_remove` keeps the other keys in order, so errors come out in
+/// config order); a list element becomes `{}`, or `""` when it was a map (a list of strings). False
+/// when the path cannot be followed or the value was already reset.
+fn reset(value: &mut Value, path: &[serde_path_to_error::Segment]) -> bool {
+    use serde_path_to_error::Segment;
+    let Some((last, parents)) = path.split_last() else { return false };
+    let mut at = value;
+    for seg in parents {
+        at = match (seg, at) {
+            (Segment::Map { key }, Value::Mapping(m)) => match m.get_mut(key.as_str()) {
+                Some(v) => v,
+                None => return false,
+            },
+            (Segment::Seq { index }, Value::Sequence(s)) => match s.get_mut(*index) {
+                Some(v) => v,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (last, at) {
+        (Segment::Map { key }, Value::Mapping(m)) => m.shift_remove(key.as_str()).is_some(),
+        (Segment::Seq { index }, Value::Sequence(s)) => match s.get_mut(*index) {
+            Some(v @ Value::Mapping(_)) => {
+                *v = Value::String(String::new());
+                true
+            }
+            Some(Value::String(e)) if e.is_empty() => false,
+            None => false,
+            Some(v) => {
+                *v = Value::Mapping(Mapping::new());
+                true
+            }
+        },
+        _ => false,
     }
 }
 

@@ -1,0 +1,330 @@
+//! The Argo CD Namespace and the `argoproj.io/v1beta1` ArgoCD CR: OpenShift GitOps' default instance
+//! settings plus, on both the application controller and the server (the server also builds REST configs:
+//! logs, live state, validation), the exec plugin in an emptyDir filled by an init container and the
+//! SPIFFE Workload API socket from the CSI driver. `argocdSpec` is merged in last.
+
+use super::{meta, Crd, Output, Wave};
+use crate::model::{Cluster, Component, Model, CSI_DRIVER, EXEC_BINARY};
+use k8s_openapi::api::core::v1::{
+    CSIVolumeSource, Capabilities, Container, EmptyDirVolumeSource, EnvVar, Namespace, ResourceRequirements,
+    SeccompProfile, SecurityContext, Volume, VolumeMount,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Serialize;
+use serde_yaml_ng::Value;
+use std::collections::BTreeMap;
+
+/// The init container that installs the exec plugin.
+pub const INIT_CONTAINER: &str = "install-jwt-spiffe";
+/// The emptyDir the plugin binary lives in (the main containers' root filesystems are read-only).
+pub const BINARIES_VOLUME: &str = "binaries";
+/// The SPIFFE CSI volume that carries the agent socket.
+pub const CSI_VOLUME: &str = "spiffe-workload-api";
+/// The init container's writable scratch space; its root filesystem is read-only too.
+pub const SCRATCH_VOLUME: &str = "install-jwt-spiffe-scratch";
+const SCRATCH_DIR: &str = "/scratch";
+
+/// The whole init container script. It is a constant: every configurable value reaches it only through
+/// the container's environment, so no config value can ever be parsed as shell. `sha256sum --strict`
+/// refuses a checksum line that is not exactly one well-formed entry; any failure stops the pod.
+pub const INSTALL_SCRIPT: &str = r#"set -eu
+archive="$TMPDIR/exec-auth.tar.gz"
+curl -fsSL --proto =https --retry 3 -o "$archive" "$DOWNLOAD_URL"
+if [ -n "${ARCHIVE_SHA256:-}" ]; then
+  printf '%s  %s\n' "$ARCHIVE_SHA256" "$archive" | sha256sum --check --strict -
+fi
+tar -xzf "$archive" -O "$EXEC_BINARY" > "$BIN_DIR/$EXEC_BINARY"
+chmod 0755 "$BIN_DIR/$EXEC_BINARY"
+"#;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArgoCd {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: ObjectMeta,
+    spec: Value,
+}
+
+/// The generated spec, before `argocdSpec` is merged in. Field order follows OpenShift GitOps' default
+/// instance; grafana, prometheus and keycloak are left out because v1beta1 ignores or removed them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Spec {
+    application_set: WithResources,
+    controller: Workload,
+    ha: Ha,
+    rbac: Rbac,
+    redis: WithResources,
+    repo: WithResources,
+    resource_exclusions: String,
+    server: Server,
+    sso: Sso,
+}
+
+#[derive(Serialize)]
+struct WithResources {
+    resources: ResourceRequirements,
+}
+
+/// A component that talks to spokes.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Workload {
+    resources: ResourceRequirements,
+    init_containers: Vec<Container>,
+    volumes: Vec<Volume>,
+    volume_mounts: Vec<VolumeMount>,
+}
+
+#[derive(Serialize)]
+struct Ha {
+    enabled: bool,
+    resources: ResourceRequirements,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rbac {
+    default_policy: String,
+    policy: String,
+    scopes: String,
+}
+
+#[derive(Serialize)]
+struct Server {
+    host: String,
+    route: Route,
+    #[serde(flatten)]
+    workload: Workload,
+}
+
+#[derive(Serialize)]
+struct Route {
+    enabled: bool,
+    tls: RouteTls,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RouteTls {
+    termination: &'static str,
+    insecure_edge_termination_policy: &'static str,
+}
+
+#[derive(Serialize)]
+struct Sso {
+    provider: &'static str,
+    dex: Dex,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Dex {
+    open_shift_o_auth: bool,
+    resources: ResourceRequirements,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResourceExclusion {
+    api_groups: Vec<&'static str>,
+    clusters: Vec<&'static str>,
+    kinds: Vec<&'static str>,
+}
+
+/// Requests then limits, each (cpu, memory): OpenShift GitOps' values for its default instance.
+fn resources(requests: (&str, &str), limits: (&str, &str)) -> ResourceRequirements {
+    let list = |(cpu, memory): (&str, &str)| {
+        Some(BTreeMap::from([("cpu".into(), Quantity(cpu.into())), ("memory".into(), Quantity(memory.into()))]))
+    };
+    ResourceRequirements { requests: list(requests), limits: list(limits), ..ResourceRequirements::default() }
+}
+
+fn env(name: &str, value: &str) -> EnvVar {
+    EnvVar { name: name.into(), value: Some(value.into()), ..EnvVar::default() }
+}
+
+/// `readOnly: false` is left out, as the API server leaves it out.
+fn mount(name: &str, path: &str, read_only: bool) -> VolumeMount {
+    VolumeMount {
+        name: name.into(),
+        mount_path: path.into(),
+        read_only: read_only.then_some(true),
+        ..VolumeMount::default()
+    }
+}
+
+fn init_container(model: &Model) -> Container {
+    let e = &model.exec_auth;
+    let mut env = vec![
+        env("DOWNLOAD_URL", &e.download_url),
+        env("EXEC_BINARY", EXEC_BINARY),
+        env("BIN_DIR", &e.bin_dir),
+        env("TMPDIR", SCRATCH_DIR),
+    ];
+    if let Some(sha256) = &e.sha256 {
+        env.push(self::env("ARCHIVE_SHA256", sha256));
+    }
+    Container {
+        name: INIT_CONTAINER.into(),
+        image: Some(e.image.clone()),
+        image_pull_policy: Some(e.image_pull_policy.into()),
+        command: Some(vec!["/bin/sh".into(), "-c".into(), INSTALL_SCRIPT.into()]),
+        env: Some(env),
+        volume_mounts: Some(vec![mount(BINARIES_VOLUME, &e.bin_dir, false), mount(SCRATCH_VOLUME, SCRATCH_DIR, false)]),
+        security_context: Some(SecurityContext {
+            allow_privilege_escalation: Some(false),
+            capabilities: Some(Capabilities { drop: Some(vec!["ALL".into()]), ..Capabilities::default() }),
+            read_only_root_filesystem: Some(true),
+            run_as_non_root: Some(true),
+            seccomp_profile: Some(SeccompProfile { type_: "RuntimeDefault".into(), ..SeccompProfile::default() }),
+            ..SecurityContext::default()
+        }),
+        termination_message_path: Some("/dev/termination-log".into()),
+        termination_message_policy: Some("File".into()),
+        ..Container::default()
+    }
+}
+
+fn workload(model: &Model, resources: ResourceRequirements) -> Workload {
+    let e = &model.exec_auth;
+    let empty_dir = |name: &str| Volume {
+        name: name.into(),
+        empty_dir: Some(EmptyDirVolumeSource::default()),
+        ..Volume::default()
+    };
+    Workload {
+        resources,
+        init_containers: vec![init_container(model)],
+        volumes: vec![
+            empty_dir(BINARIES_VOLUME),
+            Volume {
+                name: CSI_VOLUME.into(),
+                csi: Some(CSIVolumeSource {
+                    driver: CSI_DRIVER.into(),
+                    read_only: Some(true),
+                    ..CSIVolumeSource::default()
+                }),
+                ..Volume::default()
+            },
+            empty_dir(SCRATCH_VOLUME),
+        ],
+        volume_mounts: vec![mount(BINARIES_VOLUME, &e.bin_dir, true), mount(CSI_VOLUME, &e.socket_dir, true)],
+    }
+}
+
+fn spec(model: &Model) -> Spec {
+    let g = &model.gitops;
+    let small = || resources(("250m", "128Mi"), ("500m", "256Mi"));
+    let exclusions = [ResourceExclusion {
+        api_groups: vec!["tekton.dev"],
+        clusters: vec!["*"],
+        kinds: vec!["TaskRun", "PipelineRun"],
+    }];
+    Spec {
+        application_set: WithResources { resources: resources(("250m", "512Mi"), ("2000m", "1024Mi")) },
+        controller: workload(model, resources(("250m", "1024Mi"), ("2000m", "2048Mi"))),
+        ha: Ha { enabled: false, resources: small() },
+        rbac: Rbac {
+            default_policy: g.rbac.default_policy.clone(),
+            policy: g.rbac.policy.clone(),
+            scopes: g.rbac.scopes.clone(),
+        },
+        redis: WithResources { resources: small() },
+        repo: WithResources { resources: resources(("250m", "256Mi"), ("1000m", "1024Mi")) },
+        resource_exclusions: serde_yaml_ng::to_string(&exclusions).expect("exclusions serialise"),
+        server: Server {
+            host: g.host.clone(),
+            route: Route {
+                enabled: true,
+                tls: RouteTls { termination: "reencrypt", insecure_edge_termination_policy: "Redirect" },
+            },
+            workload: workload(model, resources(("125m", "128Mi"), ("500m", "256Mi"))),
+        },
+        sso: Sso { provider: "dex", dex: Dex { open_shift_o_auth: true, resources: small() } },
+    }
+}
+
+/// Maps merge key by key; anything else in `overlay` (scalars, lists, null) replaces what `base` has.
+pub fn deep_merge(base: &mut Value, overlay: &Value) {
+    match (base, overlay) {
+        (Value::Mapping(b), Value::Mapping(o)) => {
+            for (k, v) in o {
+                match b.get_mut(k) {
+                    Some(existing) => deep_merge(existing, v),
+                    None => {
+                        b.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (b, o) => *b = o.clone(),
+    }
+}
+
+/// Warnings for an `argocdSpec` that undoes what makes this design work, or makes every user an admin.
+fn check(user: &Value, merged: &Value, out: &mut Output) {
+    const PATH: &str = "spec.management.gitops.argocdSpec";
+    for component in Component::ALL {
+        for list in ["initContainers", "volumes", "volumeMounts"] {
+            if user.get(component.spec_key()).and_then(|c| c.get(list)).is_some() {
+                out.notes().warning(
+                    format!("{PATH}.{}.{list}", component.spec_key()),
+                    "this list replaces the generated one, which installs the exec plugin and mounts the SPIFFE \
+                     socket; without them Argo CD cannot reach any spoke. Include the generated entries \
+                     (see `ztwim-gitops generate --target management`) in your list.",
+                );
+            }
+        }
+    }
+    if user.get("import").is_some() {
+        out.notes().warning(
+            format!("{PATH}.import"),
+            "restoring an ArgoCDExport replaces the controller's init containers and volumes, removing the exec \
+             plugin and the SPIFFE socket; remove `import`.",
+        );
+    }
+    let default_policy = merged.get("rbac").and_then(|r| r.get("defaultPolicy")).and_then(Value::as_str);
+    if default_policy == Some("role:admin") {
+        let path = if user.get("rbac").and_then(|r| r.get("defaultPolicy")).is_some() {
+            format!("{PATH}.rbac.defaultPolicy")
+        } else {
+            "spec.management.gitops.rbac.defaultPolicy".into()
+        };
+        out.notes().warning(
+            path,
+            "defaultPolicy role:admin makes every authenticated user an Argo CD admin, able to add clusters and so \
+             run any binary in Argo CD's pods; use \"\" or role:readonly and grant admin through `policy`.",
+        );
+    }
+}
+
+pub(super) fn generate(model: &Model, out: &mut Output) {
+    let g = &model.gitops;
+    out.push(
+        &Cluster::Management,
+        &Namespace { metadata: meta(&g.namespace, None, Wave::Operators, Crd::Builtin), ..Namespace::default() },
+    );
+    let mut spec = serde_yaml_ng::to_value(spec(model)).expect("the ArgoCD spec serialises");
+    match &g.argocd_spec {
+        Value::Mapping(_) => deep_merge(&mut spec, &g.argocd_spec),
+        Value::Null => {}
+        _ => out.notes().warning(
+            "spec.management.gitops.argocdSpec",
+            "argocdSpec is not a map, so it was ignored; write it as fields of the ArgoCD spec, e.g. \
+             `argocdSpec: {server: {replicas: 2}}`.",
+        ),
+    }
+    check(&g.argocd_spec, &spec, out);
+    out.push(
+        &Cluster::Management,
+        &ArgoCd {
+            api_version: "argoproj.io/v1beta1",
+            kind: "ArgoCD",
+            metadata: meta(&g.name, Some(&g.namespace), Wave::Operands, Crd::FromOlm),
+            spec,
+        },
+    );
+}

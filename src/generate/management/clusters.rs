@@ -1,0 +1,93 @@
+//! One Argo CD cluster Secret per spoke. It holds no credential at all: Argo CD runs the exec plugin,
+//! which fetches a JWT-SVID for the spoke's audience from the SPIFFE Workload API on every refresh.
+
+use super::argocd::INIT_CONTAINER;
+use super::{meta, Crd, Output, Wave};
+use crate::model::{Cluster, Model, Spoke, EXEC_BINARY};
+use k8s_openapi::api::core::v1::Secret;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const SECRET_TYPE_LABEL: &str = "argocd.argoproj.io/secret-type";
+
+/// Argo CD's `ClusterConfig` JSON, in a fixed key order. Only the fields this design uses exist here, so
+/// a token, password or client key cannot be written by construction.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ClusterConfig<'a> {
+    tls_client_config: TlsClientConfig<'a>,
+    exec_provider_config: ExecProviderConfig<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TlsClientConfig<'a> {
+    insecure: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ca_data: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExecProviderConfig<'a> {
+    command: &'a str,
+    api_version: &'a str,
+    /// A JSON object: Argo CD rejects the kubeconfig list form.
+    env: ExecEnv<'a>,
+    install_hint: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+struct ExecEnv<'a> {
+    spiffe_endpoint_socket: &'a str,
+    spiffe_jwt_audience: &'a str,
+    exec_credential_version: &'static str,
+}
+
+fn secret(model: &Model, spoke: &Spoke) -> Secret {
+    let e = &model.exec_auth;
+    let config = ClusterConfig {
+        tls_client_config: TlsClientConfig {
+            insecure: spoke.insecure_skip_tls_verify,
+            ca_data: spoke.ca_data.as_deref(),
+        },
+        exec_provider_config: ExecProviderConfig {
+            command: &e.command,
+            api_version: &e.exec_api_version,
+            env: ExecEnv {
+                spiffe_endpoint_socket: &e.socket_endpoint,
+                spiffe_jwt_audience: &spoke.audience,
+                exec_credential_version: e.credential_version.as_str(),
+            },
+            install_hint: format!(
+                "{EXEC_BINARY} is installed into {} by the {INIT_CONTAINER} init container of the Argo CD \
+                 application controller and server; check that container's log.",
+                e.bin_dir
+            ),
+        },
+    };
+    let mut data = BTreeMap::from([
+        ("name".to_string(), spoke.name.clone()),
+        ("server".to_string(), spoke.server.clone()),
+        ("config".to_string(), serde_json::to_string_pretty(&config).expect("cluster config serialises")),
+    ]);
+    if !spoke.namespaces.is_empty() {
+        data.insert("namespaces".into(), spoke.namespaces.join(","));
+        data.insert("clusterResources".into(), "false".into());
+    }
+    if let Some(project) = &spoke.project {
+        data.insert("project".into(), project.clone());
+    }
+    let mut metadata = meta(&spoke.name, Some(&model.gitops.namespace), Wave::ArgoObjects, Crd::Builtin);
+    let mut labels = spoke.labels.clone();
+    labels.insert(SECRET_TYPE_LABEL.into(), "cluster".into());
+    metadata.labels = Some(labels);
+    Secret { metadata, type_: Some("Opaque".into()), string_data: Some(data), ..Secret::default() }
+}
+
+pub(super) fn generate(model: &Model, out: &mut Output) {
+    for spoke in &model.spokes {
+        out.push(&Cluster::Management, &secret(model, spoke));
+    }
+}

@@ -1,0 +1,38 @@
+//! The OpenShift GitOps operator (when `management.gitops.installOperator`), installed so that it does
+//! not create its default `openshift-gitops` instance: ZTWIM gives no identity to pods in namespaces whose
+//! name contains `openshift`, so that instance could never reach a spoke this way.
+
+use super::olm::Install;
+use super::Output;
+use crate::model::Model;
+use k8s_openapi::api::core::v1::EnvVar;
+use std::collections::BTreeMap;
+
+const NAMESPACE: &str = "openshift-gitops-operator";
+
+pub(super) fn generate(model: &Model, out: &mut Output) {
+    if !model.gitops.install_operator {
+        return;
+    }
+    Install {
+        namespace: NAMESPACE,
+        namespace_annotations: BTreeMap::new(),
+        operator_group: NAMESPACE,
+        target_namespaces: None,
+        package: "openshift-gitops-operator",
+        channel: &model.gitops.channel,
+        install_plan_approval: "Automatic",
+        env: vec![EnvVar {
+            name: "DISABLE_DEFAULT_ARGOCD_INSTANCE".into(),
+            value: Some("true".into()),
+            ..EnvVar::default()
+        }],
+    }
+    .push(out);
+    out.notes().info(
+        "spec.management.gitops.installOperator",
+        "the OpenShift GitOps Subscription sets DISABLE_DEFAULT_ARGOCD_INSTANCE=true, so the operator removes an \
+         existing default `openshift-gitops` Argo CD instance; move anything it manages first, or set \
+         installOperator: false to keep managing the operator yourself.",
+    );
+}

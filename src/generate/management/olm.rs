@@ -1,0 +1,100 @@
+//! OLM installs: the Namespace, OperatorGroup and Subscription both operators need.
+
+use super::{meta, Crd, Output, Wave};
+use crate::model::Cluster;
+use k8s_openapi::api::core::v1::{EnvVar, Namespace};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OperatorGroup {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: ObjectMeta,
+    spec: OperatorGroupSpec,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OperatorGroupSpec {
+    /// None: AllNamespaces mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_namespaces: Option<Vec<String>>,
+    upgrade_strategy: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Subscription {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: ObjectMeta,
+    spec: SubscriptionSpec,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SubscriptionSpec {
+    channel: String,
+    install_plan_approval: &'static str,
+    name: &'static str,
+    source: &'static str,
+    source_namespace: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config: Option<SubscriptionConfig>,
+}
+
+#[derive(Serialize)]
+struct SubscriptionConfig {
+    env: Vec<EnvVar>,
+}
+
+/// One operator from the `redhat-operators` catalog.
+pub(super) struct Install<'a> {
+    pub namespace: &'a str,
+    pub namespace_annotations: BTreeMap<String, String>,
+    pub operator_group: &'a str,
+    /// None: the operator watches all namespaces.
+    pub target_namespaces: Option<Vec<String>>,
+    /// The OLM package, also the Subscription's name.
+    pub package: &'static str,
+    pub channel: &'a str,
+    pub install_plan_approval: &'static str,
+    pub env: Vec<EnvVar>,
+}
+
+impl Install<'_> {
+    pub fn push(self, out: &mut Output) {
+        let mut ns_meta = meta(self.namespace, None, Wave::Operators, Crd::Builtin);
+        ns_meta.annotations.get_or_insert_with(BTreeMap::new).extend(self.namespace_annotations);
+        ns_meta.labels = Some(BTreeMap::from([("openshift.io/cluster-monitoring".into(), "true".into())]));
+        out.push(&Cluster::Management, &Namespace { metadata: ns_meta, ..Namespace::default() });
+        out.push(
+            &Cluster::Management,
+            &OperatorGroup {
+                api_version: "operators.coreos.com/v1",
+                kind: "OperatorGroup",
+                metadata: meta(self.operator_group, Some(self.namespace), Wave::Operators, Crd::Builtin),
+                spec: OperatorGroupSpec { target_namespaces: self.target_namespaces, upgrade_strategy: "Default" },
+            },
+        );
+        out.push(
+            &Cluster::Management,
+            &Subscription {
+                api_version: "operators.coreos.com/v1alpha1",
+                kind: "Subscription",
+                metadata: meta(self.package, Some(self.namespace), Wave::Operators, Crd::Builtin),
+                spec: SubscriptionSpec {
+                    channel: self.channel.into(),
+                    install_plan_approval: self.install_plan_approval,
+                    name: self.package,
+                    source: "redhat-operators",
+                    source_namespace: "openshift-marketplace",
+                    config: (!self.env.is_empty()).then_some(SubscriptionConfig { env: self.env }),
+                },
+            },
+        );
+    }
+}

@@ -1,0 +1,461 @@
+//! The management cluster output: reviewed snapshots of the example configs, and invariants that must
+//! hold for every config — the ones that, broken, leave Argo CD unable to reach a spoke or leak a secret.
+use serde::Deserialize;
+use serde_yaml_ng::Value;
+use std::collections::BTreeSet;
+use ztwim_gitops::config::{Config, ConfigRef, Form, Spec};
+use ztwim_gitops::diag::{Diagnostics, Severity};
+use ztwim_gitops::generate::{self, Manifest};
+use ztwim_gitops::krm::KrmResult;
+use ztwim_gitops::model::{self, Model};
+use ztwim_gitops::pipeline;
+
+const BINARY: &str = "k8s-spiffe-workload-jwt-exec-auth";
+const COMPONENTS: [&str; 2] = ["controller", "server"];
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect("example config")
+}
+
+/// `--target management` on a config file, as the CLI runs it.
+fn management(text: &str) -> (Vec<Manifest>, Vec<KrmResult>) {
+    let (manifests, results) = pipeline::generate_from_file(text, "config.yaml", Some("management"));
+    let errors: Vec<_> = results.iter().filter(|r| r.severity == Severity::Error).map(|r| r.human_line()).collect();
+    assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
+    assert!(!manifests.is_empty());
+    (manifests, results)
+}
+
+/// The result about one config field (other stages may add results about other fields).
+fn result_at<'a>(results: &'a [KrmResult], path: &str) -> Option<&'a KrmResult> {
+    results.iter().find(|r| r.field.as_ref().is_some_and(|f| f.path == path))
+}
+
+fn stream(manifests: &[Manifest]) -> String {
+    manifests.iter().map(|m| format!("---\n{}", serde_yaml_ng::to_string(&m.object).unwrap())).collect()
+}
+
+/// A config file with `edit` applied to its parsed form.
+fn variant(base: &str, edit: impl FnOnce(&mut Value)) -> String {
+    let mut value: Value = serde_yaml_ng::from_str(&read(base)).unwrap();
+    edit(&mut value);
+    serde_yaml_ng::to_string(&value).unwrap()
+}
+
+/// Sets a dotted path, creating maps on the way.
+fn set(value: &mut Value, path: &str, new: Value) {
+    let mut cur = value;
+    for key in path.split('.') {
+        let map = cur.as_mapping_mut().expect("a map on the path");
+        cur = map.entry(key.into()).or_insert_with(|| Value::Mapping(Default::default()));
+    }
+    *cur = new;
+}
+
+fn yaml(text: &str) -> Value {
+    serde_yaml_ng::from_str(text).unwrap()
+}
+
+fn find<'a>(manifests: &'a [Manifest], kind: &str) -> Vec<&'a Value> {
+    manifests.iter().filter(|m| m.kind() == kind).map(|m| &m.object).collect()
+}
+
+fn one<'a>(manifests: &'a [Manifest], kind: &str) -> &'a Value {
+    let found = find(manifests, kind);
+    assert_eq!(found.len(), 1, "exactly one {kind}");
+    found[0]
+}
+
+fn str_at<'a>(v: &'a Value, path: &str) -> &'a str {
+    path.split('.')
+        .try_fold(v, |v, k| v.get(k))
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no string at {path}"))
+}
+
+fn seq<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key).and_then(Value::as_sequence).map(Vec::as_slice).unwrap_or_default()
+}
+
+/// The main container's mountPath of the component volume that satisfies `pick`.
+fn mount_path_of(component: &Value, pick: impl Fn(&Value) -> bool) -> String {
+    let volume = seq(component, "volumes").iter().find(|v| pick(v)).expect("volume");
+    let name = str_at(volume, "name");
+    let mount = seq(component, "volumeMounts").iter().find(|m| str_at(m, "name") == name).expect("mount");
+    str_at(mount, "mountPath").to_string()
+}
+
+/// Every invariant the management output must satisfy, whatever the config.
+fn check_invariants(manifests: &[Manifest]) {
+    // One issuer: the SPIRE server signs with it, the discovery provider publishes it.
+    let server_issuer = str_at(one(manifests, "SpireServer"), "spec.jwtIssuer");
+    assert_eq!(server_issuer, str_at(one(manifests, "SpireOIDCDiscoveryProvider"), "spec.jwtIssuer"));
+    assert!(server_issuer.starts_with("https://"));
+
+    let argocd = one(manifests, "ArgoCD");
+    let spec = argocd.get("spec").unwrap();
+    let mut sockets = BTreeSet::new();
+    let mut commands = BTreeSet::new();
+    for key in COMPONENTS {
+        let component = spec.get(key).unwrap_or_else(|| panic!("spec.{key}"));
+        let volumes: Vec<&str> = seq(component, "volumes").iter().map(|v| str_at(v, "name")).collect();
+        let unique: BTreeSet<&str> = volumes.iter().copied().collect();
+        assert_eq!(unique.len(), volumes.len(), "{key}: volume names are unique");
+        let init = seq(component, "initContainers");
+        assert!(init.iter().any(|c| str_at(c, "name") == "install-jwt-spiffe"), "{key}: init container");
+        let mounts = seq(component, "volumeMounts").iter().chain(init.iter().flat_map(|c| seq(c, "volumeMounts")));
+        for mount in mounts {
+            let name = str_at(mount, "name");
+            assert!(unique.contains(name), "{key}: volumeMount {name} names a volume of the same component");
+        }
+        let csi = mount_path_of(component, |v| v.get("csi").is_some_and(|c| str_at(c, "driver") == "csi.spiffe.io"));
+        sockets.insert(format!("unix://{csi}/spire-agent.sock"));
+        let bin = mount_path_of(component, |v| str_at(v, "name") == "binaries");
+        commands.insert(format!("{bin}/{BINARY}"));
+    }
+    assert_eq!(sockets.len(), 1, "controller and server mount the socket at the same path: {sockets:?}");
+    assert_eq!(commands.len(), 1, "controller and server hold the plugin at the same path: {commands:?}");
+
+    for secret in find(manifests, "Secret") {
+        let labels = secret.get("metadata").and_then(|m| m.get("labels")).unwrap();
+        assert_eq!(labels.get("argocd.argoproj.io/secret-type").and_then(Value::as_str), Some("cluster"));
+        assert!(secret.get("data").is_none(), "only stringData, nothing encoded out of sight");
+        let data = secret.get("stringData").and_then(Value::as_mapping).unwrap();
+        for key in data.keys() {
+            let key = key.as_str().unwrap();
+            assert!(
+                ["name", "server", "config", "namespaces", "clusterResources", "project"].contains(&key),
+                "unexpected cluster Secret key {key}"
+            );
+        }
+        let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).expect("JSON config");
+        assert_no_credentials(&config);
+        let exec = &config["execProviderConfig"];
+        let env = exec["env"].as_object().expect("env is a JSON object, not a list");
+        assert_eq!(env["SPIFFE_ENDPOINT_SOCKET"], sockets.first().unwrap().as_str());
+        assert_eq!(exec["command"], commands.first().unwrap().as_str());
+        let version = env["EXEC_CREDENTIAL_VERSION"].as_str().unwrap();
+        assert_eq!(exec["apiVersion"], format!("client.authentication.k8s.io/{version}"));
+        assert!(env["SPIFFE_JWT_AUDIENCE"].as_str().is_some_and(|a| !a.is_empty()));
+        assert!(config["tlsClientConfig"]["insecure"].is_boolean());
+    }
+    check_waves(manifests);
+}
+
+fn assert_no_credentials(v: &serde_json::Value) {
+    const FORBIDDEN: [&str; 6] = ["token", "bearertoken", "password", "username", "keydata", "certdata"];
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                assert!(!FORBIDDEN.contains(&k.to_lowercase().as_str()), "credential key {k} in cluster config");
+                assert_no_credentials(v);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(assert_no_credentials),
+        _ => {}
+    }
+}
+
+/// Operators first, then the ZTWIM singleton, then its operands and Argo CD, then what Argo CD reads.
+fn check_waves(manifests: &[Manifest]) {
+    let wave = |m: &Manifest| -> i32 {
+        let a = m.object.get("metadata").and_then(|m| m.get("annotations")).unwrap();
+        a.get("argocd.argoproj.io/sync-wave").and_then(Value::as_str).expect("sync-wave").parse().unwrap()
+    };
+    let rank = |kind: &str| match kind {
+        "Namespace" | "OperatorGroup" | "Subscription" => 0,
+        "ZeroTrustWorkloadIdentityManager" => 1,
+        "SpireServer" | "SpireAgent" | "SpiffeCSIDriver" | "SpireOIDCDiscoveryProvider" | "ArgoCD" => 2,
+        "Secret" | "Application" => 3,
+        other => panic!("unexpected kind {other}"),
+    };
+    for a in manifests {
+        let skip = a
+            .object
+            .get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .and_then(|a| a.get("argocd.argoproj.io/sync-options"))
+            .and_then(Value::as_str);
+        let olm_crd = !matches!(a.kind(), "Namespace" | "OperatorGroup" | "Subscription" | "Secret");
+        assert_eq!(skip == Some("SkipDryRunOnMissingResource=true"), olm_crd, "{} sync-options", a.kind());
+        for b in manifests {
+            assert_eq!(
+                rank(a.kind()).cmp(&rank(b.kind())),
+                wave(a).cmp(&wave(b)),
+                "{} vs {} sync waves",
+                a.kind(),
+                b.kind()
+            );
+        }
+    }
+}
+
+#[test]
+fn minimal_snapshot() {
+    let (manifests, results) = management(&read("fn-config/minimal.yaml"));
+    insta::assert_snapshot!("minimal", stream(&manifests));
+    check_invariants(&manifests);
+    let info = result_at(&results, "spec.management.gitops.installOperator").expect("the operator note");
+    assert_eq!(info.severity, Severity::Info);
+    assert!(info.message.contains("DISABLE_DEFAULT_ARGOCD_INSTANCE"), "{}", info.message);
+}
+
+#[test]
+fn fleet_snapshot() {
+    let (manifests, _) = management(&read("fn-config/fleet.yaml"));
+    insta::assert_snapshot!("fleet", stream(&manifests));
+    check_invariants(&manifests);
+}
+
+#[test]
+fn emission_order_follows_the_issue() {
+    let (manifests, _) = management(&read("fn-config/fleet.yaml"));
+    let kinds: Vec<&str> = manifests.iter().map(Manifest::kind).collect();
+    let mut expected = vec![
+        "Namespace",
+        "OperatorGroup",
+        "Subscription",
+        "ZeroTrustWorkloadIdentityManager",
+        "SpireServer",
+        "SpireAgent",
+        "SpiffeCSIDriver",
+        "SpireOIDCDiscoveryProvider",
+        "Namespace",
+        "OperatorGroup",
+        "Subscription",
+        "Namespace",
+        "ArgoCD",
+    ];
+    expected.extend(["Secret"; 3]);
+    expected.extend(["Application"; 2]);
+    assert_eq!(kinds, expected);
+}
+
+#[test]
+fn invariants_hold_for_variations() {
+    let several_spokes = variant("fn-config/minimal.yaml", |c| {
+        let spokes: Vec<Value> = (0..5)
+            .map(|i| {
+                yaml(&format!(
+                    "{{name: spoke-{i}, server: 'https://api.s{i}.example.com:6443', insecureSkipTLSVerify: {}, \
+                     namespaces: [a{i}, b{i}], project: p{i}, audience: aud-{i}}}",
+                    i % 2 == 0
+                ))
+            })
+            .collect();
+        set(c, "spec.spokes", Value::Sequence(spokes));
+    });
+    let variants = [
+        read("fn-config/minimal.yaml"),
+        read("fn-config/fleet.yaml"),
+        variant("fn-config/minimal.yaml", |c| set(c, "spec.management.execAuth.credentialVersion", "v1".into())),
+        variant("fn-config/fleet.yaml", |c| set(c, "spec.management.execAuth.credentialVersion", "v1".into())),
+        variant("fn-config/minimal.yaml", |c| {
+            set(c, "spec.management.execAuth.binDir", "/opt/spiffe/bin/".into());
+            set(c, "spec.management.execAuth.socketDir", "/spiffe-workload-api".into());
+        }),
+        several_spokes,
+        variant("fn-config/fleet.yaml", |c| {
+            set(c, "spec.identity", "shared".into());
+            set(c, "spec.management.ztwim.install", false.into());
+            set(c, "spec.management.gitops.installOperator", false.into());
+            set(c, "spec.management.execAuth.arch", "arm64".into());
+            set(c, "spec.management.execAuth.sha256", "ab".repeat(32).into());
+            set(c, "spec.management.execAuth.image", "registry.example.com/tools/ubi:9.6".into());
+        }),
+    ];
+    for (i, config) in variants.iter().enumerate() {
+        let (manifests, _) = management(config);
+        eprintln!("variant {i}: {} objects", manifests.len());
+        check_invariants(&manifests);
+    }
+}
+
+#[test]
+fn custom_paths_and_credential_version_reach_every_consumer() {
+    let config = variant("fn-config/minimal.yaml", |c| {
+        set(c, "spec.management.execAuth.binDir", "/opt/spiffe/bin/".into());
+        set(c, "spec.management.execAuth.socketDir", "/spiffe-workload-api".into());
+        set(c, "spec.management.execAuth.credentialVersion", "v1".into());
+    });
+    let (manifests, _) = management(&config);
+    let secret = one(&manifests, "Secret");
+    let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).unwrap();
+    let exec = &config["execProviderConfig"];
+    assert_eq!(exec["command"], "/opt/spiffe/bin/k8s-spiffe-workload-jwt-exec-auth");
+    assert_eq!(exec["apiVersion"], "client.authentication.k8s.io/v1");
+    assert_eq!(exec["env"]["EXEC_CREDENTIAL_VERSION"], "v1");
+    assert_eq!(exec["env"]["SPIFFE_ENDPOINT_SOCKET"], "unix:///spiffe-workload-api/spire-agent.sock");
+}
+
+#[test]
+fn sha256_is_passed_to_the_init_container_only_when_set() {
+    let env_names = |text: &str| -> Vec<String> {
+        let (manifests, _) = management(text);
+        let init = &seq(one(&manifests, "ArgoCD").get("spec").unwrap().get("server").unwrap(), "initContainers")[0];
+        seq(init, "env").iter().map(|e| str_at(e, "name").to_string()).collect()
+    };
+    assert!(!env_names(&read("fn-config/minimal.yaml")).contains(&"ARCHIVE_SHA256".to_string()));
+    let pinned =
+        variant("fn-config/minimal.yaml", |c| set(c, "spec.management.execAuth.sha256", "0f".repeat(32).into()));
+    assert!(env_names(&pinned).contains(&"ARCHIVE_SHA256".to_string()));
+}
+
+#[test]
+fn argocd_spec_is_merged_last() {
+    let config = variant("fn-config/minimal.yaml", |c| {
+        set(
+            c,
+            "spec.management.gitops.argocdSpec",
+            yaml(
+                "{server: {replicas: 2, route: {enabled: false}}, rbac: {scopes: '[email]'}, \
+                 controller: {volumes: [{name: extra, emptyDir: {}}]}, notifications: {enabled: true}}",
+            ),
+        )
+    });
+    let (manifests, results) = management(&config);
+    let spec = one(&manifests, "ArgoCD").get("spec").unwrap();
+    // Maps merge: siblings of the overridden keys survive.
+    assert_eq!(spec["server"]["replicas"], Value::from(2));
+    assert_eq!(spec["server"]["route"]["enabled"], Value::from(false));
+    assert_eq!(str_at(spec, "server.route.tls.termination"), "reencrypt");
+    assert_eq!(seq(spec.get("server").unwrap(), "volumes").len(), 3);
+    assert_eq!(str_at(spec, "rbac.scopes"), "[email]");
+    assert!(str_at(spec, "rbac.policy").contains("role:admin"));
+    assert_eq!(spec["notifications"]["enabled"], Value::from(true));
+    // Lists replace, and a replaced plumbing list is called out.
+    assert_eq!(seq(spec.get("controller").unwrap(), "volumes").len(), 1);
+    let warning = result_at(&results, "spec.management.gitops.argocdSpec.controller.volumes").expect("a warning");
+    assert_eq!(warning.severity, Severity::Warning);
+    assert!(result_at(&results, "spec.management.gitops.argocdSpec.server.volumes").is_none());
+}
+
+/// Builds the model straight from a typed spec, without validation: the generator must stay safe even
+/// where a validation rule is missing.
+fn unvalidated(spec: Spec, owner: &str) -> (Vec<Manifest>, Diagnostics) {
+    let reference = ConfigRef { name: owner.into(), ..ConfigRef::default() };
+    let model = Model::resolve(&Config { reference, form: Form::Structured, spec }, "");
+    let generated = generate::generate(&model);
+    let manifests = generated.manifests.into_iter().filter(|m| m.cluster == model::Cluster::Management).collect();
+    (manifests, generated.notes)
+}
+
+fn minimal_spec() -> Spec {
+    let minimal: Value = serde_yaml_ng::from_str(&read("fn-config/minimal.yaml")).unwrap();
+    serde_yaml_ng::from_value(minimal.get("spec").unwrap().clone()).unwrap()
+}
+
+#[test]
+fn an_argocd_spec_that_is_not_a_map_never_replaces_the_generated_spec() {
+    let (clean, _) = unvalidated(minimal_spec(), "x");
+    for (value, warned) in [(Value::Null, false), (Value::from("replicas: 2"), true)] {
+        let mut spec = minimal_spec();
+        spec.management.gitops.argocd_spec = value;
+        let (manifests, notes) = unvalidated(spec, "x");
+        assert_eq!(one(&manifests, "ArgoCD"), one(&clean, "ArgoCD"));
+        assert_eq!(notes.iter().any(|n| n.severity == Severity::Warning), warned);
+    }
+}
+
+#[test]
+fn admin_default_policy_is_a_warning() {
+    let config =
+        variant("fn-config/minimal.yaml", |c| set(c, "spec.management.gitops.rbac.defaultPolicy", "role:admin".into()));
+    let (manifests, results) = management(&config);
+    assert_eq!(str_at(one(&manifests, "ArgoCD"), "spec.rbac.defaultPolicy"), "role:admin");
+    let warning = result_at(&results, "spec.management.gitops.rbac.defaultPolicy").expect("a warning");
+    assert_eq!(warning.severity, Severity::Warning);
+    assert!(warning.message.contains("admin"));
+    let (_, quiet) = management(&read("fn-config/minimal.yaml"));
+    assert!(result_at(&quiet, "spec.management.gitops.rbac.defaultPolicy").is_none());
+}
+
+#[test]
+fn optional_installs_are_left_out() {
+    let config = variant("fn-config/minimal.yaml", |c| {
+        set(c, "spec.management.ztwim.install", false.into());
+        set(c, "spec.management.gitops.installOperator", false.into());
+    });
+    let (manifests, results) = management(&config);
+    assert!(find(&manifests, "Subscription").is_empty());
+    assert!(find(&manifests, "OperatorGroup").is_empty());
+    assert_eq!(find(&manifests, "Namespace").len(), 1, "only the Argo CD namespace");
+    assert_eq!(find(&manifests, "SpireServer").len(), 1, "the instance is still generated");
+    assert!(results.iter().all(|r| !r.message.contains("DISABLE_DEFAULT_ARGOCD_INSTANCE")));
+}
+
+#[test]
+fn image_pull_policy_matches_the_api_server_default() {
+    for (image, policy) in [
+        ("registry.redhat.io/ubi9/ubi:latest", "Always"),
+        ("registry.redhat.io/ubi9/ubi", "Always"),
+        ("registry.example.com:5000/ubi9/ubi", "Always"),
+        ("registry.example.com:5000/ubi9/ubi:9.6", "IfNotPresent"),
+        ("registry.redhat.io/ubi9/ubi@sha256:0123", "IfNotPresent"),
+        ("registry.redhat.io/ubi9/ubi:latest@sha256:0123", "IfNotPresent"),
+    ] {
+        assert_eq!(model::image_pull_policy(image), policy, "{image}");
+    }
+}
+
+const HOSTILE: &str = "x'\"; $(touch /tmp/pwned) `id` ${HOME}\nevil: {{ version }} #";
+/// Keys whose values are enums: a hostile value would not even deserialise.
+const ENUM_KEYS: [&str; 4] = ["identity", "installPlanApproval", "arch", "credentialVersion"];
+
+/// Replaces every string in the config, at any depth, with [`HOSTILE`].
+fn poison(value: &mut Value, key: Option<&str>) {
+    match value {
+        Value::String(s) if !key.is_some_and(|k| ENUM_KEYS.contains(&k)) => *s = HOSTILE.into(),
+        Value::Sequence(items) => items.iter_mut().for_each(|v| poison(v, key)),
+        Value::Mapping(map) => {
+            for (k, v) in map.iter_mut() {
+                poison(v, k.as_str());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Validation would refuse most of these values, so the model is built without it.
+#[test]
+fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
+    let fleet: Value = serde_yaml_ng::from_str(&read("fn-config/fleet.yaml")).unwrap();
+    let mut spec: Spec = serde_yaml_ng::from_value(fleet.get("spec").unwrap().clone()).unwrap();
+    spec.management.exec_auth.sha256 = "set".into();
+    spec.management.gitops.host = "set".into();
+    spec.management.ztwim.jwt_issuer = "set".into();
+    spec.spokes[0].username_prefix = "set".into();
+    let mut value = serde_yaml_ng::to_value(&spec).unwrap();
+    poison(&mut value, None);
+    let (manifests, _) = unvalidated(serde_yaml_ng::from_value(value).unwrap(), HOSTILE);
+
+    let (clean, _) = management(&read("fn-config/minimal.yaml"));
+    let script_of = |manifests: &[Manifest], key: &str| -> Vec<Value> {
+        let component = one(manifests, "ArgoCD").get("spec").unwrap().get(key).unwrap().clone();
+        let init = seq(&component, "initContainers")[0].clone();
+        seq(&init, "command").to_vec()
+    };
+    for key in COMPONENTS {
+        let command = script_of(&manifests, key);
+        assert_eq!(command, script_of(&clean, key), "{key}: the script text does not depend on the config");
+        let text = serde_yaml_ng::to_string(&command).unwrap();
+        for marker in ["pwned", "`id`", "evil", "{{"] {
+            assert!(!text.contains(marker), "{key}: `{marker}` inside the init container command");
+        }
+        let argocd = one(&manifests, "ArgoCD");
+        let init = &seq(argocd.get("spec").unwrap().get(key).unwrap(), "initContainers")[0];
+        let env: Vec<&str> = seq(init, "env").iter().filter_map(|e| e.get("value").and_then(Value::as_str)).collect();
+        assert!(env.iter().any(|v| v.contains("pwned")), "{key}: the hostile values travel in env");
+    }
+
+    let text = stream(&manifests);
+    let parsed: Vec<Value> =
+        serde_yaml_ng::Deserializer::from_str(&text).map(|d| Value::deserialize(d).unwrap()).collect();
+    let objects: Vec<Value> = manifests.iter().map(|m| m.object.clone()).collect();
+    assert_eq!(parsed, objects, "the output round-trips through YAML");
+    for secret in find(&manifests, "Secret") {
+        let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).unwrap();
+        assert_eq!(config["execProviderConfig"]["env"]["SPIFFE_JWT_AUDIENCE"], HOSTILE);
+        assert_no_credentials(&config);
+    }
+}

@@ -1,0 +1,690 @@
+//! Every validation rule, with one config that passes it and one (or more) that break it. Each bad case
+//! pins the exact set of (severity, path) results, so a rule that fires too often or at the wrong path
+//! fails here as well as one that never fires.
+
+use base64::Engine;
+use ztwim_gitops::config::validate::validate;
+use ztwim_gitops::config::{Application, Spec, Spoke};
+use ztwim_gitops::diag::Severity::{self, Error as E, Info as I, Warning as W};
+
+const PEM: &str = "-----BEGIN CERTIFICATE-----
+MIIBkjCCATegAwIBAgIUL0pwfkQc+oPriJ2v3VYrjpWweG4wCgYIKoZIzj0EAwIw
+HTEbMBkGA1UEAwwSZXhhbXBsZSBpbmdyZXNzIENBMCAXDTI2MTEyODIyMDIxNVoY
+DzIxMjYxMTA0MjIwMjE1WjAdMRswGQYDVQQDDBJleGFtcGxlIGluZ3Jlc3MgQ0Ew
+WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASyKYkgn7B1rY1I4bA7WKqb8r9DzkZc
+UdtMfFp8lrvGKi15m3+XLJAxne7QKzJnTC6BwBu7nighrA+vW+dGnmCvo1MwUTAd
+BgNVHQ4EFgQU3+oVcx0k7NKfY51jpEXl+EkS8P0wHwYDVR0jBBgwFoAU3+oVcx0k
+7NKfY51jpEXl+EkS8P0wDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNJADBG
+AiEA5y6mc8JOoHfCGZFq2ypqJFv5bsJl1LQ+/8iidBsla0ECIQCAbNR3YIdG+niP
+znv0CFcCiEeFfbjsTLzIuxlEsPv5MA==
+-----END CERTIFICATE-----
+";
+
+fn b64(s: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+fn spoke(name: &str, server: &str) -> Spoke {
+    Spoke { name: name.into(), server: server.into(), ca_data: b64(PEM), ..Spoke::default() }
+}
+
+/// A config with no results at all: every rule below starts from it.
+fn good() -> Spec {
+    let mut spec = Spec { app_domain: "apps.mgmt.example.com".into(), ..Spec::default() };
+    spec.management.exec_auth.sha256 = "a".repeat(64);
+    spec.spokes.push(spoke("spoke-a", "https://api.spoke-a.example.com:6443"));
+    spec.applications.push(Application {
+        name: "guestbook".into(),
+        spoke: "spoke-a".into(),
+        namespace: "guestbook".into(),
+        repo_url: "https://github.com/argoproj/argocd-example-apps".into(),
+        path: "guestbook".into(),
+        ..Application::default()
+    });
+    spec
+}
+
+fn results(spec: &Spec) -> Vec<(Severity, String)> {
+    validate(spec).iter().map(|d| (d.severity, d.path.clone().unwrap_or_default())).collect()
+}
+
+/// A bad case: the mutation, exactly the (severity, path) results it must produce, and a phrase the
+/// first message must contain.
+type Bad = (fn(&mut Spec), &'static [(Severity, &'static str)], &'static str);
+
+/// One rule: `good` mutations must leave the config clean; each `bad` case must fail as described.
+struct Rule {
+    name: &'static str,
+    good: &'static [fn(&mut Spec)],
+    bad: &'static [Bad],
+}
+
+fn check(rules: &[Rule]) {
+    let mut failures = Vec::new();
+    assert_eq!(results(&good()), vec![], "the base config must be clean");
+    for rule in rules {
+        for (i, mutate) in rule.good.iter().enumerate() {
+            let mut spec = good();
+            mutate(&mut spec);
+            let got = results(&spec);
+            if !got.is_empty() {
+                failures.push(format!("{} good #{i}: expected no results, got {got:?}", rule.name));
+            }
+        }
+        for (i, (mutate, expect, says)) in rule.bad.iter().enumerate() {
+            let mut spec = good();
+            mutate(&mut spec);
+            let got = results(&spec);
+            let want: Vec<(Severity, String)> = expect.iter().map(|(s, p)| (*s, p.to_string())).collect();
+            if got != want {
+                failures.push(format!("{} bad #{i}: expected {want:?}, got {got:?}", rule.name));
+                continue;
+            }
+            let first = &validate(&spec).0[0].message;
+            if !first.contains(says) {
+                failures.push(format!("{} bad #{i}: message {first:?} does not say {says:?}", rule.name));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn top_level_rules() {
+    check(&[
+        Rule {
+            name: "appDomain",
+            good: &[|s| s.app_domain = "apps.cluster-1.example.org".into()],
+            bad: &[
+                (|s| s.app_domain = String::new(), &[(E, "spec.appDomain")], "required"),
+                (|s| s.app_domain = "https://apps.example.com".into(), &[(E, "spec.appDomain")], "scheme"),
+                (|s| s.app_domain = "apps.example.com:443".into(), &[(E, "spec.appDomain")], "port"),
+                (|s| s.app_domain = "apps.example.com/x".into(), &[(E, "spec.appDomain")], "path"),
+                (|s| s.app_domain = "Apps.Example.com".into(), &[(E, "spec.appDomain")], "lower case"),
+                (|s| s.app_domain = "apps..example.com".into(), &[(E, "spec.appDomain")], "DNS-1123"),
+            ],
+        },
+        Rule {
+            name: "trustDomain",
+            good: &[|s| s.trust_domain = "mgmt.example.com".into(), |s| s.trust_domain = "td-1".into()],
+            bad: &[
+                (|s| s.trust_domain = "Mgmt_Example".into(), &[(E, "spec.trustDomain")], "^[a-z0-9]"),
+                (|s| s.trust_domain = "example.com.".into(), &[(E, "spec.trustDomain")], "^[a-z0-9]"),
+                (|s| s.trust_domain = "spiffe://example.com".into(), &[(E, "spec.trustDomain")], "scheme"),
+                (|s| s.trust_domain = "a".repeat(256), &[(E, "spec.trustDomain")], "255"),
+            ],
+        },
+        Rule {
+            name: "target",
+            good: &[|s| s.target = "management".into(), |s| s.target = "spoke/spoke-a".into()],
+            bad: &[
+                (|s| s.target = "mgmt".into(), &[(E, "spec.target")], "spoke/spoke-a"),
+                (|s| s.target = "spoke/nope".into(), &[(E, "spec.target")], "names no spoke"),
+                (|s| s.target = "spoke/".into(), &[(E, "spec.target")], "not one of"),
+            ],
+        },
+    ]);
+}
+
+#[test]
+fn ztwim_rules() {
+    const ISSUER: &str = "spec.management.ztwim.jwtIssuer";
+    check(&[
+        Rule {
+            name: "ztwim.channel",
+            good: &[|s| s.management.ztwim.channel = "stable-v1".into()],
+            bad: &[
+                (
+                    |s| s.management.ztwim.channel = "tech-preview-v0.2".into(),
+                    &[(E, "spec.management.ztwim.channel")],
+                    "only the 1.0 API",
+                ),
+                (
+                    |s| s.management.ztwim.channel = "candidate".into(),
+                    &[(W, "spec.management.ztwim.channel")],
+                    "stable-v1",
+                ),
+            ],
+        },
+        Rule {
+            name: "ztwim.namespace",
+            good: &[|s| s.management.ztwim.namespace = "ztwim".into()],
+            bad: &[(
+                |s| s.management.ztwim.namespace = "Z_T".into(),
+                &[(E, "spec.management.ztwim.namespace")],
+                "DNS-1123",
+            )],
+        },
+        Rule {
+            name: "ztwim.clusterName",
+            good: &[|s| s.management.ztwim.cluster_name = "hub.example".into()],
+            bad: &[
+                (
+                    |s| s.management.ztwim.cluster_name = String::new(),
+                    &[(E, "spec.management.ztwim.clusterName")],
+                    "1-63",
+                ),
+                (
+                    |s| s.management.ztwim.cluster_name = "Hub".into(),
+                    &[(E, "spec.management.ztwim.clusterName")],
+                    "1-63",
+                ),
+            ],
+        },
+        Rule {
+            name: "jwtIssuer",
+            good: &[|s| s.management.ztwim.jwt_issuer = "https://oidc.apps.mgmt.example.com".into()],
+            bad: &[
+                (|s| s.management.ztwim.jwt_issuer = "http://oidc.example.com".into(), &[(E, ISSUER)], "https://"),
+                (|s| s.management.ztwim.jwt_issuer = "https://oidc.example.com/".into(), &[(E, ISSUER)], "trailing"),
+                (|s| s.management.ztwim.jwt_issuer = "https://oidc.example.com/x".into(), &[(E, ISSUER)], "path"),
+                (|s| s.management.ztwim.jwt_issuer = "https://oidc.example.com?a=b".into(), &[(E, ISSUER)], "query"),
+                (|s| s.management.ztwim.jwt_issuer = "https://oidc.example.com#f".into(), &[(E, ISSUER)], "fragment"),
+                (|s| s.management.ztwim.jwt_issuer = "https://u@oidc.example.com".into(), &[(E, ISSUER)], "user info"),
+                (|s| s.management.ztwim.jwt_issuer = "https://oidc.example.com:8443".into(), &[(E, ISSUER)], "port"),
+                (|s| s.management.ztwim.jwt_issuer = "https://OIDC.example.com".into(), &[(E, ISSUER)], "lower case"),
+                (|s| s.management.ztwim.jwt_issuer = "https://".into(), &[(E, ISSUER)], "host"),
+            ],
+        },
+        Rule {
+            name: "derived jwtIssuer",
+            // 36 + 1 + 216 = 253: the longest host that still fits.
+            good: &[|s| {
+                s.app_domain = format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(24))
+            }],
+            bad: &[(
+                |s| {
+                    s.app_domain =
+                        format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(25))
+                },
+                &[(E, "spec.appDomain")],
+                "derived from appDomain",
+            )],
+        },
+    ]);
+}
+
+#[test]
+fn gitops_rules() {
+    const NS: &str = "spec.management.gitops.namespace";
+    check(&[
+        Rule {
+            name: "gitops.namespace",
+            good: &[|s| s.management.gitops.namespace = "fleet-gitops".into()],
+            bad: &[
+                (|s| s.management.gitops.namespace = "openshift-gitops".into(), &[(E, NS)], "no SPIFFE identity"),
+                (|s| s.management.gitops.namespace = "my-openshift".into(), &[(E, NS)], "`openshift`"),
+                (|s| s.management.gitops.namespace = "x-kube-system".into(), &[(E, NS)], "`kube-system`"),
+                (|s| s.management.gitops.namespace = "kube-public".into(), &[(E, NS)], "`kube-public`"),
+                (|s| s.management.gitops.namespace = "local-path-storage2".into(), &[(E, NS)], "`local-path-storage`"),
+                (|s| s.management.gitops.namespace = "GitOps".into(), &[(E, NS)], "DNS-1123"),
+            ],
+        },
+        Rule {
+            name: "gitops.name / ServiceAccount length",
+            good: &[|s| s.management.gitops.name = "a".repeat(33)],
+            bad: &[
+                (|s| s.management.gitops.name = "a".repeat(34), &[(E, "spec.management.gitops.name")], "at most 33"),
+                (|s| s.management.gitops.name = "Argo".into(), &[(E, "spec.management.gitops.name")], "DNS-1123"),
+            ],
+        },
+        Rule {
+            name: "gitops.host",
+            good: &[|s| s.management.gitops.host = "argocd.apps.mgmt.example.com".into()],
+            bad: &[(
+                |s| s.management.gitops.host = "https://argocd.example.com".into(),
+                &[(E, "spec.management.gitops.host")],
+                "scheme",
+            )],
+        },
+        Rule {
+            name: "argocdSpec",
+            good: &[|s| s.management.gitops.argocd_spec = serde_yaml_ng::from_str("server: {replicas: 2}").unwrap()],
+            bad: &[(
+                |s| s.management.gitops.argocd_spec = "replicas".into(),
+                &[(E, "spec.management.gitops.argocdSpec")],
+                "must be a map",
+            )],
+        },
+    ]);
+}
+
+#[test]
+fn exec_auth_rules() {
+    check(&[
+        Rule {
+            name: "execAuth.version",
+            good: &[|s| s.management.exec_auth.version = "v1.12.3".into()],
+            bad: &[
+                (
+                    |s| s.management.exec_auth.version = "0.0.7".into(),
+                    &[(E, "spec.management.execAuth.version")],
+                    "vMAJOR",
+                ),
+                (
+                    |s| s.management.exec_auth.version = "v0.7".into(),
+                    &[(E, "spec.management.execAuth.version")],
+                    "vMAJOR",
+                ),
+            ],
+        },
+        Rule {
+            name: "execAuth.downloadURL",
+            good: &[|s| {
+                s.management.exec_auth.download_url =
+                    "https://mirror.example.com/{{ version }}/plugin_{{ arch }}.tar.gz".into()
+            }],
+            bad: &[
+                (
+                    |s| s.management.exec_auth.download_url = "http://mirror.example.com/{{ version }}.tgz".into(),
+                    &[(E, "spec.management.execAuth.downloadURL")],
+                    "renders to `http://mirror.example.com/v0.0.7.tgz`",
+                ),
+                (
+                    |s| s.management.exec_auth.download_url = "https://x/{{ version".into(),
+                    &[(E, "spec.management.execAuth.downloadURL")],
+                    "does not render",
+                ),
+                (
+                    |s| s.management.exec_auth.download_url = "{{ arch }}".into(),
+                    &[(E, "spec.management.execAuth.downloadURL")],
+                    "not an https URL",
+                ),
+            ],
+        },
+        Rule {
+            name: "execAuth.sha256",
+            good: &[|s| s.management.exec_auth.sha256 = "0123456789ABCDEFabcdef".repeat(3)[..64].to_string()],
+            bad: &[
+                (
+                    |s| s.management.exec_auth.sha256 = String::new(),
+                    &[(W, "spec.management.execAuth.sha256")],
+                    "not verified",
+                ),
+                (|s| s.management.exec_auth.sha256 = "abc".into(), &[(E, "spec.management.execAuth.sha256")], "64 hex"),
+                (
+                    |s| s.management.exec_auth.sha256 = "g".repeat(64),
+                    &[(E, "spec.management.execAuth.sha256")],
+                    "64 hex",
+                ),
+            ],
+        },
+        Rule {
+            name: "execAuth.image",
+            good: &[|s| s.management.exec_auth.image = "quay.io/example/tools:1".into()],
+            bad: &[(
+                |s| s.management.exec_auth.image = String::new(),
+                &[(E, "spec.management.execAuth.image")],
+                "image",
+            )],
+        },
+        Rule {
+            name: "execAuth.binDir",
+            good: &[|s| s.management.exec_auth.bin_dir = "/opt/spiffe/bin".into()],
+            bad: &[
+                (
+                    |s| s.management.exec_auth.bin_dir = "bin".into(),
+                    &[(E, "spec.management.execAuth.binDir")],
+                    "absolute",
+                ),
+                (|s| s.management.exec_auth.bin_dir = "/".into(), &[(E, "spec.management.execAuth.binDir")], "is `/`"),
+                (
+                    |s| s.management.exec_auth.bin_dir = "/tmp".into(),
+                    &[(E, "spec.management.execAuth.binDir")],
+                    "`/tmp` is a directory that",
+                ),
+                (
+                    |s| s.management.exec_auth.bin_dir = "/usr/local/bin".into(),
+                    &[(E, "spec.management.execAuth.binDir")],
+                    "is a directory that",
+                ),
+                (
+                    |s| s.management.exec_auth.bin_dir = "/usr".into(),
+                    &[(E, "spec.management.execAuth.binDir")],
+                    "would hide `/usr/local/bin`",
+                ),
+                (
+                    |s| s.management.exec_auth.bin_dir = "/opt/../tmp".into(),
+                    &[(E, "spec.management.execAuth.binDir")],
+                    "`..`",
+                ),
+            ],
+        },
+        Rule {
+            name: "execAuth.socketDir",
+            good: &[|s| s.management.exec_auth.socket_dir = "/spiffe-workload-api".into()],
+            bad: &[
+                (
+                    |s| s.management.exec_auth.socket_dir = "/home/argocd".into(),
+                    &[(E, "spec.management.execAuth.socketDir")],
+                    "is a directory that",
+                ),
+                (
+                    |s| s.management.exec_auth.socket_dir = "/binaries".into(),
+                    &[(E, "spec.management.execAuth.socketDir")],
+                    "separate",
+                ),
+                (
+                    |s| s.management.exec_auth.socket_dir = "/binaries/sock".into(),
+                    &[(E, "spec.management.execAuth.socketDir")],
+                    "separate",
+                ),
+            ],
+        },
+    ]);
+}
+
+fn two_spokes(s: &mut Spec) {
+    s.spokes.push(spoke("spoke-b", "https://api.spoke-b.example.com:6443"));
+}
+
+#[test]
+fn spoke_rules() {
+    const SERVER: &str = "spec.spokes.0.server";
+    check(&[
+        Rule {
+            name: "zero spokes",
+            good: &[two_spokes],
+            bad: &[(
+                |s| {
+                    s.spokes.clear();
+                    s.applications.clear();
+                },
+                &[(I, "spec.spokes")],
+                "only the management cluster",
+            )],
+        },
+        Rule {
+            name: "spoke name",
+            good: &[|s| {
+                s.spokes[0].name = "a1".into();
+                s.applications[0].spoke = "a1".into();
+            }],
+            bad: &[
+                (
+                    |s| {
+                        s.spokes[0].name = String::new();
+                        s.applications.clear();
+                    },
+                    &[(E, "spec.spokes.0.name")],
+                    "required",
+                ),
+                (
+                    |s| {
+                        s.spokes[0].name = "Spoke_A".into();
+                        s.applications.clear();
+                    },
+                    &[(E, "spec.spokes.0.name")],
+                    "DNS-1123",
+                ),
+                (
+                    |s| s.spokes.push(spoke("spoke-a", "https://api.other.example.com:6443")),
+                    &[(E, "spec.spokes.1.name"), (W, "spec.spokes.1.audience")],
+                    "already used by spec.spokes.0",
+                ),
+            ],
+        },
+        Rule {
+            name: "spoke server",
+            good: &[
+                |s| s.spokes[0].server = "https://api.spoke-a.example.com".into(),
+                |s| s.spokes[0].server = "https://10.0.0.1:6443".into(),
+            ],
+            bad: &[
+                (|s| s.spokes[0].server = String::new(), &[(E, SERVER)], "required"),
+                (
+                    |s| s.spokes[0].server = "https://https://api.example.com:6443".into(),
+                    &[(E, SERVER)],
+                    "oc whoami --show-server",
+                ),
+                (
+                    |s| s.spokes[0].server = "http://api.example.com:6443".into(),
+                    &[(E, SERVER)],
+                    "must start with `https://`",
+                ),
+                (|s| s.spokes[0].server = "api.example.com:6443".into(), &[(E, SERVER)], "must start with `https://`"),
+                (|s| s.spokes[0].server = "https://api.example.com:6443/k8s".into(), &[(E, SERVER)], "path"),
+                (|s| s.spokes[0].server = "https://u:p@api.example.com".into(), &[(E, SERVER)], "user info"),
+                (|s| s.spokes[0].server = "https://api.example.com:99999".into(), &[(E, SERVER)], "port"),
+                (|s| s.spokes[0].server = "https://:6443".into(), &[(E, SERVER)], "host"),
+                (
+                    |s| s.spokes[0].server = "https://api.example.com:6443/".into(),
+                    &[(I, SERVER)],
+                    "trimmed to `https://api.example.com:6443`",
+                ),
+                (
+                    |s| s.spokes.push(spoke("spoke-b", "https://api.spoke-a.example.com:6443/")),
+                    &[(I, "spec.spokes.1.server"), (E, "spec.spokes.1.server")],
+                    "trimmed",
+                ),
+            ],
+        },
+        Rule {
+            name: "shared audience",
+            good: &[two_spokes, |s| {
+                two_spokes(s);
+                s.spokes[1].audience = "b".into();
+                s.audience = "shared".into();
+            }],
+            bad: &[
+                (
+                    |s| {
+                        two_spokes(s);
+                        s.audience = "shared".into();
+                    },
+                    &[(W, "spec.spokes.1.audience")],
+                    "accepted by the other",
+                ),
+                (
+                    |s| {
+                        two_spokes(s);
+                        s.spokes[1].audience = "spoke-a".into();
+                    },
+                    &[(W, "spec.spokes.1.audience")],
+                    "spec.spokes.0",
+                ),
+            ],
+        },
+        Rule {
+            name: "openshiftVersion",
+            good: &[
+                |s| s.spokes[0].openshift_version = "4.21".into(),
+                |s| s.spokes[0].openshift_version = "5.0".into(),
+            ],
+            bad: &[
+                (
+                    |s| s.spokes[0].openshift_version = "4.18".into(),
+                    &[(E, "spec.spokes.0.openshiftVersion")],
+                    "too old",
+                ),
+                (|s| s.spokes[0].openshift_version = "4.2".into(), &[(E, "spec.spokes.0.openshiftVersion")], "too old"),
+                (
+                    |s| s.spokes[0].openshift_version = "4".into(),
+                    &[(E, "spec.spokes.0.openshiftVersion")],
+                    "MAJOR.MINOR",
+                ),
+                (
+                    |s| s.spokes[0].openshift_version = "4.20.1".into(),
+                    &[(E, "spec.spokes.0.openshiftVersion")],
+                    "MAJOR.MINOR",
+                ),
+                (
+                    |s| s.spokes[0].openshift_version = "4.19".into(),
+                    &[(W, "spec.spokes.0.openshiftVersion")],
+                    "irreversible and blocks",
+                ),
+            ],
+        },
+        Rule {
+            name: "caData",
+            good: &[|s| s.spokes[0].ca_data = String::new(), |s| s.spokes[0].ca_data = format!("{}\n", b64(PEM))],
+            bad: &[
+                (|s| s.spokes[0].ca_data = PEM.into(), &[(E, "spec.spokes.0.caData")], "base64 -w0"),
+                (|s| s.spokes[0].ca_data = "not base64!".into(), &[(E, "spec.spokes.0.caData")], "not valid base64"),
+                (|s| s.spokes[0].ca_data = b64("hello"), &[(E, "spec.spokes.0.caData")], "PEM certificate"),
+                (
+                    |s| s.spokes[0].ca_data = b64("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"),
+                    &[(E, "spec.spokes.0.caData")],
+                    "PEM certificate",
+                ),
+            ],
+        },
+        Rule {
+            name: "insecureSkipTLSVerify",
+            good: &[|s| s.spokes[0].insecure_skip_tls_verify = false],
+            bad: &[
+                (
+                    |s| {
+                        s.spokes[0].insecure_skip_tls_verify = true;
+                        s.spokes[0].ca_data = String::new();
+                    },
+                    &[(W, "spec.spokes.0.insecureSkipTLSVerify")],
+                    "impersonate",
+                ),
+                (
+                    |s| s.spokes[0].insecure_skip_tls_verify = true,
+                    &[(E, "spec.spokes.0.insecureSkipTLSVerify")],
+                    "both set",
+                ),
+            ],
+        },
+        Rule {
+            name: "issuerCA",
+            good: &[|s| s.spokes[0].issuer_ca = PEM.into()],
+            bad: &[(|s| s.spokes[0].issuer_ca = b64(PEM), &[(E, "spec.spokes.0.issuerCA")], "PEM text")],
+        },
+        Rule {
+            name: "oidcProviderName",
+            good: &[|s| s.spokes[0].oidc_provider_name = "spire".into()],
+            bad: &[
+                (
+                    |s| s.spokes[0].oidc_provider_name = String::new(),
+                    &[(E, "spec.spokes.0.oidcProviderName")],
+                    "DNS-1123",
+                ),
+                (
+                    |s| s.spokes[0].oidc_provider_name = "SPIRE".into(),
+                    &[(E, "spec.spokes.0.oidcProviderName")],
+                    "`SPIRE-ca`",
+                ),
+            ],
+        },
+        Rule {
+            name: "clusterRole",
+            good: &[|s| s.spokes[0].cluster_role = "admin".into()],
+            bad: &[(|s| s.spokes[0].cluster_role = " ".into(), &[(E, "spec.spokes.0.clusterRole")], "ClusterRole")],
+        },
+        Rule {
+            name: "namespaces",
+            good: &[|s| {
+                s.spokes[0].namespaces = vec!["guestbook".into(), "team-a".into()];
+            }],
+            bad: &[
+                (
+                    |s| s.spokes[0].namespaces = vec!["guestbook".into(), "Team".into()],
+                    &[(E, "spec.spokes.0.namespaces.1")],
+                    "DNS-1123",
+                ),
+                (
+                    |s| s.spokes[0].namespaces = vec!["guestbook".into(), "guestbook".into()],
+                    &[(E, "spec.spokes.0.namespaces.1")],
+                    "twice",
+                ),
+            ],
+        },
+        Rule {
+            name: "project",
+            good: &[|s| s.spokes[0].project = "team-a".into()],
+            bad: &[(|s| s.spokes[0].project = "Team A".into(), &[(E, "spec.spokes.0.project")], "AppProject")],
+        },
+        Rule {
+            name: "labels",
+            good: &[|s| {
+                s.spokes[0].labels = [("env".into(), "prod".into()), ("example.com/tier".into(), "A_1".into())].into()
+            }],
+            bad: &[
+                (
+                    |s| s.spokes[0].labels = [("env".into(), "prod env".into())].into(),
+                    &[(E, "spec.spokes.0.labels.env")],
+                    "value",
+                ),
+                (
+                    |s| s.spokes[0].labels = [("-env".into(), "prod".into())].into(),
+                    &[(E, "spec.spokes.0.labels.-env")],
+                    "key",
+                ),
+            ],
+        },
+    ]);
+}
+
+#[test]
+fn application_rules() {
+    check(&[
+        Rule {
+            name: "application required fields",
+            good: &[|s| s.applications[0].project = "team-a".into()],
+            bad: &[
+                (|s| s.applications[0].name = String::new(), &[(E, "spec.applications.0.name")], "required"),
+                (|s| s.applications[0].spoke = String::new(), &[(E, "spec.applications.0.spoke")], "required"),
+                (|s| s.applications[0].namespace = String::new(), &[(E, "spec.applications.0.namespace")], "required"),
+                (|s| s.applications[0].repo_url = String::new(), &[(E, "spec.applications.0.repoURL")], "required"),
+                (|s| s.applications[0].project = String::new(), &[(E, "spec.applications.0.project")], "default"),
+            ],
+        },
+        Rule {
+            name: "application name",
+            good: &[|s| {
+                let mut other = s.applications[0].clone();
+                other.name = "other".into();
+                s.applications.push(other);
+            }],
+            bad: &[
+                (|s| s.applications[0].name = "Guest_Book".into(), &[(E, "spec.applications.0.name")], "DNS-1123"),
+                (
+                    |s| s.applications.push(s.applications[0].clone()),
+                    &[(E, "spec.applications.1.name")],
+                    "already used by spec.applications.0",
+                ),
+            ],
+        },
+        Rule {
+            name: "application spoke",
+            good: &[|s| {
+                two_spokes(s);
+                s.applications[0].spoke = "spoke-b".into();
+            }],
+            bad: &[(
+                |s| s.applications[0].spoke = "spoke-z".into(),
+                &[(E, "spec.applications.0.spoke")],
+                "use one of: spoke-a",
+            )],
+        },
+        Rule {
+            name: "application namespace",
+            good: &[|s| s.spokes[0].namespaces = vec!["guestbook".into()]],
+            bad: &[
+                (|s| s.applications[0].namespace = "Guest".into(), &[(E, "spec.applications.0.namespace")], "DNS-1123"),
+                (
+                    |s| s.spokes[0].namespaces = vec!["team-a".into()],
+                    &[(E, "spec.applications.0.namespace")],
+                    "limited to team-a",
+                ),
+            ],
+        },
+    ]);
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let mut spec = good();
+    spec.app_domain = "https://apps.example.com".into();
+    spec.spokes[0].server = "https://https://api.example.com".into();
+    spec.spokes[0].openshift_version = "4.18".into();
+    spec.applications[0].spoke = "nope".into();
+    let paths: Vec<String> = results(&spec).into_iter().map(|(_, p)| p).collect();
+    assert_eq!(
+        paths,
+        ["spec.appDomain", "spec.spokes.0.server", "spec.spokes.0.openshiftVersion", "spec.applications.0.spoke"]
+    );
+}
