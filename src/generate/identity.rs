@@ -2,6 +2,7 @@
 //! controller and server pods a single SPIFFE ID, which every spoke then requires as the token's `sub`.
 //! Being a non-fallback entry, it also displaces ZTWIM's per-ServiceAccount fallback ID for these pods.
 
+use super::management::{meta, Crd, Wave};
 use super::Output;
 use crate::model::{Cluster, Model, SPIRE_CLASS_NAME};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement, ObjectMeta};
@@ -52,7 +53,8 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         &ClusterSpiffeId {
             api_version: "spire.spiffe.io/v1alpha1",
             kind: "ClusterSPIFFEID",
-            metadata: ObjectMeta { name: Some(shared.name.clone()), ..Default::default() },
+            // Its CRD comes with ZTWIM's bundle; it lands with the other ZTWIM operands.
+            metadata: meta(&shared.name, None, Wave::Operands, Crd::FromOlm),
             spec: ClusterSpiffeIdSpec {
                 class_name: SPIRE_CLASS_NAME,
                 spiffe_id_template: shared.spiffe_id.clone(),
