@@ -113,9 +113,8 @@ fn to_yaml(v: &serde_yaml_ng::Value) -> String {
     serde_yaml_ng::to_string(v).expect("generated objects serialise")
 }
 
-/// One file per object, in the same layout kpt packages get.
-/// Objects that share a path (RoleBindings of one name in several namespaces) share the file, in
-/// emission order, as kpt stores them.
+/// One file per object, in the same layout kpt packages get: objects that share a path (RoleBindings of
+/// one name in several namespaces) share the file, in emission order, as kpt stores them.
 fn write_split(dir: &std::path::Path, manifests: &[crate::generate::Manifest]) -> std::io::Result<()> {
     let mut files: indexmap::IndexMap<PathBuf, Vec<String>> = indexmap::IndexMap::new();
     for m in manifests {
