@@ -144,14 +144,18 @@ fn to_yaml(v: &serde_yaml_ng::Value) -> String {
     serde_yaml_ng::to_string(v).expect("generated objects serialise")
 }
 
-/// One file per object, in the same layout kpt packages get.
+/// One file per object, in the same layout kpt packages get: objects that share a path (RoleBindings of
+/// one name in several namespaces) share the file, in emission order, as kpt stores them.
 fn write_split(dir: &std::path::Path, manifests: &[crate::generate::Manifest]) -> std::io::Result<()> {
+    let mut files: indexmap::IndexMap<PathBuf, Vec<String>> = indexmap::IndexMap::new();
     for m in manifests {
-        let path = dir.join(m.cluster.file(m.kind(), m.name()));
+        files.entry(dir.join(m.cluster.file(m.kind(), m.name()))).or_default().push(to_yaml(&m.object));
+    }
+    for (path, docs) in files {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&path, to_yaml(&m.object))?;
+        std::fs::write(&path, docs.join("---\n"))?;
     }
     Ok(())
 }
