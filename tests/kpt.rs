@@ -99,8 +99,13 @@ fn user_comments_in_generated_files_survive_and_removing_a_spoke_deletes_exactly
     let after = tree(pkg.path());
     assert_eq!(std::fs::read_to_string(pkg.path().join(&annotated)).unwrap(), with_comment, "the comment survives");
     let gone: Vec<_> = before.keys().filter(|f| !after.contains_key(*f)).cloned().collect();
-    let spoke_b_files: Vec<_> = before.keys().filter(|f| f.starts_with("spokes/spoke-b/")).cloned().collect();
-    assert!(!spoke_b_files.is_empty());
+    // spoke-b's own directory, and its Argo CD cluster Secret on the management side.
+    let spoke_b_files: Vec<_> = before
+        .keys()
+        .filter(|f| f.starts_with("spokes/spoke-b/") || *f == "management/secret-spoke-b.yaml")
+        .cloned()
+        .collect();
+    assert!(spoke_b_files.len() > 1, "{spoke_b_files:?}");
     assert_eq!(gone, spoke_b_files, "exactly spoke-b's files are deleted");
     for (file, bytes) in &after {
         if file != "ztwim-gitops.yaml" && *file != annotated {

@@ -16,9 +16,16 @@ pub fn have(tool: &str) -> bool {
         if std::env::var("CI").as_deref() == Ok("true") {
             panic!("`{tool}` is not on PATH; CI installs it (see .ci/run)");
         }
-        eprintln!("SKIPPED: `{tool}` is not on PATH; install it to run this test (CI fails instead of skipping)");
+        skip(&format!("`{tool}` is not on PATH; install it to run this test (CI fails instead of skipping)"));
     }
     found
+}
+
+/// Says a test is skipped where a developer sees it: straight to the process's stderr, which the test
+/// harness does not capture (its `eprintln!` capture would hide the message unless the test failed).
+pub fn skip(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
 }
 
 /// A fresh directory, removed when dropped.
@@ -152,7 +159,7 @@ pub fn image() -> Option<&'static str> {
             if std::env::var("CI").as_deref() == Ok("true") {
                 panic!("{why}");
             }
-            eprintln!("SKIPPED: {why}");
+            skip(&why);
             return false;
         }
         run(
