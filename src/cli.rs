@@ -18,7 +18,10 @@ const EXAMPLES: &str = "Examples:
   ztwim-gitops generate -c fn-config/fleet.yaml -o out/
 
   # The JSON Schema of the function config
-  ztwim-gitops schema";
+  ztwim-gitops schema
+
+  # Install the binary into a directory (an init container of Argo CD's repo-server)
+  ztwim-gitops install-to /custom-tools";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -52,6 +55,12 @@ pub enum Command {
     },
     /// Print the JSON Schema of the function config.
     Schema,
+    /// Copy this binary into DIR (mode 0755): an init container using our image, which has no `cp`,
+    /// installs the function into Argo CD's repo-server this way.
+    InstallTo {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
 }
 
 /// Runs the CLI; returns the process exit code.
@@ -67,7 +76,29 @@ pub fn main() -> i32 {
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));
             0
         }
+        Some(Command::InstallTo { dir }) => match install_to(&dir) {
+            Ok(dest) => {
+                eprintln!("installed {}", dest.display());
+                0
+            }
+            Err(e) => {
+                eprintln!("error: cannot install into {}: {e}", dir.display());
+                1
+            }
+        },
     }
+}
+
+fn install_to(dir: &std::path::Path) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let exe = std::env::current_exe()?;
+    let dest = dir.join("ztwim-gitops");
+    // Copy under a temporary name and rename, so a concurrent reader never sees a half-written binary.
+    let partial = dir.join(".ztwim-gitops.partial");
+    std::fs::copy(&exe, &partial)?;
+    std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o755))?;
+    std::fs::rename(&partial, &dest)?;
+    Ok(dest)
 }
 
 fn run_function() -> i32 {
@@ -113,14 +144,18 @@ fn to_yaml(v: &serde_yaml_ng::Value) -> String {
     serde_yaml_ng::to_string(v).expect("generated objects serialise")
 }
 
-/// One file per object, in the same layout kpt packages get.
+/// One file per object, in the same layout kpt packages get: objects that share a path (RoleBindings of
+/// one name in several namespaces) share the file, in emission order, as kpt stores them.
 fn write_split(dir: &std::path::Path, manifests: &[crate::generate::Manifest]) -> std::io::Result<()> {
+    let mut files: indexmap::IndexMap<PathBuf, Vec<String>> = indexmap::IndexMap::new();
     for m in manifests {
-        let path = dir.join(m.cluster.file(m.kind(), m.name()));
+        files.entry(dir.join(m.cluster.file(m.kind(), m.name()))).or_default().push(to_yaml(&m.object));
+    }
+    for (path, docs) in files {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&path, to_yaml(&m.object))?;
+        std::fs::write(&path, docs.join("---\n"))?;
     }
     Ok(())
 }

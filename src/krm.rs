@@ -134,18 +134,35 @@ pub fn set_annotation(object: &mut Value, key: &str, value: &str) {
     }
 }
 
+/// One output item: source text copied verbatim (see [`crate::source`]) or a value we serialise.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Emit<'a> {
+    Verbatim(&'a str),
+    Value(&'a Value),
+}
+
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Output<'a> {
-    api_version: &'a str,
-    kind: &'a str,
-    items: &'a [Value],
-    #[serde(skip_serializing_if = "<[KrmResult]>::is_empty")]
+struct Results<'a> {
     results: &'a [KrmResult],
 }
 
 /// Writes the output ResourceList in block-style YAML.
-pub fn write(items: &[Value], results: &[KrmResult]) -> String {
-    serde_yaml_ng::to_string(&Output { api_version: OUTPUT_API_VERSION, kind: "ResourceList", items, results })
-        .expect("values parsed from YAML and our own objects always serialise")
+pub fn write(items: &[Emit<'_>], results: &[KrmResult]) -> String {
+    let mut out = format!("apiVersion: {OUTPUT_API_VERSION}\nkind: ResourceList\n");
+    out.push_str(if items.is_empty() { "items: []\n" } else { "items:\n" });
+    for item in items {
+        let serialised;
+        let text = match item {
+            Emit::Verbatim(text) => *text,
+            Emit::Value(value) => {
+                serialised = serde_yaml_ng::to_string(value).expect("parsed values and our own objects serialise");
+                &serialised
+            }
+        };
+        out.push_str(&crate::source::as_sequence_entry(text));
+    }
+    if !results.is_empty() {
+        out.push_str(&serde_yaml_ng::to_string(&Results { results }).expect("results serialise"));
+    }
+    out
 }

@@ -13,3 +13,4 @@ pub mod krm;
 pub mod model;
 pub mod pipeline;
 pub mod reconcile;
+pub mod source;

@@ -133,8 +133,19 @@ pub struct Model {
     pub exec_auth: ExecAuth,
     /// Server first, then controller.
     pub identities: Vec<ArgoIdentity>,
+    /// `identity: shared`: the ClusterSPIFFEID that gives both components one SPIFFE ID.
+    pub shared_identity: Option<SharedIdentity>,
     pub spokes: Vec<Spoke>,
     pub applications: Vec<config::Application>,
+}
+
+/// The management-side registration behind `identity: shared`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedIdentity {
+    /// The cluster-scoped ClusterSPIFFEID's name: `<gitops namespace>-<ArgoCD name>`, unique per instance.
+    pub name: String,
+    /// The one SPIFFE ID both components present; every spoke's required `sub`.
+    pub spiffe_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -175,6 +186,8 @@ pub struct ExecAuth {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spoke {
     pub name: String,
+    /// This spoke's place in the config (`spec.spokes.1`), for results about it.
+    pub path: String,
     pub cluster: Cluster,
     /// The API server URL as validated, without a trailing slash.
     pub server: String,
@@ -324,11 +337,13 @@ impl Model {
         let spokes = spec
             .spokes
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(i, s)| {
                 let prefix = non_empty(&s.username_prefix);
                 let version = openshift_version(&s.openshift_version).unwrap_or((4, 20));
                 Spoke {
                     name: s.name.clone(),
+                    path: format!("spec.spokes.{i}"),
                     cluster: Cluster::Spoke(s.name.clone()),
                     server: server(s),
                     audience: audience(spec, s),
@@ -382,6 +397,10 @@ impl Model {
                 socket_endpoint: format!("unix://{socket_dir}/{AGENT_SOCKET}"),
                 exec_api_version: format!("client.authentication.k8s.io/{}", e.credential_version.as_str()),
             },
+            shared_identity: (spec.identity == Identity::Shared).then(|| SharedIdentity {
+                name: format!("{}-{}", g.namespace, g.name),
+                spiffe_id: subjects[0].to_string(),
+            }),
             identities,
             spokes,
             applications: spec.applications.clone(),

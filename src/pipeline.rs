@@ -4,9 +4,10 @@
 use crate::config::{self, Config, ConfigRef, Form};
 use crate::diag::{Diagnostics, Severity};
 use crate::generate::{self, Manifest};
-use crate::krm::{self, annotation, Field, FileRef, KrmResult, ResourceRef};
+use crate::krm::{self, annotation, Emit, Field, FileRef, KrmResult, ResourceRef};
 use crate::model::Model;
 use crate::reconcile::{self, Item};
+use crate::source;
 use serde_yaml_ng::Value;
 
 /// What a run prints and how it exits.
@@ -41,8 +42,9 @@ pub fn run_function(input: &[u8]) -> Outcome {
             let generated = generate::generate(&model);
             let mut all = diags;
             all.extend(generated.notes);
-            let items = reconcile::reconcile(&model, &list.items, generated.manifests, true);
-            (items, all, Some((config.reference, config.form)))
+            let reconciled = reconcile::reconcile(&model, &list.items, generated.manifests, true);
+            all.extend(reconciled.notes);
+            (reconciled.items, all, Some((config.reference, config.form)))
         }
         config => {
             let items = (0..list.items.len()).map(Item::Input).collect();
@@ -51,15 +53,16 @@ pub fn run_function(input: &[u8]) -> Outcome {
     };
     let (reference, form) = form_ref.unwrap_or((reference, Form::Structured));
     let results = to_results(&diags, &reference, form);
-    let values: Vec<Value> = items
-        .into_iter()
+    let texts = source::item_texts(&list.source, &list.items);
+    let emitted: Vec<Emit> = items
+        .iter()
         .map(|item| match item {
-            Item::Input(i) => list.items[i].clone(),
-            Item::New(v) => v,
+            Item::Input(i) => texts[*i].as_deref().map_or(Emit::Value(&list.items[*i]), Emit::Verbatim),
+            Item::New(v) => Emit::Value(v),
         })
         .collect();
     let exit_code = i32::from(diags.has_errors());
-    Outcome { stdout: krm::write(&values, &results), stderr: stderr_lines(&results), exit_code }
+    Outcome { stdout: krm::write(&emitted, &results), stderr: stderr_lines(&results), exit_code }
 }
 
 /// Loads, then validates a config that could be typed. A value that failed to load was reset to its

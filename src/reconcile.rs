@@ -3,13 +3,15 @@
 //! Items owned by this config (`ztwim-gitops.dev/owner: <config name>`) are the previous run's output:
 //! each is replaced by the object generated for the same target, group/kind, namespace and name (keeping
 //! the old item's file location and id, so kpt keeps comments), or dropped when no longer generated.
-//! Every other item passes through untouched.
+//! An item nobody owns that has the identity of a generated object (a base's ZTWIM CRs, a Subscription)
+//! is patched in place instead of getting a duplicate. Every other item passes through untouched.
 
+use crate::diag::Diagnostics;
 use crate::generate::Manifest;
 use crate::krm::{self, annotation, set_annotation};
 use crate::model::{Model, OWNER_ANNOTATION, TARGET_ANNOTATION};
 use serde_yaml_ng::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One output item: an input item passed through as it came, or an object we wrote.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +19,13 @@ pub enum Item {
     /// Index into the input items.
     Input(usize),
     New(Value),
+}
+
+/// The output items, in order, and notes about what was patched.
+#[derive(Debug, Clone, Default)]
+pub struct Reconciled {
+    pub items: Vec<Item>,
+    pub notes: Diagnostics,
 }
 
 /// Annotations an orchestrator owns on an item; a replaced item keeps the old item's values.
@@ -32,35 +41,47 @@ const LOCATION_ANNOTATIONS: &[&str] = &[
     "config.k8s.io/id",
 ];
 
-/// The identity of an object across runs: target cluster, group, kind, namespace, name. The target is
-/// part of it because every spoke has its own `Authentication/cluster`.
-fn identity(object: &Value) -> (String, String, String, String, String) {
+/// group, kind, namespace, name: what makes two objects the same object on one cluster.
+type Key = (String, String, String, String);
+
+fn key(object: &Value) -> Key {
     let s = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
     let api_version = s(object.get("apiVersion"));
     let group = api_version.rsplit_once('/').map(|(g, _)| g.to_string()).unwrap_or_default();
     let meta = object.get("metadata");
-    (
-        annotation(object, TARGET_ANNOTATION).unwrap_or_default().to_string(),
-        group,
-        s(object.get("kind")),
-        s(meta.and_then(|m| m.get("namespace"))),
-        s(meta.and_then(|m| m.get("name"))),
-    )
+    (group, s(object.get("kind")), s(meta.and_then(|m| m.get("namespace"))), s(meta.and_then(|m| m.get("name"))))
 }
 
-/// Decides the output items. `with_locations` adds package file paths to new objects (kpt needs them;
-/// a bare stream does not).
-pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with_locations: bool) -> Vec<Item> {
+/// The identity of an owned object across runs: the target cluster plus [`key`]. The target is part of
+/// it because every spoke has its own `Authentication/cluster`.
+fn identity(object: &Value) -> (String, Key) {
+    (annotation(object, TARGET_ANNOTATION).unwrap_or_default().to_string(), key(object))
+}
+
+/// Decides the output items: unowned inputs in their order (patched in place where a generated object
+/// has their identity), then the generated objects. `with_locations` adds package file paths to new
+/// objects (kpt needs them; a bare stream does not).
+pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with_locations: bool) -> Reconciled {
     let owned: BTreeMap<_, usize> = inputs
         .iter()
         .enumerate()
         .filter(|(_, item)| annotation(item, OWNER_ANNOTATION) == Some(model.owner.as_str()))
         .map(|(i, item)| (identity(item), i))
         .collect();
-    let mut out: Vec<Item> = (0..inputs.len()).filter(|i| !owned.values().any(|o| o == i)).map(Item::Input).collect();
-    let mut next_index: BTreeMap<String, u64> = BTreeMap::new();
+    let owned_indexes: BTreeSet<usize> = owned.values().copied().collect();
+    // Only items without any owner are patched: another config's objects are that config's business.
+    let mut patchable: BTreeMap<Key, usize> = BTreeMap::new();
+    for (i, item) in inputs.iter().enumerate() {
+        if annotation(item, OWNER_ANNOTATION).is_none() {
+            patchable.entry(key(item)).or_insert(i);
+        }
+    }
+    let mut out: Vec<Item> = (0..inputs.len()).filter(|i| !owned_indexes.contains(i)).map(Item::Input).collect();
+    let mut notes = Diagnostics::default();
+    let mut used = used_locations(inputs, &owned_indexes);
+    let mut new = Vec::new();
     for manifest in generated {
-        let path = model.file_path(&manifest.cluster, manifest.kind(), manifest.name());
+        let path = safe_path(model.file_path(&manifest.cluster, manifest.kind(), manifest.name()));
         let mut object = manifest.object;
         if let Some(&old) = owned.get(&identity(&object)) {
             for key in LOCATION_ANNOTATIONS {
@@ -68,17 +89,295 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
                     set_annotation(&mut object, key, v);
                 }
             }
+        } else if let Some(i) = patchable.remove(&key(&object)) {
+            let patched = patch(&inputs[i], object);
+            notes.push(crate::diag::Severity::Info, None, patch_note(&inputs[i]));
+            if patched != inputs[i] {
+                let slot = out.iter().position(|item| *item == Item::Input(i)).expect("unowned inputs are in out");
+                out[slot] = Item::New(patched);
+            }
+            continue;
         } else if with_locations {
-            let index = next_index.entry(path.clone()).or_insert(0);
+            let index = (0u64..).find(|n| !used.contains(&(path.clone(), *n))).expect("an unused index exists");
+            used.insert((path.clone(), index));
             for key in [krm::PATH_ANNOTATION, krm::LEGACY_PATH_ANNOTATION] {
                 set_annotation(&mut object, key, &path);
             }
             for key in [krm::INDEX_ANNOTATION, krm::LEGACY_INDEX_ANNOTATION] {
                 set_annotation(&mut object, key, &index.to_string());
             }
-            *index += 1;
         }
-        out.push(Item::New(object));
+        new.push(Item::New(object));
     }
-    out
+    out.extend(new);
+    Reconciled { items: out, notes }
+}
+
+/// File locations already taken by items that stay, so a new object never lands on an occupied
+/// `(path, index)` (kpt refuses duplicates).
+fn used_locations(inputs: &[Value], owned: &BTreeSet<usize>) -> BTreeSet<(String, u64)> {
+    inputs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !owned.contains(i))
+        .filter_map(|(_, item)| {
+            let path = annotation(item, krm::PATH_ANNOTATION).or(annotation(item, krm::LEGACY_PATH_ANNOTATION))?;
+            let index = annotation(item, krm::INDEX_ANNOTATION).or(annotation(item, krm::LEGACY_INDEX_ANNOTATION));
+            Some((path.to_string(), index.and_then(|i| i.parse().ok()).unwrap_or(0)))
+        })
+        .collect()
+}
+
+/// kpt refuses a path that leaves the package; a config placed there by hand (an annotation edited in a
+/// CI pipe) must not make us write one. Such paths fall back to the package root.
+fn safe_path(path: String) -> String {
+    let escapes = path.starts_with('/') || path.split('/').any(|segment| segment == "..");
+    if !escapes {
+        return path;
+    }
+    path.split('/').filter(|s| !s.is_empty() && *s != "..").collect::<Vec<_>>().join("/")
+}
+
+/// The generated fields laid over an input item that is not ours. Our owner and target annotations are
+/// left out: a patched item stays the user's, so a later run never replaces or prunes it.
+fn patch(input: &Value, mut generated: Value) -> Value {
+    if let Some(ann) = generated.get_mut("metadata").and_then(|m| m.get_mut("annotations")) {
+        if let Some(map) = ann.as_mapping_mut() {
+            map.remove(OWNER_ANNOTATION);
+            map.remove(TARGET_ANNOTATION);
+            if map.is_empty() {
+                if let Some(meta) = generated.get_mut("metadata").and_then(Value::as_mapping_mut) {
+                    meta.remove("annotations");
+                }
+            }
+        }
+    }
+    merge(input.clone(), generated)
+}
+
+/// Maps merge key by key, keeping the input's key order; anything else (scalars, lists) is replaced by
+/// the generated value.
+fn merge(base: Value, over: Value) -> Value {
+    match (base, over) {
+        (Value::Mapping(mut base), Value::Mapping(over)) => {
+            for (k, v) in over {
+                match base.get_mut(&k) {
+                    Some(old) => *old = merge(std::mem::replace(old, Value::Null), v),
+                    None => {
+                        base.insert(k, v);
+                    }
+                }
+            }
+            Value::Mapping(base)
+        }
+        (_, over) => over,
+    }
+}
+
+fn patch_note(input: &Value) -> String {
+    let (_, kind, namespace, name) = key(input);
+    let ns = if namespace.is_empty() { String::new() } else { format!("{namespace}/") };
+    let file = annotation(input, krm::PATH_ANNOTATION)
+        .or(annotation(input, krm::LEGACY_PATH_ANNOTATION))
+        .map(|p| format!(" in {p}"))
+        .unwrap_or_default();
+    format!(
+        "patched {kind} {ns}{name}{file} with the generated fields instead of emitting a second copy; it keeps its \
+         other fields and stays yours (no owner annotation, never pruned)."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{self, ConfigRef};
+    use crate::model::Cluster;
+
+    fn model(config_dir: &str) -> Model {
+        let fc: Value = serde_yaml_ng::from_str(
+            "apiVersion: fn.ztwim-gitops.dev/v1alpha1\nkind: ZtwimGitOps\nmetadata: {name: cfg}\n\
+             spec: {appDomain: apps.example.com, spokes: [{name: s1, server: 'https://api.s1:6443'}]}",
+        )
+        .unwrap();
+        let reference = ConfigRef { name: "cfg".into(), ..Default::default() };
+        let (config, diags) = config::load(&fc, reference);
+        assert!(!diags.has_errors(), "{diags:?}");
+        Model::resolve(&config.unwrap(), config_dir)
+    }
+
+    fn yaml(s: &str) -> Value {
+        serde_yaml_ng::from_str(s).unwrap()
+    }
+
+    /// A generated object as `Output::push` leaves it.
+    fn manifest(cluster: Cluster, api_version: &str, kind: &str, ns: Option<&str>, name: &str, spec: &str) -> Manifest {
+        let mut object =
+            yaml(&format!("apiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: {name}}}\nspec: {spec}"));
+        if let Some(ns) = ns {
+            object["metadata"].as_mapping_mut().unwrap().insert("namespace".into(), ns.into());
+        }
+        set_annotation(&mut object, OWNER_ANNOTATION, "cfg");
+        set_annotation(&mut object, TARGET_ANNOTATION, &cluster.target());
+        Manifest { cluster, object }
+    }
+
+    fn new(item: &Item) -> &Value {
+        match item {
+            Item::New(v) => v,
+            Item::Input(i) => panic!("expected a new object, got input {i}"),
+        }
+    }
+
+    fn ann<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+        annotation(v, key)
+    }
+
+    #[test]
+    fn new_objects_get_paths_under_the_config_dir_with_distinct_indexes() {
+        let m = model("deploy");
+        let unrelated = yaml(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n  annotations:\n    \
+             internal.config.kubernetes.io/path: deploy/management/configmap-x.yaml\n",
+        );
+        let generated = vec![
+            manifest(Cluster::Management, "v1", "ConfigMap", Some("a"), "x", "{}"),
+            manifest(Cluster::Management, "v1", "ConfigMap", Some("b"), "x", "{}"),
+            manifest(Cluster::Spoke("s1".into()), "config.openshift.io/v1", "Authentication", None, "cluster", "{}"),
+        ];
+        let r = reconcile(&m, std::slice::from_ref(&unrelated), generated, true);
+        assert_eq!(r.items[0], Item::Input(0));
+        let locations: Vec<_> = r.items[1..]
+            .iter()
+            .map(|i| {
+                let v = new(i);
+                assert_eq!(ann(v, krm::PATH_ANNOTATION), ann(v, krm::LEGACY_PATH_ANNOTATION));
+                assert_eq!(ann(v, krm::INDEX_ANNOTATION), ann(v, krm::LEGACY_INDEX_ANNOTATION));
+                (ann(v, krm::PATH_ANNOTATION).unwrap(), ann(v, krm::INDEX_ANNOTATION).unwrap())
+            })
+            .collect();
+        // Index 0 of that file is the unrelated item's: the generated ones take 1 and 2.
+        assert_eq!(
+            locations,
+            [
+                ("deploy/management/configmap-x.yaml", "1"),
+                ("deploy/management/configmap-x.yaml", "2"),
+                ("deploy/spokes/s1/authentication-cluster.yaml", "0"),
+            ]
+        );
+        assert!(r.notes.iter().next().is_none());
+    }
+
+    #[test]
+    fn without_locations_new_objects_carry_no_path() {
+        let r =
+            reconcile(&model(""), &[], vec![manifest(Cluster::Management, "v1", "ConfigMap", None, "x", "{}")], false);
+        assert_eq!(ann(new(&r.items[0]), krm::PATH_ANNOTATION), None);
+    }
+
+    #[test]
+    fn owned_items_are_replaced_keeping_location_and_ids_and_stale_ones_pruned() {
+        let m = model("");
+        let owned = |target: &str, kind: &str, name: &str, id: &str| {
+            yaml(&format!(
+                "apiVersion: config.openshift.io/v1\nkind: {kind}\nmetadata:\n  name: {name}\n  annotations:\n    \
+                 ztwim-gitops.dev/owner: cfg\n    ztwim-gitops.dev/target: {target}\n    \
+                 internal.config.kubernetes.io/path: moved/by-user.yaml\n    internal.config.kubernetes.io/index: '3'\n    \
+                 config.kubernetes.io/path: moved/by-user.yaml\n    config.kubernetes.io/index: '3'\n    \
+                 internal.config.kubernetes.io/id: '{id}'\n    config.k8s.io/id: '{id}'\n    \
+                 internal.config.kubernetes.io/seqindent: wide\nspec: {{old: true}}\n"
+            ))
+        };
+        let inputs = vec![
+            owned("spoke/s1", "Authentication", "cluster", "1"),
+            owned("spoke/gone", "Authentication", "cluster", "2"),
+            yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: mine}"),
+            // Another config's object with the same identity is not ours to replace or prune.
+            yaml("apiVersion: config.openshift.io/v1\nkind: Authentication\nmetadata:\n  name: cluster\n  annotations:\n    ztwim-gitops.dev/owner: other\n    ztwim-gitops.dev/target: spoke/s1\n"),
+        ];
+        let generated = vec![manifest(
+            Cluster::Spoke("s1".into()),
+            "config.openshift.io/v1",
+            "Authentication",
+            None,
+            "cluster",
+            "{new: true}",
+        )];
+        let r = reconcile(&m, &inputs, generated, true);
+        assert_eq!(r.items[..2], [Item::Input(2), Item::Input(3)]);
+        assert_eq!(r.items.len(), 3, "the spoke that is gone is pruned");
+        let replaced = new(&r.items[2]);
+        assert_eq!(replaced["spec"], yaml("{new: true}"));
+        for (key, value) in [
+            ("internal.config.kubernetes.io/path", "moved/by-user.yaml"),
+            ("config.kubernetes.io/path", "moved/by-user.yaml"),
+            ("internal.config.kubernetes.io/index", "3"),
+            ("config.kubernetes.io/index", "3"),
+            ("internal.config.kubernetes.io/id", "1"),
+            ("config.k8s.io/id", "1"),
+            ("internal.config.kubernetes.io/seqindent", "wide"),
+            (OWNER_ANNOTATION, "cfg"),
+            (TARGET_ANNOTATION, "spoke/s1"),
+        ] {
+            assert_eq!(ann(replaced, key), Some(value), "{key}");
+        }
+    }
+
+    #[test]
+    fn unowned_items_with_a_generated_identity_are_patched_in_place() {
+        let m = model("");
+        let base_sub = yaml(
+            "apiVersion: operators.coreos.com/v1alpha1\nkind: Subscription\nmetadata:\n  name: ztwim\n  \
+             namespace: zt\n  labels: {team: x}\n  annotations: {note: keep}\n\
+             spec:\n  channel: PLACEHOLDER\n  config: {env: [{name: A, value: a}]}\n  installPlanApproval: Manual\n",
+        );
+        let inputs = vec![yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: zt}"), base_sub];
+        let generated = vec![
+            manifest(
+                Cluster::Management,
+                "operators.coreos.com/v1alpha1",
+                "Subscription",
+                Some("zt"),
+                "ztwim",
+                "{channel: stable-v1, config: {env: [{name: B, value: b}]}, name: ztwim}",
+            ),
+            manifest(Cluster::Management, "v1", "ConfigMap", Some("zt"), "extra", "{}"),
+        ];
+        let r = reconcile(&m, &inputs, generated, true);
+        assert_eq!(r.items.len(), 3, "patched once, not duplicated");
+        assert_eq!(r.items[0], Item::Input(0));
+        let patched = new(&r.items[1]);
+        let expected = yaml(
+            "apiVersion: operators.coreos.com/v1alpha1\nkind: Subscription\nmetadata:\n  name: ztwim\n  \
+             namespace: zt\n  labels: {team: x}\n  annotations: {note: keep}\n\
+             spec:\n  channel: stable-v1\n  config: {env: [{name: B, value: b}]}\n  installPlanApproval: Manual\n  \
+             name: ztwim\n",
+        );
+        assert_eq!(*patched, expected, "maps merge, generated scalars and lists win, input-only fields stay");
+        assert_eq!(ann(new(&r.items[2]), OWNER_ANNOTATION), Some("cfg"));
+        let notes: Vec<_> = r.notes.iter().collect();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].severity, crate::diag::Severity::Info);
+        assert!(notes[0].message.starts_with("patched Subscription zt/ztwim with the generated fields"), "{notes:?}");
+    }
+
+    #[test]
+    fn an_item_already_patched_passes_through_unchanged() {
+        let m = model("");
+        let input = yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: n}\nspec: {a: 1, b: 2}");
+        let r = reconcile(
+            &m,
+            &[input],
+            vec![manifest(Cluster::Management, "v1", "ConfigMap", Some("n"), "x", "{a: 1}")],
+            true,
+        );
+        assert_eq!(r.items, [Item::Input(0)], "so its source text is copied verbatim");
+        assert_eq!(r.notes.iter().count(), 1);
+    }
+
+    #[test]
+    fn paths_never_leave_the_package() {
+        assert_eq!(safe_path("../up/management/x.yaml".into()), "up/management/x.yaml");
+        assert_eq!(safe_path("/abs/x.yaml".into()), "abs/x.yaml");
+        assert_eq!(safe_path("a/b.yaml".into()), "a/b.yaml");
+    }
 }

@@ -165,7 +165,12 @@ fn check_waves(manifests: &[Manifest]) {
     let rank = |kind: &str| match kind {
         "Namespace" | "OperatorGroup" | "Subscription" => 0,
         "ZeroTrustWorkloadIdentityManager" => 1,
-        "SpireServer" | "SpireAgent" | "SpiffeCSIDriver" | "SpireOIDCDiscoveryProvider" | "ArgoCD" => 2,
+        "SpireServer"
+        | "SpireAgent"
+        | "SpiffeCSIDriver"
+        | "SpireOIDCDiscoveryProvider"
+        | "ClusterSPIFFEID"
+        | "ArgoCD" => 2,
         "Secret" | "Application" => 3,
         other => panic!("unexpected kind {other}"),
     };

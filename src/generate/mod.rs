@@ -2,6 +2,7 @@
 //! objects. This module owns what every generated object shares: canonical key order, the owner and
 //! target annotations, and target filtering.
 
+mod identity;
 mod management;
 mod spoke;
 
@@ -44,6 +45,7 @@ pub fn generate(model: &Model) -> Generated {
     let mut out = Output { model, generated: Generated::default() };
     if model.target.includes(&Cluster::Management) {
         management::generate(model, &mut out);
+        identity::generate(model, &mut out);
     }
     for spoke in &model.spokes {
         if model.target.includes(&spoke.cluster) {

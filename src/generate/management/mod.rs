@@ -23,12 +23,12 @@ pub const SYNC_OPTIONS_ANNOTATION: &str = "argocd.argoproj.io/sync-options";
 
 /// Argo CD sync waves, lowest first.
 #[derive(Debug, Clone, Copy)]
-enum Wave {
+pub(super) enum Wave {
     /// Namespaces, OperatorGroups and Subscriptions: OLM then installs the CRDs later waves use.
     Operators = 0,
     /// The ZTWIM singleton: its trustDomain and clusterName are what the operands are built from.
     ZtwimInstance = 1,
-    /// The other ZTWIM CRs and the ArgoCD CR.
+    /// The other ZTWIM CRs (and the `identity: shared` ClusterSPIFFEID) and the ArgoCD CR.
     Operands = 2,
     /// Cluster Secrets and Applications, read by the running Argo CD instance.
     ArgoObjects = 3,
@@ -36,13 +36,13 @@ enum Wave {
 
 /// Whether a kind's CRD is installed by OLM, so it may be missing when Argo CD dry-runs the first sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Crd {
+pub(super) enum Crd {
     Builtin,
     FromOlm,
 }
 
 /// Object metadata with the sync annotations every management object carries.
-fn meta(name: &str, namespace: Option<&str>, wave: Wave, crd: Crd) -> ObjectMeta {
+pub(super) fn meta(name: &str, namespace: Option<&str>, wave: Wave, crd: Crd) -> ObjectMeta {
     let mut annotations = BTreeMap::from([(SYNC_WAVE_ANNOTATION.to_string(), (wave as i32).to_string())]);
     if crd == Crd::FromOlm {
         annotations.insert(SYNC_OPTIONS_ANNOTATION.into(), "SkipDryRunOnMissingResource=true".into());

@@ -1,0 +1,250 @@
+//! Verbatim pass-through: input items we do not change are re-emitted as their exact source text.
+//!
+//! kpt writes a function's output nodes straight into the package files and restores only comments and
+//! key order, so an item re-serialised by us would lose its quote styles and flow collections and every
+//! render would rewrite user files. Instead the input is parsed a second time with an event parser that
+//! reports spans, each item's text is cut out and re-indented, and the cut is trusted only when it
+//! parses back to the very value the ResourceList parser saw; anything else (a flow or JSON item, an
+//! alias to an anchor outside the item, an odd indentation) is serialised in block style as before.
+
+use saphyr_parser::{Event, Parser, Span};
+use serde_yaml_ng::Value;
+
+/// For each input item, its source text as a standalone block document starting at column 0, or None
+/// when it must be serialised. The result always has one entry per item.
+pub fn item_texts(source: &str, items: &[Value]) -> Vec<Option<String>> {
+    let Some(spans) = item_spans(source).filter(|s| s.len() == items.len()) else {
+        return vec![None; items.len()];
+    };
+    let offsets: Vec<usize> = source.char_indices().map(|(b, _)| b).chain([source.len()]).collect();
+    spans
+        .iter()
+        .zip(items)
+        .map(|(&(start, end, col), item)| {
+            let node = *offsets.get(start)?;
+            let text = source.get(head_comment_start(source, node)..*offsets.get(end)?)?;
+            let text = dedent(text, col)?;
+            let parsed: Value = serde_yaml_ng::from_str(&text).ok()?;
+            (parsed == *item).then_some(text)
+        })
+        .collect()
+}
+
+/// (start char, end char, start column) of each entry of the top-level `items` sequence. A block entry
+/// ends where the parser closes it: at the next entry's `-` or the next top-level key, so trailing
+/// comments and blank lines are cut off by [`dedent`].
+fn item_spans(source: &str) -> Option<Vec<(usize, usize, usize)>> {
+    let events: Vec<(Event, Span)> = Parser::new_from_str(source).collect::<Result<_, _>>().ok()?;
+    // StreamStart, DocumentStart, then the root mapping.
+    let root = events.iter().position(|(e, _)| matches!(e, Event::MappingStart(..)))?;
+    let mut i = root + 1;
+    while !matches!(events.get(i)?.0, Event::MappingEnd) {
+        let is_items = matches!(&events[i].0, Event::Scalar(v, ..) if v == "items");
+        let value = skip_node(&events, i)?;
+        if is_items && matches!(events.get(value)?.0, Event::SequenceStart(..)) {
+            let mut spans = Vec::new();
+            let mut j = value + 1;
+            while !matches!(events.get(j)?.0, Event::SequenceEnd) {
+                let next = skip_node(&events, j)?;
+                let start = events[j].1.start;
+                spans.push((start.index(), events[next - 1].1.end.index(), start.col()));
+                j = next;
+            }
+            return Some(spans);
+        }
+        i = skip_node(&events, value)?;
+    }
+    Some(Vec::new())
+}
+
+/// Where an entry's text begins: right after its dash when only comments sit between the dash and the
+/// node (`- # head comment` above the first key), so such a head comment is copied too; else the node.
+/// Works on bytes, scanning the lines above the node.
+fn head_comment_start(source: &str, node: usize) -> usize {
+    let line_start = source[..node].rfind('\n').map_or(0, |i| i + 1);
+    if !source[line_start..node].trim().is_empty() {
+        return node;
+    }
+    let mut end = line_start;
+    while end > 0 {
+        let start = source[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = &source[start..end - 1];
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix('-') {
+            let comment = rest.trim_start();
+            return if comment.starts_with('#') && rest.len() > comment.len() {
+                start + (line.len() - comment.len())
+            } else {
+                node
+            };
+        }
+        if !(trimmed.trim_end().is_empty() || trimmed.starts_with('#')) {
+            return node;
+        }
+        end = start;
+    }
+    node
+}
+
+/// The index of the event after the node starting at `i`.
+fn skip_node(events: &[(Event, Span)], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        match events.get(i)?.0 {
+            Event::MappingStart(..) | Event::SequenceStart(..) => depth += 1,
+            Event::MappingEnd | Event::SequenceEnd => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+        i += 1;
+        if depth == 0 {
+            return Some(i);
+        }
+    }
+}
+
+/// Moves an item whose first line starts at column `col` to column 0: every later line loses up to
+/// `col` leading spaces. Trailing blank and comment lines (they sit between items) are dropped. Flow
+/// items are refused: the output is block style.
+fn dedent(text: &str, col: usize) -> Option<String> {
+    if text.starts_with(['{', '[']) {
+        return None;
+    }
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    while lines.last().is_some_and(|l| {
+        let t = l.trim();
+        t.is_empty() || (t.starts_with('#') && l.len() - l.trim_start().len() <= col)
+    }) {
+        lines.pop();
+    }
+    let mut out = String::with_capacity(text.len());
+    for (n, line) in lines.iter().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if n == 0 {
+            out.push_str(line);
+        } else if !line.trim().is_empty() {
+            out.push_str(&line[indent.min(col)..]);
+        }
+        out.push('\n');
+    }
+    (!lines.is_empty()).then_some(out)
+}
+
+/// Places a block document (column 0) as one entry of a block sequence: `- ` before the first line, two
+/// spaces before the others. Empty lines stay empty so block scalars keep their exact content.
+pub fn as_sequence_entry(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (n, line) in text.lines().enumerate() {
+        match (n, line.is_empty()) {
+            (0, _) => out.push_str("- "),
+            (_, false) => out.push_str("  "),
+            (_, true) => {}
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(source: &str) -> Vec<Value> {
+        crate::krm::parse(source.as_bytes()).unwrap().items
+    }
+
+    #[test]
+    fn copies_block_items_with_their_styles_and_comments() {
+        let source = "apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: v1 # inline
+  kind: ConfigMap
+  metadata: {name: a, labels: {app: web}}
+  data:
+    zip: \"0123\"
+    single: 'x'
+    list: [a, b]
+    script: |
+      echo one
+
+      echo two
+  # between items
+-   apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: b
+functionConfig:
+  kind: X
+";
+        let texts = item_texts(source, &items(source));
+        assert_eq!(
+            texts[0].as_deref(),
+            Some(
+                "apiVersion: v1 # inline\nkind: ConfigMap\nmetadata: {name: a, labels: {app: web}}\ndata:\n  \
+                 zip: \"0123\"\n  single: 'x'\n  list: [a, b]\n  script: |\n    echo one\n\n    echo two\n"
+            )
+        );
+        assert_eq!(texts[1].as_deref(), Some("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n"));
+    }
+
+    #[test]
+    fn head_comments_between_the_dash_and_the_item_are_copied() {
+        let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- # head\n  # more\n  \
+                      kind: A\n-   # other\n    kind: B\n- kind: C\n";
+        assert_eq!(
+            item_texts(source, &items(source)),
+            vec![Some("# head\n# more\nkind: A\n".into()), Some("# other\nkind: B\n".into()), Some("kind: C\n".into())]
+        );
+    }
+
+    #[test]
+    fn indented_items_sequence_and_last_item_before_eof() {
+        let source = "kind: ResourceList\napiVersion: config.kubernetes.io/v1\nitems:\n  - kind: A\n    \
+                      metadata:\n      name: x\n  - kind: B\n";
+        assert_eq!(
+            item_texts(source, &items(source)),
+            vec![Some("kind: A\nmetadata:\n  name: x\n".into()), Some("kind: B\n".into())]
+        );
+    }
+
+    #[test]
+    fn flow_and_json_items_are_serialised() {
+        let source = r#"{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [{"kind": "A"}]}"#;
+        assert_eq!(item_texts(source, &items(source)), vec![None]);
+        let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {kind: A}\n- kind: B\n";
+        assert_eq!(item_texts(source, &items(source)), vec![None, Some("kind: B\n".into())]);
+    }
+
+    #[test]
+    fn a_cut_that_does_not_parse_back_is_refused() {
+        // The alias points at an anchor in the first item: the second item's text alone cannot be parsed.
+        let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- kind: A\n  \
+                      metadata: &m\n    name: x\n- kind: B\n  metadata: *m\n";
+        let texts = item_texts(source, &items(source));
+        assert!(texts[0].is_some());
+        assert_eq!(texts[1], None);
+    }
+
+    #[test]
+    fn non_ascii_text_is_cut_at_character_boundaries() {
+        let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- kind: A\n  \
+                      data: {greeting: \"grüße ✓\"}\n- kind: B # ünïcode\n";
+        assert_eq!(
+            item_texts(source, &items(source)),
+            vec![Some("kind: A\ndata: {greeting: \"grüße ✓\"}\n".into()), Some("kind: B # ünïcode\n".into())]
+        );
+    }
+
+    #[test]
+    fn no_items_or_unparsable_input() {
+        let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n";
+        assert!(item_texts(source, &[]).is_empty());
+        assert_eq!(item_texts("items: [", &[Value::Null]), vec![None]);
+    }
+
+    #[test]
+    fn sequence_entry_indents_all_but_empty_lines() {
+        assert_eq!(as_sequence_entry("a: 1\nb: |\n  x\n\n  y\n"), "- a: 1\n  b: |\n    x\n\n    y\n");
+    }
+}
