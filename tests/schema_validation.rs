@@ -391,10 +391,15 @@ fn every_generated_object_is_valid_across_the_matrix() {
     assert!(cel.evaluated > 0 && cel.failed == 0);
 }
 
-/// The negative controls again, on generated objects: one of each kind the matrix produces.
+/// The negative controls again, on generated objects: one of each kind the matrix produces, and every kind the
+/// hand-written set has (so a generator that stops emitting a kind, or a new kind without controls, fails here).
 #[test]
 fn negative_controls_on_generated_objects() {
     let objects: Vec<Value> = matrix().iter().flat_map(generate).map(|(o, _)| o).collect();
+    let kinds = |objects: &[Value]| -> std::collections::BTreeSet<String> {
+        objects.iter().map(|o| o["kind"].as_str().unwrap_or_default().to_string()).collect()
+    };
+    assert_eq!(kinds(&objects), kinds(&hand_written()), "the matrix emits exactly the kinds the controls cover");
     let count = assert_negative_controls(&objects);
     eprintln!("negative controls caught on generated objects: {count}");
 }
