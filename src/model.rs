@@ -418,6 +418,28 @@ impl Model {
         }
     }
 
+    /// Whether a result about `path` concerns a cluster this run emits. A warning about one spoke, or
+    /// about the management side, is noise in another cluster's run (`--target spoke/b` need not repeat
+    /// spoke a's 4.19 warning); results about the whole config always concern it.
+    pub fn concerns(&self, path: Option<&str>) -> bool {
+        let Some(path) = path else { return true };
+        let under = |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|r| r.starts_with('.'));
+        if under("spec.management") || under("spec.applications") {
+            return self.target.includes(&Cluster::Management);
+        }
+        match self.spokes.iter().find(|s| under(&s.path)) {
+            Some(spoke) => self.target.includes(&spoke.cluster),
+            None => true,
+        }
+    }
+
+    /// Whether an Application syncs with `CreateNamespace=true`: only when automated, and never on a
+    /// namespace-scoped spoke, where Argo CD refuses cluster-scoped objects (a Namespace among them) and
+    /// validation has made sure the destination namespace is one of the spoke's, so it already exists.
+    pub fn creates_namespace(&self, app: &config::Application) -> bool {
+        app.automated && self.spoke(&app.spoke).is_some_and(|s| s.namespaces.is_empty())
+    }
+
     pub fn spoke(&self, name: &str) -> Option<&Spoke> {
         self.spokes.iter().find(|s| s.name == name)
     }

@@ -44,6 +44,7 @@ pub fn run_function(input: &[u8]) -> Outcome {
             all.extend(generated.notes);
             let reconciled = reconcile::reconcile(&model, &list.items, generated.manifests, true);
             all.extend(reconciled.notes);
+            let all = for_this_run(&model, all);
             (reconciled.items, all, Some((config.reference, config.form)))
         }
         config => {
@@ -107,10 +108,18 @@ pub fn generate_from_file(text: &str, file: &str, target: Option<&str>) -> (Vec<
             let generated = generate::generate(&model);
             let mut all = diags;
             all.extend(generated.notes);
+            let all = for_this_run(&model, all);
             (generated.manifests, to_results(&all, &config.reference, form))
         }
         _ => (Vec::new(), to_results(&diags, &reference, form)),
     }
+}
+
+/// Drops warnings and infos about clusters the target does not emit; errors always stay (none reach
+/// here, but a filter must never hide one).
+fn for_this_run(model: &Model, mut diags: Diagnostics) -> Diagnostics {
+    diags.0.retain(|d| d.severity == Severity::Error || model.concerns(d.path.as_deref()));
+    diags
 }
 
 /// `--target` wins over the file's own `spec.target` (or `data.target`).

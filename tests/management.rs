@@ -464,3 +464,22 @@ fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
         assert_no_credentials(&config);
     }
 }
+
+#[test]
+fn create_namespace_only_where_argo_cd_may_create_namespaces() {
+    // fleet's guestbook targets the namespace-scoped spoke-c; make it automated too.
+    let text = variant("fn-config/fleet.yaml", |v| {
+        let guestbook = &mut v["spec"]["applications"][1];
+        assert_eq!(guestbook["spoke"].as_str(), Some("spoke-c"));
+        guestbook["automated"] = Value::Bool(true);
+    });
+    let (manifests, _) = management(&text);
+    let options = |name: &str| {
+        let app = find(&manifests, "Application").into_iter().find(|a| str_at(a, "metadata.name") == name).unwrap();
+        let policy = app.get("spec").and_then(|s| s.get("syncPolicy")).expect("automated apps have a sync policy");
+        assert!(policy.get("automated").is_some());
+        policy.get("syncOptions").map(|o| serde_yaml_ng::to_string(o).unwrap())
+    };
+    assert_eq!(options("gitops-helm-quarkus").as_deref(), Some("- CreateNamespace=true\n"), "cluster-wide spoke");
+    assert_eq!(options("guestbook"), None, "Argo CD refuses to create a Namespace on a namespace-scoped spoke");
+}

@@ -244,7 +244,7 @@ fn exec_auth(e: &ExecAuth, d: &mut Diagnostics) {
     if e.sha256.is_empty() {
         d.warning(
             format!("{p}.sha256"),
-            "sha256 is empty, so the downloaded plugin archive is not verified; set it to the archive's hex sha256 (`curl -sL <downloadURL> | sha256sum`); the ConfigMap form cannot, so use the ZtwimGitOps kind for a verified download.",
+            "sha256 is empty, so the downloaded plugin archive is not verified; set it to the archive's hex sha256 as published in the release's `k8s-spiffe-workload-jwt-exec-auth_<version without v>_checksums.txt` (or `sha256sum` of an archive you reviewed); the ConfigMap form cannot, so use the ZtwimGitOps kind for a verified download.",
         );
     } else if e.sha256.len() != 64 || !e.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         d.error(
@@ -656,7 +656,7 @@ fn mount_path_problem(dir: &str) -> Option<String> {
     }
     RESERVED_PATHS.iter().find(|r| **r == dir || is_under(r, dir)).map(|r| {
         let clash = if *r == dir { "is a directory".to_string() } else { format!("would hide `{r}`, a directory") };
-        format!("{clash} that Argo CD's containers already use (the operator mounts `/tmp`, `/home/argocd` and `/app/config`; the Argo CD binaries live in `/usr/local/bin`); use a dedicated directory such as `/opt/spiffe/bin` or `/run/spire/sockets`")
+        format!("{clash} that Argo CD's containers already use (the operator mounts `/tmp`, `/home/argocd` and `/app/config`; the Argo CD binaries live in `/usr/local/bin`); use a dedicated directory such as `/opt/spiffe/bin` (binDir) or `/run/spire/sockets` (socketDir)")
     })
 }
 

@@ -58,6 +58,7 @@ struct Destination<'a> {
 #[serde(rename_all = "camelCase")]
 struct SyncPolicy {
     automated: Automated,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     sync_options: Vec<&'static str>,
 }
 
@@ -86,7 +87,7 @@ fn application<'a>(model: &Model, app: &'a AppConfig) -> Application<'a> {
             destination: Destination { name: &app.spoke, namespace: &app.namespace },
             sync_policy: app.automated.then(|| SyncPolicy {
                 automated: Automated { prune: true, self_heal: true },
-                sync_options: vec!["CreateNamespace=true"],
+                sync_options: if model.creates_namespace(app) { vec!["CreateNamespace=true"] } else { vec![] },
             }),
         },
     }
