@@ -130,6 +130,8 @@ fn check_invariants(manifests: &[Manifest]) {
         }
         let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).expect("JSON config");
         assert_no_credentials(&config);
+        serde_json::from_value::<argo::ClusterConfig>(config.clone())
+            .unwrap_or_else(|e| panic!("config is not an Argo CD ClusterConfig (Argo CD would ignore the key): {e}"));
         let exec = &config["execProviderConfig"];
         let env = exec["env"].as_object().expect("env is a JSON object, not a list");
         assert_eq!(env["SPIFFE_ENDPOINT_SOCKET"], sockets.first().unwrap().as_str());
@@ -140,6 +142,58 @@ fn check_invariants(manifests: &[Manifest]) {
         assert!(config["tlsClientConfig"]["insecure"].is_boolean());
     }
     check_waves(manifests);
+}
+
+/// Argo CD's cluster Secret `config` (argo-cd pkg/apis/application/v1alpha1 `ClusterConfig`), strict: Argo CD
+/// silently ignores unknown keys, so a misspelled `execProviderConfig` would otherwise pass every other
+/// check and leave the cluster without credentials. No CRD schema covers this JSON.
+mod argo {
+    #![allow(dead_code)]
+    use serde::Deserialize;
+    use std::collections::BTreeMap;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub struct ClusterConfig {
+        username: Option<String>,
+        password: Option<String>,
+        bearer_token: Option<String>,
+        tls_client_config: TlsClientConfig,
+        aws_auth_config: Option<serde_json::Value>,
+        exec_provider_config: Option<ExecProviderConfig>,
+        proxy_url: Option<String>,
+        disable_compression: Option<bool>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    struct TlsClientConfig {
+        insecure: bool,
+        server_name: Option<String>,
+        cert_data: Option<String>,
+        key_data: Option<String>,
+        ca_data: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    struct ExecProviderConfig {
+        command: String,
+        args: Option<Vec<String>>,
+        env: Option<BTreeMap<String, String>>,
+        api_version: String,
+        install_hint: Option<String>,
+    }
+}
+
+#[test]
+fn the_strict_cluster_config_mirror_rejects_misspelled_keys() {
+    let good = r#"{"tlsClientConfig":{"insecure":false},"execProviderConfig":{"command":"/b/x","apiVersion":"v1"}}"#;
+    assert!(serde_json::from_str::<argo::ClusterConfig>(good).is_ok());
+    let typo = good.replace("execProviderConfig", "execProviderConf");
+    assert!(serde_json::from_str::<argo::ClusterConfig>(&typo).is_err());
+    let env_list = good.replace(r#""apiVersion":"v1""#, r#""apiVersion":"v1","env":[{"name":"A","value":"b"}]"#);
+    assert!(serde_json::from_str::<argo::ClusterConfig>(&env_list).is_err(), "env must be an object");
 }
 
 fn assert_no_credentials(v: &serde_json::Value) {
