@@ -274,8 +274,10 @@ pub fn download_url(exec: &config::ExecAuth) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The API server's default `imagePullPolicy`: `Always` for an untagged or `:latest` image without a
-/// digest, `IfNotPresent` otherwise.
+/// The `imagePullPolicy` written out for the init container: the API server's default (`Always` for an
+/// untagged or `:latest` image), except that a digest-pinned image is `IfNotPresent` even when it also
+/// says `:latest` (Kubernetes would pick `Always`): its content cannot change, and any explicit value
+/// already keeps the operator from seeing a defaulted field as a diff.
 pub fn image_pull_policy(image: &str) -> &'static str {
     if image.contains('@') {
         return "IfNotPresent";
