@@ -172,6 +172,8 @@ pub struct ExecAuth {
     pub image_pull_policy: &'static str,
     /// Without a trailing `/`, so that `command` is exactly this plus `/` plus the binary.
     pub bin_dir: String,
+    /// The init container's writable scratch directory: [`scratch_dir`] of `bin_dir`.
+    pub scratch_dir: &'static str,
     /// Without a trailing `/`, so that `socket_endpoint` is exactly `unix://` + this + `/spire-agent.sock`.
     pub socket_dir: String,
     pub credential_version: CredentialVersion,
@@ -289,6 +291,19 @@ pub fn image_pull_policy(image: &str) -> &'static str {
     }
 }
 
+/// Where the init container mounts its scratch emptyDir: `/scratch`, or `/install-jwt-spiffe-scratch` when
+/// `bin_dir` (without trailing `/`) is `/scratch` or below it. The init container also mounts `bin_dir`, and
+/// two mounts at one path make the pod invalid. Both candidates are top-level directories, so a `bin_dir`
+/// other than `/` overlaps at most one of them.
+pub fn scratch_dir(bin_dir: &str) -> &'static str {
+    const SCRATCH: &str = "/scratch";
+    if bin_dir == SCRATCH || bin_dir.strip_prefix(SCRATCH).is_some_and(|rest| rest.starts_with('/')) {
+        "/install-jwt-spiffe-scratch"
+    } else {
+        SCRATCH
+    }
+}
+
 /// Parses `MAJOR.MINOR`.
 pub fn openshift_version(s: &str) -> Option<(u32, u32)> {
     let (major, minor) = s.split_once('.')?;
@@ -393,6 +408,7 @@ impl Model {
                 image: e.image.clone(),
                 image_pull_policy: image_pull_policy(&e.image),
                 bin_dir: bin_dir.to_string(),
+                scratch_dir: scratch_dir(bin_dir),
                 socket_dir: socket_dir.to_string(),
                 credential_version: e.credential_version,
                 command: format!("{bin_dir}/{EXEC_BINARY}"),

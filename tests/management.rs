@@ -103,6 +103,10 @@ fn check_invariants(manifests: &[Manifest]) {
         assert_eq!(unique.len(), volumes.len(), "{key}: volume names are unique");
         let init = seq(component, "initContainers");
         assert!(init.iter().any(|c| str_at(c, "name") == "install-jwt-spiffe"), "{key}: init container");
+        for container in init {
+            assert_distinct_mount_paths(&format!("{key} init container"), seq(container, "volumeMounts"));
+        }
+        assert_distinct_mount_paths(&format!("{key} main container"), seq(component, "volumeMounts"));
         let mounts = seq(component, "volumeMounts").iter().chain(init.iter().flat_map(|c| seq(c, "volumeMounts")));
         for mount in mounts {
             let name = str_at(mount, "name");
@@ -142,6 +146,17 @@ fn check_invariants(manifests: &[Manifest]) {
         assert!(config["tlsClientConfig"]["insecure"].is_boolean());
     }
     check_waves(manifests);
+}
+
+/// Two mounts at one path make the pod invalid, and one below another depends on mount order.
+fn assert_distinct_mount_paths(container: &str, mounts: &[Value]) {
+    let paths: Vec<&str> = mounts.iter().map(|m| str_at(m, "mountPath").trim_end_matches('/')).collect();
+    for (i, a) in paths.iter().enumerate() {
+        for b in &paths[i + 1..] {
+            let nested = |x: &str, y: &str| x.strip_prefix(y).is_some_and(|r| r.starts_with('/'));
+            assert!(a != b && !nested(a, b) && !nested(b, a), "{container}: mount paths {a} and {b} overlap");
+        }
+    }
 }
 
 /// Argo CD's cluster Secret `config` (argo-cd pkg/apis/application/v1alpha1 `ClusterConfig`), strict: Argo CD
@@ -314,6 +329,9 @@ fn invariants_hold_for_variations() {
             set(c, "spec.management.execAuth.socketDir", "/spiffe-workload-api".into());
         }),
         several_spokes,
+        // The init container's scratch directory moves out of binDir's way.
+        variant("fn-config/minimal.yaml", |c| set(c, "spec.management.execAuth.binDir", "/scratch".into())),
+        variant("fn-config/minimal.yaml", |c| set(c, "spec.management.execAuth.binDir", "/scratch/bin/".into())),
         variant("fn-config/fleet.yaml", |c| {
             set(c, "spec.identity", "shared".into());
             set(c, "spec.management.ztwim.install", false.into());

@@ -23,7 +23,6 @@ pub const BINARIES_VOLUME: &str = "binaries";
 pub const CSI_VOLUME: &str = "spiffe-workload-api";
 /// The init container's writable scratch space; its root filesystem is read-only too.
 pub const SCRATCH_VOLUME: &str = "install-jwt-spiffe-scratch";
-const SCRATCH_DIR: &str = "/scratch";
 
 /// The whole init container script. It is a constant: every configurable value reaches it only through
 /// the container's environment, so no config value can ever be parsed as shell. `sha256sum --strict`
@@ -162,7 +161,7 @@ fn init_container(model: &Model) -> Container {
         env("DOWNLOAD_URL", &e.download_url),
         env("EXEC_BINARY", EXEC_BINARY),
         env("BIN_DIR", &e.bin_dir),
-        env("TMPDIR", SCRATCH_DIR),
+        env("TMPDIR", e.scratch_dir),
     ];
     if let Some(sha256) = &e.sha256 {
         env.push(self::env("ARCHIVE_SHA256", sha256));
@@ -173,7 +172,10 @@ fn init_container(model: &Model) -> Container {
         image_pull_policy: Some(e.image_pull_policy.into()),
         command: Some(vec!["/bin/sh".into(), "-c".into(), INSTALL_SCRIPT.into()]),
         env: Some(env),
-        volume_mounts: Some(vec![mount(BINARIES_VOLUME, &e.bin_dir, false), mount(SCRATCH_VOLUME, SCRATCH_DIR, false)]),
+        volume_mounts: Some(vec![
+            mount(BINARIES_VOLUME, &e.bin_dir, false),
+            mount(SCRATCH_VOLUME, e.scratch_dir, false),
+        ]),
         security_context: Some(SecurityContext {
             allow_privilege_escalation: Some(false),
             capabilities: Some(Capabilities { drop: Some(vec!["ALL".into()]), ..Capabilities::default() }),
