@@ -12,6 +12,23 @@ use ztwim_gitops::pipeline;
 
 const BINARY: &str = "k8s-spiffe-workload-jwt-exec-auth";
 const COMPONENTS: [&str; 2] = ["controller", "server"];
+/// Volumes the argocd-operator already adds to the controller and server pods (argocd.md §1.3): a
+/// generated volume of the same name would clash with it.
+const OPERATOR_VOLUMES: [&str; 11] = [
+    "argocd-repo-server-tls",
+    "argocd-operator-redis-tls",
+    "argocd-home",
+    "argocd-cmd-params-cm",
+    "argocd-application-controller-tmp",
+    "redis-initial-pass",
+    "ssh-known-hosts",
+    "tls-certs",
+    "plugins-home",
+    "tmp",
+    "rollout-extensions",
+];
+/// Paths the main containers already use: a mount on one of them, or on a parent, hides it.
+const OPERATOR_PATHS: [&str; 4] = ["/tmp", "/home/argocd", "/app/config", "/usr/local/bin"];
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect("example config")
@@ -101,6 +118,17 @@ fn check_invariants(manifests: &[Manifest]) {
         let volumes: Vec<&str> = seq(component, "volumes").iter().map(|v| str_at(v, "name")).collect();
         let unique: BTreeSet<&str> = volumes.iter().copied().collect();
         assert_eq!(unique.len(), volumes.len(), "{key}: volume names are unique");
+        for name in &volumes {
+            assert!(!OPERATOR_VOLUMES.contains(name), "{key}: volume {name} is one the operator adds");
+        }
+        for mount in seq(component, "volumeMounts") {
+            let path = str_at(mount, "mountPath").trim_end_matches('/');
+            let hides = |p: &str| p == path || p.strip_prefix(path).is_some_and(|r| r.starts_with('/'));
+            assert!(
+                !OPERATOR_PATHS.iter().any(|p| hides(p)),
+                "{key}: mount at {path} hides what the operator put there"
+            );
+        }
         let init = seq(component, "initContainers");
         assert!(init.iter().any(|c| str_at(c, "name") == "install-jwt-spiffe"), "{key}: init container");
         for container in init {
