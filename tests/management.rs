@@ -435,6 +435,38 @@ fn argocd_spec_is_merged_last() {
     assert!(result_at(&results, "spec.management.gitops.argocdSpec.server.volumes").is_none());
 }
 
+/// The warning about dropped plumbing follows the merged result: keeping the generated entries (what it
+/// asks for) silences it, and replacing a whole component triggers it.
+#[test]
+fn plumbing_warning_follows_what_the_merge_keeps() {
+    let (clean, _) = management(&read("fn-config/minimal.yaml"));
+    let generated = one(&clean, "ArgoCD").get("spec").unwrap().get("controller").unwrap().clone();
+    let mut volumes = seq(&generated, "volumes").to_vec();
+    volumes.push(yaml("{name: extra, emptyDir: {}}"));
+    let mut mounts = seq(&generated, "volumeMounts").to_vec();
+    mounts.push(yaml("{name: extra, mountPath: /extra}"));
+    let warnings = |argocd_spec: Value| -> Vec<String> {
+        let config = variant("fn-config/minimal.yaml", |c| set(c, "spec.management.gitops.argocdSpec", argocd_spec));
+        let (_, results) = management(&config);
+        results
+            .iter()
+            .filter(|r| r.severity == Severity::Warning)
+            .filter_map(|r| r.field.as_ref().map(|f| f.path.clone()))
+            .filter(|p| p.starts_with("spec.management.gitops.argocdSpec"))
+            .collect()
+    };
+    let mut kept = Value::Mapping(Default::default());
+    set(&mut kept, "controller.volumes", Value::Sequence(volumes));
+    set(&mut kept, "controller.volumeMounts", Value::Sequence(mounts));
+    set(&mut kept, "controller.initContainers", generated.get("initContainers").unwrap().clone());
+    assert_eq!(warnings(kept), Vec::<String>::new(), "every generated entry kept, one added");
+    assert_eq!(
+        warnings(yaml("{server: {volumeMounts: [{name: extra, mountPath: /extra}]}}")),
+        ["spec.management.gitops.argocdSpec.server.volumeMounts"]
+    );
+    assert_eq!(warnings(yaml("{controller: null}")), ["spec.management.gitops.argocdSpec.controller"]);
+}
+
 /// Builds the model straight from a typed spec, without validation: the generator must stay safe even
 /// where a validation rule is missing.
 fn unvalidated(spec: Spec, owner: &str) -> (Vec<Manifest>, Diagnostics) {

@@ -267,17 +267,28 @@ pub fn deep_merge(base: &mut Value, overlay: &Value) {
 }
 
 /// Warnings for an `argocdSpec` that undoes what makes this design work, or makes every user an admin.
-fn check(user: &Value, merged: &Value, out: &mut Output) {
+/// The plumbing is judged on the merged spec, so a list that keeps every generated entry (what the
+/// warning asks for) is quiet, and a component replaced wholesale (`controller: null`) is not.
+fn check(user: &Value, generated: &Value, merged: &Value, out: &mut Output) {
     const PATH: &str = "spec.management.gitops.argocdSpec";
     for component in Component::ALL {
-        for list in ["initContainers", "volumes", "volumeMounts"] {
-            if user.get(component.spec_key()).and_then(|c| c.get(list)).is_some() {
-                out.notes().warning(
-                    format!("{PATH}.{}.{list}", component.spec_key()),
-                    "this list replaces the generated one, which installs the exec plugin and mounts the SPIFFE \
-                     socket; without them Argo CD cannot reach any spoke. Include the generated entries \
-                     (see `ztwim-gitops generate --target management`) in your list.",
-                );
+        let key = component.spec_key();
+        let lost: Vec<&str> = ["initContainers", "volumes", "volumeMounts"]
+            .into_iter()
+            .filter(|list| {
+                let kept = merged.get(key).and_then(|c| c.get(*list)).and_then(Value::as_sequence);
+                let wanted = generated.get(key).and_then(|c| c.get(*list)).and_then(Value::as_sequence);
+                wanted.into_iter().flatten().any(|entry| !kept.is_some_and(|k| k.contains(entry)))
+            })
+            .collect();
+        let message = "this drops entries of the generated list, which install the exec plugin and mount the SPIFFE \
+                       socket; without them Argo CD cannot reach any spoke. Keep the generated entries unchanged \
+                       (see `ztwim-gitops generate --target management`) and add yours after them.";
+        if !lost.is_empty() && !user.get(key).is_some_and(Value::is_mapping) {
+            out.notes().warning(format!("{PATH}.{key}"), message);
+        } else {
+            for list in lost {
+                out.notes().warning(format!("{PATH}.{key}.{list}"), message);
             }
         }
     }
@@ -309,7 +320,8 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         &Cluster::Management,
         &Namespace { metadata: meta(&g.namespace, None, Wave::Operators, Crd::Builtin), ..Namespace::default() },
     );
-    let mut spec = serde_yaml_ng::to_value(spec(model)).expect("the ArgoCD spec serialises");
+    let generated = serde_yaml_ng::to_value(spec(model)).expect("the ArgoCD spec serialises");
+    let mut spec = generated.clone();
     match &g.argocd_spec {
         Value::Mapping(_) => deep_merge(&mut spec, &g.argocd_spec),
         Value::Null => {}
@@ -319,7 +331,7 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
              `argocdSpec: {server: {replicas: 2}}`.",
         ),
     }
-    check(&g.argocd_spec, &spec, out);
+    check(&g.argocd_spec, &generated, &spec, out);
     out.push(
         &Cluster::Management,
         &ArgoCd {
