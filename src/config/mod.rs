@@ -5,6 +5,7 @@
 //! `kpt fn eval -- k=v` and a Kptfile `configMap:` produce. Both become the same [`Spec`]; the form is
 //! kept only to map diagnostic paths back to what the user wrote.
 
+pub mod schema;
 mod types;
 pub mod validate;
 
