@@ -381,9 +381,24 @@ fn every_generated_object_is_valid_across_the_matrix() {
     let mut cel = CelCounts::default();
     let mut kinds = std::collections::BTreeMap::<String, usize>::new();
     let mut failures = Vec::new();
+    let mut tech_preview_authentications = 0;
     let cases = matrix();
     for case in &cases {
-        for (object, tech_preview) in generate(case) {
+        let objects = generate(case);
+        let target = |o: &Value| o["metadata"]["annotations"]["ztwim-gitops.dev/target"].as_str().map(String::from);
+        let gated: std::collections::BTreeSet<_> =
+            objects.iter().filter(|(o, _)| o["kind"] == "FeatureGate").map(|(o, _)| target(o)).collect();
+        for (object, tech_preview) in objects {
+            if object["kind"] == "Authentication" {
+                // The spokes that need TechPreviewNoUpgrade are the ones the generators give the FeatureGate.
+                let gated = gated.contains(&target(&object));
+                assert_eq!(
+                    tech_preview, gated,
+                    "{}: Authentication checked against TechPreviewNoUpgrade iff its spoke has the FeatureGate",
+                    case.name
+                );
+                tech_preview_authentications += usize::from(tech_preview);
+            }
             let report = validate(catalog, &object, tech_preview);
             cel += report.cel;
             *kinds.entry(object["kind"].as_str().unwrap_or("?").to_string()).or_default() += 1;
@@ -393,6 +408,8 @@ fn every_generated_object_is_valid_across_the_matrix() {
     let objects = kinds.values().sum();
     print_counts(&format!("matrix of {} configs", cases.len()), objects, cel);
     say(&format!("objects per kind: {kinds:?}"));
+    say(&format!("Authentications also checked against master TechPreviewNoUpgrade (4.19 spokes): {tech_preview_authentications}"));
+    assert!(tech_preview_authentications > 0, "the matrix has 4.19 spokes");
     failures.dedup();
     assert!(failures.is_empty(), "{} violations:\n{}", failures.len(), failures.join("\n"));
     assert!(cel.evaluated > 0 && cel.failed == 0);
