@@ -131,6 +131,11 @@ fn generate_reports_config_errors_and_missing_files() {
     );
     assert_eq!(text(&out.stdout), "");
 
+    // A byte order mark before the first key is allowed, as in any YAML file.
+    std::fs::write(&config, "\u{feff}apiVersion: v1\nkind: ConfigMap\ndata:\n  appDomain: apps.example.com\n").unwrap();
+    let out = bin(&["generate", "-c", config.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
     std::fs::write(&config, "").unwrap();
     let out = bin(&["generate", "-c", config.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));

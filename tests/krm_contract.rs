@@ -145,6 +145,18 @@ fn accepts_json_and_any_config_kubernetes_io_version() {
     }
 }
 
+/// A byte order mark is allowed at the start of a YAML stream; it used to read as "more than one document".
+#[test]
+fn accepts_a_byte_order_mark() {
+    let input = format!("\u{feff}{}", resource_list(&fn_config("minimal.yaml"), ITEMS));
+    let run = run(input.as_bytes());
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let out = output(&run);
+    for item in items() {
+        assert!(out["items"].as_sequence().unwrap().contains(&item));
+    }
+}
+
 #[test]
 fn warnings_do_not_fail_the_run() {
     // minimal.yaml has no execAuth.sha256: a warning, exit 0, nothing on stderr.
