@@ -72,7 +72,7 @@ pub fn main() -> i32 {
             run_generate(&config, target.as_deref(), output.as_deref())
         }
         Some(Command::Schema) => {
-            let schema = schemars::schema_for!(crate::config::Spec);
+            let schema = crate::config::schema::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));
             0
         }

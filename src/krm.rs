@@ -80,6 +80,7 @@ pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
             e.valid_up_to()
         )
     })?;
+    let text = strip_bom(text);
     if text.trim().is_empty() {
         return Err("input is empty; expected a ResourceList (kind: ResourceList) on stdin. To run without an orchestrator, use `ztwim-gitops generate -c CONFIG`.".into());
     }
@@ -112,6 +113,12 @@ pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
     }
     let function_config = map.get("functionConfig").filter(|v| !v.is_null()).cloned();
     Ok(ResourceList { items, function_config, source: text.to_string() })
+}
+
+/// Drops a leading UTF-8 byte order mark (editors on Windows write one; YAML allows it), which the YAML
+/// parser otherwise takes for the start of a second document.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// The annotations of an object, if it has any.

@@ -87,7 +87,7 @@ pub fn load_and_validate(fc: &Value, reference: ConfigRef) -> (Option<Config>, D
 /// The CLI's `generate`: a bare config file in, generated manifests out (no reconciliation: there are
 /// no input items).
 pub fn generate_from_file(text: &str, file: &str, target: Option<&str>) -> (Vec<Manifest>, Vec<KrmResult>) {
-    let fc: Value = match serde_yaml_ng::from_str(text) {
+    let fc: Value = match serde_yaml_ng::from_str(krm::strip_bom(text)) {
         Ok(v) => v,
         Err(e) => return (Vec::new(), vec![KrmResult::input_error(format!("{file}: not valid YAML: {e}."))]),
     };

@@ -131,6 +131,11 @@ fn generate_reports_config_errors_and_missing_files() {
     );
     assert_eq!(text(&out.stdout), "");
 
+    // A byte order mark before the first key is allowed, as in any YAML file.
+    std::fs::write(&config, "\u{feff}apiVersion: v1\nkind: ConfigMap\ndata:\n  appDomain: apps.example.com\n").unwrap();
+    let out = bin(&["generate", "-c", config.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
     std::fs::write(&config, "").unwrap();
     let out = bin(&["generate", "-c", config.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
@@ -141,15 +146,72 @@ fn generate_reports_config_errors_and_missing_files() {
     assert!(text(&out.stderr).contains("cannot read does/not/exist.yaml"), "{}", text(&out.stderr));
 }
 
+const SCHEMA_BASE: &str = "apiVersion: fn.ztwim-gitops.dev/v1alpha1
+kind: ZtwimGitOps
+metadata: {name: fleet}
+spec:
+  appDomain: apps.mgmt.example.com
+  management: {execAuth: {sha256: \"\"}}
+  spokes:
+  - {name: spoke-a, server: \"https://api.a.example.com:6443\"}
+  applications:
+  - {name: app, spoke: spoke-a, namespace: app, repoURL: \"https://git.example.com/app\"}
+";
+
+/// Whether the function's loader (not validation) or validation reports an error for this config text.
+fn rejected_by_the_function(text: &str) -> bool {
+    let value: Value = serde_yaml_ng::from_str(text).unwrap();
+    let (_, diags) = ztwim_gitops::pipeline::load_and_validate(&value, Default::default());
+    diags.has_errors()
+}
+
+/// `schema` describes the whole function config, both forms: every example validates, and every config
+/// below, which the function rejects, the schema rejects too (so an editor flags what a run would).
 #[test]
-fn schema_is_json_with_every_top_level_field() {
+fn schema_covers_the_whole_function_config_in_both_forms() {
     let out = bin(&["schema"]);
     assert!(out.status.success());
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
-    let props = schema["properties"].as_object().expect("an object schema");
-    for field in ["appDomain", "trustDomain", "audience", "target", "identity", "management", "spokes", "applications"]
-    {
-        assert!(props.contains_key(field), "schema lacks {field}");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let as_json = |text: &str| serde_json::to_value(serde_yaml_ng::from_str::<Value>(text).unwrap()).unwrap();
+    for example in ["minimal.yaml", "fleet.yaml", "configmap.yaml"] {
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fn-config").join(example)).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&as_json(&text)).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{example}: {errors:?}");
+    }
+    assert!(validator.is_valid(&as_json(SCHEMA_BASE)) && !rejected_by_the_function(SCHEMA_BASE));
+    let edit = |from: &str, to: &str| {
+        assert!(SCHEMA_BASE.contains(from), "{from}");
+        SCHEMA_BASE.replacen(from, to, 1)
+    };
+    let configmap =
+        |data: &str| format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: function-input}}\ndata: {data}\n");
+    let rejected = [
+        ("unknown top-level field", format!("{SCHEMA_BASE}status: {{}}\n")),
+        ("wrong apiVersion", edit("v1alpha1", "v1")),
+        ("wrong kind", edit("kind: ZtwimGitOps", "kind: ZtwimGitops")),
+        ("no metadata.name", edit("{name: fleet}", "{}")),
+        ("no spec", SCHEMA_BASE[..SCHEMA_BASE.find("spec:").unwrap()].to_string()),
+        ("no appDomain", edit("appDomain:", "appDomian:")),
+        ("unknown spec field", edit("spec:\n", "spec:\n  trustdomain: x\n")),
+        ("unknown nested field", edit("sha256:", "sha:")),
+        ("unknown spoke field", edit("name: spoke-a,", "name: spoke-a, caDta: x,")),
+        ("spoke without server", edit(", server: \"https://api.a.example.com:6443\"", "")),
+        ("spoke without name", edit("name: spoke-a, ", "")),
+        ("application without repoURL", edit(", repoURL: \"https://git.example.com/app\"", "")),
+        ("openshiftVersion a number", edit("name: spoke-a,", "name: spoke-a, openshiftVersion: 4.20,")),
+        ("identity enum", edit("spec:\n", "spec:\n  identity: perPod\n")),
+        ("ConfigMap unknown key", configmap("{appDomain: a.example.com, spokeNmae: a}")),
+        (
+            "ConfigMap insecureSkipTLSVerify",
+            configmap("{appDomain: a.example.com, spokeServer: \"https://a:6443\", insecureSkipTLSVerify: \"yes\"}"),
+        ),
+        ("ConfigMap without data", configmap("{}")),
+    ];
+    for (what, text) in rejected {
+        assert!(rejected_by_the_function(&text), "{what}: the function should reject:\n{text}");
+        assert!(!validator.is_valid(&as_json(&text)), "{what}: the schema should reject:\n{text}");
     }
 }
 

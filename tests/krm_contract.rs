@@ -145,6 +145,18 @@ fn accepts_json_and_any_config_kubernetes_io_version() {
     }
 }
 
+/// A byte order mark is allowed at the start of a YAML stream; it used to read as "more than one document".
+#[test]
+fn accepts_a_byte_order_mark() {
+    let input = format!("\u{feff}{}", resource_list(&fn_config("minimal.yaml"), ITEMS));
+    let run = run(input.as_bytes());
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let out = output(&run);
+    for item in items() {
+        assert!(out["items"].as_sequence().unwrap().contains(&item));
+    }
+}
+
 #[test]
 fn warnings_do_not_fail_the_run() {
     // minimal.yaml has no execAuth.sha256: a warning, exit 0, nothing on stderr.
@@ -241,6 +253,39 @@ fn configmap_form() {
     assert_eq!(errs[0]["resourceRef"]["kind"], "ConfigMap");
     assert_eq!(errs[0]["resourceRef"]["name"], "function-input");
     assert_eq!(out["items"].as_sequence().unwrap(), &items());
+}
+
+/// Values as they reach the function: kpt sends strings in a flow map (`-- k=v`, a Kptfile `configMap:`); a
+/// ConfigMap file given with `configPath` or `generate -c` may hold unquoted YAML scalars.
+#[test]
+fn configmap_values_as_kpt_and_files_send_them() {
+    let config =
+        |data: &str| format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: function-input}}\ndata: {data}");
+    let from_kpt = config(
+        r#"{appDomain: apps.example.com, spokeServer: 'https://api.x.example.com:6443', openshiftVersion: "4.20", insecureSkipTLSVerify: "true"}"#,
+    );
+    let unquoted_bool = config(
+        "{appDomain: apps.example.com, spokeServer: 'https://api.x.example.com:6443', insecureSkipTLSVerify: true}",
+    );
+    for text in [from_kpt, unquoted_bool] {
+        let run = run(resource_list(&text, "").as_bytes());
+        assert_eq!(run.code, 0, "{text}\n{}", run.stderr);
+        let warned = results(&output(&run))
+            .iter()
+            .any(|r| r["severity"] == "warning" && r["field"]["path"] == "data.insecureSkipTLSVerify");
+        assert!(warned, "insecureSkipTLSVerify is on, with a warning: {text}");
+    }
+    // Unquoted, 4.20 is the number 4.2 (and 4.10 would pass as 4.1): an error that says to quote it, not "too old".
+    let run = run(resource_list(
+        &config("{appDomain: apps.example.com, spokeServer: 'https://api.x.example.com:6443', openshiftVersion: 4.20}"),
+        "",
+    )
+    .as_bytes());
+    assert_eq!(run.code, 1);
+    let errs = errors(&output(&run));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0]["field"]["path"], "data.openshiftVersion");
+    assert!(errs[0]["message"].as_str().unwrap().contains("Quote the version"), "{:?}", errs[0]["message"]);
 }
 
 const BAD_CONFIG: &str = "apiVersion: fn.ztwim-gitops.dev/v1alpha1

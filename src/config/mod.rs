@@ -5,6 +5,7 @@
 //! `kpt fn eval -- k=v` and a Kptfile `configMap:` produce. Both become the same [`Spec`]; the form is
 //! kept only to map diagnostic paths back to what the user wrote.
 
+pub mod schema;
 mod types;
 pub mod validate;
 
@@ -196,6 +197,10 @@ fn load_structured(map: &Mapping, diags: &mut Diagnostics) -> Option<Spec> {
     Some(spec)
 }
 
+/// Why a version must be a string, in both forms.
+const QUOTE_VERSION: &str =
+    " Quote the version, e.g. `openshiftVersion: \"4.20\"`: unquoted, YAML reads 4.20 as the number 4.2.";
+
 /// At most this many type errors are reported for one config; past that the input is not a config.
 const MAX_TYPE_ERRORS: usize = 50;
 
@@ -224,7 +229,7 @@ fn typed<T: serde::de::DeserializeOwned>(input: &Value, prefix: &str, diags: &mu
         if !reported.contains(&path) {
             let mut message = format!("{}.", e.inner().to_string().trim_end_matches('.'));
             if path.ends_with("openshiftVersion") {
-                message.push_str(" Quote the version, e.g. `openshiftVersion: \"4.20\"`: unquoted, YAML reads 4.20 as the number 4.2.");
+                message.push_str(QUOTE_VERSION);
             } else {
                 message.push_str(" Write a value of the type the field expects (see `ztwim-gitops schema`).");
             }
@@ -348,6 +353,11 @@ fn load_configmap(data: &Value, diags: &mut Diagnostics) -> Option<Spec> {
         }
         let text = match v {
             Value::String(s) => s.clone(),
+            // The number's text is gone (4.20 became 4.2): taking it as written would check another version.
+            Value::Number(n) if key == "openshiftVersion" => {
+                diags.error(format!("data.{key}"), format!("`{key}` is the number {n}, not a string.{QUOTE_VERSION}"));
+                continue;
+            }
             Value::Bool(_) | Value::Number(_) => display_key(v),
             _ => {
                 diags.error(format!("data.{key}"), format!("`{key}` must be a string."));

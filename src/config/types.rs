@@ -15,9 +15,42 @@ pub const API_VERSION: &str = "fn.ztwim-gitops.dev/v1alpha1";
 /// `kind` of the structured function config.
 pub const KIND: &str = "ZtwimGitOps";
 
+/// The `ZtwimGitOps` object as a user writes it. Loading reads it key by key (so that every problem gets
+/// its own path); this type exists so that `ztwim-gitops schema` describes the whole object from the same
+/// types the loader fills, and cannot drift from them.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(
+    rename = "ZtwimGitOps",
+    deny_unknown_fields,
+    description = "The structured function config: every option, any number of spokes."
+)]
+pub struct FunctionConfig {
+    #[schemars(extend("const" = API_VERSION))]
+    pub api_version: String,
+    #[schemars(extend("const" = KIND))]
+    pub kind: String,
+    pub metadata: ConfigMetadata,
+    pub spec: Spec,
+}
+
+/// The metadata the function reads; orchestrators add their own annotations, so other fields are allowed.
+#[derive(JsonSchema)]
+pub struct ConfigMetadata {
+    /// REQUIRED. Written into the `ztwim-gitops.dev/owner` annotation of every generated object, so later
+    /// runs recognise their own output.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    pub namespace: Option<String>,
+    pub labels: Option<BTreeMap<String, String>>,
+    /// Mark the config `config.kubernetes.io/local-config: "true"` so it is never applied.
+    pub annotations: Option<BTreeMap<String, String>>,
+}
+
 /// The whole `spec` of a `ZtwimGitOps` function config.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
+#[schemars(deny_unknown_fields, extend("required" = ["appDomain"]))]
 pub struct Spec {
     /// REQUIRED. The management cluster's apps domain (`apps.<baseDomain>`), no scheme, port or path.
     pub app_domain: String,
@@ -64,6 +97,7 @@ pub enum Identity {
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
+#[schemars(deny_unknown_fields)]
 pub struct Management {
     pub ztwim: Ztwim,
     pub gitops: Gitops,
@@ -72,6 +106,7 @@ pub struct Management {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
+#[schemars(deny_unknown_fields)]
 pub struct Ztwim {
     /// Emit the operator's Namespace, OperatorGroup and Subscription.
     pub install: bool,
@@ -116,6 +151,7 @@ impl InstallPlanApproval {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
+#[schemars(deny_unknown_fields)]
 pub struct Gitops {
     /// Emit the OpenShift GitOps operator's Namespace, OperatorGroup and Subscription.
     pub install_operator: bool,
@@ -149,6 +185,7 @@ impl Default for Gitops {
 /// Argo CD's own RBAC (`argocd-rbac-cm`), OpenShift GitOps' defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
+#[schemars(deny_unknown_fields)]
 pub struct Rbac {
     pub default_policy: String,
     pub policy: String,
@@ -168,6 +205,7 @@ impl Default for Rbac {
 /// The `k8s-spiffe-workload-jwt-exec-auth` plugin and where it lives in Argo CD's pods.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
+#[schemars(deny_unknown_fields)]
 pub struct ExecAuth {
     pub version: String,
     /// minijinja template with `version` and `arch`.
@@ -238,6 +276,7 @@ impl CredentialVersion {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
+#[schemars(deny_unknown_fields, extend("required" = ["name", "server"]))]
 pub struct Spoke {
     /// REQUIRED. DNS-1123 label, unique.
     pub name: String,
@@ -293,6 +332,7 @@ impl Default for Spoke {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
+#[schemars(deny_unknown_fields, extend("required" = ["name", "spoke", "namespace", "repoURL"]))]
 pub struct Application {
     pub name: String,
     /// Must name a spoke.
@@ -327,9 +367,21 @@ impl Default for Application {
 
 /// A string that also accepts a YAML number or boolean (`replicas: 3`), kept as written by serde's
 /// formatting. Helm parameters are strings in the Application CR.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct ScalarString(pub String);
+
+impl JsonSchema for ScalarString {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ScalarString".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": ["string", "number", "boolean"],
+            "description": "A string; a number or boolean is taken as written (`replicas: 3`)."
+        })
+    }
+}
 
 impl<'de> Deserialize<'de> for ScalarString {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
