@@ -304,6 +304,15 @@ pub fn scratch_dir(bin_dir: &str) -> &'static str {
     }
 }
 
+/// The Secrets the argocd-operator creates and owns in the Argo CD namespace (argocd-operator
+/// controllers/argocd/secret.go). A spoke's cluster Secret is named after the spoke, so a spoke with one of
+/// these names would overwrite the operator's admin password, CA or TLS Secret.
+pub fn operator_secrets(argocd_name: &str) -> Vec<String> {
+    let owned = ["cluster", "ca", "tls", "default-cluster-config", "grafana", "redis-initial-password"];
+    let fixed = ["argocd-secret", "argocd-repo-server-tls", "argocd-operator-redis-tls"];
+    owned.iter().map(|suffix| format!("{argocd_name}-{suffix}")).chain(fixed.iter().map(|s| s.to_string())).collect()
+}
+
 /// Parses `MAJOR.MINOR`.
 pub fn openshift_version(s: &str) -> Option<(u32, u32)> {
     let (major, minor) = s.split_once('.')?;

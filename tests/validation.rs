@@ -422,7 +422,35 @@ fn spoke_rules() {
                     &[(E, "spec.spokes.1.name"), (W, "spec.spokes.1.audience")],
                     "already used by spec.spokes.0",
                 ),
+                (
+                    |s| {
+                        s.spokes[0].name = "openshift-gitops-cluster".into();
+                        s.applications.clear();
+                    },
+                    &[(E, "spec.spokes.0.name")],
+                    "argocd-operator",
+                ),
+                (
+                    |s| {
+                        s.spokes[0].name = "argocd-secret".into();
+                        s.applications.clear();
+                    },
+                    &[(E, "spec.spokes.0.name")],
+                    "would overwrite it",
+                ),
             ],
+        },
+        Rule {
+            name: "username prefix",
+            good: &[
+                |s| s.spokes[0].username_prefix = "spiffe:".into(),
+                |s| s.spokes[0].username_prefix = "sys:".into(),
+            ],
+            bad: &[(
+                |s| s.spokes[0].username_prefix = "system:spiffe:".into(),
+                &[(E, "spec.spokes.0.usernamePrefix")],
+                "reserved",
+            )],
         },
         Rule {
             name: "spoke server",

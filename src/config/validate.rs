@@ -298,6 +298,14 @@ fn spokes(spec: &Spec, d: &mut Diagnostics) {
                 format!("{p}.name"),
                 format!("name `{}` is already used by spec.spokes.{first}; spoke names must be unique.", spoke.name),
             );
+        } else if model::operator_secrets(&spec.management.gitops.name).contains(&spoke.name) {
+            d.error(
+                format!("{p}.name"),
+                format!(
+                    "name `{}` is the name of a Secret the argocd-operator manages in namespace `{}`, and the spoke's cluster Secret (named after the spoke) would overwrite it; rename the spoke.",
+                    spoke.name, spec.management.gitops.namespace
+                ),
+            );
         } else {
             names.insert(&spoke.name, i);
         }
@@ -390,6 +398,12 @@ fn spoke_details(spoke: &Spoke, p: &str, d: &mut Diagnostics) {
             "OpenShift 4.19 needs FeatureGate `TechPreviewNoUpgrade` for external OIDC, which is irreversible and blocks minor upgrades of the spoke; prefer 4.20 or later.",
         ),
         Some(_) => {}
+    }
+    if spoke.username_prefix.starts_with("system:") {
+        d.error(
+            format!("{p}.usernamePrefix"),
+            format!("usernamePrefix `{}` puts Argo CD's users in the reserved `system:` namespace of Kubernetes usernames, where they could collide with or pass for built-in users; use a prefix such as `spiffe:` or none.", spoke.username_prefix),
+        );
     }
     if !spoke.ca_data.is_empty() {
         let problem = if spoke.ca_data.contains("-----BEGIN") {
