@@ -55,9 +55,11 @@ impl Drop for TempDir {
 }
 
 /// A directory holding only our binary, to put first on PATH (kpt's `exec: ztwim-gitops` finds it there).
+/// A symlink, not a copy: a copy is a file open for writing while parallel tests fork, and a child that
+/// inherits that descriptor makes exec fail with ETXTBSY ("text file busy") until it execs itself.
 pub fn bin_dir() -> TempDir {
     let dir = TempDir::new("bin");
-    std::fs::copy(BIN, dir.path().join("ztwim-gitops")).unwrap();
+    std::os::unix::fs::symlink(BIN, dir.path().join("ztwim-gitops")).unwrap();
     dir
 }
 
