@@ -62,13 +62,14 @@ fn identity(object: &Value) -> (String, Key) {
 /// has their identity), then the generated objects. `with_locations` adds package file paths to new
 /// objects (kpt needs them; a bare stream does not).
 pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with_locations: bool) -> Reconciled {
-    let owned: BTreeMap<_, usize> = inputs
-        .iter()
-        .enumerate()
-        .filter(|(_, item)| annotation(item, OWNER_ANNOTATION) == Some(model.owner.as_str()))
-        .map(|(i, item)| (identity(item), i))
-        .collect();
-    let owned_indexes: BTreeSet<usize> = owned.values().copied().collect();
+    let ours: BTreeSet<usize> =
+        (0..inputs.len()).filter(|&i| annotation(&inputs[i], OWNER_ANNOTATION) == Some(model.owner.as_str())).collect();
+    // The first copy of an owned object is replaced; any further copy (a file duplicated by hand) is
+    // pruned with the other owned items that are not generated any more.
+    let mut owned: BTreeMap<_, usize> = BTreeMap::new();
+    for &i in &ours {
+        owned.entry(identity(&inputs[i])).or_insert(i);
+    }
     // Only items without any owner are patched: another config's objects are that config's business.
     let mut patchable: BTreeMap<Key, usize> = BTreeMap::new();
     for (i, item) in inputs.iter().enumerate() {
@@ -76,27 +77,36 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
             patchable.entry(key(item)).or_insert(i);
         }
     }
-    let mut out: Vec<Item> = (0..inputs.len()).filter(|i| !owned_indexes.contains(i)).map(Item::Input).collect();
+    let mut out: Vec<Item> = (0..inputs.len()).filter(|i| !ours.contains(i)).map(Item::Input).collect();
     let mut notes = Diagnostics::default();
-    let mut used = used_locations(inputs, &owned_indexes);
-    let mut new = Vec::new();
+    // Patching wins over replacing: an object a base gained after an earlier run generated it is
+    // patched, and the owned copy pruned, exactly as a first run on that base would do. `emitted`: the
+    // other generated objects, each with the owned item it replaces, in generation order.
+    let mut emitted = Vec::new();
     for manifest in generated {
-        let path = safe_path(model.file_path(&manifest.cluster, manifest.kind(), manifest.name()));
-        let mut object = manifest.object;
-        if let Some(&old) = owned.get(&identity(&object)) {
-            for key in LOCATION_ANNOTATIONS {
-                if let Some(v) = annotation(&inputs[old], key) {
-                    set_annotation(&mut object, key, v);
-                }
-            }
-        } else if let Some(i) = patchable.remove(&key(&object)) {
-            let patched = patch(&inputs[i], object);
+        if let Some(i) = patchable.remove(&key(&manifest.object)) {
+            let patched = patch(&inputs[i], manifest.object);
             notes.push(crate::diag::Severity::Info, None, patch_note(&inputs[i]));
             if patched != inputs[i] {
                 let slot = out.iter().position(|item| *item == Item::Input(i)).expect("unowned inputs are in out");
                 out[slot] = Item::New(patched);
             }
-            continue;
+        } else {
+            emitted.push((owned.remove(&identity(&manifest.object)), manifest));
+        }
+    }
+    // New objects avoid every location an item in the output keeps (kpt refuses duplicates).
+    let kept = (0..inputs.len()).filter(|i| !ours.contains(i)).chain(emitted.iter().filter_map(|(old, _)| *old));
+    let mut used: BTreeSet<(String, u64)> = kept.filter_map(|i| location(&inputs[i])).collect();
+    for (old, manifest) in emitted {
+        let path = safe_path(model.file_path(&manifest.cluster, manifest.kind(), manifest.name()));
+        let mut object = manifest.object;
+        if let Some(old) = old {
+            for key in LOCATION_ANNOTATIONS {
+                if let Some(v) = annotation(&inputs[old], key) {
+                    set_annotation(&mut object, key, v);
+                }
+            }
         } else if with_locations {
             let index = (0u64..).find(|n| !used.contains(&(path.clone(), *n))).expect("an unused index exists");
             used.insert((path.clone(), index));
@@ -107,25 +117,16 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
                 set_annotation(&mut object, key, &index.to_string());
             }
         }
-        new.push(Item::New(object));
+        out.push(Item::New(object));
     }
-    out.extend(new);
     Reconciled { items: out, notes }
 }
 
-/// File locations already taken by items that stay, so a new object never lands on an occupied
-/// `(path, index)` (kpt refuses duplicates).
-fn used_locations(inputs: &[Value], owned: &BTreeSet<usize>) -> BTreeSet<(String, u64)> {
-    inputs
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !owned.contains(i))
-        .filter_map(|(_, item)| {
-            let path = annotation(item, krm::PATH_ANNOTATION).or(annotation(item, krm::LEGACY_PATH_ANNOTATION))?;
-            let index = annotation(item, krm::INDEX_ANNOTATION).or(annotation(item, krm::LEGACY_INDEX_ANNOTATION));
-            Some((path.to_string(), index.and_then(|i| i.parse().ok()).unwrap_or(0)))
-        })
-        .collect()
+/// The `(path, index)` an item occupies in the package, if it has a path.
+fn location(item: &Value) -> Option<(String, u64)> {
+    let path = annotation(item, krm::PATH_ANNOTATION).or(annotation(item, krm::LEGACY_PATH_ANNOTATION))?;
+    let index = annotation(item, krm::INDEX_ANNOTATION).or(annotation(item, krm::LEGACY_INDEX_ANNOTATION));
+    Some((path.to_string(), index.and_then(|i| i.parse().ok()).unwrap_or(0)))
 }
 
 /// kpt refuses a path that leaves the package; a config placed there by hand (an annotation edited in a
@@ -372,6 +373,56 @@ mod tests {
         );
         assert_eq!(r.items, [Item::Input(0)], "so its source text is copied verbatim");
         assert_eq!(r.notes.iter().count(), 1);
+    }
+
+    /// An owned item as a previous run left it, at `path` / `index`.
+    fn owned_at(kind: &str, ns: &str, name: &str, path: &str, index: &str) -> Value {
+        yaml(&format!(
+            "apiVersion: v1\nkind: {kind}\nmetadata:\n  name: {name}\n  namespace: {ns}\n  annotations:\n    \
+             ztwim-gitops.dev/owner: cfg\n    ztwim-gitops.dev/target: management\n    \
+             internal.config.kubernetes.io/path: {path}\n    internal.config.kubernetes.io/index: '{index}'\n"
+        ))
+    }
+
+    #[test]
+    fn a_duplicated_owned_item_is_replaced_once_and_the_copy_pruned() {
+        let copy = owned_at("ConfigMap", "n", "x", "management/configmap-x.yaml", "0");
+        let inputs = [copy.clone(), copy];
+        let generated = vec![manifest(Cluster::Management, "v1", "ConfigMap", Some("n"), "x", "{}")];
+        let r = reconcile(&model(""), &inputs, generated, true);
+        assert_eq!(r.items.len(), 1, "{:?}", r.items);
+        assert!(matches!(r.items[0], Item::New(_)));
+    }
+
+    #[test]
+    fn a_new_object_never_takes_the_location_a_replaced_item_keeps() {
+        // A previous run wrote only `b` to the shared file; now `a`, generated first, shares it too.
+        let inputs = [owned_at("ConfigMap", "b", "x", "management/configmap-x.yaml", "0")];
+        let generated = vec![
+            manifest(Cluster::Management, "v1", "ConfigMap", Some("a"), "x", "{}"),
+            manifest(Cluster::Management, "v1", "ConfigMap", Some("b"), "x", "{}"),
+        ];
+        let r = reconcile(&model(""), &inputs, generated, true);
+        let locations: BTreeSet<_> = r
+            .items
+            .iter()
+            .map(|i| (ann(new(i), krm::PATH_ANNOTATION).unwrap(), ann(new(i), krm::INDEX_ANNOTATION).unwrap()))
+            .collect();
+        assert_eq!(r.items.len(), 2);
+        assert_eq!(locations.len(), 2, "kpt refuses two objects at one path and index: {locations:?}");
+    }
+
+    #[test]
+    fn an_unowned_item_is_patched_even_when_an_owned_copy_exists() {
+        // A previous run generated the Subscription; since then the user added a base that has it.
+        let owned = owned_at("ConfigMap", "n", "x", "management/configmap-x.yaml", "0");
+        let base = yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: n}\nspec: {mine: 1}");
+        let generated = vec![manifest(Cluster::Management, "v1", "ConfigMap", Some("n"), "x", "{a: 1}")];
+        let r = reconcile(&model(""), &[owned, base], generated, true);
+        assert_eq!(r.items.len(), 1, "one object, not a duplicate: {:?}", r.items);
+        let patched = new(&r.items[0]);
+        assert_eq!(patched["spec"], yaml("{mine: 1, a: 1}"));
+        assert_eq!(ann(patched, OWNER_ANNOTATION), None, "the base's object stays the user's");
     }
 
     #[test]

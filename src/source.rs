@@ -4,8 +4,10 @@
 //! key order, so an item re-serialised by us would lose its quote styles and flow collections and every
 //! render would rewrite user files. Instead the input is parsed a second time with an event parser that
 //! reports spans, each item's text is cut out and re-indented, and the cut is trusted only when it
-//! parses back to the very value the ResourceList parser saw; anything else (a flow or JSON item, an
-//! alias to an anchor outside the item, an odd indentation) is serialised in block style as before.
+//! parses back to the very value the ResourceList parser saw; anything else (an alias to an anchor
+//! outside the item, an odd indentation) is serialised in block style as before. Flow items (a document
+//! written `{apiVersion: v1, …}`, which kpt sends as one flow entry) are copied too: kpt keeps their
+//! style in the file, so serialising them would rewrite the user's file on every render.
 
 use saphyr_parser::{Event, Parser, Span};
 use serde_yaml_ng::Value;
@@ -22,15 +24,16 @@ pub fn item_texts(source: &str, items: &[Value]) -> Vec<Option<String>> {
         .zip(items)
         .map(|(&(start, end, col), item)| {
             let node = *offsets.get(start)?;
-            let text = source.get(head_comment_start(source, node)..*offsets.get(end)?)?;
-            let text = dedent(text, col)?;
+            let begin = head_comment_start(source, node);
+            let text = dedent(source.get(begin..*offsets.get(end)?)?, col)?;
+            let text = comments_above_dash(source, begin) + &text;
             let parsed: Value = serde_yaml_ng::from_str(&text).ok()?;
             (parsed == *item).then_some(text)
         })
         .collect()
 }
 
-/// (start char, end char, start column) of each entry of the top-level `items` sequence. A block entry
+/// (start char, end char, start column) of each entry of the top-level block `items` sequence. An entry
 /// ends where the parser closes it: at the next entry's `-` or the next top-level key, so trailing
 /// comments and blank lines are cut off by [`dedent`].
 fn item_spans(source: &str) -> Option<Vec<(usize, usize, usize)>> {
@@ -42,6 +45,10 @@ fn item_spans(source: &str) -> Option<Vec<(usize, usize, usize)>> {
         let is_items = matches!(&events[i].0, Event::Scalar(v, ..) if v == "items");
         let value = skip_node(&events, i)?;
         if is_items && matches!(events.get(value)?.0, Event::SequenceStart(..)) {
+            // A flow `items: [...]` (a JSON ResourceList) comes from a tool, not from files: serialise it.
+            if source.chars().nth(events[value].1.start.index()) == Some('[') {
+                return None;
+            }
             let mut spans = Vec::new();
             let mut j = value + 1;
             while !matches!(events.get(j)?.0, Event::SequenceEnd) {
@@ -86,6 +93,31 @@ fn head_comment_start(source: &str, node: usize) -> usize {
     node
 }
 
+/// The comment lines right above an entry's dash, at most as indented as the dash, moved to column 0.
+/// kpt puts a flow item's head comment there (`# note` then `- {kind: A}`); a block item's comes after
+/// the dash instead (see [`head_comment_start`]). Empty when `begin` is not on a dash line.
+fn comments_above_dash(source: &str, begin: usize) -> String {
+    let line_start = source[..begin].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &source[line_start..begin];
+    if prefix.trim() != "-" {
+        return String::new();
+    }
+    let dash = prefix.len() - prefix.trim_start().len();
+    let mut comments = Vec::new();
+    let mut end = line_start;
+    while end > 0 {
+        let start = source[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = source[start..end - 1].trim_end_matches('\r');
+        let trimmed = line.trim_start();
+        if !trimmed.starts_with('#') || line.len() - trimmed.len() > dash {
+            break;
+        }
+        comments.push(trimmed);
+        end = start;
+    }
+    comments.iter().rev().map(|c| format!("{c}\n")).collect()
+}
+
 /// The index of the event after the node starting at `i`.
 fn skip_node(events: &[(Event, Span)], mut i: usize) -> Option<usize> {
     let mut depth = 0usize;
@@ -103,12 +135,8 @@ fn skip_node(events: &[(Event, Span)], mut i: usize) -> Option<usize> {
 }
 
 /// Moves an item whose first line starts at column `col` to column 0: every later line loses up to
-/// `col` leading spaces. Trailing blank and comment lines (they sit between items) are dropped. Flow
-/// items are refused: the output is block style.
+/// `col` leading spaces. Trailing blank and comment lines (they sit between items) are dropped.
 fn dedent(text: &str, col: usize) -> Option<String> {
-    if text.starts_with(['{', '[']) {
-        return None;
-    }
     let mut lines: Vec<&str> = text.split('\n').collect();
     while lines.last().is_some_and(|l| {
         let t = l.trim();
@@ -209,11 +237,30 @@ functionConfig:
     }
 
     #[test]
-    fn flow_and_json_items_are_serialised() {
+    fn flow_items_of_a_block_list_are_copied_in_their_style() {
         let source = r#"{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [{"kind": "A"}]}"#;
-        assert_eq!(item_texts(source, &items(source)), vec![None]);
-        let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {kind: A}\n- kind: B\n";
-        assert_eq!(item_texts(source, &items(source)), vec![None, Some("kind: B\n".into())]);
+        assert_eq!(item_texts(source, &items(source)), vec![None], "a JSON ResourceList is serialised in block style");
+        let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {kind: A, data: {k: \"v\"}}\n\
+                      - {kind: B,\n   metadata: {name: b}}\n- kind: C\n";
+        assert_eq!(
+            item_texts(source, &items(source)),
+            vec![
+                Some("{kind: A, data: {k: \"v\"}}\n".into()),
+                Some("{kind: B,\n metadata: {name: b}}\n".into()),
+                Some("kind: C\n".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_above_a_flow_entry_are_its_head_comments() {
+        // As kpt sends a file whose flow document has a head comment; the deeper comment ends item A.
+        let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- kind: A\n  # end of A\n\
+                      # about B\n# more\n- {kind: B}\n";
+        assert_eq!(
+            item_texts(source, &items(source)),
+            vec![Some("kind: A\n".into()), Some("# about B\n# more\n{kind: B}\n".into())]
+        );
     }
 
     #[test]

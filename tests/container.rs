@@ -30,6 +30,31 @@ fn the_image_output_is_byte_identical_to_the_native_binary() {
     assert_eq!(String::from_utf8(out.stdout).unwrap(), native);
 }
 
+/// Every test run builds the image again; the previous build and any intermediate stage must not stay
+/// in the store (buildah's vfs driver keeps a full copy of each).
+#[test]
+fn rebuilding_the_image_leaves_nothing_behind() {
+    if image().is_none() {
+        return;
+    }
+    let lines = |args: &[&str]| -> std::collections::BTreeSet<String> {
+        let out = run(buildah().args(args), true);
+        String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
+    };
+    // Containers buildah made from an unnamed (intermediate) image; the adapter's are named after IMAGE.
+    let unnamed = ["containers", "--noheading", "--format", "{{.ContainerID}} {{.ImageName}}"];
+    let unnamed = move || lines(&unnamed).into_iter().filter(|l| !l.contains(' ') || l.ends_with(' ')).count();
+    let before = unnamed();
+    let first = build_image();
+    let second = build_image();
+    assert_ne!(first, second, "a rebuild makes a new image");
+    let images = lines(&["images", "--all", "--noheading", "--no-trunc", "--quiet"]);
+    let images: Vec<_> = images.iter().map(|i| i.trim_start_matches("sha256:")).collect();
+    assert!(images.contains(&second.as_str()), "{images:?}");
+    assert!(!images.contains(&first.as_str()), "the previous build is removed: {images:?}");
+    assert_eq!(unnamed(), before, "no working container is left behind");
+}
+
 #[test]
 fn install_to_copies_the_binary_executable() {
     use std::os::unix::fs::PermissionsExt;

@@ -55,9 +55,11 @@ impl Drop for TempDir {
 }
 
 /// A directory holding only our binary, to put first on PATH (kpt's `exec: ztwim-gitops` finds it there).
+/// A symlink, not a copy: a copy is a file open for writing while parallel tests fork, and a child that
+/// inherits that descriptor makes exec fail with ETXTBSY ("text file busy") until it execs itself.
 pub fn bin_dir() -> TempDir {
     let dir = TempDir::new("bin");
-    std::fs::copy(BIN, dir.path().join("ztwim-gitops")).unwrap();
+    std::os::unix::fs::symlink(BIN, dir.path().join("ztwim-gitops")).unwrap();
     dir
 }
 
@@ -162,16 +164,41 @@ pub fn image() -> Option<&'static str> {
             skip(&why);
             return false;
         }
-        run(
-            Command::new("buildah")
-                .args(["--storage-driver", "vfs", "bud", "--isolation", "chroot", "--quiet"])
-                .args(["--build-arg", "BINARY_FROM=prebuilt", "-t", IMAGE, "."])
-                .current_dir(ROOT),
-            true,
-        );
+        build_image();
         true
     });
     built.then_some(IMAGE)
+}
+
+/// `buildah` on the vfs store the tests use.
+pub fn buildah() -> Command {
+    let mut cmd = Command::new("buildah");
+    cmd.args(["--storage-driver", "vfs"]);
+    cmd
+}
+
+/// Builds [`IMAGE`] and returns its id. The image the tag named before is removed, so the store does not
+/// grow by one image per test run; a removal that fails (a concurrent run still has a container of it)
+/// leaves it for that run's next build.
+pub fn build_image() -> String {
+    let id = |out: Output| String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let previous = id(run(buildah().args(["images", "--noheading", "--no-trunc", "--quiet", IMAGE]), false));
+    let iidfile = TempDir::new("iid");
+    let iid = iidfile.path().join("id");
+    run(
+        buildah()
+            .args(["bud", "--isolation", "chroot", "--quiet", "--iidfile"])
+            .arg(&iid)
+            .args(["--build-arg", "BINARY_FROM=prebuilt", "-t", IMAGE, "."])
+            .current_dir(ROOT),
+        true,
+    );
+    let built = std::fs::read_to_string(iid).unwrap().trim().trim_start_matches("sha256:").to_string();
+    let previous = previous.trim_start_matches("sha256:");
+    if !previous.is_empty() && previous != built {
+        run(buildah().args(["rmi", previous]), false);
+    }
+    built
 }
 
 /// PATH with the `docker` adapter (runs images with buildah) in front.
