@@ -622,8 +622,11 @@ fn spoke_rules() {
         },
         Rule {
             name: "project",
-            good: &[|s| s.spokes[0].project = "team-a".into()],
-            bad: &[(|s| s.spokes[0].project = "Team A".into(), &[(E, "spec.spokes.0.project")], "AppProject")],
+            good: &[|s| s.spokes[0].project = String::new()],
+            bad: &[
+                (|s| s.spokes[0].project = "Team A".into(), &[(E, "spec.spokes.0.project")], "AppProject"),
+                (|s| s.spokes[0].project = "team-a".into(), &[(I, "spec.spokes.0.project")], "does not create"),
+            ],
         },
         Rule {
             name: "labels",

@@ -471,6 +471,14 @@ fn spoke_details(spoke: &Spoke, p: &str, d: &mut Diagnostics) {
                 spoke.project
             ),
         );
+    } else if !spoke.project.is_empty() {
+        d.info(
+            format!("{p}.project"),
+            format!(
+                "the cluster Secret scopes this spoke to the AppProject `{}`, which ztwim-gitops does not create: make sure it exists and lists this spoke among its destinations.",
+                spoke.project
+            ),
+        );
     }
     for (key, value) in &spoke.labels {
         if let Some(problem) = label_problem(key, value) {
