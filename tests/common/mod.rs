@@ -14,7 +14,7 @@ pub fn have(tool: &str) -> bool {
     let found = Command::new(tool).arg("version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
     if !found {
         if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("`{tool}` is not on PATH; CI installs it (see .ci/run)");
+            panic!("`{tool}` is not on PATH; under CI=true every tool must be there (.ci/run installs buildah; kpt and kubectl come with the machine)");
         }
         skip(&format!("`{tool}` is not on PATH; install it to run this test (CI fails instead of skipping)"));
     }
