@@ -8,6 +8,7 @@ mod spoke;
 
 use crate::diag::Diagnostics;
 use crate::model::{Cluster, Model, OWNER_ANNOTATION, TARGET_ANNOTATION};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use serde_yaml_ng::{Mapping, Value};
 
@@ -53,6 +54,17 @@ pub fn generate(model: &Model) -> Generated {
         }
     }
     out.generated
+}
+
+/// A custom resource as generators build it: the four fields every non-core object here has. k8s-openapi
+/// types cover only core kinds; every CR is this envelope around its own spec struct.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Cr<S> {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: ObjectMeta,
+    spec: S,
 }
 
 /// The sink generators push into.

@@ -5,7 +5,7 @@
 //! authentication operator goes Degraded otherwise), and the FeatureGate comes before the Authentication
 //! whose `type: OIDC` only it makes valid on 4.19.
 
-use super::Output;
+use super::{Cr, Output};
 use crate::model::{Model, Spoke};
 use k8s_openapi::api::core::v1::ConfigMap;
 use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleBinding, RoleRef, Subject};
@@ -22,26 +22,8 @@ const SUBJECT_CLAIM: &str = "sub";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct FeatureGate {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: FeatureGateSpec,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct FeatureGateSpec {
     feature_set: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Authentication {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: AuthenticationSpec,
 }
 
 #[derive(Serialize)]
@@ -152,7 +134,7 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
     if spoke.needs_tech_preview {
         out.push(
             cluster,
-            &FeatureGate {
+            &Cr {
                 api_version: "config.openshift.io/v1",
                 kind: "FeatureGate",
                 metadata: meta("cluster", None),
@@ -174,7 +156,7 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
     );
 }
 
-fn authentication(model: &Model, spoke: &Spoke) -> Authentication {
+fn authentication(model: &Model, spoke: &Spoke) -> Cr<AuthenticationSpec> {
     let (prefix_policy, prefix) = match &spoke.username_prefix {
         None => ("NoPrefix", None),
         Some(p) => ("Prefix", Some(UsernamePrefix { prefix_string: p.clone() })),
@@ -187,7 +169,7 @@ fn authentication(model: &Model, spoke: &Spoke) -> Authentication {
             required_claim: RequiredClaim { claim: SUBJECT_CLAIM, required_value: sub.clone() },
         })
         .collect();
-    Authentication {
+    Cr {
         api_version: "config.openshift.io/v1",
         kind: "Authentication",
         metadata: meta("cluster", None),

@@ -3,14 +3,13 @@
 //! logs, live state, validation), the exec plugin in an emptyDir filled by an init container and the
 //! SPIFFE Workload API socket from the CSI driver. `argocdSpec` is merged in last.
 
-use super::{meta, Crd, Output, Wave};
+use super::{meta, Cr, Crd, Output, Wave};
 use crate::model::{Cluster, Component, Model, CSI_DRIVER, EXEC_BINARY};
 use k8s_openapi::api::core::v1::{
     CSIVolumeSource, Capabilities, Container, EmptyDirVolumeSource, EnvVar, Namespace, ResourceRequirements,
     SeccompProfile, SecurityContext, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use serde_yaml_ng::Value;
 use std::collections::BTreeMap;
@@ -36,15 +35,6 @@ fi
 tar -xzf "$archive" -O "$EXEC_BINARY" > "$BIN_DIR/$EXEC_BINARY"
 chmod 0755 "$BIN_DIR/$EXEC_BINARY"
 "#;
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ArgoCd {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: Value,
-}
 
 /// The generated spec, before `argocdSpec` is merged in. Field order follows OpenShift GitOps' default
 /// instance; grafana, prometheus and keycloak are left out because v1beta1 ignores or removed them.
@@ -334,7 +324,7 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     check(&g.argocd_spec, &generated, &spec, out);
     out.push(
         &Cluster::Management,
-        &ArgoCd {
+        &Cr {
             api_version: "argoproj.io/v1beta1",
             kind: "ArgoCD",
             metadata: meta(&g.name, Some(&g.namespace), Wave::Operands, Crd::FromOlm),

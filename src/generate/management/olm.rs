@@ -1,20 +1,10 @@
 //! OLM installs: the Namespace, OperatorGroup and Subscription both operators need.
 
-use super::{meta, Crd, Output, Wave};
+use super::{meta, Cr, Crd, Output, Wave};
 use crate::model::Cluster;
 use k8s_openapi::api::core::v1::{EnvVar, Namespace};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OperatorGroup {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: OperatorGroupSpec,
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -23,15 +13,6 @@ struct OperatorGroupSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     target_namespaces: Option<Vec<String>>,
     upgrade_strategy: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Subscription {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: SubscriptionSpec,
 }
 
 #[derive(Serialize)]
@@ -73,7 +54,7 @@ impl Install<'_> {
         out.push(&Cluster::Management, &Namespace { metadata: ns_meta, ..Namespace::default() });
         out.push(
             &Cluster::Management,
-            &OperatorGroup {
+            &Cr {
                 api_version: "operators.coreos.com/v1",
                 kind: "OperatorGroup",
                 metadata: meta(self.operator_group, Some(self.namespace), Wave::Operators, Crd::Builtin),
@@ -82,7 +63,7 @@ impl Install<'_> {
         );
         out.push(
             &Cluster::Management,
-            &Subscription {
+            &Cr {
                 api_version: "operators.coreos.com/v1alpha1",
                 kind: "Subscription",
                 metadata: meta(self.package, Some(self.namespace), Wave::Operators, Crd::Builtin),

@@ -3,9 +3,8 @@
 //! generated: 0.x kept trustDomain and clusterName on the operands and bootstrapped the singleton itself.
 
 use super::olm::Install;
-use super::{meta, Crd, Output, Wave};
+use super::{meta, Cr, Crd, Output, Wave};
 use crate::model::{Cluster, Model, CSI_DRIVER, ZTWIM_PACKAGE};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -15,15 +14,6 @@ const SINGLETON: &str = "cluster";
 /// Host directory of the agent socket. SpireAgent.socketPath and SpiffeCSIDriver.agentSocketPath must be
 /// equal; both are written out so that they cannot drift apart if one default changes.
 const AGENT_SOCKET_HOST_DIR: &str = "/run/spire/agent-sockets";
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Cr<S> {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: S,
-}
 
 fn push<S: Serialize>(out: &mut Output, kind: &'static str, wave: Wave, spec: S) {
     let metadata = meta(SINGLETON, None, wave, Crd::FromOlm);
