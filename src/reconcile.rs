@@ -7,7 +7,7 @@
 //! is patched in place instead of getting a duplicate. Every other item passes through untouched.
 
 use crate::diag::Diagnostics;
-use crate::generate::Manifest;
+use crate::generate::{merge, Manifest};
 use crate::krm::{self, annotation, set_annotation};
 use crate::model::{Model, OWNER_ANNOTATION, TARGET_ANNOTATION};
 use serde_yaml_ng::Value;
@@ -174,26 +174,9 @@ fn patch(input: &Value, mut generated: Value) -> Value {
             }
         }
     }
-    merge(input.clone(), generated)
-}
-
-/// Maps merge key by key, keeping the input's key order; anything else (scalars, lists) is replaced by
-/// the generated value.
-fn merge(base: Value, over: Value) -> Value {
-    match (base, over) {
-        (Value::Mapping(mut base), Value::Mapping(over)) => {
-            for (k, v) in over {
-                match base.get_mut(&k) {
-                    Some(old) => *old = merge(std::mem::replace(old, Value::Null), v),
-                    None => {
-                        base.insert(k, v);
-                    }
-                }
-            }
-            Value::Mapping(base)
-        }
-        (_, over) => over,
-    }
+    let mut patched = input.clone();
+    merge(&mut patched, generated);
+    patched
 }
 
 fn patch_note(input: &Value) -> String {

@@ -4,6 +4,7 @@
 //! SPIFFE Workload API socket from the CSI driver. `argocdSpec` is merged in last.
 
 use super::{meta, Cr, Crd, Output, Wave};
+use crate::generate::merge;
 use crate::model::{Cluster, Component, Model, CSI_DRIVER, EXEC_BINARY};
 use k8s_openapi::api::core::v1::{
     CSIVolumeSource, Capabilities, Container, EmptyDirVolumeSource, EnvVar, Namespace, ResourceRequirements,
@@ -239,23 +240,6 @@ fn spec(model: &Model) -> Spec {
     }
 }
 
-/// Maps merge key by key; anything else in `overlay` (scalars, lists, null) replaces what `base` has.
-pub fn deep_merge(base: &mut Value, overlay: &Value) {
-    match (base, overlay) {
-        (Value::Mapping(b), Value::Mapping(o)) => {
-            for (k, v) in o {
-                match b.get_mut(k) {
-                    Some(existing) => deep_merge(existing, v),
-                    None => {
-                        b.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-        }
-        (b, o) => *b = o.clone(),
-    }
-}
-
 /// Warnings for an `argocdSpec` that undoes what makes this design work, or makes every user an admin.
 /// The plumbing is judged on the merged spec, so a list that keeps every generated entry (what the
 /// warning asks for) is quiet, and a component replaced wholesale (`controller: null`) is not.
@@ -313,7 +297,7 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     let generated = serde_yaml_ng::to_value(spec(model)).expect("the ArgoCD spec serialises");
     let mut spec = generated.clone();
     match &g.argocd_spec {
-        Value::Mapping(_) => deep_merge(&mut spec, &g.argocd_spec),
+        Value::Mapping(_) => merge(&mut spec, g.argocd_spec.clone()),
         Value::Null => {}
         _ => out.notes().warning(
             "spec.management.gitops.argocdSpec",
