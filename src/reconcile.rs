@@ -145,9 +145,8 @@ fn conflict_note(manifest: &Manifest, other: &str) -> String {
 
 /// The `(path, index)` an item occupies in the package, if it has a path.
 fn location(item: &Value) -> Option<(String, u64)> {
-    let path = annotation(item, krm::PATH_ANNOTATION).or(annotation(item, krm::LEGACY_PATH_ANNOTATION))?;
-    let index = annotation(item, krm::INDEX_ANNOTATION).or(annotation(item, krm::LEGACY_INDEX_ANNOTATION));
-    Some((path.to_string(), index.and_then(|i| i.parse().ok()).unwrap_or(0)))
+    let path = krm::item_path(item)?;
+    Some((path.to_string(), krm::item_index(item).and_then(|i| i.parse().ok()).unwrap_or(0)))
 }
 
 /// kpt refuses a path that leaves the package; a config placed there by hand (an annotation edited in a
@@ -182,10 +181,7 @@ fn patch(input: &Value, mut generated: Value) -> Value {
 fn patch_note(input: &Value) -> String {
     let (_, kind, namespace, name) = key(input);
     let ns = if namespace.is_empty() { String::new() } else { format!("{namespace}/") };
-    let file = annotation(input, krm::PATH_ANNOTATION)
-        .or(annotation(input, krm::LEGACY_PATH_ANNOTATION))
-        .map(|p| format!(" in {p}"))
-        .unwrap_or_default();
+    let file = krm::item_path(input).map(|p| format!(" in {p}")).unwrap_or_default();
     format!(
         "patched {kind} {ns}{name}{file} with the generated fields instead of emitting a second copy; it keeps its \
          other fields and stays yours (no owner annotation, never pruned)."
