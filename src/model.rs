@@ -123,13 +123,12 @@ pub struct Model {
     /// Directory of the config file in the package, "" for the package root. New files go below it.
     pub config_dir: String,
     pub target: Target,
-    pub identity: Identity,
-    pub app_domain: String,
     pub trust_domain: String,
+    /// The config's section with `jwt_issuer` resolved, so that no generator can read it unresolved:
     /// SpireServer/SpireOIDCDiscoveryProvider `jwtIssuer` == each spoke's `issuerURL` == the token `iss`.
-    pub jwt_issuer: String,
     pub ztwim: config::Ztwim,
-    pub gitops: Gitops,
+    /// The config's section with `host` resolved.
+    pub gitops: config::Gitops,
     pub exec_auth: ExecAuth,
     /// Server first, then controller.
     pub identities: Vec<ArgoIdentity>,
@@ -149,23 +148,10 @@ pub struct SharedIdentity {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Gitops {
-    pub install_operator: bool,
-    pub channel: String,
-    pub namespace: String,
-    pub name: String,
-    pub host: String,
-    pub rbac: config::Rbac,
-    pub argocd_spec: serde_yaml_ng::Value,
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub struct ExecAuth {
-    pub version: String,
     /// The rendered download URL.
     pub download_url: String,
     pub sha256: Option<String>,
-    pub arch: config::Arch,
     pub image: String,
     /// What the API server would default for `image`, written out so the operator does not see a diff
     /// on every reconcile.
@@ -195,8 +181,6 @@ pub struct Spoke {
     pub server: String,
     /// The spoke's `issuer.audiences[0]` == the cluster Secret's `SPIFFE_JWT_AUDIENCE`.
     pub audience: String,
-    /// (major, minor)
-    pub openshift_version: (u32, u32),
     /// Spokes before 4.20 need `FeatureGate/cluster` `TechPreviewNoUpgrade` for external OIDC.
     pub needs_tech_preview: bool,
     pub ca_data: Option<String>,
@@ -359,22 +343,19 @@ impl Model {
             .collect();
         let mut subjects: Vec<&str> = identities.iter().map(|i| i.spiffe_id.as_str()).collect();
         subjects.dedup();
-        let jwt_issuer = jwt_issuer(spec);
         let spokes = spec
             .spokes
             .iter()
             .enumerate()
             .map(|(i, s)| {
                 let prefix = non_empty(&s.username_prefix);
-                let version = openshift_version(&s.openshift_version).unwrap_or((4, 20));
                 Spoke {
                     name: s.name.clone(),
                     path: format!("spec.spokes.{i}"),
                     cluster: Cluster::Spoke(s.name.clone()),
                     server: server(s),
                     audience: audience(spec, s),
-                    openshift_version: version,
-                    needs_tech_preview: version < (4, 20),
+                    needs_tech_preview: openshift_version(&s.openshift_version).unwrap_or((4, 20)) < (4, 20),
                     ca_data: non_empty(&s.ca_data),
                     insecure_skip_tls_verify: s.insecure_skip_tls_verify,
                     issuer_ca: non_empty(&s.issuer_ca),
@@ -395,25 +376,15 @@ impl Model {
             owner: config.reference.name.clone(),
             config_dir: config_dir.trim_end_matches('/').to_string(),
             target: Target::parse(&spec.target).unwrap_or(Target::All),
-            identity: spec.identity,
-            app_domain: spec.app_domain.clone(),
             trust_domain: trust_domain(spec),
-            jwt_issuer,
-            ztwim: spec.management.ztwim.clone(),
-            gitops: Gitops {
-                install_operator: g.install_operator,
-                channel: g.channel.clone(),
-                namespace: g.namespace.clone(),
-                name: g.name.clone(),
+            ztwim: config::Ztwim { jwt_issuer: jwt_issuer(spec), ..spec.management.ztwim.clone() },
+            gitops: config::Gitops {
                 host: if g.host.is_empty() { format!("{}.{}", g.namespace, spec.app_domain) } else { g.host.clone() },
-                rbac: g.rbac.clone(),
-                argocd_spec: g.argocd_spec.clone(),
+                ..g.clone()
             },
             exec_auth: ExecAuth {
-                version: e.version.clone(),
                 download_url: download_url(e).unwrap_or_default(),
                 sha256: non_empty(&e.sha256),
-                arch: e.arch,
                 image: e.image.clone(),
                 image_pull_policy: image_pull_policy(&e.image),
                 bin_dir: bin_dir.to_string(),

@@ -179,7 +179,7 @@ fn authentication(model: &Model, spoke: &Spoke) -> Cr<AuthenticationSpec> {
             oidc_providers: vec![OidcProvider {
                 name: spoke.oidc_provider_name.clone(),
                 issuer: TokenIssuer {
-                    issuer_url: model.jwt_issuer.clone(),
+                    issuer_url: model.ztwim.jwt_issuer.clone(),
                     audiences: vec![spoke.audience.clone()],
                     issuer_certificate_authority: NameRef {
                         name: spoke.issuer_ca_configmap.clone().unwrap_or_default(),

@@ -139,7 +139,7 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         "SpireServer",
         Wave::Operands,
         SpireServerSpec {
-            jwt_issuer: &model.jwt_issuer,
+            jwt_issuer: &z.jwt_issuer,
             ca_subject: CaSubject { common_name: &model.trust_domain, country: "US", organization: "SPIFFE" },
             persistence: Persistence { size: "5Gi", access_mode: "ReadWriteOnce" },
             datastore: Datastore {
@@ -174,6 +174,6 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         out,
         "SpireOIDCDiscoveryProvider",
         Wave::Operands,
-        OidcDiscoveryProviderSpec { jwt_issuer: &model.jwt_issuer, csi_driver_name: CSI_DRIVER },
+        OidcDiscoveryProviderSpec { jwt_issuer: &z.jwt_issuer, csi_driver_name: CSI_DRIVER },
     );
 }
