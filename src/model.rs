@@ -120,7 +120,8 @@ pub struct ArgoIdentity {
 pub struct Model {
     /// `metadata.name` of the config: the value of [`OWNER_ANNOTATION`].
     pub owner: String,
-    /// Directory of the config file in the package, "" for the package root. New files go below it.
+    /// Directory of the config file in the package, "" for the package root, never leaving the package
+    /// (see [`package_dir`]). New files go below it.
     pub config_dir: String,
     pub target: Target,
     pub trust_domain: String,
@@ -319,6 +320,17 @@ pub fn issuer_ca_configmap(spoke: &SpokeConfig) -> String {
     format!("{}-ca", spoke.oidc_provider_name)
 }
 
+/// `dir` without a trailing `/`, and kept inside the package: kpt refuses a file path that leaves it, and a
+/// config whose path annotation was edited by hand (in a CI pipe) may sit at `../x` or `/x`. Such a
+/// directory loses its `..` and empty segments; every other part of a file path is a validated name.
+fn package_dir(dir: &str) -> String {
+    let dir = dir.trim_end_matches('/');
+    if !dir.starts_with('/') && !dir.split('/').any(|segment| segment == "..") {
+        return dir.to_string();
+    }
+    dir.split('/').filter(|s| !s.is_empty() && *s != "..").collect::<Vec<_>>().join("/")
+}
+
 fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
@@ -374,7 +386,7 @@ impl Model {
             .collect();
         Model {
             owner: config.reference.name.clone(),
-            config_dir: config_dir.trim_end_matches('/').to_string(),
+            config_dir: package_dir(config_dir),
             target: Target::parse(&spec.target).unwrap_or(Target::All),
             trust_domain: trust_domain(spec),
             ztwim: config::Ztwim { jwt_issuer: jwt_issuer(spec), ..spec.management.ztwim.clone() },

@@ -110,7 +110,7 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
     let kept = (0..inputs.len()).filter(|i| !ours.contains(i)).chain(emitted.iter().filter_map(|(old, _)| *old));
     let mut used: BTreeSet<(String, u64)> = kept.filter_map(|i| location(&inputs[i])).collect();
     for (old, manifest) in emitted {
-        let path = safe_path(model.file_path(&manifest.cluster, manifest.kind(), manifest.name()));
+        let path = model.file_path(&manifest.cluster, manifest.kind(), manifest.name());
         let mut object = manifest.object;
         if let Some(old) = old {
             for key in LOCATION_ANNOTATIONS {
@@ -147,16 +147,6 @@ fn conflict_note(manifest: &Manifest, other: &str) -> String {
 fn location(item: &Value) -> Option<(String, u64)> {
     let path = krm::item_path(item)?;
     Some((path.to_string(), krm::item_index(item).and_then(|i| i.parse().ok()).unwrap_or(0)))
-}
-
-/// kpt refuses a path that leaves the package; a config placed there by hand (an annotation edited in a
-/// CI pipe) must not make us write one. Such paths fall back to the package root.
-fn safe_path(path: String) -> String {
-    let escapes = path.starts_with('/') || path.split('/').any(|segment| segment == "..");
-    if !escapes {
-        return path;
-    }
-    path.split('/').filter(|s| !s.is_empty() && *s != "..").collect::<Vec<_>>().join("/")
 }
 
 /// The generated fields laid over an input item that is not ours. Our owner and target annotations are
@@ -443,8 +433,10 @@ mod tests {
 
     #[test]
     fn paths_never_leave_the_package() {
-        assert_eq!(safe_path("../up/management/x.yaml".into()), "up/management/x.yaml");
-        assert_eq!(safe_path("/abs/x.yaml".into()), "abs/x.yaml");
-        assert_eq!(safe_path("a/b.yaml".into()), "a/b.yaml");
+        let path = |dir: &str| model(dir).file_path(&Cluster::Management, "ConfigMap", "x");
+        assert_eq!(path("../up"), "up/management/configmap-x.yaml");
+        assert_eq!(path("/abs/"), "abs/management/configmap-x.yaml");
+        assert_eq!(path("a/b"), "a/b/management/configmap-x.yaml");
+        assert_eq!(path(".."), "management/configmap-x.yaml");
     }
 }
