@@ -198,7 +198,7 @@ pub struct Spoke {
     pub labels: BTreeMap<String, String>,
     /// The usernames Argo CD's tokens map to on this spoke, one per distinct SPIFFE ID, in identity order.
     pub usernames: Vec<String>,
-    /// `identity: shared`: the only `sub` the spoke accepts.
+    /// `identity: shared`: the only `sub` the spoke accepts, the [`SharedIdentity`]'s SPIFFE ID.
     pub required_subject: Option<String>,
     /// Name of the ClusterRoleBinding (or of each RoleBinding).
     pub binding_name: String,
@@ -355,6 +355,10 @@ impl Model {
             .collect();
         let mut subjects: Vec<&str> = identities.iter().map(|i| i.spiffe_id.as_str()).collect();
         subjects.dedup();
+        let shared_identity = (spec.identity == Identity::Shared).then(|| SharedIdentity {
+            name: format!("{}-{}", g.namespace, g.name),
+            spiffe_id: subjects[0].to_string(),
+        });
         let spokes = spec
             .spokes
             .iter()
@@ -379,7 +383,7 @@ impl Model {
                     namespaces: s.namespaces.clone(),
                     project: non_empty(&s.project),
                     labels: s.labels.clone(),
-                    required_subject: (spec.identity == Identity::Shared).then(|| subjects[0].to_string()),
+                    required_subject: shared_identity.as_ref().map(|shared| shared.spiffe_id.clone()),
                     binding_name: format!("{}-admins", g.namespace),
                 }
             })
@@ -407,10 +411,7 @@ impl Model {
                 socket_endpoint: format!("unix://{socket_dir}/{AGENT_SOCKET}"),
                 exec_api_version: format!("client.authentication.k8s.io/{}", e.credential_version.as_str()),
             },
-            shared_identity: (spec.identity == Identity::Shared).then(|| SharedIdentity {
-                name: format!("{}-{}", g.namespace, g.name),
-                spiffe_id: subjects[0].to_string(),
-            }),
+            shared_identity,
             identities,
             spokes,
             applications: spec.applications.clone(),
