@@ -1,6 +1,7 @@
 //! OLM installs: the Namespace, OperatorGroup and Subscription both operators need.
 
 use super::{meta, Cr, Crd, Output, Wave};
+use crate::config::InstallPlanApproval;
 use crate::model::Cluster;
 use k8s_openapi::api::core::v1::{EnvVar, Namespace};
 use serde::Serialize;
@@ -34,15 +35,15 @@ struct SubscriptionConfig {
 
 /// One operator from the `redhat-operators` catalog.
 pub(super) struct Install<'a> {
+    /// Also the OperatorGroup's name.
     pub namespace: &'a str,
     pub namespace_annotations: BTreeMap<String, String>,
-    pub operator_group: &'a str,
     /// None: the operator watches all namespaces.
     pub target_namespaces: Option<Vec<String>>,
     /// The OLM package, also the Subscription's name.
     pub package: &'static str,
     pub channel: &'a str,
-    pub install_plan_approval: &'static str,
+    pub install_plan_approval: InstallPlanApproval,
     pub env: Vec<EnvVar>,
 }
 
@@ -57,7 +58,7 @@ impl Install<'_> {
             &Cr {
                 api_version: "operators.coreos.com/v1",
                 kind: "OperatorGroup",
-                metadata: meta(self.operator_group, Some(self.namespace), Wave::Operators, Crd::Builtin),
+                metadata: meta(self.namespace, Some(self.namespace), Wave::Operators, Crd::Builtin),
                 spec: OperatorGroupSpec { target_namespaces: self.target_namespaces, upgrade_strategy: "Default" },
             },
         );
@@ -69,7 +70,7 @@ impl Install<'_> {
                 metadata: meta(self.package, Some(self.namespace), Wave::Operators, Crd::Builtin),
                 spec: SubscriptionSpec {
                     channel: self.channel.into(),
-                    install_plan_approval: self.install_plan_approval,
+                    install_plan_approval: self.install_plan_approval.as_str(),
                     name: self.package,
                     source: "redhat-operators",
                     source_namespace: "openshift-marketplace",

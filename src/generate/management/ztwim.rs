@@ -115,11 +115,10 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
                 "openshift.io/display-name".into(),
                 "Zero Trust Workload Identity Manager".into(),
             )]),
-            operator_group: &z.namespace,
             target_namespaces: Some(vec![z.namespace.clone()]),
             package: ZTWIM_PACKAGE,
             channel: &z.channel,
-            install_plan_approval: z.install_plan_approval.as_str(),
+            install_plan_approval: z.install_plan_approval,
             env: Vec::new(),
         }
         .push(out);
