@@ -139,6 +139,14 @@ pub struct Model {
     pub applications: Vec<config::Application>,
 }
 
+/// A spoke's `issuerCA`: the ConfigMap that carries it and the Authentication that names it come as a pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssuerCa {
+    /// The `openshift-config` ConfigMap holding the PEM.
+    pub configmap: String,
+    pub pem: String,
+}
+
 /// The management-side registration behind `identity: shared`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SharedIdentity {
@@ -186,9 +194,7 @@ pub struct Spoke {
     pub needs_tech_preview: bool,
     pub ca_data: Option<String>,
     pub insecure_skip_tls_verify: bool,
-    pub issuer_ca: Option<String>,
-    /// The `openshift-config` ConfigMap holding `issuerCA`, when given.
-    pub issuer_ca_configmap: Option<String>,
+    pub issuer_ca: Option<IssuerCa>,
     /// None: `prefixPolicy: NoPrefix`.
     pub username_prefix: Option<String>,
     pub oidc_provider_name: String,
@@ -374,8 +380,7 @@ impl Model {
                     needs_tech_preview: openshift_version(&s.openshift_version).unwrap_or((4, 20)) < (4, 20),
                     ca_data: non_empty(&s.ca_data),
                     insecure_skip_tls_verify: s.insecure_skip_tls_verify,
-                    issuer_ca: non_empty(&s.issuer_ca),
-                    issuer_ca_configmap: (!s.issuer_ca.is_empty()).then(|| issuer_ca_configmap(s)),
+                    issuer_ca: non_empty(&s.issuer_ca).map(|pem| IssuerCa { configmap: issuer_ca_configmap(s), pem }),
                     usernames: subjects.iter().map(|id| username(prefix.as_deref(), id)).collect(),
                     username_prefix: prefix,
                     oidc_provider_name: s.oidc_provider_name.clone(),

@@ -121,12 +121,12 @@ fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
 
 pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
     let cluster = &spoke.cluster;
-    if let (Some(name), Some(pem)) = (&spoke.issuer_ca_configmap, &spoke.issuer_ca) {
+    if let Some(ca) = &spoke.issuer_ca {
         out.push(
             cluster,
             &ConfigMap {
-                metadata: meta(name, Some(OPENSHIFT_CONFIG)),
-                data: Some([(CA_BUNDLE_KEY.to_string(), pem.clone())].into()),
+                metadata: meta(&ca.configmap, Some(OPENSHIFT_CONFIG)),
+                data: Some([(CA_BUNDLE_KEY.to_string(), ca.pem.clone())].into()),
                 ..Default::default()
             },
         );
@@ -182,7 +182,7 @@ fn authentication(model: &Model, spoke: &Spoke) -> Cr<AuthenticationSpec> {
                     issuer_url: model.ztwim.jwt_issuer.clone(),
                     audiences: vec![spoke.audience.clone()],
                     issuer_certificate_authority: NameRef {
-                        name: spoke.issuer_ca_configmap.clone().unwrap_or_default(),
+                        name: spoke.issuer_ca.as_ref().map(|ca| ca.configmap.clone()).unwrap_or_default(),
                     },
                 },
                 claim_mappings: ClaimMappings {
