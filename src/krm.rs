@@ -130,6 +130,16 @@ pub fn annotation<'a>(object: &'a Value, key: &str) -> Option<&'a str> {
     annotations(object)?.get(key)?.as_str()
 }
 
+/// The item's file in the package, from the current annotation or the legacy one older orchestrators send.
+pub fn item_path(object: &Value) -> Option<&str> {
+    annotation(object, PATH_ANNOTATION).or_else(|| annotation(object, LEGACY_PATH_ANNOTATION))
+}
+
+/// The item's position in its file, from the current annotation or the legacy one.
+pub fn item_index(object: &Value) -> Option<&str> {
+    annotation(object, INDEX_ANNOTATION).or_else(|| annotation(object, LEGACY_INDEX_ANNOTATION))
+}
+
 /// Sets an annotation, creating `metadata.annotations` when needed.
 pub fn set_annotation(object: &mut Value, key: &str, value: &str) {
     let Some(obj) = object.as_mapping_mut() else { return };

@@ -120,16 +120,16 @@ pub struct ArgoIdentity {
 pub struct Model {
     /// `metadata.name` of the config: the value of [`OWNER_ANNOTATION`].
     pub owner: String,
-    /// Directory of the config file in the package, "" for the package root. New files go below it.
+    /// Directory of the config file in the package, "" for the package root, never leaving the package
+    /// (see [`package_dir`]). New files go below it.
     pub config_dir: String,
     pub target: Target,
-    pub identity: Identity,
-    pub app_domain: String,
     pub trust_domain: String,
+    /// The config's section with `jwt_issuer` resolved, so that no generator can read it unresolved:
     /// SpireServer/SpireOIDCDiscoveryProvider `jwtIssuer` == each spoke's `issuerURL` == the token `iss`.
-    pub jwt_issuer: String,
     pub ztwim: config::Ztwim,
-    pub gitops: Gitops,
+    /// The config's section with `host` resolved.
+    pub gitops: config::Gitops,
     pub exec_auth: ExecAuth,
     /// Server first, then controller.
     pub identities: Vec<ArgoIdentity>,
@@ -137,6 +137,14 @@ pub struct Model {
     pub shared_identity: Option<SharedIdentity>,
     pub spokes: Vec<Spoke>,
     pub applications: Vec<config::Application>,
+}
+
+/// A spoke's `issuerCA`: the ConfigMap that carries it and the Authentication that names it come as a pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssuerCa {
+    /// The `openshift-config` ConfigMap holding the PEM.
+    pub configmap: String,
+    pub pem: String,
 }
 
 /// The management-side registration behind `identity: shared`.
@@ -149,23 +157,10 @@ pub struct SharedIdentity {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Gitops {
-    pub install_operator: bool,
-    pub channel: String,
-    pub namespace: String,
-    pub name: String,
-    pub host: String,
-    pub rbac: config::Rbac,
-    pub argocd_spec: serde_yaml_ng::Value,
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub struct ExecAuth {
-    pub version: String,
     /// The rendered download URL.
     pub download_url: String,
     pub sha256: Option<String>,
-    pub arch: config::Arch,
     pub image: String,
     /// What the API server would default for `image`, written out so the operator does not see a diff
     /// on every reconcile.
@@ -195,15 +190,11 @@ pub struct Spoke {
     pub server: String,
     /// The spoke's `issuer.audiences[0]` == the cluster Secret's `SPIFFE_JWT_AUDIENCE`.
     pub audience: String,
-    /// (major, minor)
-    pub openshift_version: (u32, u32),
     /// Spokes before 4.20 need `FeatureGate/cluster` `TechPreviewNoUpgrade` for external OIDC.
     pub needs_tech_preview: bool,
     pub ca_data: Option<String>,
     pub insecure_skip_tls_verify: bool,
-    pub issuer_ca: Option<String>,
-    /// The `openshift-config` ConfigMap holding `issuerCA`, when given.
-    pub issuer_ca_configmap: Option<String>,
+    pub issuer_ca: Option<IssuerCa>,
     /// None: `prefixPolicy: NoPrefix`.
     pub username_prefix: Option<String>,
     pub oidc_provider_name: String,
@@ -213,7 +204,7 @@ pub struct Spoke {
     pub labels: BTreeMap<String, String>,
     /// The usernames Argo CD's tokens map to on this spoke, one per distinct SPIFFE ID, in identity order.
     pub usernames: Vec<String>,
-    /// `identity: shared`: the only `sub` the spoke accepts.
+    /// `identity: shared`: the only `sub` the spoke accepts, the [`SharedIdentity`]'s SPIFFE ID.
     pub required_subject: Option<String>,
     /// Name of the ClusterRoleBinding (or of each RoleBinding).
     pub binding_name: String,
@@ -335,6 +326,17 @@ pub fn issuer_ca_configmap(spoke: &SpokeConfig) -> String {
     format!("{}-ca", spoke.oidc_provider_name)
 }
 
+/// `dir` without a trailing `/`, and kept inside the package: kpt refuses a file path that leaves it, and a
+/// config whose path annotation was edited by hand (in a CI pipe) may sit at `../x` or `/x`. Such a
+/// directory loses its `..` and empty segments; every other part of a file path is a validated name.
+fn package_dir(dir: &str) -> String {
+    let dir = dir.trim_end_matches('/');
+    if !dir.starts_with('/') && !dir.split('/').any(|segment| segment == "..") {
+        return dir.to_string();
+    }
+    dir.split('/').filter(|s| !s.is_empty() && *s != "..").collect::<Vec<_>>().join("/")
+}
+
 fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
@@ -359,26 +361,26 @@ impl Model {
             .collect();
         let mut subjects: Vec<&str> = identities.iter().map(|i| i.spiffe_id.as_str()).collect();
         subjects.dedup();
-        let jwt_issuer = jwt_issuer(spec);
+        let shared_identity = (spec.identity == Identity::Shared).then(|| SharedIdentity {
+            name: format!("{}-{}", g.namespace, g.name),
+            spiffe_id: subjects[0].to_string(),
+        });
         let spokes = spec
             .spokes
             .iter()
             .enumerate()
             .map(|(i, s)| {
                 let prefix = non_empty(&s.username_prefix);
-                let version = openshift_version(&s.openshift_version).unwrap_or((4, 20));
                 Spoke {
                     name: s.name.clone(),
                     path: format!("spec.spokes.{i}"),
                     cluster: Cluster::Spoke(s.name.clone()),
                     server: server(s),
                     audience: audience(spec, s),
-                    openshift_version: version,
-                    needs_tech_preview: version < (4, 20),
+                    needs_tech_preview: openshift_version(&s.openshift_version).unwrap_or((4, 20)) < (4, 20),
                     ca_data: non_empty(&s.ca_data),
                     insecure_skip_tls_verify: s.insecure_skip_tls_verify,
-                    issuer_ca: non_empty(&s.issuer_ca),
-                    issuer_ca_configmap: (!s.issuer_ca.is_empty()).then(|| issuer_ca_configmap(s)),
+                    issuer_ca: non_empty(&s.issuer_ca).map(|pem| IssuerCa { configmap: issuer_ca_configmap(s), pem }),
                     usernames: subjects.iter().map(|id| username(prefix.as_deref(), id)).collect(),
                     username_prefix: prefix,
                     oidc_provider_name: s.oidc_provider_name.clone(),
@@ -386,34 +388,24 @@ impl Model {
                     namespaces: s.namespaces.clone(),
                     project: non_empty(&s.project),
                     labels: s.labels.clone(),
-                    required_subject: (spec.identity == Identity::Shared).then(|| subjects[0].to_string()),
+                    required_subject: shared_identity.as_ref().map(|shared| shared.spiffe_id.clone()),
                     binding_name: format!("{}-admins", g.namespace),
                 }
             })
             .collect();
         Model {
             owner: config.reference.name.clone(),
-            config_dir: config_dir.trim_end_matches('/').to_string(),
+            config_dir: package_dir(config_dir),
             target: Target::parse(&spec.target).unwrap_or(Target::All),
-            identity: spec.identity,
-            app_domain: spec.app_domain.clone(),
             trust_domain: trust_domain(spec),
-            jwt_issuer,
-            ztwim: spec.management.ztwim.clone(),
-            gitops: Gitops {
-                install_operator: g.install_operator,
-                channel: g.channel.clone(),
-                namespace: g.namespace.clone(),
-                name: g.name.clone(),
+            ztwim: config::Ztwim { jwt_issuer: jwt_issuer(spec), ..spec.management.ztwim.clone() },
+            gitops: config::Gitops {
                 host: if g.host.is_empty() { format!("{}.{}", g.namespace, spec.app_domain) } else { g.host.clone() },
-                rbac: g.rbac.clone(),
-                argocd_spec: g.argocd_spec.clone(),
+                ..g.clone()
             },
             exec_auth: ExecAuth {
-                version: e.version.clone(),
                 download_url: download_url(e).unwrap_or_default(),
                 sha256: non_empty(&e.sha256),
-                arch: e.arch,
                 image: e.image.clone(),
                 image_pull_policy: image_pull_policy(&e.image),
                 bin_dir: bin_dir.to_string(),
@@ -424,10 +416,7 @@ impl Model {
                 socket_endpoint: format!("unix://{socket_dir}/{AGENT_SOCKET}"),
                 exec_api_version: format!("client.authentication.k8s.io/{}", e.credential_version.as_str()),
             },
-            shared_identity: (spec.identity == Identity::Shared).then(|| SharedIdentity {
-                name: format!("{}-{}", g.namespace, g.name),
-                spiffe_id: subjects[0].to_string(),
-            }),
+            shared_identity,
             identities,
             spokes,
             applications: spec.applications.clone(),

@@ -4,7 +4,7 @@
 use crate::config::{self, Config, ConfigRef, Form};
 use crate::diag::{Diagnostics, Severity};
 use crate::generate::{self, Manifest};
-use crate::krm::{self, annotation, Emit, Field, FileRef, KrmResult, ResourceRef};
+use crate::krm::{self, Emit, Field, FileRef, KrmResult, ResourceRef};
 use crate::model::Model;
 use crate::reconcile::{self, Item};
 use crate::source;
@@ -149,18 +149,10 @@ fn config_ref(fc: &Value, items: &[Value]) -> ConfigRef {
             && s(item, "kind").as_deref() == Some(r.kind.as_str())
             && item.get("metadata").and_then(|m| s(m, "name")).as_deref() == Some(r.name.as_str())
     };
-    let located =
-        if annotation(fc, krm::PATH_ANNOTATION).is_some() || annotation(fc, krm::LEGACY_PATH_ANNOTATION).is_some() {
-            Some(fc)
-        } else {
-            items.iter().find(same)
-        };
+    let located = if krm::item_path(fc).is_some() { Some(fc) } else { items.iter().find(same) };
     if let Some(obj) = located {
-        r.path =
-            annotation(obj, krm::PATH_ANNOTATION).or(annotation(obj, krm::LEGACY_PATH_ANNOTATION)).map(str::to_string);
-        r.index = annotation(obj, krm::INDEX_ANNOTATION)
-            .or(annotation(obj, krm::LEGACY_INDEX_ANNOTATION))
-            .and_then(|i| i.parse().ok());
+        r.path = krm::item_path(obj).map(str::to_string);
+        r.index = krm::item_index(obj).and_then(|i| i.parse().ok());
     }
     r
 }

@@ -7,7 +7,7 @@
 //! is patched in place instead of getting a duplicate. Every other item passes through untouched.
 
 use crate::diag::Diagnostics;
-use crate::generate::Manifest;
+use crate::generate::{merge, Manifest};
 use crate::krm::{self, annotation, set_annotation};
 use crate::model::{Model, OWNER_ANNOTATION, TARGET_ANNOTATION};
 use serde_yaml_ng::Value;
@@ -110,7 +110,7 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
     let kept = (0..inputs.len()).filter(|i| !ours.contains(i)).chain(emitted.iter().filter_map(|(old, _)| *old));
     let mut used: BTreeSet<(String, u64)> = kept.filter_map(|i| location(&inputs[i])).collect();
     for (old, manifest) in emitted {
-        let path = safe_path(model.file_path(&manifest.cluster, manifest.kind(), manifest.name()));
+        let path = model.file_path(&manifest.cluster, manifest.kind(), manifest.name());
         let mut object = manifest.object;
         if let Some(old) = old {
             for key in LOCATION_ANNOTATIONS {
@@ -145,19 +145,8 @@ fn conflict_note(manifest: &Manifest, other: &str) -> String {
 
 /// The `(path, index)` an item occupies in the package, if it has a path.
 fn location(item: &Value) -> Option<(String, u64)> {
-    let path = annotation(item, krm::PATH_ANNOTATION).or(annotation(item, krm::LEGACY_PATH_ANNOTATION))?;
-    let index = annotation(item, krm::INDEX_ANNOTATION).or(annotation(item, krm::LEGACY_INDEX_ANNOTATION));
-    Some((path.to_string(), index.and_then(|i| i.parse().ok()).unwrap_or(0)))
-}
-
-/// kpt refuses a path that leaves the package; a config placed there by hand (an annotation edited in a
-/// CI pipe) must not make us write one. Such paths fall back to the package root.
-fn safe_path(path: String) -> String {
-    let escapes = path.starts_with('/') || path.split('/').any(|segment| segment == "..");
-    if !escapes {
-        return path;
-    }
-    path.split('/').filter(|s| !s.is_empty() && *s != "..").collect::<Vec<_>>().join("/")
+    let path = krm::item_path(item)?;
+    Some((path.to_string(), krm::item_index(item).and_then(|i| i.parse().ok()).unwrap_or(0)))
 }
 
 /// The generated fields laid over an input item that is not ours. Our owner and target annotations are
@@ -174,35 +163,15 @@ fn patch(input: &Value, mut generated: Value) -> Value {
             }
         }
     }
-    merge(input.clone(), generated)
-}
-
-/// Maps merge key by key, keeping the input's key order; anything else (scalars, lists) is replaced by
-/// the generated value.
-fn merge(base: Value, over: Value) -> Value {
-    match (base, over) {
-        (Value::Mapping(mut base), Value::Mapping(over)) => {
-            for (k, v) in over {
-                match base.get_mut(&k) {
-                    Some(old) => *old = merge(std::mem::replace(old, Value::Null), v),
-                    None => {
-                        base.insert(k, v);
-                    }
-                }
-            }
-            Value::Mapping(base)
-        }
-        (_, over) => over,
-    }
+    let mut patched = input.clone();
+    merge(&mut patched, generated);
+    patched
 }
 
 fn patch_note(input: &Value) -> String {
     let (_, kind, namespace, name) = key(input);
     let ns = if namespace.is_empty() { String::new() } else { format!("{namespace}/") };
-    let file = annotation(input, krm::PATH_ANNOTATION)
-        .or(annotation(input, krm::LEGACY_PATH_ANNOTATION))
-        .map(|p| format!(" in {p}"))
-        .unwrap_or_default();
+    let file = krm::item_path(input).map(|p| format!(" in {p}")).unwrap_or_default();
     format!(
         "patched {kind} {ns}{name}{file} with the generated fields instead of emitting a second copy; it keeps its \
          other fields and stays yours (no owner annotation, never pruned)."
@@ -464,8 +433,10 @@ mod tests {
 
     #[test]
     fn paths_never_leave_the_package() {
-        assert_eq!(safe_path("../up/management/x.yaml".into()), "up/management/x.yaml");
-        assert_eq!(safe_path("/abs/x.yaml".into()), "abs/x.yaml");
-        assert_eq!(safe_path("a/b.yaml".into()), "a/b.yaml");
+        let path = |dir: &str| model(dir).file_path(&Cluster::Management, "ConfigMap", "x");
+        assert_eq!(path("../up"), "up/management/configmap-x.yaml");
+        assert_eq!(path("/abs/"), "abs/management/configmap-x.yaml");
+        assert_eq!(path("a/b"), "a/b/management/configmap-x.yaml");
+        assert_eq!(path(".."), "management/configmap-x.yaml");
     }
 }

@@ -3,24 +3,15 @@
 //! Being a non-fallback entry, it also displaces ZTWIM's per-ServiceAccount fallback ID for these pods.
 
 use super::management::{meta, Crd, Wave};
-use super::Output;
+use super::{Cr, Output};
 use crate::model::{Cluster, Model, SPIRE_CLASS_NAME};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use serde::Serialize;
 
 /// The label the argocd-operator puts on each component's pods (`<name>-server`, …).
 const WORKLOAD_LABEL: &str = "app.kubernetes.io/name";
 /// The label Kubernetes sets on every Namespace to its own name.
 const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ClusterSpiffeId {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: ClusterSpiffeIdSpec,
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -50,7 +41,7 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     };
     out.push(
         &Cluster::Management,
-        &ClusterSpiffeId {
+        &Cr {
             api_version: "spire.spiffe.io/v1alpha1",
             kind: "ClusterSPIFFEID",
             // Its CRD comes with ZTWIM's bundle; it lands with the other ZTWIM operands.

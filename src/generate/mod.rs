@@ -8,6 +8,7 @@ mod spoke;
 
 use crate::diag::Diagnostics;
 use crate::model::{Cluster, Model, OWNER_ANNOTATION, TARGET_ANNOTATION};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use serde_yaml_ng::{Mapping, Value};
 
@@ -55,6 +56,17 @@ pub fn generate(model: &Model) -> Generated {
     out.generated
 }
 
+/// A custom resource as generators build it: the four fields every non-core object here has. k8s-openapi
+/// types cover only core kinds; every CR is this envelope around its own spec struct.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Cr<S> {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: ObjectMeta,
+    spec: S,
+}
+
 /// The sink generators push into.
 pub(crate) struct Output<'m> {
     model: &'m Model,
@@ -71,6 +83,25 @@ impl Output<'_> {
     }
     pub fn notes(&mut self) -> &mut Diagnostics {
         &mut self.generated.notes
+    }
+}
+
+/// Lays `overlay` over `base`: maps merge key by key, keeping `base`'s key order and appending new keys;
+/// anything else in `overlay` (scalars, lists, null) replaces what `base` has. One rule for both overlays
+/// this tool makes: `argocdSpec` over the generated ArgoCD spec, and generated fields over a base's item.
+pub fn merge(base: &mut Value, overlay: Value) {
+    match (base, overlay) {
+        (Value::Mapping(base), Value::Mapping(overlay)) => {
+            for (k, v) in overlay {
+                match base.get_mut(&k) {
+                    Some(old) => merge(old, v),
+                    None => {
+                        base.insert(k, v);
+                    }
+                }
+            }
+        }
+        (base, overlay) => *base = overlay,
     }
 }
 

@@ -5,7 +5,7 @@
 //! authentication operator goes Degraded otherwise), and the FeatureGate comes before the Authentication
 //! whose `type: OIDC` only it makes valid on 4.19.
 
-use super::Output;
+use super::{Cr, Output};
 use crate::model::{Model, Spoke};
 use k8s_openapi::api::core::v1::ConfigMap;
 use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleBinding, RoleRef, Subject};
@@ -22,26 +22,8 @@ const SUBJECT_CLAIM: &str = "sub";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct FeatureGate {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: FeatureGateSpec,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct FeatureGateSpec {
     feature_set: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Authentication {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: AuthenticationSpec,
 }
 
 #[derive(Serialize)]
@@ -139,12 +121,12 @@ fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
 
 pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
     let cluster = &spoke.cluster;
-    if let (Some(name), Some(pem)) = (&spoke.issuer_ca_configmap, &spoke.issuer_ca) {
+    if let Some(ca) = &spoke.issuer_ca {
         out.push(
             cluster,
             &ConfigMap {
-                metadata: meta(name, Some(OPENSHIFT_CONFIG)),
-                data: Some([(CA_BUNDLE_KEY.to_string(), pem.clone())].into()),
+                metadata: meta(&ca.configmap, Some(OPENSHIFT_CONFIG)),
+                data: Some([(CA_BUNDLE_KEY.to_string(), ca.pem.clone())].into()),
                 ..Default::default()
             },
         );
@@ -152,7 +134,7 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
     if spoke.needs_tech_preview {
         out.push(
             cluster,
-            &FeatureGate {
+            &Cr {
                 api_version: "config.openshift.io/v1",
                 kind: "FeatureGate",
                 metadata: meta("cluster", None),
@@ -174,7 +156,7 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
     );
 }
 
-fn authentication(model: &Model, spoke: &Spoke) -> Authentication {
+fn authentication(model: &Model, spoke: &Spoke) -> Cr<AuthenticationSpec> {
     let (prefix_policy, prefix) = match &spoke.username_prefix {
         None => ("NoPrefix", None),
         Some(p) => ("Prefix", Some(UsernamePrefix { prefix_string: p.clone() })),
@@ -187,7 +169,7 @@ fn authentication(model: &Model, spoke: &Spoke) -> Authentication {
             required_claim: RequiredClaim { claim: SUBJECT_CLAIM, required_value: sub.clone() },
         })
         .collect();
-    Authentication {
+    Cr {
         api_version: "config.openshift.io/v1",
         kind: "Authentication",
         metadata: meta("cluster", None),
@@ -197,10 +179,10 @@ fn authentication(model: &Model, spoke: &Spoke) -> Authentication {
             oidc_providers: vec![OidcProvider {
                 name: spoke.oidc_provider_name.clone(),
                 issuer: TokenIssuer {
-                    issuer_url: model.jwt_issuer.clone(),
+                    issuer_url: model.ztwim.jwt_issuer.clone(),
                     audiences: vec![spoke.audience.clone()],
                     issuer_certificate_authority: NameRef {
-                        name: spoke.issuer_ca_configmap.clone().unwrap_or_default(),
+                        name: spoke.issuer_ca.as_ref().map(|ca| ca.configmap.clone()).unwrap_or_default(),
                     },
                 },
                 claim_mappings: ClaimMappings {

@@ -1,20 +1,10 @@
 //! One `argoproj.io/v1alpha1` Application per `applications[]` entry, addressed to its spoke by cluster
 //! name (the cluster Secret's `name`), so it cannot disagree with the Secret's `server`.
 
-use super::{meta, Crd, Output, Wave};
+use super::{meta, Cr, Crd, Output, Wave};
 use crate::config::Application as AppConfig;
 use crate::model::{Cluster, Model};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Application<'a> {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: Spec<'a>,
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -69,10 +59,10 @@ struct Automated {
     self_heal: bool,
 }
 
-fn application<'a>(model: &Model, app: &'a AppConfig) -> Application<'a> {
+fn application<'a>(model: &Model, app: &'a AppConfig) -> Cr<Spec<'a>> {
     let parameters: Vec<Parameter> =
         app.helm_parameters.iter().map(|(name, value)| Parameter { name, value: &value.0 }).collect();
-    Application {
+    Cr {
         api_version: "argoproj.io/v1alpha1",
         kind: "Application",
         metadata: meta(&app.name, Some(&model.gitops.namespace), Wave::ArgoObjects, Crd::FromOlm),

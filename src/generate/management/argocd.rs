@@ -3,14 +3,14 @@
 //! logs, live state, validation), the exec plugin in an emptyDir filled by an init container and the
 //! SPIFFE Workload API socket from the CSI driver. `argocdSpec` is merged in last.
 
-use super::{meta, Crd, Output, Wave};
+use super::{meta, Cr, Crd, Output, Wave};
+use crate::generate::merge;
 use crate::model::{Cluster, Component, Model, CSI_DRIVER, EXEC_BINARY};
 use k8s_openapi::api::core::v1::{
     CSIVolumeSource, Capabilities, Container, EmptyDirVolumeSource, EnvVar, Namespace, ResourceRequirements,
     SeccompProfile, SecurityContext, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use serde_yaml_ng::Value;
 use std::collections::BTreeMap;
@@ -36,15 +36,6 @@ fi
 tar -xzf "$archive" -O "$EXEC_BINARY" > "$BIN_DIR/$EXEC_BINARY"
 chmod 0755 "$BIN_DIR/$EXEC_BINARY"
 "#;
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ArgoCd {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: Value,
-}
 
 /// The generated spec, before `argocdSpec` is merged in. Field order follows OpenShift GitOps' default
 /// instance; grafana, prometheus and keycloak are left out because v1beta1 ignores or removed them.
@@ -249,23 +240,6 @@ fn spec(model: &Model) -> Spec {
     }
 }
 
-/// Maps merge key by key; anything else in `overlay` (scalars, lists, null) replaces what `base` has.
-pub fn deep_merge(base: &mut Value, overlay: &Value) {
-    match (base, overlay) {
-        (Value::Mapping(b), Value::Mapping(o)) => {
-            for (k, v) in o {
-                match b.get_mut(k) {
-                    Some(existing) => deep_merge(existing, v),
-                    None => {
-                        b.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-        }
-        (b, o) => *b = o.clone(),
-    }
-}
-
 /// Warnings for an `argocdSpec` that undoes what makes this design work, or makes every user an admin.
 /// The plumbing is judged on the merged spec, so a list that keeps every generated entry (what the
 /// warning asks for) is quiet, and a component replaced wholesale (`controller: null`) is not.
@@ -323,7 +297,7 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     let generated = serde_yaml_ng::to_value(spec(model)).expect("the ArgoCD spec serialises");
     let mut spec = generated.clone();
     match &g.argocd_spec {
-        Value::Mapping(_) => deep_merge(&mut spec, &g.argocd_spec),
+        Value::Mapping(_) => merge(&mut spec, g.argocd_spec.clone()),
         Value::Null => {}
         _ => out.notes().warning(
             "spec.management.gitops.argocdSpec",
@@ -334,7 +308,7 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     check(&g.argocd_spec, &generated, &spec, out);
     out.push(
         &Cluster::Management,
-        &ArgoCd {
+        &Cr {
             api_version: "argoproj.io/v1beta1",
             kind: "ArgoCD",
             metadata: meta(&g.name, Some(&g.namespace), Wave::Operands, Crd::FromOlm),

@@ -4,6 +4,7 @@
 
 use super::olm::Install;
 use super::Output;
+use crate::config::InstallPlanApproval;
 use crate::model::Model;
 use k8s_openapi::api::core::v1::EnvVar;
 use std::collections::BTreeMap;
@@ -17,11 +18,10 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     Install {
         namespace: NAMESPACE,
         namespace_annotations: BTreeMap::new(),
-        operator_group: NAMESPACE,
         target_namespaces: None,
         package: "openshift-gitops-operator",
         channel: &model.gitops.channel,
-        install_plan_approval: "Automatic",
+        install_plan_approval: InstallPlanApproval::Automatic,
         env: vec![EnvVar {
             name: "DISABLE_DEFAULT_ARGOCD_INSTANCE".into(),
             value: Some("true".into()),

@@ -1,20 +1,11 @@
 //! OLM installs: the Namespace, OperatorGroup and Subscription both operators need.
 
-use super::{meta, Crd, Output, Wave};
+use super::{meta, Cr, Crd, Output, Wave};
+use crate::config::InstallPlanApproval;
 use crate::model::Cluster;
 use k8s_openapi::api::core::v1::{EnvVar, Namespace};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OperatorGroup {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: OperatorGroupSpec,
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -23,15 +14,6 @@ struct OperatorGroupSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     target_namespaces: Option<Vec<String>>,
     upgrade_strategy: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Subscription {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: SubscriptionSpec,
 }
 
 #[derive(Serialize)]
@@ -53,15 +35,15 @@ struct SubscriptionConfig {
 
 /// One operator from the `redhat-operators` catalog.
 pub(super) struct Install<'a> {
+    /// Also the OperatorGroup's name.
     pub namespace: &'a str,
     pub namespace_annotations: BTreeMap<String, String>,
-    pub operator_group: &'a str,
     /// None: the operator watches all namespaces.
     pub target_namespaces: Option<Vec<String>>,
     /// The OLM package, also the Subscription's name.
     pub package: &'static str,
     pub channel: &'a str,
-    pub install_plan_approval: &'static str,
+    pub install_plan_approval: InstallPlanApproval,
     pub env: Vec<EnvVar>,
 }
 
@@ -73,22 +55,22 @@ impl Install<'_> {
         out.push(&Cluster::Management, &Namespace { metadata: ns_meta, ..Namespace::default() });
         out.push(
             &Cluster::Management,
-            &OperatorGroup {
+            &Cr {
                 api_version: "operators.coreos.com/v1",
                 kind: "OperatorGroup",
-                metadata: meta(self.operator_group, Some(self.namespace), Wave::Operators, Crd::Builtin),
+                metadata: meta(self.namespace, Some(self.namespace), Wave::Operators, Crd::Builtin),
                 spec: OperatorGroupSpec { target_namespaces: self.target_namespaces, upgrade_strategy: "Default" },
             },
         );
         out.push(
             &Cluster::Management,
-            &Subscription {
+            &Cr {
                 api_version: "operators.coreos.com/v1alpha1",
                 kind: "Subscription",
                 metadata: meta(self.package, Some(self.namespace), Wave::Operators, Crd::Builtin),
                 spec: SubscriptionSpec {
                     channel: self.channel.into(),
-                    install_plan_approval: self.install_plan_approval,
+                    install_plan_approval: self.install_plan_approval.as_str(),
                     name: self.package,
                     source: "redhat-operators",
                     source_namespace: "openshift-marketplace",

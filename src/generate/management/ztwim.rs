@@ -3,9 +3,8 @@
 //! generated: 0.x kept trustDomain and clusterName on the operands and bootstrapped the singleton itself.
 
 use super::olm::Install;
-use super::{meta, Crd, Output, Wave};
+use super::{meta, Cr, Crd, Output, Wave};
 use crate::model::{Cluster, Model, CSI_DRIVER, ZTWIM_PACKAGE};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -15,15 +14,6 @@ const SINGLETON: &str = "cluster";
 /// Host directory of the agent socket. SpireAgent.socketPath and SpiffeCSIDriver.agentSocketPath must be
 /// equal; both are written out so that they cannot drift apart if one default changes.
 const AGENT_SOCKET_HOST_DIR: &str = "/run/spire/agent-sockets";
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Cr<S> {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: S,
-}
 
 fn push<S: Serialize>(out: &mut Output, kind: &'static str, wave: Wave, spec: S) {
     let metadata = meta(SINGLETON, None, wave, Crd::FromOlm);
@@ -125,11 +115,10 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
                 "openshift.io/display-name".into(),
                 "Zero Trust Workload Identity Manager".into(),
             )]),
-            operator_group: &z.namespace,
             target_namespaces: Some(vec![z.namespace.clone()]),
             package: ZTWIM_PACKAGE,
             channel: &z.channel,
-            install_plan_approval: z.install_plan_approval.as_str(),
+            install_plan_approval: z.install_plan_approval,
             env: Vec::new(),
         }
         .push(out);
@@ -149,7 +138,7 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         "SpireServer",
         Wave::Operands,
         SpireServerSpec {
-            jwt_issuer: &model.jwt_issuer,
+            jwt_issuer: &z.jwt_issuer,
             ca_subject: CaSubject { common_name: &model.trust_domain, country: "US", organization: "SPIFFE" },
             persistence: Persistence { size: "5Gi", access_mode: "ReadWriteOnce" },
             datastore: Datastore {
@@ -184,6 +173,6 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         out,
         "SpireOIDCDiscoveryProvider",
         Wave::Operands,
-        OidcDiscoveryProviderSpec { jwt_issuer: &model.jwt_issuer, csi_driver_name: CSI_DRIVER },
+        OidcDiscoveryProviderSpec { jwt_issuer: &z.jwt_issuer, csi_driver_name: CSI_DRIVER },
     );
 }
