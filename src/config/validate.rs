@@ -90,28 +90,16 @@ fn app_domain(spec: &Spec, d: &mut Diagnostics) -> bool {
 }
 
 fn target(spec: &Spec, d: &mut Diagnostics) {
-    let names = || spoke_names(spec).iter().map(|n| format!("spoke/{n}")).collect::<Vec<_>>().join(", ");
-    match Target::parse(&spec.target) {
-        None => d.error(
-            "spec.target",
-            format!(
-                "target `{}` is not one of `all`, `management` or `spoke/<name>`; pick one of: all, management{}{}.",
-                spec.target,
-                if spec.spokes.is_empty() { "" } else { ", " },
-                names()
-            ),
-        ),
-        Some(Target::Spoke(name)) if !spec.spokes.iter().any(|s| s.name == name) => d.error(
-            "spec.target",
-            format!(
-                "target `{}` names no spoke in spec.spokes; use one of: all, management{}{}.",
-                spec.target,
-                if spec.spokes.is_empty() { "" } else { ", " },
-                names()
-            ),
-        ),
-        Some(_) => {}
-    }
+    let choices = || {
+        let spokes = spoke_names(spec).into_iter().map(|n| format!("spoke/{n}"));
+        ["all".to_string(), "management".to_string()].into_iter().chain(spokes).collect::<Vec<_>>().join(", ")
+    };
+    let problem = match Target::parse(&spec.target) {
+        None => "is not one of `all`, `management` or `spoke/<name>`",
+        Some(Target::Spoke(name)) if !spec.spokes.iter().any(|s| s.name == name) => "names no spoke in spec.spokes",
+        Some(_) => return,
+    };
+    d.error("spec.target", format!("target `{}` {problem}; use one of: {}.", spec.target, choices()));
 }
 
 fn ztwim(spec: &Spec, z: &Ztwim, app_domain_ok: bool, d: &mut Diagnostics) {
