@@ -337,6 +337,12 @@ fn package_dir(dir: &str) -> String {
     dir.split('/').filter(|s| !s.is_empty() && *s != "..").collect::<Vec<_>>().join("/")
 }
 
+/// The mount path emitted for a configured directory (`binDir`, `socketDir`): without a trailing `/`, so
+/// the exec command and socket endpoint are exactly the mount path plus `/` plus the file name.
+pub fn mount_dir(dir: &str) -> &str {
+    dir.trim_end_matches('/')
+}
+
 fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
@@ -348,8 +354,8 @@ impl Model {
         let spec = &config.spec;
         let g = &spec.management.gitops;
         let e = &spec.management.exec_auth;
-        let bin_dir = e.bin_dir.trim_end_matches('/');
-        let socket_dir = e.socket_dir.trim_end_matches('/');
+        let bin_dir = mount_dir(&e.bin_dir);
+        let socket_dir = mount_dir(&e.socket_dir);
         let identities: Vec<ArgoIdentity> = Component::ALL
             .iter()
             .map(|&c| ArgoIdentity {

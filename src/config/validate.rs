@@ -253,7 +253,7 @@ fn exec_auth(e: &ExecAuth, d: &mut Diagnostics) {
             dirs_ok = false;
         }
     }
-    let (bin, socket) = (e.bin_dir.trim_end_matches('/'), e.socket_dir.trim_end_matches('/'));
+    let (bin, socket) = (model::mount_dir(&e.bin_dir), model::mount_dir(&e.socket_dir));
     if dirs_ok && (bin == socket || is_under(bin, socket) || is_under(socket, bin)) {
         d.error(
             format!("{p}.socketDir"),
