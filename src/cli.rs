@@ -14,7 +14,7 @@ const EXAMPLES: &str = "Examples:
 
   # Print every manifest for a config, or only one cluster's, or write them split by cluster
   ztwim-gitops generate -c fn-config/minimal.yaml
-  ztwim-gitops generate -c fn-config/fleet.yaml --target spoke/spoke-a | kubectl apply --dry-run=client -f -
+  ztwim-gitops generate -c fn-config/fleet.yaml --target spoke/spoke-a > spoke-a.yaml
   ztwim-gitops generate -c fn-config/fleet.yaml -o out/
 
   # The JSON Schema of the function config
@@ -42,12 +42,15 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Print the manifests for a function config file (either form) as a multi-document YAML stream.
+    ///
+    /// With -o, write them as files instead. Results go to stderr as `<severity>: <field.path>: <message>`;
+    /// any error exits 1 and prints no manifests.
     Generate {
         /// The function config: a ZtwimGitOps object or a ConfigMap.
         #[arg(short = 'c', long = "config", value_name = "CONFIG.yaml")]
         config: PathBuf,
         /// Which cluster's manifests: all, management or spoke/<name> (overrides the config's target).
-        #[arg(long, value_name = "T")]
+        #[arg(long, value_name = "TARGET")]
         target: Option<String>,
         /// Write files split by cluster (DIR/management/…, DIR/spokes/<name>/…) instead of stdout.
         #[arg(short = 'o', long = "output", value_name = "DIR")]
@@ -58,6 +61,7 @@ pub enum Command {
     /// Copy this binary into DIR (mode 0755): an init container using our image, which has no `cp`,
     /// installs the function into Argo CD's repo-server this way.
     InstallTo {
+        /// An existing directory, e.g. an emptyDir the repo-server container mounts.
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
