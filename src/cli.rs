@@ -138,6 +138,10 @@ fn run_generate(config: &std::path::Path, target: Option<&str>, output: Option<&
         Some(dir) => write_split(dir, &manifests),
     };
     if let Err(e) = written {
+        // A reader that stops early (`| head`) is not an error worth reporting.
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return 0;
+        }
         eprintln!("error: cannot write output: {e}");
         return 1;
     }

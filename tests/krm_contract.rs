@@ -227,6 +227,7 @@ fn bad_input_is_an_error_result_never_a_panic() {
         );
         let error_lines = run.stderr.lines().filter(|l| l.starts_with("error: ")).count();
         assert_eq!(error_lines, errs.len(), "{name}: one stderr line per error:\n{}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), errs.len(), "{name}: each error is exactly one line:\n{}", run.stderr);
         let got = out["items"].as_sequence().unwrap();
         if keeps_items {
             assert_eq!(got, &items(), "{name}: input items unchanged");

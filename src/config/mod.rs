@@ -72,21 +72,17 @@ impl Form {
     }
 }
 
-pub const MINIMAL_EXAMPLE: &str = "apiVersion: fn.ztwim-gitops.dev/v1alpha1
-kind: ZtwimGitOps
-metadata:
-  name: ztwim-gitops
-spec:
-  appDomain: apps.mgmt.example.com
-  spokes:
-  - name: spoke-cluster
-    server: https://api.spoke.example.com:6443";
+/// The smallest useful config, in flow style so the "no config" error stays one line on stderr (where
+/// kustomize users read it) and can still be pasted as YAML.
+pub const MINIMAL_EXAMPLE: &str = "{apiVersion: fn.ztwim-gitops.dev/v1alpha1, kind: ZtwimGitOps, \
+     metadata: {name: ztwim-gitops}, spec: {appDomain: apps.mgmt.example.com, \
+     spokes: [{name: spoke-cluster, server: 'https://api.spoke.example.com:6443'}]}}";
 
 /// The error for a missing config, shared by the KRM function and the CLI.
 pub fn no_config_message() -> String {
     format!(
         "no function config was given. Required: spec.appDomain (the management cluster's apps domain) and, \
-         for each spoke, spec.spokes[].name and spec.spokes[].server. A minimal config:\n{MINIMAL_EXAMPLE}"
+         for each spoke, spec.spokes[].name and spec.spokes[].server. A minimal config: {MINIMAL_EXAMPLE}"
     )
 }
 

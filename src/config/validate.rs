@@ -232,7 +232,7 @@ fn exec_auth(e: &ExecAuth, d: &mut Diagnostics) {
     if e.sha256.is_empty() {
         d.warning(
             format!("{p}.sha256"),
-            "sha256 is empty, so the downloaded plugin archive is not verified; set it to the archive's hex sha256 as published in the release's `k8s-spiffe-workload-jwt-exec-auth_<version without v>_checksums.txt` (or `sha256sum` of an archive you reviewed); the ConfigMap form cannot, so use the ZtwimGitOps kind for a verified download.",
+            "sha256 is empty, so the downloaded plugin archive is not verified; set it to the archive's hex sha256 as published in the release's `k8s-spiffe-workload-jwt-exec-auth_<version without v>_checksums.txt`, or to the `sha256sum` of an archive you reviewed. The ConfigMap form has no sha256 key; a verified download needs the ZtwimGitOps kind.",
         );
     } else if e.sha256.len() != 64 || !e.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         d.error(
