@@ -130,6 +130,11 @@ pub struct Model {
     pub ztwim: config::Ztwim,
     /// The config's section with `host` resolved.
     pub gitops: config::Gitops,
+    /// The application controller's `respectRBAC`: `normal` once any spoke is namespace-scoped. There
+    /// Argo CD lists every namespaced kind in each namespace, and a kind the spoke's role may not list
+    /// would otherwise fail that cluster's whole cache sync; `normal` skips what it is forbidden to list.
+    /// Cluster-wide spokes bind a role that can list everything, so they see no difference.
+    pub respect_rbac: Option<&'static str>,
     pub exec_auth: ExecAuth,
     /// Server first, then controller.
     pub identities: Vec<ArgoIdentity>,
@@ -409,6 +414,7 @@ impl Model {
                 host: if g.host.is_empty() { format!("{}.{}", g.namespace, spec.app_domain) } else { g.host.clone() },
                 ..g.clone()
             },
+            respect_rbac: spec.spokes.iter().any(|s| !s.namespaces.is_empty()).then_some("normal"),
             exec_auth: ExecAuth {
                 download_url: download_url(e).unwrap_or_default(),
                 sha256: non_empty(&e.sha256),

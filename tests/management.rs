@@ -615,3 +615,13 @@ fn create_namespace_only_where_argo_cd_may_create_namespaces() {
     assert_eq!(options("gitops-helm-quarkus").as_deref(), Some("- CreateNamespace=true\n"), "cluster-wide spoke");
     assert_eq!(options("guestbook"), None, "Argo CD refuses to create a Namespace on a namespace-scoped spoke");
 }
+
+#[test]
+fn respect_rbac_is_set_exactly_when_a_spoke_is_namespace_scoped() {
+    let respect = |text: &str| {
+        let (manifests, _) = management(text);
+        one(&manifests, "ArgoCD")["spec"]["controller"].get("respectRBAC").and_then(Value::as_str).map(String::from)
+    };
+    assert_eq!(respect(&read("fn-config/minimal.yaml")), None, "cluster-wide spokes only");
+    assert_eq!(respect(&read("fn-config/fleet.yaml")).as_deref(), Some("normal"), "fleet's spoke-c has namespaces");
+}

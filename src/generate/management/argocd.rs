@@ -43,7 +43,7 @@ chmod 0755 "$BIN_DIR/$EXEC_BINARY"
 #[serde(rename_all = "camelCase")]
 struct Spec {
     application_set: WithResources,
-    controller: Workload,
+    controller: Controller,
     ha: Ha,
     rbac: Rbac,
     redis: WithResources,
@@ -66,6 +66,15 @@ struct Workload {
     init_containers: Vec<Container>,
     volumes: Vec<Volume>,
     volume_mounts: Vec<VolumeMount>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Controller {
+    #[serde(rename = "respectRBAC", skip_serializing_if = "Option::is_none")]
+    respect_rbac: Option<&'static str>,
+    #[serde(flatten)]
+    workload: Workload,
 }
 
 #[derive(Serialize)]
@@ -218,7 +227,10 @@ fn spec(model: &Model) -> Spec {
     }];
     Spec {
         application_set: WithResources { resources: resources(("250m", "512Mi"), ("2000m", "1024Mi")) },
-        controller: workload(model, resources(("250m", "1024Mi"), ("2000m", "2048Mi"))),
+        controller: Controller {
+            respect_rbac: model.respect_rbac,
+            workload: workload(model, resources(("250m", "1024Mi"), ("2000m", "2048Mi"))),
+        },
         ha: Ha { enabled: false, resources: small() },
         rbac: Rbac {
             default_policy: g.rbac.default_policy.clone(),
