@@ -485,6 +485,11 @@ fn spoke_rules() {
                     &[(I, "spec.spokes.1.server"), (E, "spec.spokes.1.server")],
                     "trimmed",
                 ),
+                (
+                    |s| s.spokes.push(spoke("spoke-b", "https://API.Spoke-A.example.com:6443")),
+                    &[(E, "spec.spokes.1.server")],
+                    "already used by spec.spokes.0",
+                ),
             ],
         },
         Rule {

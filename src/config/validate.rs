@@ -300,13 +300,14 @@ fn spokes(spec: &Spec, d: &mut Diagnostics) {
         server(spoke, &p, d);
         let server = model::server(spoke);
         if !spoke.server.is_empty() {
-            if let Some(&first) = servers.get(&server) {
+            // Scheme and host are case-insensitive: `API.x` and `api.x` are one server to Argo CD's users.
+            if let Some(&first) = servers.get(&server.to_lowercase()) {
                 d.error(
                     format!("{p}.server"),
                     format!("server `{server}` is already used by spec.spokes.{first}; Argo CD identifies clusters by server URL, so each spoke needs its own."),
                 );
             } else {
-                servers.insert(server, i);
+                servers.insert(server.to_lowercase(), i);
             }
         }
         let audience = model::audience(spec, spoke);
