@@ -38,13 +38,9 @@ pub fn run_function(input: &[u8]) -> Outcome {
     let (config, diags) = load_and_validate(&fc, reference.clone());
     let (items, diags, form_ref) = match config {
         Some(config) if !diags.has_errors() => {
-            let model = Model::resolve(&config, &config_dir);
-            let generated = generate::generate(&model);
-            let mut all = diags;
-            all.extend(generated.notes);
-            let reconciled = reconcile::reconcile(&model, &list.items, generated.manifests, true);
+            let (model, manifests, mut all) = resolve_and_generate(&config, &config_dir, diags);
+            let reconciled = reconcile::reconcile(&model, &list.items, manifests, true);
             all.extend(reconciled.notes);
-            let all = for_this_run(&model, all);
             (reconciled.items, all, Some((config.reference, config.form)))
         }
         config => {
@@ -104,15 +100,22 @@ pub fn generate_from_file(text: &str, file: &str, target: Option<&str>) -> (Vec<
     let form = config.as_ref().map(|c| c.form).unwrap_or(Form::Structured);
     match config {
         Some(config) if !diags.has_errors() => {
-            let model = Model::resolve(&config, "");
-            let generated = generate::generate(&model);
-            let mut all = diags;
-            all.extend(generated.notes);
-            let all = for_this_run(&model, all);
-            (generated.manifests, to_results(&all, &config.reference, form))
+            let (_, manifests, all) = resolve_and_generate(&config, "", diags);
+            (manifests, to_results(&all, &config.reference, form))
         }
         _ => (Vec::new(), to_results(&diags, &reference, form)),
     }
+}
+
+/// Resolves and generates for a config that passed validation. The notes returned are the config's
+/// warnings and infos plus the generators', less those about clusters this run does not emit.
+fn resolve_and_generate(config: &Config, config_dir: &str, diags: Diagnostics) -> (Model, Vec<Manifest>, Diagnostics) {
+    let model = Model::resolve(config, config_dir);
+    let generated = generate::generate(&model);
+    let mut all = diags;
+    all.extend(generated.notes);
+    let all = for_this_run(&model, all);
+    (model, generated.manifests, all)
 }
 
 /// Drops warnings and infos about clusters the target does not emit; errors always stay (none reach
