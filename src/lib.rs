@@ -13,4 +13,5 @@ pub mod krm;
 pub mod model;
 pub mod pipeline;
 pub mod reconcile;
+pub mod resolve;
 pub mod source;

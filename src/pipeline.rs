@@ -1,12 +1,13 @@
 //! The whole transform, one direction: parse → load + validate config → resolve model → generate →
 //! reconcile → emit. Pure: bytes in, bytes and an exit code out, so tests drive it without a process.
 
-use crate::config::{self, Config, ConfigRef, Form};
+use crate::config::{self, ConfigRef, Form};
 use crate::diag::{Diagnostics, Severity};
 use crate::generate::{self, Manifest};
 use crate::krm::{self, Emit, Field, FileRef, KrmResult, ResourceRef};
 use crate::model::Model;
 use crate::reconcile::{self, Item};
+use crate::resolve::{self, Options};
 use crate::source;
 use serde_yaml_ng::Value;
 
@@ -35,21 +36,17 @@ pub fn run_function(input: &[u8]) -> Outcome {
     let reference = config_ref(&fc, &list.items);
     let config_dir =
         reference.path.as_deref().and_then(|p| p.rsplit_once('/')).map(|(d, _)| d.to_string()).unwrap_or_default();
-    let (config, diags) = load_and_validate(&fc, reference.clone());
-    let (items, diags, form_ref) = match config {
-        Some(config) if !diags.has_errors() => {
-            let (model, manifests, mut all) = resolve_and_generate(&config, &config_dir, diags);
-            let reconciled = reconcile::reconcile(&model, &list.items, manifests, true);
+    let loaded = load_and_resolve(&fc, reference, &Options { config_dir: &config_dir, target: None });
+    let (items, diags) = match &loaded.model {
+        Some(model) => {
+            let (manifests, mut all) = generate(model, loaded.diagnostics.clone());
+            let reconciled = reconcile::reconcile(model, &list.items, manifests, true);
             all.extend(reconciled.notes);
-            (reconciled.items, all, Some((config.reference, config.form)))
+            (reconciled.items, all)
         }
-        config => {
-            let items = (0..list.items.len()).map(Item::Input).collect();
-            (items, diags, config.map(|c| (c.reference, c.form)))
-        }
+        None => ((0..list.items.len()).map(Item::Input).collect(), loaded.diagnostics.clone()),
     };
-    let (reference, form) = form_ref.unwrap_or((reference, Form::Structured));
-    let results = to_results(&diags, &reference, form);
+    let results = to_results(&diags, &loaded.reference, loaded.form);
     let texts = source::item_texts(&list.source, &list.items);
     let emitted: Vec<Emit> = items
         .iter()
@@ -62,26 +59,42 @@ pub fn run_function(input: &[u8]) -> Outcome {
     Outcome { stdout: krm::write(&emitted, &results), stderr: stderr_lines(&results), exit_code }
 }
 
-/// Loads, then validates a config that could be typed. A value that failed to load was reset to its
-/// default, so validation results at or below a loading error's path are dropped: they would talk
-/// about a value the user did not write.
-pub fn load_and_validate(fc: &Value, reference: ConfigRef) -> (Option<Config>, Diagnostics) {
-    let (config, mut diags) = config::load(fc, reference);
-    if let Some(config) = &config {
-        let broken: Vec<String> =
-            diags.iter().filter(|d| d.severity == Severity::Error).filter_map(|d| d.path.clone()).collect();
-        let covered = |path: &str| {
-            broken.iter().any(|b| path == b || path.strip_prefix(b.as_str()).is_some_and(|r| r.starts_with('.')))
-        };
-        let mut validated = config::validate::validate(&config.spec);
-        validated.0.retain(|d| !d.path.as_deref().is_some_and(covered));
-        diags.extend(validated);
-    }
-    (config, diags)
+/// A config as far as it got: the model when it resolved, and every finding on the way.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The config's identity for results (its form maps paths back to what the user wrote).
+    pub reference: ConfigRef,
+    pub form: Form,
+    /// Some exactly when there is no error.
+    pub model: Option<Model>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Loads a config, then resolves it when it could be typed. A value that failed to load was reset to its
+/// default, so resolution results at or below a loading error's path are dropped: they would talk about
+/// a value the user did not write.
+pub fn load_and_resolve(fc: &Value, reference: ConfigRef, options: &Options) -> Loaded {
+    let (config, mut diags) = config::load(fc, reference.clone());
+    let Some(config) = config else {
+        return Loaded { reference, form: Form::Structured, model: None, diagnostics: diags };
+    };
+    let broken: Vec<String> =
+        diags.iter().filter(|d| d.severity == Severity::Error).filter_map(|d| d.path.clone()).collect();
+    let covered = |path: &str| {
+        broken.iter().any(|b| path == b || path.strip_prefix(b.as_str()).is_some_and(|r| r.starts_with('.')))
+    };
+    let (model, mut found) = match resolve::resolve(&config, options) {
+        Ok((model, found)) => (Some(model), found),
+        Err(found) => (None, found),
+    };
+    found.0.retain(|d| !d.path.as_deref().is_some_and(covered));
+    diags.extend(found);
+    let model = model.filter(|_| !diags.has_errors());
+    Loaded { reference: config.reference, form: config.form, model, diagnostics: diags }
 }
 
 /// The CLI's `generate`: a bare config file in, generated manifests out (no reconciliation: there are
-/// no input items).
+/// no input items). `target` is `--target`, which wins over the file's own.
 pub fn generate_from_file(text: &str, file: &str, target: Option<&str>) -> (Vec<Manifest>, Vec<KrmResult>) {
     let fc: Value = match serde_yaml_ng::from_str(krm::strip_bom(text)) {
         Ok(v) => v,
@@ -89,49 +102,23 @@ pub fn generate_from_file(text: &str, file: &str, target: Option<&str>) -> (Vec<
     };
     let mut reference = config_ref(&fc, &[]);
     reference.path = Some(file.to_string());
-    let fc = match (target, fc) {
-        (Some(t), Value::Mapping(mut m)) => {
-            override_target(&mut m, t);
-            Value::Mapping(m)
-        }
-        (_, fc) => fc,
+    let loaded = load_and_resolve(&fc, reference, &Options { config_dir: "", target });
+    let (manifests, diags) = match &loaded.model {
+        Some(model) => generate(model, loaded.diagnostics.clone()),
+        None => (Vec::new(), loaded.diagnostics.clone()),
     };
-    let (config, diags) = load_and_validate(&fc, reference.clone());
-    let form = config.as_ref().map(|c| c.form).unwrap_or(Form::Structured);
-    match config {
-        Some(config) if !diags.has_errors() => {
-            let (_, manifests, all) = resolve_and_generate(&config, "", diags);
-            (manifests, to_results(&all, &config.reference, form))
-        }
-        _ => (Vec::new(), to_results(&diags, &reference, form)),
-    }
+    (manifests, to_results(&diags, &loaded.reference, loaded.form))
 }
 
-/// Resolves and generates for a config that passed validation. The notes returned are the config's
-/// warnings and infos plus the generators', less those about clusters this run does not emit.
-fn resolve_and_generate(config: &Config, config_dir: &str, diags: Diagnostics) -> (Model, Vec<Manifest>, Diagnostics) {
-    let model = Model::resolve(config, config_dir);
-    let generated = generate::generate(&model);
+/// Generates for a resolved model. The notes returned are the config's warnings and infos plus the
+/// generators', less those about clusters this run does not emit (errors always stay; none reach here,
+/// but a filter must never hide one).
+fn generate(model: &Model, diags: Diagnostics) -> (Vec<Manifest>, Diagnostics) {
+    let generated = generate::generate(model);
     let mut all = diags;
     all.extend(generated.notes);
-    let all = for_this_run(&model, all);
-    (model, generated.manifests, all)
-}
-
-/// Drops warnings and infos about clusters the target does not emit; errors always stay (none reach
-/// here, but a filter must never hide one).
-fn for_this_run(model: &Model, mut diags: Diagnostics) -> Diagnostics {
-    diags.0.retain(|d| d.severity == Severity::Error || model.concerns(d.path.as_deref()));
-    diags
-}
-
-/// `--target` wins over the file's own `spec.target` (or `data.target`).
-fn override_target(config: &mut serde_yaml_ng::Mapping, target: &str) {
-    let section = if config.get("kind").and_then(Value::as_str) == Some("ConfigMap") { "data" } else { "spec" };
-    let entry = config.entry(section.into()).or_insert_with(|| Value::Mapping(Default::default()));
-    if let Some(m) = entry.as_mapping_mut() {
-        m.insert("target".into(), target.into());
-    }
+    all.0.retain(|d| d.severity == Severity::Error || model.concerns(d.path.as_deref()));
+    (generated.manifests, all)
 }
 
 /// Identifies the config for results: its GVK and name, and its file from its own path annotations or,

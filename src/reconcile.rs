@@ -4,10 +4,12 @@
 //! each is replaced by the object generated for the same target, group/kind, namespace and name (keeping
 //! the old item's file location and id, so kpt keeps comments), or dropped when no longer generated.
 //! An item nobody owns that has the identity of a generated object (a base's ZTWIM CRs, a Subscription)
-//! is patched in place instead of getting a duplicate. Every other item passes through untouched.
+//! is patched in place instead of getting a duplicate: every generated field is enforced except those
+//! that are only our local defaults ([`LocalDefault`]), where the base keeps its own value (and an info
+//! result says so when it differs from ours). Every other item passes through untouched.
 
 use crate::diag::Diagnostics;
-use crate::generate::{merge, Manifest};
+use crate::generate::{merge, LocalDefault, Manifest};
 use crate::krm::{self, annotation, set_annotation};
 use crate::model::{Model, OWNER_ANNOTATION, TARGET_ANNOTATION};
 use serde_yaml_ng::Value;
@@ -93,8 +95,8 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
     let mut emitted = Vec::new();
     for manifest in generated {
         if let Some(i) = patchable.remove(&key(&manifest.object)) {
-            let patched = patch(&inputs[i], manifest.object);
             notes.push(crate::diag::Severity::Info, None, patch_note(&inputs[i]));
+            let patched = patch(&inputs[i], manifest, &mut notes);
             if patched != inputs[i] {
                 let slot = out.iter().position(|item| *item == Item::Input(i)).expect("unowned inputs are in out");
                 out[slot] = Item::New(patched);
@@ -149,9 +151,19 @@ fn location(item: &Value) -> Option<(String, u64)> {
     Some((path.to_string(), krm::item_index(item).and_then(|i| i.parse().ok()).unwrap_or(0)))
 }
 
-/// The generated fields laid over an input item that is not ours. Our owner and target annotations are
-/// left out: a patched item stays the user's, so a later run never replaces or prunes it.
-fn patch(input: &Value, mut generated: Value) -> Value {
+/// The generated fields laid over an input item that is not ours, less the local defaults the item has
+/// a value for. Our owner and target annotations are left out: a patched item stays the user's, so a
+/// later run never replaces or prunes it.
+fn patch(input: &Value, manifest: Manifest, notes: &mut Diagnostics) -> Value {
+    let mut generated = manifest.object;
+    for default in &manifest.defaults {
+        let Some(theirs) = lookup(input, default.field) else { continue };
+        let ours = remove(&mut generated, default.field);
+        if ours.as_ref().is_some_and(|ours| ours != theirs) {
+            let (path, message) = kept_note(input, default, theirs, ours.as_ref());
+            notes.push(crate::diag::Severity::Info, path, message);
+        }
+    }
     if let Some(ann) = generated.get_mut("metadata").and_then(|m| m.get_mut("annotations")) {
         if let Some(map) = ann.as_mapping_mut() {
             map.remove(OWNER_ANNOTATION);
@@ -166,6 +178,36 @@ fn patch(input: &Value, mut generated: Value) -> Value {
     let mut patched = input.clone();
     merge(&mut patched, generated);
     patched
+}
+
+fn lookup<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |v, key| v.get(*key))
+}
+
+/// Removes the value at `path`, if there is one.
+fn remove(value: &mut Value, path: &[&str]) -> Option<Value> {
+    let (last, parents) = path.split_last()?;
+    let parent = parents.iter().try_fold(value, |v, key| v.get_mut(*key))?;
+    parent.as_mapping_mut()?.shift_remove(*last)
+}
+
+/// The info about a base value kept over our default: at the config field that would enforce one, when
+/// there is such a field.
+fn kept_note(input: &Value, default: &LocalDefault, theirs: &Value, ours: Option<&Value>) -> (Option<String>, String) {
+    let (_, kind, namespace, name) = key(input);
+    let ns = if namespace.is_empty() { String::new() } else { format!("{namespace}/") };
+    let json = |v: &Value| serde_json::to_string(v).unwrap_or_default();
+    let field = default.field.join(".");
+    let ours = ours.map(json).unwrap_or_default();
+    let how = match default.setting {
+        Some(setting) => format!("set `{setting}` in the config to enforce a value"),
+        None => "ztwim-gitops leaves it to your base".into(),
+    };
+    let message = format!(
+        "kept {kind} {ns}{name} {field} from the base, {}, instead of this function's default {ours}: it is not part          of the trust contract; {how}.",
+        json(theirs)
+    );
+    (default.setting.map(str::to_string), message)
 }
 
 fn patch_note(input: &Value) -> String {
@@ -183,6 +225,7 @@ mod tests {
     use super::*;
     use crate::config::{self, ConfigRef};
     use crate::model::Cluster;
+    use crate::resolve::{resolve, Options};
 
     fn model(config_dir: &str) -> Model {
         let fc: Value = serde_yaml_ng::from_str(
@@ -193,7 +236,7 @@ mod tests {
         let reference = ConfigRef { name: "cfg".into(), ..Default::default() };
         let (config, diags) = config::load(&fc, reference);
         assert!(!diags.has_errors(), "{diags:?}");
-        Model::resolve(&config.unwrap(), config_dir)
+        resolve(&config.unwrap(), &Options { config_dir, target: None }).unwrap().0
     }
 
     fn yaml(s: &str) -> Value {
@@ -209,7 +252,7 @@ mod tests {
         }
         set_annotation(&mut object, OWNER_ANNOTATION, "cfg");
         set_annotation(&mut object, TARGET_ANNOTATION, &cluster.target());
-        Manifest { cluster, object }
+        Manifest { cluster, object, defaults: Vec::new() }
     }
 
     fn new(item: &Item) -> &Value {
@@ -429,14 +472,5 @@ mod tests {
         let patched = new(&r.items[0]);
         assert_eq!(patched["spec"], yaml("{mine: 1, a: 1}"));
         assert_eq!(ann(patched, OWNER_ANNOTATION), None, "the base's object stays the user's");
-    }
-
-    #[test]
-    fn paths_never_leave_the_package() {
-        let path = |dir: &str| model(dir).file_path(&Cluster::Management, "ConfigMap", "x");
-        assert_eq!(path("../up"), "up/management/configmap-x.yaml");
-        assert_eq!(path("/abs/"), "abs/management/configmap-x.yaml");
-        assert_eq!(path("a/b"), "a/b/management/configmap-x.yaml");
-        assert_eq!(path(".."), "management/configmap-x.yaml");
     }
 }

@@ -66,11 +66,7 @@ fn generate_target_selects_one_cluster() {
     }
     let out = bin(&["generate", "-c", "fn-config/fleet.yaml", "--target", "spoke/nope"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("error: spec.target: target `spoke/nope` names no spoke"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("error: --target: target `spoke/nope` names no spoke"), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "");
 }
 
@@ -161,8 +157,8 @@ spec:
 /// Whether the function's loader (not validation) or validation reports an error for this config text.
 fn rejected_by_the_function(text: &str) -> bool {
     let value: Value = serde_yaml_ng::from_str(text).unwrap();
-    let (_, diags) = ztwim_gitops::pipeline::load_and_validate(&value, Default::default());
-    diags.has_errors()
+    let loaded = ztwim_gitops::pipeline::load_and_resolve(&value, Default::default(), &Default::default());
+    loaded.diagnostics.has_errors()
 }
 
 /// `schema` describes the whole function config, both forms: every example validates, and every config

@@ -3,12 +3,13 @@
 use serde::Deserialize;
 use serde_yaml_ng::Value;
 use std::collections::BTreeSet;
-use ztwim_gitops::config::{Config, ConfigRef, Form, Spec};
+use ztwim_gitops::config::{Config, ConfigRef, Spec};
 use ztwim_gitops::diag::{Diagnostics, Severity};
 use ztwim_gitops::generate::{self, Manifest};
 use ztwim_gitops::krm::KrmResult;
-use ztwim_gitops::model::{self, Model};
+use ztwim_gitops::model;
 use ztwim_gitops::pipeline;
+use ztwim_gitops::resolve::{resolve, Options};
 
 const BINARY: &str = "k8s-spiffe-workload-jwt-exec-auth";
 const COMPONENTS: [&str; 2] = ["controller", "server"];
@@ -467,14 +468,13 @@ fn plumbing_warning_follows_what_the_merge_keeps() {
     assert_eq!(warnings(yaml("{controller: null}")), ["spec.management.gitops.argocdSpec.controller"]);
 }
 
-/// Builds the model straight from a typed spec, without validation: the generator must stay safe even
-/// where a validation rule is missing.
-fn unvalidated(spec: Spec, owner: &str) -> (Vec<Manifest>, Diagnostics) {
+/// Resolves a typed spec and generates the management cluster's objects; None when it does not resolve.
+fn resolved(spec: Spec, owner: &str) -> Option<(Vec<Manifest>, Diagnostics)> {
     let reference = ConfigRef { name: owner.into(), ..ConfigRef::default() };
-    let model = Model::resolve(&Config { reference, form: Form::Structured, spec }, "");
+    let (model, _) = resolve(&Config::from_spec(reference, spec), &Options::default()).ok()?;
     let generated = generate::generate(&model);
     let manifests = generated.manifests.into_iter().filter(|m| m.cluster == model::Cluster::Management).collect();
-    (manifests, generated.notes)
+    Some((manifests, generated.notes))
 }
 
 fn minimal_spec() -> Spec {
@@ -483,15 +483,16 @@ fn minimal_spec() -> Spec {
 }
 
 #[test]
-fn an_argocd_spec_that_is_not_a_map_never_replaces_the_generated_spec() {
-    let (clean, _) = unvalidated(minimal_spec(), "x");
-    for (value, warned) in [(Value::Null, false), (Value::from("replicas: 2"), true)] {
-        let mut spec = minimal_spec();
-        spec.management.gitops.argocd_spec = value;
-        let (manifests, notes) = unvalidated(spec, "x");
-        assert_eq!(one(&manifests, "ArgoCD"), one(&clean, "ArgoCD"));
-        assert_eq!(notes.iter().any(|n| n.severity == Severity::Warning), warned);
-    }
+fn an_argocd_spec_that_is_not_a_map_never_reaches_the_generator() {
+    let (clean, _) = resolved(minimal_spec(), "x").expect("the minimal config resolves");
+    let mut spec = minimal_spec();
+    spec.management.gitops.argocd_spec = Value::Null;
+    let (manifests, notes) = resolved(spec, "x").expect("a null argocdSpec is no argocdSpec");
+    assert_eq!(one(&manifests, "ArgoCD"), one(&clean, "ArgoCD"));
+    assert!(notes.iter().all(|n| n.severity != Severity::Warning), "{notes:?}");
+    let mut spec = minimal_spec();
+    spec.management.gitops.argocd_spec = Value::from("replicas: 2");
+    assert!(resolved(spec, "x").is_none(), "a non-map argocdSpec is an error, so no model exists to generate from");
 }
 
 #[test]
@@ -531,7 +532,10 @@ fn image_pull_policy_matches_the_api_server_default() {
         ("registry.redhat.io/ubi9/ubi@sha256:0123", "IfNotPresent"),
         ("registry.redhat.io/ubi9/ubi:latest@sha256:0123", "IfNotPresent"),
     ] {
-        assert_eq!(model::image_pull_policy(image), policy, "{image}");
+        let mut spec = minimal_spec();
+        spec.management.exec_auth.image = image.into();
+        let (model, _) = resolve(&Config::from_spec(ConfigRef::default(), spec), &Options::default()).unwrap();
+        assert_eq!(model.plugin.image_pull_policy, policy, "{image}");
     }
 }
 
@@ -539,9 +543,13 @@ const HOSTILE: &str = "x'\"; $(touch /tmp/pwned) `id` ${HOME}\nevil: {{ version 
 /// Keys whose values are enums: a hostile value would not even deserialise.
 const ENUM_KEYS: [&str; 4] = ["identity", "installPlanApproval", "arch", "credentialVersion"];
 
+/// [`HOSTILE`] as an https URL without spaces, which the download URL rule accepts.
+const HOSTILE_URL: &str = "https://x.example/';$(touch${IFS}/tmp/pwned);'`id`\"";
+
 /// Replaces every string in the config, at any depth, with [`HOSTILE`].
 fn poison(value: &mut Value, key: Option<&str>) {
     match value {
+        Value::String(s) if key == Some("downloadURL") => *s = HOSTILE_URL.into(),
         Value::String(s) if !key.is_some_and(|k| ENUM_KEYS.contains(&k)) => *s = HOSTILE.into(),
         Value::Sequence(items) => items.iter_mut().for_each(|v| poison(v, key)),
         Value::Mapping(map) => {
@@ -553,18 +561,42 @@ fn poison(value: &mut Value, key: Option<&str>) {
     }
 }
 
-/// Validation would refuse most of these values, so the model is built without it.
+/// Every string of the fleet config made hostile, then each one the resolver refuses put back: what is
+/// left is every hostile value that reaches the generators.
+fn hostile_fleet() -> Spec {
+    let fleet: Value = serde_yaml_ng::from_str(&read("fn-config/fleet.yaml")).unwrap();
+    let mut original: Spec = serde_yaml_ng::from_value(fleet.get("spec").unwrap().clone()).unwrap();
+    original.management.exec_auth.sha256 = "a".repeat(64);
+    original.spokes[0].username_prefix = "spiffe:".into();
+    let original = serde_yaml_ng::to_value(&original).unwrap();
+    let mut value = original.clone();
+    poison(&mut value, None);
+    for _ in 0..10 {
+        let spec: Spec = serde_yaml_ng::from_value(value.clone()).unwrap();
+        let Err(diags) = resolve(&Config::from_spec(ConfigRef::default(), spec.clone()), &Options::default()) else {
+            return spec;
+        };
+        for path in diags.iter().filter(|d| d.severity == Severity::Error).filter_map(|d| d.path.clone()) {
+            let keys: Vec<&str> = path.strip_prefix("spec.").unwrap().split('.').collect();
+            let mut back = &original;
+            let mut here = &mut value;
+            for k in keys {
+                (back, here) = match k.parse::<usize>() {
+                    Ok(i) => (&back[i], &mut here[i]),
+                    Err(_) => (&back[k], &mut here[k]),
+                };
+            }
+            *here = back.clone();
+        }
+    }
+    panic!("the hostile fleet never resolved");
+}
+
 #[test]
 fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
-    let fleet: Value = serde_yaml_ng::from_str(&read("fn-config/fleet.yaml")).unwrap();
-    let mut spec: Spec = serde_yaml_ng::from_value(fleet.get("spec").unwrap().clone()).unwrap();
-    spec.management.exec_auth.sha256 = "set".into();
-    spec.management.gitops.host = "set".into();
-    spec.management.ztwim.jwt_issuer = "set".into();
-    spec.spokes[0].username_prefix = "set".into();
-    let mut value = serde_yaml_ng::to_value(&spec).unwrap();
-    poison(&mut value, None);
-    let (manifests, _) = unvalidated(serde_yaml_ng::from_value(value).unwrap(), HOSTILE);
+    let spec = hostile_fleet();
+    assert_eq!(spec.management.exec_auth.download_url, HOSTILE_URL, "the hostile download URL is accepted");
+    let (manifests, _) = resolved(spec, HOSTILE).expect("resolves");
 
     let (clean, _) = management(&read("fn-config/minimal.yaml"));
     let script_of = |manifests: &[Manifest], key: &str| -> Vec<Value> {
@@ -592,7 +624,7 @@ fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
     assert_eq!(parsed, objects, "the output round-trips through YAML");
     for secret in find(&manifests, "Secret") {
         let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).unwrap();
-        assert_eq!(config["execProviderConfig"]["env"]["SPIFFE_JWT_AUDIENCE"], HOSTILE);
+        assert_eq!(config["execProviderConfig"]["env"]["SPIFFE_JWT_AUDIENCE"], HOSTILE, "audiences are free-form");
         assert_no_credentials(&config);
     }
 }

@@ -356,18 +356,23 @@ fn matrix() -> Vec<Case> {
 /// Runs the pipeline on one config as the CLI does (all targets), returning each object with whether its
 /// cluster is a pre-4.20 spoke (checked against TechPreviewNoUpgrade as well).
 fn generate(case: &Case) -> Vec<(Value, bool)> {
-    use ztwim_gitops::{config::ConfigRef, diag::Severity, generate, model::Model, pipeline};
+    use ztwim_gitops::model::SpokeKind;
+    use ztwim_gitops::{config::ConfigRef, diag::Severity, generate, pipeline};
     let fc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&case.text).expect("config YAML");
-    let (config, diags) = pipeline::load_and_validate(&fc, ConfigRef { name: "matrix".into(), ..ConfigRef::default() });
-    let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).map(|d| format!("{d:?}")).collect();
+    let reference = ConfigRef { name: "matrix".into(), ..ConfigRef::default() };
+    let loaded = pipeline::load_and_resolve(&fc, reference, &Default::default());
+    let errors: Vec<_> =
+        loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| format!("{d:?}")).collect();
     assert!(errors.is_empty(), "{}: config errors: {errors:#?}", case.name);
-    let model = Model::resolve(&config.expect("a typed config"), "");
+    let model = loaded.model.expect("a model without errors");
     generate::generate(&model)
         .manifests
         .into_iter()
         .map(|m| {
             let tech_preview = match &m.cluster {
-                ztwim_gitops::model::Cluster::Spoke(s) => model.spoke(s).is_some_and(|s| s.needs_tech_preview),
+                ztwim_gitops::model::Cluster::Spoke(s) => model.spoke(s).is_some_and(|s| match &s.kind {
+                    SpokeKind::OpenShift(openshift) => openshift.needs_tech_preview,
+                }),
                 ztwim_gitops::model::Cluster::Management => false,
             };
             (serde_json::to_value(&m.object).expect("JSON"), tech_preview)

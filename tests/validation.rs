@@ -3,9 +3,10 @@
 //! fails here as well as one that never fires.
 
 use base64::Engine;
-use ztwim_gitops::config::validate::validate;
-use ztwim_gitops::config::{Application, Spec, Spoke};
+use ztwim_gitops::config::{Application, Config, Spec, Spoke};
+use ztwim_gitops::diag::Diagnostics;
 use ztwim_gitops::diag::Severity::{self, Error as E, Info as I, Warning as W};
+use ztwim_gitops::resolve::{resolve, Options};
 
 const PEM: &str = "-----BEGIN CERTIFICATE-----
 MIIBkjCCATegAwIBAgIUL0pwfkQc+oPriJ2v3VYrjpWweG4wCgYIKoZIzj0EAwIw
@@ -42,6 +43,13 @@ fn good() -> Spec {
         ..Application::default()
     });
     spec
+}
+
+/// Every finding of resolving `spec`, whether or not it resolved.
+fn validate(spec: &Spec) -> Diagnostics {
+    match resolve(&Config::from_spec(Default::default(), spec.clone()), &Options::default()) {
+        Ok((_, diags)) | Err(diags) => diags,
+    }
 }
 
 fn results(spec: &Spec) -> Vec<(Severity, String)> {

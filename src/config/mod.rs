@@ -6,13 +6,14 @@
 //! kept only to map diagnostic paths back to what the user wrote.
 
 pub mod schema;
+pub mod syntax;
 mod types;
-pub mod validate;
 
 pub use types::*;
 
 use crate::diag::Diagnostics;
 use serde_yaml_ng::{Mapping, Value};
+use std::collections::BTreeSet;
 
 /// Where the config came from, for `resourceRef` and `file` in results.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,6 +39,20 @@ pub struct Config {
     pub reference: ConfigRef,
     pub form: Form,
     pub spec: Spec,
+    /// The structured paths the user wrote (`spec.management.ztwim.clusterName`), as opposed to those
+    /// left to their defaults: where the function patches a base's object, only written values are
+    /// enforced over the base's own.
+    pub written: BTreeSet<String>,
+}
+
+impl Config {
+    /// A config from a typed spec, with every field counted as written (tests and programmatic use).
+    pub fn from_spec(reference: ConfigRef, spec: Spec) -> Config {
+        let mut written = BTreeSet::new();
+        let value = serde_yaml_ng::to_value(&spec).expect("a Spec always serialises");
+        written_paths(&value, "spec", &mut written);
+        Config { reference, form: Form::Structured, spec, written }
+    }
 }
 
 /// The ConfigMap keys, and the structured path each one stands for.
@@ -130,8 +145,14 @@ pub fn load(object: &Value, reference: ConfigRef) -> (Option<Config>, Diagnostic
             return (None, diags);
         }
     };
+    let mut written = BTreeSet::new();
     let spec = match form {
-        Form::Structured => load_structured(map, &mut diags),
+        Form::Structured => {
+            if let Some(spec) = map.get("spec") {
+                written_paths(spec, "spec", &mut written);
+            }
+            load_structured(map, &mut diags)
+        }
         Form::ConfigMap => {
             let data = map.get("data").cloned().unwrap_or(Value::Null);
             let is_empty = match &data {
@@ -143,10 +164,34 @@ pub fn load(object: &Value, reference: ConfigRef) -> (Option<Config>, Diagnostic
                 diags.push(crate::diag::Severity::Error, None, no_config_message());
                 return (None, diags);
             }
+            if let Some(data) = data.as_mapping() {
+                written.extend(
+                    CONFIGMAP_KEYS.iter().filter(|(key, _)| data.contains_key(*key)).map(|(_, path)| path.to_string()),
+                );
+            }
             load_configmap(&data, &mut diags)
         }
     };
-    (spec.map(|spec| Config { reference, form, spec }), diags)
+    (spec.map(|spec| Config { reference, form, spec, written }), diags)
+}
+
+/// Every map key path below `value`, list entries by index.
+fn written_paths(value: &Value, path: &str, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Mapping(m) => {
+            for (k, v) in m {
+                let child = format!("{path}.{}", display_key(k));
+                written_paths(v, &child, out);
+                out.insert(child);
+            }
+        }
+        Value::Sequence(s) => {
+            for (i, v) in s.iter().enumerate() {
+                written_paths(v, &format!("{path}.{i}"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The YAML type of a value, for messages.

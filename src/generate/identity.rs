@@ -26,7 +26,7 @@ struct ClusterSpiffeIdSpec {
 }
 
 pub(super) fn generate(model: &Model, out: &mut Output) {
-    let Some(shared) = &model.shared_identity else { return };
+    let Some(shared) = &model.trust.shared else { return };
     let namespace_selector = LabelSelector {
         match_labels: Some([(NAMESPACE_NAME_LABEL.to_string(), model.gitops.namespace.clone())].into()),
         ..Default::default()
@@ -35,7 +35,7 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         match_expressions: Some(vec![LabelSelectorRequirement {
             key: WORKLOAD_LABEL.into(),
             operator: "In".into(),
-            values: Some(model.identities.iter().map(|i| i.workload.clone()).collect()),
+            values: Some(model.trust.identities.iter().map(|i| i.workload.clone()).collect()),
         }]),
         ..Default::default()
     };

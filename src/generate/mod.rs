@@ -7,7 +7,7 @@ mod management;
 mod spoke;
 
 use crate::diag::Diagnostics;
-use crate::model::{Cluster, Model, OWNER_ANNOTATION, TARGET_ANNOTATION};
+use crate::model::{Cluster, Model, Setting, OWNER_ANNOTATION, TARGET_ANNOTATION};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use serde_yaml_ng::{Mapping, Value};
@@ -17,6 +17,33 @@ use serde_yaml_ng::{Mapping, Value};
 pub struct Manifest {
     pub cluster: Cluster,
     pub object: Value,
+    /// Fields whose value is only a local default of ours, not part of the trust contract and not set in
+    /// the config: where this object patches a base's (transformer mode), the base's value stays.
+    pub defaults: Vec<LocalDefault>,
+}
+
+/// A field of a generated object that holds one of our defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalDefault {
+    /// The field's path in the object, one key per segment.
+    pub field: &'static [&'static str],
+    /// The config field that enforces a value instead, if there is one.
+    pub setting: Option<&'static str>,
+}
+
+impl LocalDefault {
+    /// A default nothing in the config can set.
+    pub const fn fixed(field: &'static [&'static str]) -> LocalDefault {
+        LocalDefault { field, setting: None }
+    }
+    /// The default of `setting`, or nothing when the user configured it (then it is enforced).
+    pub fn unless_configured<T>(
+        field: &'static [&'static str],
+        setting: &'static str,
+        value: &Setting<T>,
+    ) -> Option<LocalDefault> {
+        (!value.configured).then_some(LocalDefault { field, setting: Some(setting) })
+    }
 }
 
 impl Manifest {
@@ -75,11 +102,16 @@ pub(crate) struct Output<'m> {
 
 impl Output<'_> {
     /// Adds a typed object for `cluster`, in canonical key order, with the owner and target annotations.
+    /// Every field of it is enforced where it patches a base's object.
     pub fn push<T: Serialize>(&mut self, cluster: &Cluster, object: &T) {
+        self.push_with_defaults(cluster, object, Vec::new());
+    }
+    /// [`Output::push`] for an object some of whose fields are only our defaults.
+    pub fn push_with_defaults<T: Serialize>(&mut self, cluster: &Cluster, object: &T, defaults: Vec<LocalDefault>) {
         let mut value = canonical(serde_yaml_ng::to_value(object).expect("generated objects always serialise"));
         crate::krm::set_annotation(&mut value, OWNER_ANNOTATION, &self.model.owner);
         crate::krm::set_annotation(&mut value, TARGET_ANNOTATION, &cluster.target());
-        self.generated.manifests.push(Manifest { cluster: cluster.clone(), object: value });
+        self.generated.manifests.push(Manifest { cluster: cluster.clone(), object: value, defaults });
     }
     pub fn notes(&mut self) -> &mut Diagnostics {
         &mut self.generated.notes

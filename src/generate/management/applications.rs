@@ -2,8 +2,7 @@
 //! name (the cluster Secret's `name`), so it cannot disagree with the Secret's `server`.
 
 use super::{meta, Cr, Crd, Output, Wave};
-use crate::config::Application as AppConfig;
-use crate::model::{Cluster, Model};
+use crate::model::{Application, Cluster, Model};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -59,9 +58,9 @@ struct Automated {
     self_heal: bool,
 }
 
-fn application<'a>(model: &Model, app: &'a AppConfig) -> Cr<Spec<'a>> {
+fn application<'a>(model: &Model, app: &'a Application) -> Cr<Spec<'a>> {
     let parameters: Vec<Parameter> =
-        app.helm_parameters.iter().map(|(name, value)| Parameter { name, value: &value.0 }).collect();
+        app.helm_parameters.iter().map(|(name, value)| Parameter { name, value }).collect();
     Cr {
         api_version: "argoproj.io/v1alpha1",
         kind: "Application",
@@ -77,7 +76,7 @@ fn application<'a>(model: &Model, app: &'a AppConfig) -> Cr<Spec<'a>> {
             destination: Destination { name: &app.spoke, namespace: &app.namespace },
             sync_policy: app.automated.then(|| SyncPolicy {
                 automated: Automated { prune: true, self_heal: true },
-                sync_options: if model.creates_namespace(app) { vec!["CreateNamespace=true"] } else { vec![] },
+                sync_options: if app.create_namespace { vec!["CreateNamespace=true"] } else { vec![] },
             }),
         },
     }

@@ -4,7 +4,7 @@
 //! SPIFFE Workload API socket from the CSI driver. `argocdSpec` is merged in last.
 
 use super::{meta, Cr, Crd, Output, Wave};
-use crate::generate::merge;
+use crate::generate::{merge, LocalDefault};
 use crate::model::{Cluster, Component, Model, CSI_DRIVER, EXEC_BINARY};
 use k8s_openapi::api::core::v1::{
     CSIVolumeSource, Capabilities, Container, EmptyDirVolumeSource, EnvVar, Namespace, ResourceRequirements,
@@ -156,7 +156,7 @@ fn mount(name: &str, path: &str, read_only: bool) -> VolumeMount {
 }
 
 fn init_container(model: &Model) -> Container {
-    let e = &model.exec_auth;
+    let e = &model.plugin;
     let mut env = vec![
         env("DOWNLOAD_URL", &e.download_url),
         env("EXEC_BINARY", EXEC_BINARY),
@@ -191,7 +191,7 @@ fn init_container(model: &Model) -> Container {
 }
 
 fn workload(model: &Model, resources: ResourceRequirements) -> Workload {
-    let e = &model.exec_auth;
+    let e = &model.plugin;
     let empty_dir = |name: &str| Volume {
         name: name.into(),
         empty_dir: Some(EmptyDirVolumeSource::default()),
@@ -213,7 +213,10 @@ fn workload(model: &Model, resources: ResourceRequirements) -> Workload {
             },
             empty_dir(SCRATCH_VOLUME),
         ],
-        volume_mounts: vec![mount(BINARIES_VOLUME, &e.bin_dir, true), mount(CSI_VOLUME, &e.socket_dir, true)],
+        volume_mounts: vec![
+            mount(BINARIES_VOLUME, &e.bin_dir, true),
+            mount(CSI_VOLUME, &model.trust.workload_api.socket_dir, true),
+        ],
     }
 }
 
@@ -228,20 +231,20 @@ fn spec(model: &Model) -> Spec {
     Spec {
         application_set: WithResources { resources: resources(("250m", "512Mi"), ("2000m", "1024Mi")) },
         controller: Controller {
-            respect_rbac: model.respect_rbac,
+            respect_rbac: g.respect_rbac,
             workload: workload(model, resources(("250m", "1024Mi"), ("2000m", "2048Mi"))),
         },
         ha: Ha { enabled: false, resources: small() },
         rbac: Rbac {
-            default_policy: g.rbac.default_policy.clone(),
-            policy: g.rbac.policy.clone(),
-            scopes: g.rbac.scopes.clone(),
+            default_policy: g.rbac.default_policy.value.clone(),
+            policy: g.rbac.policy.value.clone(),
+            scopes: g.rbac.scopes.value.clone(),
         },
         redis: WithResources { resources: small() },
         repo: WithResources { resources: resources(("250m", "256Mi"), ("1000m", "1024Mi")) },
         resource_exclusions: serde_yaml_ng::to_string(&exclusions).expect("exclusions serialise"),
         server: Server {
-            host: g.host.clone(),
+            host: g.host.value.clone(),
             route: Route {
                 enabled: true,
                 tls: RouteTls { termination: "reencrypt", insecure_edge_termination_policy: "Redirect" },
@@ -308,17 +311,10 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     );
     let generated = serde_yaml_ng::to_value(spec(model)).expect("the ArgoCD spec serialises");
     let mut spec = generated.clone();
-    match &g.argocd_spec {
-        Value::Mapping(_) => merge(&mut spec, g.argocd_spec.clone()),
-        Value::Null => {}
-        _ => out.notes().warning(
-            "spec.management.gitops.argocdSpec",
-            "argocdSpec is not a map, so it was ignored; write it as fields of the ArgoCD spec, e.g. \
-             `argocdSpec: {server: {replicas: 2}}`.",
-        ),
-    }
-    check(&g.argocd_spec, &generated, &spec, out);
-    out.push(
+    let user = Value::Mapping(g.argocd_spec.clone());
+    merge(&mut spec, user.clone());
+    check(&user, &generated, &spec, out);
+    out.push_with_defaults(
         &Cluster::Management,
         &Cr {
             api_version: "argoproj.io/v1beta1",
@@ -326,5 +322,51 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
             metadata: meta(&g.name, Some(&g.namespace), Wave::Operands, Crd::FromOlm),
             spec,
         },
+        defaults(model),
     );
+}
+
+/// The ArgoCD spec fields that are OpenShift GitOps' instance defaults rather than this design's
+/// plumbing: a base's ArgoCD keeps its own values there. The plumbing (init containers, volumes,
+/// mounts, `respectRBAC`) is always enforced, and so is anything `argocdSpec` sets.
+fn defaults(model: &Model) -> Vec<LocalDefault> {
+    const S: &str = "spec";
+    let g = &model.gitops;
+    let configurable = [
+        LocalDefault::unless_configured(&[S, "server", "host"], "spec.management.gitops.host", &g.host),
+        LocalDefault::unless_configured(
+            &[S, "rbac", "defaultPolicy"],
+            "spec.management.gitops.rbac.defaultPolicy",
+            &g.rbac.default_policy,
+        ),
+        LocalDefault::unless_configured(&[S, "rbac", "policy"], "spec.management.gitops.rbac.policy", &g.rbac.policy),
+        LocalDefault::unless_configured(&[S, "rbac", "scopes"], "spec.management.gitops.rbac.scopes", &g.rbac.scopes),
+    ];
+    let fixed: [&'static [&'static str]; 9] = [
+        &[S, "applicationSet"],
+        &[S, "controller", "resources"],
+        &[S, "ha"],
+        &[S, "redis"],
+        &[S, "repo"],
+        &[S, "resourceExclusions"],
+        &[S, "server", "resources"],
+        &[S, "server", "route"],
+        &[S, "sso"],
+    ];
+    configurable
+        .into_iter()
+        .flatten()
+        .chain(fixed.into_iter().map(LocalDefault::fixed))
+        .filter(|d| !touches(&g.argocd_spec, &d.field[1..]))
+        .collect()
+}
+
+/// Whether `argocdSpec` sets anything at, above or below `path` (relative to the spec).
+fn touches(user: &serde_yaml_ng::Mapping, path: &[&str]) -> bool {
+    let Some((first, rest)) = path.split_first() else { return true };
+    match user.get(*first) {
+        None => false,
+        Some(Value::Mapping(m)) => touches(m, rest),
+        Some(_) => true,
+    }
 }

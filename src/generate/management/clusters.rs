@@ -1,9 +1,10 @@
-//! One Argo CD cluster Secret per spoke. It holds no credential at all: Argo CD runs the exec plugin,
-//! which fetches a JWT-SVID for the spoke's audience from the SPIFFE Workload API on every refresh.
+//! How Argo CD reaches a spoke ([`Connection`]): today one Argo CD cluster Secret per spoke. It holds no
+//! credential at all: Argo CD runs the exec plugin, which fetches a JWT-SVID for the spoke's audience
+//! from the SPIFFE Workload API on every refresh. Everything in it comes from the spoke's contract.
 
 use super::argocd::INIT_CONTAINER;
 use super::{meta, Crd, Output, Wave};
-use crate::model::{Cluster, Model, Spoke, EXEC_BINARY};
+use crate::model::{Cluster, Connection, ExecConfig, Model, Spoke, Tls, EXEC_BINARY};
 use k8s_openapi::api::core::v1::Secret;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -45,35 +46,32 @@ struct ExecEnv<'a> {
     exec_credential_version: &'static str,
 }
 
-fn secret(model: &Model, spoke: &Spoke) -> Secret {
-    let e = &model.exec_auth;
+fn secret(model: &Model, spoke: &Spoke, exec: &ExecConfig, tls: &Tls) -> Secret {
+    let contract = &spoke.contract;
     let config = ClusterConfig {
-        tls_client_config: TlsClientConfig {
-            insecure: spoke.insecure_skip_tls_verify,
-            ca_data: spoke.ca_data.as_deref(),
-        },
+        tls_client_config: TlsClientConfig { insecure: tls.insecure, ca_data: tls.ca_data.as_deref() },
         exec_provider_config: ExecProviderConfig {
-            command: &e.command,
-            api_version: &e.exec_api_version,
+            command: &exec.command,
+            api_version: &exec.api_version,
             env: ExecEnv {
-                spiffe_endpoint_socket: &e.socket_endpoint,
-                spiffe_jwt_audience: &spoke.audience,
-                exec_credential_version: e.credential_version.as_str(),
+                spiffe_endpoint_socket: &exec.socket_endpoint,
+                spiffe_jwt_audience: &contract.audience,
+                exec_credential_version: exec.credential_version.as_str(),
             },
             install_hint: format!(
                 "{EXEC_BINARY} is installed into {} by the {INIT_CONTAINER} init container of the Argo CD \
                  application controller and server; check that container's log.",
-                e.bin_dir
+                model.plugin.bin_dir
             ),
         },
     };
     let mut data = BTreeMap::from([
         ("name".to_string(), spoke.name.clone()),
-        ("server".to_string(), spoke.server.clone()),
+        ("server".to_string(), contract.server.clone()),
         ("config".to_string(), serde_json::to_string_pretty(&config).expect("cluster config serialises")),
     ]);
-    if !spoke.namespaces.is_empty() {
-        data.insert("namespaces".into(), spoke.namespaces.join(","));
+    if !spoke.access.namespaces.is_empty() {
+        data.insert("namespaces".into(), spoke.access.namespaces.join(","));
         data.insert("clusterResources".into(), "false".into());
     }
     if let Some(project) = &spoke.project {
@@ -88,6 +86,8 @@ fn secret(model: &Model, spoke: &Spoke) -> Secret {
 
 pub(super) fn generate(model: &Model, out: &mut Output) {
     for spoke in &model.spokes {
-        out.push(&Cluster::Management, &secret(model, spoke));
+        match &spoke.contract.connection {
+            Connection::ClusterSecret { exec, tls } => out.push(&Cluster::Management, &secret(model, spoke, exec, tls)),
+        }
     }
 }

@@ -4,8 +4,8 @@
 
 use super::olm::Install;
 use super::Output;
-use crate::config::InstallPlanApproval;
-use crate::model::Model;
+use crate::generate::LocalDefault;
+use crate::model::{InstallPlanApproval, Model};
 use k8s_openapi::api::core::v1::EnvVar;
 use std::collections::BTreeMap;
 
@@ -20,8 +20,19 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         namespace_annotations: BTreeMap::new(),
         target_namespaces: None,
         package: "openshift-gitops-operator",
-        channel: &model.gitops.channel,
+        channel: &model.gitops.channel.value,
         install_plan_approval: InstallPlanApproval::Automatic,
+        subscription_defaults: [
+            LocalDefault::unless_configured(
+                &["spec", "channel"],
+                "spec.management.gitops.channel",
+                &model.gitops.channel,
+            ),
+            Some(LocalDefault::fixed(&["spec", "installPlanApproval"])),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         env: vec![EnvVar {
             name: "DISABLE_DEFAULT_ARGOCD_INSTANCE".into(),
             value: Some("true".into()),

@@ -1,8 +1,8 @@
 //! OLM installs: the Namespace, OperatorGroup and Subscription both operators need.
 
 use super::{meta, Cr, Crd, Output, Wave};
-use crate::config::InstallPlanApproval;
-use crate::model::Cluster;
+use crate::generate::LocalDefault;
+use crate::model::{Cluster, InstallPlanApproval};
 use k8s_openapi::api::core::v1::{EnvVar, Namespace};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -44,6 +44,9 @@ pub(super) struct Install<'a> {
     pub package: &'static str,
     pub channel: &'a str,
     pub install_plan_approval: InstallPlanApproval,
+    /// Which of the Subscription's channel and approval are only our defaults (its catalog source
+    /// always is).
+    pub subscription_defaults: Vec<LocalDefault>,
     pub env: Vec<EnvVar>,
 }
 
@@ -53,7 +56,7 @@ impl Install<'_> {
         ns_meta.annotations.get_or_insert_with(BTreeMap::new).extend(self.namespace_annotations);
         ns_meta.labels = Some(BTreeMap::from([("openshift.io/cluster-monitoring".into(), "true".into())]));
         out.push(&Cluster::Management, &Namespace { metadata: ns_meta, ..Namespace::default() });
-        out.push(
+        out.push_with_defaults(
             &Cluster::Management,
             &Cr {
                 api_version: "operators.coreos.com/v1",
@@ -61,8 +64,11 @@ impl Install<'_> {
                 metadata: meta(self.namespace, Some(self.namespace), Wave::Operators, Crd::Builtin),
                 spec: OperatorGroupSpec { target_namespaces: self.target_namespaces, upgrade_strategy: "Default" },
             },
+            vec![LocalDefault::fixed(&["spec", "upgradeStrategy"])],
         );
-        out.push(
+        let mut defaults = self.subscription_defaults;
+        defaults.extend([LocalDefault::fixed(&["spec", "source"]), LocalDefault::fixed(&["spec", "sourceNamespace"])]);
+        out.push_with_defaults(
             &Cluster::Management,
             &Cr {
                 api_version: "operators.coreos.com/v1alpha1",
@@ -77,6 +83,7 @@ impl Install<'_> {
                     config: (!self.env.is_empty()).then_some(SubscriptionConfig { env: self.env }),
                 },
             },
+            defaults,
         );
     }
 }

@@ -4,6 +4,7 @@
 
 use super::olm::Install;
 use super::{meta, Cr, Crd, Output, Wave};
+use crate::generate::LocalDefault;
 use crate::model::{Cluster, Model, CSI_DRIVER, ZTWIM_PACKAGE};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -15,9 +16,9 @@ const SINGLETON: &str = "cluster";
 /// equal; both are written out so that they cannot drift apart if one default changes.
 const AGENT_SOCKET_HOST_DIR: &str = "/run/spire/agent-sockets";
 
-fn push<S: Serialize>(out: &mut Output, kind: &'static str, wave: Wave, spec: S) {
+fn push<S: Serialize>(out: &mut Output, kind: &'static str, wave: Wave, spec: S, defaults: Vec<LocalDefault>) {
     let metadata = meta(SINGLETON, None, wave, Crd::FromOlm);
-    out.push(&Cluster::Management, &Cr { api_version: API_VERSION, kind, metadata, spec });
+    out.push_with_defaults(&Cluster::Management, &Cr { api_version: API_VERSION, kind, metadata, spec }, defaults);
 }
 
 #[derive(Serialize)]
@@ -117,29 +118,49 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
             )]),
             target_namespaces: Some(vec![z.namespace.clone()]),
             package: ZTWIM_PACKAGE,
+            // The channel is enforced: the CRs below are the 1.0 API, which only `stable-v1` serves.
             channel: &z.channel,
-            install_plan_approval: z.install_plan_approval,
+            install_plan_approval: z.install_plan_approval.value,
+            subscription_defaults: LocalDefault::unless_configured(
+                &["spec", "installPlanApproval"],
+                "spec.management.ztwim.installPlanApproval",
+                &z.install_plan_approval,
+            )
+            .into_iter()
+            .collect(),
             env: Vec::new(),
         }
         .push(out);
     }
+    let trust = &model.trust;
     push(
         out,
         "ZeroTrustWorkloadIdentityManager",
         Wave::ZtwimInstance,
         ZtwimSpec {
-            trust_domain: &model.trust_domain,
-            cluster_name: &z.cluster_name,
+            trust_domain: &trust.trust_domain,
+            cluster_name: &z.cluster_name.value,
             bundle_config_map: "spire-bundle",
         },
+        [
+            LocalDefault::unless_configured(
+                &["spec", "clusterName"],
+                "spec.management.ztwim.clusterName",
+                &z.cluster_name,
+            ),
+            Some(LocalDefault::fixed(&["spec", "bundleConfigMap"])),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
     );
     push(
         out,
         "SpireServer",
         Wave::Operands,
         SpireServerSpec {
-            jwt_issuer: &z.jwt_issuer,
-            ca_subject: CaSubject { common_name: &model.trust_domain, country: "US", organization: "SPIFFE" },
+            jwt_issuer: &trust.issuer.url,
+            ca_subject: CaSubject { common_name: &trust.trust_domain, country: "US", organization: "SPIFFE" },
             persistence: Persistence { size: "5Gi", access_mode: "ReadWriteOnce" },
             datastore: Datastore {
                 database_type: "sqlite3",
@@ -149,6 +170,11 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
                 conn_max_lifetime: 3600,
             },
         },
+        vec![
+            LocalDefault::fixed(&["spec", "caSubject"]),
+            LocalDefault::fixed(&["spec", "persistence"]),
+            LocalDefault::fixed(&["spec", "datastore"]),
+        ],
     );
     push(
         out,
@@ -162,17 +188,20 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
                 workload_attestors_verification: Verification { r#type: "auto" },
             },
         },
+        vec![LocalDefault::fixed(&["spec", "nodeAttestor"]), LocalDefault::fixed(&["spec", "workloadAttestors"])],
     );
     push(
         out,
         "SpiffeCSIDriver",
         Wave::Operands,
         SpiffeCsiDriverSpec { agent_socket_path: AGENT_SOCKET_HOST_DIR, plugin_name: CSI_DRIVER },
+        Vec::new(),
     );
     push(
         out,
         "SpireOIDCDiscoveryProvider",
         Wave::Operands,
-        OidcDiscoveryProviderSpec { jwt_issuer: &z.jwt_issuer, csi_driver_name: CSI_DRIVER },
+        OidcDiscoveryProviderSpec { jwt_issuer: &trust.issuer.url, csi_driver_name: CSI_DRIVER },
+        Vec::new(),
     );
 }

@@ -1,24 +1,20 @@
-//! Spoke cluster objects: the issuer CA, the FeatureGate for pre-4.20 spokes, the external OIDC
-//! Authentication, and RBAC for Argo CD's SPIFFE identities.
+//! A classic OpenShift spoke trusts the issuer through external OIDC authentication: the issuer CA
+//! ConfigMap, the FeatureGate for 4.19, and `Authentication/cluster` type OIDC, all from the contract.
 //!
 //! Emission order is apply order: the CA ConfigMap exists before the Authentication that names it (the
 //! authentication operator goes Degraded otherwise), and the FeatureGate comes before the Authentication
 //! whose `type: OIDC` only it makes valid on 4.19.
 
-use super::{Cr, Output};
-use crate::model::{Model, Spoke};
+use super::meta;
+use crate::generate::{Cr, Output};
+use crate::model::{Model, OpenShift, Spoke};
 use k8s_openapi::api::core::v1::ConfigMap;
-use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleBinding, RoleRef, Subject};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 /// Where OpenShift looks for ConfigMaps that config.openshift.io objects reference.
 const OPENSHIFT_CONFIG: &str = "openshift-config";
 /// The key the authentication operator reads the issuer CA from.
 const CA_BUNDLE_KEY: &str = "ca-bundle.crt";
-const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
-/// The JWT claim holding the SPIFFE ID.
-const SUBJECT_CLAIM: &str = "sub";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -115,23 +111,19 @@ struct OidcClient {
     client_id: &'static str,
 }
 
-fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
-    ObjectMeta { name: Some(name.into()), namespace: namespace.map(Into::into), ..Default::default() }
-}
-
-pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
+pub(super) fn generate(model: &Model, spoke: &Spoke, openshift: &OpenShift, out: &mut Output) {
     let cluster = &spoke.cluster;
-    if let Some(ca) = &spoke.issuer_ca {
+    if let Some(pem) = &spoke.contract.issuer_ca {
         out.push(
             cluster,
             &ConfigMap {
-                metadata: meta(&ca.configmap, Some(OPENSHIFT_CONFIG)),
-                data: Some([(CA_BUNDLE_KEY.to_string(), ca.pem.clone())].into()),
+                metadata: meta(&openshift.ca_configmap, Some(OPENSHIFT_CONFIG)),
+                data: Some([(CA_BUNDLE_KEY.to_string(), pem.clone())].into()),
                 ..Default::default()
             },
         );
     }
-    if spoke.needs_tech_preview {
+    if openshift.needs_tech_preview {
         out.push(
             cluster,
             &Cr {
@@ -142,8 +134,7 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
             },
         );
     }
-    out.push(cluster, &authentication(model, spoke));
-    push_rbac(spoke, out);
+    out.push(cluster, &authentication(model, spoke, openshift));
     out.notes().info(
         spoke.path.clone(),
         format!(
@@ -156,17 +147,18 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
     );
 }
 
-fn authentication(model: &Model, spoke: &Spoke) -> Cr<AuthenticationSpec> {
-    let (prefix_policy, prefix) = match &spoke.username_prefix {
+fn authentication(model: &Model, spoke: &Spoke, openshift: &OpenShift) -> Cr<AuthenticationSpec> {
+    let contract = &spoke.contract;
+    let (prefix_policy, prefix) = match &contract.username.prefix {
         None => ("NoPrefix", None),
         Some(p) => ("Prefix", Some(UsernamePrefix { prefix_string: p.clone() })),
     };
-    let claim_validation_rules = spoke
-        .required_subject
+    let claim_validation_rules = contract
+        .required_claims
         .iter()
-        .map(|sub| ClaimValidationRule {
+        .map(|rule| ClaimValidationRule {
             type_: "RequiredClaim",
-            required_claim: RequiredClaim { claim: SUBJECT_CLAIM, required_value: sub.clone() },
+            required_claim: RequiredClaim { claim: rule.claim, required_value: rule.value.clone() },
         })
         .collect();
     Cr {
@@ -177,16 +169,16 @@ fn authentication(model: &Model, spoke: &Spoke) -> Cr<AuthenticationSpec> {
             type_: "OIDC",
             webhook_token_authenticator: (),
             oidc_providers: vec![OidcProvider {
-                name: spoke.oidc_provider_name.clone(),
+                name: openshift.oidc_provider_name.clone(),
                 issuer: TokenIssuer {
-                    issuer_url: model.ztwim.jwt_issuer.clone(),
-                    audiences: vec![spoke.audience.clone()],
+                    issuer_url: model.trust.issuer.url.clone(),
+                    audiences: vec![contract.audience.clone()],
                     issuer_certificate_authority: NameRef {
-                        name: spoke.issuer_ca.as_ref().map(|ca| ca.configmap.clone()).unwrap_or_default(),
+                        name: if contract.issuer_ca.is_some() { openshift.ca_configmap.clone() } else { String::new() },
                     },
                 },
                 claim_mappings: ClaimMappings {
-                    username: UsernameClaimMapping { claim: SUBJECT_CLAIM, prefix_policy, prefix },
+                    username: UsernameClaimMapping { claim: contract.username.claim, prefix_policy, prefix },
                     groups: GroupsClaimMapping { claim: "groups" },
                 },
                 claim_validation_rules,
@@ -199,35 +191,5 @@ fn authentication(model: &Model, spoke: &Spoke) -> Cr<AuthenticationSpec> {
                 }],
             }],
         },
-    }
-}
-
-/// One ClusterRoleBinding, or with `namespaces` one RoleBinding per namespace and nothing cluster-wide:
-/// Argo CD's namespaced mode needs no cluster-scoped reads beyond discovery, which every authenticated
-/// user already has (see README).
-fn push_rbac(spoke: &Spoke, out: &mut Output) {
-    let role_ref =
-        RoleRef { api_group: RBAC_GROUP.into(), kind: "ClusterRole".into(), name: spoke.cluster_role.clone() };
-    let subjects: Vec<Subject> = spoke
-        .usernames
-        .iter()
-        .map(|u| Subject { kind: "User".into(), api_group: Some(RBAC_GROUP.into()), name: u.clone(), namespace: None })
-        .collect();
-    if spoke.namespaces.is_empty() {
-        out.push(
-            &spoke.cluster,
-            &ClusterRoleBinding { metadata: meta(&spoke.binding_name, None), role_ref, subjects: Some(subjects) },
-        );
-    } else {
-        for ns in &spoke.namespaces {
-            out.push(
-                &spoke.cluster,
-                &RoleBinding {
-                    metadata: meta(&spoke.binding_name, Some(ns)),
-                    role_ref: role_ref.clone(),
-                    subjects: Some(subjects.clone()),
-                },
-            );
-        }
     }
 }

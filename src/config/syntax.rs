@@ -1,0 +1,200 @@
+//! Generic syntax checks shared by every section of the config: names, host names, URLs, versions,
+//! paths, PEM and base64. Each answers with the problem in words (or None), so the section that calls it
+//! can put the problem into a sentence about its own field. Nothing here knows what a field means.
+
+use base64::Engine;
+
+pub const LABEL_RULE: &str =
+    "use at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit";
+
+/// RFC 1123 label, as Kubernetes checks names of namespaces and most objects.
+pub fn is_dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// RFC 1123 subdomain with DNS's 63-character label limit (these are host names).
+pub fn is_dns_subdomain(s: &str) -> bool {
+    s.len() <= 253 && s.split('.').all(is_dns_label)
+}
+
+pub fn is_ipv4(s: &str) -> bool {
+    s.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
+/// Why `s` is not a bare lower-case DNS name, if it is not.
+pub fn bare_domain_problem(s: &str) -> Option<&'static str> {
+    if s.contains("://") {
+        Some("it has a scheme; remove `https://`")
+    } else if s.contains('/') {
+        Some("it has a path; remove everything from the first `/`")
+    } else if s.contains(':') {
+        Some("it has a port; remove `:<port>`")
+    } else if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Some("it has upper-case letters; write it in lower case")
+    } else if !is_dns_subdomain(s) {
+        Some("it is not a DNS-1123 subdomain (labels of lower-case letters, digits and `-`, 1-63 characters each, starting and ending with a letter or digit, 253 characters at most)")
+    } else {
+        None
+    }
+}
+
+/// ZTWIM's CRD pattern `^[a-z0-9]([a-z0-9\-\.]*[a-z0-9])?$`, at most 255 characters.
+pub fn trust_domain_problem(s: &str) -> Option<&'static str> {
+    let ends_ok = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if s.contains("://") {
+        Some("it has a scheme; write the bare trust domain without `spiffe://`")
+    } else if s.len() > 255 {
+        Some("it is longer than 255 characters")
+    } else if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        || !ends_ok(s.as_bytes().first())
+        || !ends_ok(s.as_bytes().last())
+    {
+        Some("it must match `^[a-z0-9]([a-z0-9\\-\\.]*[a-z0-9])?$`")
+    } else {
+        None
+    }
+}
+
+/// Why `url` is not exactly `https://<lower-case host>` (the form an OIDC issuer's discovery document
+/// publishes and a Route serves), if it is not.
+pub fn issuer_problem(url: &str) -> Option<&'static str> {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return Some("must start with `https://`");
+    };
+    if rest.ends_with('/') {
+        Some("ends with `/`; remove the trailing slash")
+    } else if rest.contains(['?', '#']) {
+        Some("has a query or fragment; remove it")
+    } else if rest.contains('@') {
+        Some("has user info; remove everything up to `@`")
+    } else if rest.contains('/') {
+        Some("has a path; the discovery document is served at the host root, so remove the path")
+    } else if rest.contains(':') {
+        Some("has a port; the OIDC discovery Route serves on 443 and publishes `https://<host>`, so remove it")
+    } else if rest.bytes().any(|b| b.is_ascii_uppercase()) {
+        Some("has upper-case letters; the Route host is lower-cased, so write it in lower case")
+    } else if rest.is_empty() || !is_dns_subdomain(rest) {
+        Some("does not have a valid host name (a DNS-1123 subdomain of at most 253 characters)")
+    } else {
+        None
+    }
+}
+
+/// Why the part of an `https://` URL after the scheme (one trailing `/` already trimmed) is not
+/// `host[:port]`, if it is not.
+pub fn host_port_problem(rest: &str) -> Option<&'static str> {
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, port)) => (h, Some(port)),
+        None => (rest, None),
+    };
+    if rest.contains(['/', '?', '#']) {
+        Some("has a path, query or fragment; keep only `https://<host>[:<port>]`")
+    } else if rest.contains('@') {
+        Some("has user info; remove everything up to `@` (credentials never go in the URL)")
+    } else if port.is_some_and(|p| p.parse::<u16>().map_or(true, |n| n == 0)) {
+        Some("has an invalid port; use a number such as `:6443`")
+    } else if host.is_empty() || !is_dns_subdomain(&host.to_ascii_lowercase()) && !is_ipv4(host) {
+        Some("has no valid host name")
+    } else {
+        None
+    }
+}
+
+/// `vMAJOR.MINOR.PATCH`.
+pub fn is_semver_tag(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('v') else { return false };
+    let parts: Vec<&str> = rest.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Parses `MAJOR.MINOR`.
+pub fn major_minor(s: &str) -> Option<(u32, u32)> {
+    let (major, minor) = s.split_once('.')?;
+    let digits = |p: &str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    (digits(major) && digits(minor)).then(|| Some((major.parse().ok()?, minor.parse().ok()?)))?
+}
+
+/// A directory as a mount path: without a trailing `/`, so that a file in it is exactly the mount path
+/// plus `/` plus its name.
+pub fn mount_dir(dir: &str) -> &str {
+    dir.trim_end_matches('/')
+}
+
+/// True when `path` lies strictly below `dir`.
+pub fn is_under(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// Why `dir` is not a plain absolute directory other than `/`, if it is not.
+pub fn absolute_dir_problem(dir: &str) -> Option<&'static str> {
+    if !dir.starts_with('/') {
+        Some("must be an absolute path such as `/opt/spiffe/bin`")
+    } else if dir.split('/').any(|seg| seg == "." || seg == "..")
+        || dir.contains("//")
+        || dir.contains(char::is_whitespace)
+    {
+        Some("must be a plain absolute path without `.`, `..`, `//` or spaces")
+    } else if mount_dir(dir).is_empty() {
+        Some("is `/`; mounting a volume there hides the whole container file system. Use e.g. `/opt/spiffe/bin`")
+    } else {
+        None
+    }
+}
+
+/// True when `text` holds at least one complete PEM certificate block with base64 content.
+pub fn has_pem_certificate(text: &str) -> bool {
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----";
+    let mut rest = text;
+    while let Some(start) = rest.find(BEGIN) {
+        let after = &rest[start + BEGIN.len()..];
+        let Some(end) = after.find(END) else { return false };
+        let body: String = after[..end].split_whitespace().collect();
+        if !body.is_empty() && base64::engine::general_purpose::STANDARD.decode(&body).is_ok() {
+            return true;
+        }
+        rest = &after[end + END.len()..];
+    }
+    false
+}
+
+/// Why `data` is not the base64 of a PEM certificate (kubeconfig's `certificate-authority-data`), if it
+/// is not.
+pub fn base64_pem_problem(data: &str) -> Option<&'static str> {
+    if data.contains("-----BEGIN") {
+        return Some("is PEM text, but caData is the base64 of the PEM; encode it with `base64 -w0 ca.crt`");
+    }
+    let compact: String = data.split_whitespace().collect();
+    match base64::engine::general_purpose::STANDARD.decode(compact) {
+        Err(_) => Some("is not valid base64; encode the PEM CA with `base64 -w0 ca.crt`"),
+        Ok(bytes) if !has_pem_certificate(&String::from_utf8_lossy(&bytes)) => {
+            Some("does not decode to a PEM certificate (`-----BEGIN CERTIFICATE-----`)")
+        }
+        Ok(_) => None,
+    }
+}
+
+/// Kubernetes label syntax: an optional DNS subdomain prefix and `/`, a name of at most 63 characters;
+/// values of at most 63 characters. Both alphanumeric at the ends with `-`, `_`, `.` inside.
+pub fn label_problem(key: &str, value: &str) -> Option<&'static str> {
+    let name_ok = |s: &str| {
+        s.len() <= 63
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && s.bytes().next().is_none_or(|b| b.is_ascii_alphanumeric())
+            && s.bytes().last().is_none_or(|b| b.is_ascii_alphanumeric())
+    };
+    let (prefix, name) = key.rsplit_once('/').map_or((None, key), |(p, n)| (Some(p), n));
+    if name.is_empty() || !name_ok(name) || prefix.is_some_and(|p| !is_dns_subdomain(p)) {
+        Some("the key must be `[prefix/]name`, the name at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit")
+    } else if !name_ok(value) {
+        Some(
+            "the value must be at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit",
+        )
+    } else {
+        None
+    }
+}

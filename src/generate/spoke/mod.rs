@@ -1,0 +1,56 @@
+//! Spoke cluster objects. What every spoke gets is here: RBAC binding the contract's usernames. What
+//! makes a spoke's API server trust the issuer depends on its kind, one file each (`openshift.rs`); a new
+//! kind is one more file and one more arm in [`generate`].
+
+mod openshift;
+
+use super::Output;
+use crate::model::{Model, Spoke, SpokeKind};
+use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleBinding, RoleRef, Subject};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
+
+/// Emission order is apply order: the kind's authentication objects first, RBAC last.
+pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
+    match &spoke.kind {
+        SpokeKind::OpenShift(openshift) => openshift::generate(model, spoke, openshift, out),
+    }
+    push_rbac(spoke, out);
+}
+
+pub(super) fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
+    ObjectMeta { name: Some(name.into()), namespace: namespace.map(Into::into), ..Default::default() }
+}
+
+/// One ClusterRoleBinding, or with `namespaces` one RoleBinding per namespace and nothing cluster-wide:
+/// Argo CD's namespaced mode needs no cluster-scoped reads beyond discovery, which every authenticated
+/// user already has (see README).
+fn push_rbac(spoke: &Spoke, out: &mut Output) {
+    let access = &spoke.access;
+    let role_ref =
+        RoleRef { api_group: RBAC_GROUP.into(), kind: "ClusterRole".into(), name: access.cluster_role.clone() };
+    let subjects: Vec<Subject> = spoke
+        .contract
+        .usernames
+        .iter()
+        .map(|u| Subject { kind: "User".into(), api_group: Some(RBAC_GROUP.into()), name: u.clone(), namespace: None })
+        .collect();
+    if access.namespaces.is_empty() {
+        out.push(
+            &spoke.cluster,
+            &ClusterRoleBinding { metadata: meta(&access.binding_name, None), role_ref, subjects: Some(subjects) },
+        );
+    } else {
+        for ns in &access.namespaces {
+            out.push(
+                &spoke.cluster,
+                &RoleBinding {
+                    metadata: meta(&access.binding_name, Some(ns)),
+                    role_ref: role_ref.clone(),
+                    subjects: Some(subjects.clone()),
+                },
+            );
+        }
+    }
+}

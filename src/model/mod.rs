@@ -1,0 +1,149 @@
+//! Stage 3: the resolved model, the single source of truth for every generator and every check. It is
+//! plain data in its own words: [`Trust`] (what the management cluster issues), one [`SpokeContract`] per
+//! spoke (what that spoke must accept, and how Argo CD presents it), and the install settings around
+//! them. Nothing here reads the config: `crate::resolve` builds a model from a config, once, and that is
+//! the only place config becomes facts.
+
+mod contract;
+mod management;
+mod spoke;
+mod trust;
+
+pub use contract::*;
+pub use management::*;
+pub use spoke::*;
+pub use trust::*;
+
+use std::collections::BTreeMap;
+
+/// Annotation naming the config that owns a generated object.
+pub const OWNER_ANNOTATION: &str = "ztwim-gitops.dev/owner";
+/// Annotation naming the cluster an object is applied to (`management`, `spoke/<name>`).
+pub const TARGET_ANNOTATION: &str = "ztwim-gitops.dev/target";
+
+/// The cluster an object is applied to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Cluster {
+    Management,
+    Spoke(String),
+}
+
+impl Cluster {
+    /// The value of [`TARGET_ANNOTATION`].
+    pub fn target(&self) -> String {
+        match self {
+            Cluster::Management => "management".into(),
+            Cluster::Spoke(name) => format!("spoke/{name}"),
+        }
+    }
+    /// The file, relative to the config's directory, that holds one object of this cluster:
+    /// `management/<kind>-<name>.yaml` or `spokes/<spoke>/<kind>-<name>.yaml`.
+    pub fn file(&self, kind: &str, name: &str) -> String {
+        let dir = match self {
+            Cluster::Management => "management".into(),
+            Cluster::Spoke(spoke) => format!("spokes/{spoke}"),
+        };
+        format!("{dir}/{}-{name}.yaml", kind.to_lowercase())
+    }
+}
+
+/// Which clusters a run emits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    All,
+    Management,
+    Spoke(String),
+}
+
+impl Target {
+    pub fn includes(&self, cluster: &Cluster) -> bool {
+        match (self, cluster) {
+            (Target::All, _) | (Target::Management, Cluster::Management) => true,
+            (Target::Spoke(t), Cluster::Spoke(s)) => t == s,
+            _ => false,
+        }
+    }
+}
+
+/// A value the user either configured or left to our default. The difference matters only where the
+/// function patches a base's object (transformer mode): a configured value is enforced there, a default
+/// gives way to the base's own value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub configured: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// `metadata.name` of the config: the value of [`OWNER_ANNOTATION`].
+    pub owner: String,
+    /// Directory of the config file in the package, "" for the package root, never leaving the package.
+    /// New files go below it.
+    pub config_dir: String,
+    pub target: Target,
+    /// What the management cluster issues and every spoke must trust.
+    pub trust: Trust,
+    pub ztwim: Ztwim,
+    pub gitops: Gitops,
+    /// The exec plugin as installed into Argo CD's pods.
+    pub plugin: Plugin,
+    pub spokes: Vec<Spoke>,
+    pub applications: Vec<Application>,
+    /// Where each spoke's results live (`spec.spokes.1` → its cluster), for [`Model::concerns`].
+    spoke_paths: BTreeMap<String, Cluster>,
+}
+
+impl Model {
+    /// Assembles a model; `spoke_paths` is derived here so it cannot disagree with `spokes`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        owner: String,
+        config_dir: String,
+        target: Target,
+        trust: Trust,
+        ztwim: Ztwim,
+        gitops: Gitops,
+        plugin: Plugin,
+        spokes: Vec<Spoke>,
+        applications: Vec<Application>,
+    ) -> Model {
+        let spoke_paths = spokes.iter().map(|s| (s.path.clone(), s.cluster.clone())).collect();
+        Model { owner, config_dir, target, trust, ztwim, gitops, plugin, spokes, applications, spoke_paths }
+    }
+
+    /// The package-relative file a new object is written to: `<configDir>/management/<kind>-<name>.yaml`
+    /// or `<configDir>/spokes/<spoke>/<kind>-<name>.yaml`.
+    pub fn file_path(&self, cluster: &Cluster, kind: &str, name: &str) -> String {
+        let file = cluster.file(kind, name);
+        if self.config_dir.is_empty() {
+            file
+        } else {
+            format!("{}/{file}", self.config_dir)
+        }
+    }
+
+    /// Whether a result about `path` concerns a cluster this run emits. A warning about one spoke, or
+    /// about the management side, is noise in another cluster's run (`--target spoke/b` need not repeat
+    /// spoke a's 4.19 warning); results about the whole config always concern it. A lookup, not a scan,
+    /// so that fleets with one note per spoke stay linear.
+    pub fn concerns(&self, path: Option<&str>) -> bool {
+        let Some(path) = path else { return true };
+        let under = |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|r| r.starts_with('.'));
+        if under("spec.management") || under("spec.applications") {
+            return self.target.includes(&Cluster::Management);
+        }
+        let spoke = path.strip_prefix("spec.spokes.").map(|rest| {
+            let index = rest.split('.').next().unwrap_or_default();
+            format!("spec.spokes.{index}")
+        });
+        match spoke.and_then(|p| self.spoke_paths.get(&p)) {
+            Some(cluster) => self.target.includes(cluster),
+            None => true,
+        }
+    }
+
+    pub fn spoke(&self, name: &str) -> Option<&Spoke> {
+        self.spokes.iter().find(|s| s.name == name)
+    }
+}

@@ -1,0 +1,95 @@
+//! The management side of the trust contract: the trust domain, the issuer every spoke trusts, the
+//! Workload API socket Argo CD's pods fetch tokens from, and the identities those pods present.
+
+/// The SPIRE agent socket's file name inside the SPIFFE CSI volume.
+pub const AGENT_SOCKET: &str = "spire-agent.sock";
+/// The ClusterSPIFFEID class ZTWIM's controller manager watches; others are ignored.
+pub const SPIRE_CLASS_NAME: &str = "zero-trust-workload-identity-manager-spire";
+/// The SPIFFE CSI driver name: what the CSI volumes in Argo CD's pods and ZTWIM's driver agree on.
+pub const CSI_DRIVER: &str = "csi.spiffe.io";
+/// The JWT claim holding the SPIFFE ID, which every spoke maps to the username.
+pub const SUBJECT_CLAIM: &str = "sub";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trust {
+    pub trust_domain: String,
+    pub issuer: Issuer,
+    pub workload_api: WorkloadApi,
+    /// Server first, then controller.
+    pub identities: Vec<ArgoIdentity>,
+    /// `identity: shared`: the ClusterSPIFFEID that gives both components one SPIFFE ID.
+    pub shared: Option<SharedIdentity>,
+}
+
+/// The OIDC issuer: SpireServer/SpireOIDCDiscoveryProvider `jwtIssuer` == each spoke's issuer URL ==
+/// the token's `iss`, byte for byte.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issuer {
+    /// `https://<host>`, no trailing slash.
+    pub url: String,
+    /// The discovery Route's host, where spokes fetch the discovery document and keys.
+    pub host: String,
+    /// `<url>/.well-known/openid-configuration`.
+    pub discovery_url: String,
+}
+
+/// Where Argo CD's pods reach the SPIFFE Workload API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadApi {
+    /// The CSI volume's mount path, without a trailing `/`.
+    pub socket_dir: String,
+    /// `unix://<socket_dir>/spire-agent.sock`: the plugin's `SPIFFE_ENDPOINT_SOCKET`.
+    pub endpoint: String,
+}
+
+/// An Argo CD component that talks to spokes and so needs the plugin and an identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Component {
+    Server,
+    Controller,
+}
+
+impl Component {
+    pub const ALL: [Component; 2] = [Component::Server, Component::Controller];
+    /// The ArgoCD CR spec key for this component.
+    pub fn spec_key(self) -> &'static str {
+        match self {
+            Component::Server => "server",
+            Component::Controller => "controller",
+        }
+    }
+    /// The ServiceAccount suffix the argocd-operator appends to the CR name.
+    pub fn service_account_suffix(self) -> &'static str {
+        match self {
+            Component::Server => "argocd-server",
+            Component::Controller => "argocd-application-controller",
+        }
+    }
+    /// The pod label `app.kubernetes.io/name` suffix (`<name>-server`, `<name>-application-controller`).
+    pub fn workload_suffix(self) -> &'static str {
+        match self {
+            Component::Server => "server",
+            Component::Controller => "application-controller",
+        }
+    }
+}
+
+/// The identity one Argo CD component presents to spokes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgoIdentity {
+    pub component: Component,
+    pub service_account: String,
+    /// The pod label value `app.kubernetes.io/name` the operator sets.
+    pub workload: String,
+    /// The JWT-SVID `sub`.
+    pub spiffe_id: String,
+}
+
+/// The management-side registration behind `identity: shared`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedIdentity {
+    /// The cluster-scoped ClusterSPIFFEID's name: `<gitops namespace>-<ArgoCD name>`, unique per instance.
+    pub name: String,
+    /// The one SPIFFE ID both components present; every spoke's required `sub`.
+    pub spiffe_id: String,
+}

@@ -1,0 +1,425 @@
+//! `spec.management` (and `spec.identity`): the issuer, the Workload API socket, Argo CD's identities,
+//! and the install settings of both operators, the Argo CD instance and the exec plugin. The issuer URL
+//! is computed here and nowhere else.
+
+use super::Written;
+use crate::config::syntax::{
+    absolute_dir_problem, bare_domain_problem, is_dns_label, is_dns_subdomain, is_semver_tag, is_under, issuer_problem,
+    mount_dir, LABEL_RULE,
+};
+use crate::config::{self, Identity, Spec};
+use crate::diag::Diagnostics;
+use crate::model::{
+    ArgoIdentity, Component, CredentialVersion, ExecConfig, Gitops, InstallPlanApproval, Issuer, Plugin, Rbac, Setting,
+    SharedIdentity, Spoke, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, EXEC_BINARY,
+};
+
+/// The only ZTWIM channel whose API (1.0, `operator.openshift.io/v1alpha1` with trustDomain on
+/// `ZeroTrustWorkloadIdentityManager`) the generators emit.
+pub const SUPPORTED_ZTWIM_CHANNEL: &str = "stable-v1";
+
+/// Substrings of namespace names that ZTWIM's SPIRE controller manager ignores (its `ignoreNamespaces`
+/// entries are unanchored regexes), so pods there never get an SVID.
+pub const IGNORED_NAMESPACE_PATTERNS: &[&str] = &["openshift", "kube-system", "kube-public", "local-path-storage"];
+
+/// Paths that already hold something in Argo CD's controller and server containers (or the base image):
+/// mounting a volume on one of them, or on a parent, hides it.
+const RESERVED_PATHS: &[&str] = &[
+    "/tmp",
+    "/usr/local/bin",
+    "/home/argocd",
+    "/app/config",
+    "/bin",
+    "/sbin",
+    "/usr/bin",
+    "/usr/sbin",
+    "/lib",
+    "/lib64",
+    "/usr/lib",
+    "/usr/lib64",
+    "/etc",
+    "/dev",
+    "/proc",
+    "/sys",
+    "/var/run/secrets",
+];
+
+/// The Secrets the argocd-operator creates and owns in the Argo CD namespace (argocd-operator
+/// controllers/argocd/secret.go). A spoke's cluster Secret is named after the spoke, so a spoke with one of
+/// these names would overwrite the operator's admin password, CA or TLS Secret.
+pub fn operator_secrets(argocd_name: &str) -> Vec<String> {
+    let owned = ["cluster", "ca", "tls", "default-cluster-config", "grafana", "redis-initial-password"];
+    let fixed = ["argocd-secret", "argocd-repo-server-tls", "argocd-operator-redis-tls"];
+    owned.iter().map(|suffix| format!("{argocd_name}-{suffix}")).chain(fixed.iter().map(|s| s.to_string())).collect()
+}
+
+/// The resolved management side.
+pub(super) struct Management {
+    pub trust: Trust,
+    pub ztwim: Ztwim,
+    pub gitops: Gitops,
+    pub plugin: Plugin,
+    /// How every cluster Secret runs the plugin; each spoke's contract carries it.
+    pub exec: ExecConfig,
+}
+
+pub(super) fn resolve(
+    spec: &Spec,
+    app_domain: Option<&str>,
+    trust_domain: Option<String>,
+    written: &Written,
+    d: &mut Diagnostics,
+) -> Option<Management> {
+    let m = &spec.management;
+    let (ztwim, issuer) = ztwim(&m.ztwim, app_domain, written, d);
+    let gitops = gitops(&m.gitops, app_domain, written, d);
+    let (plugin, socket_dir, credential_version) = exec_auth(&m.exec_auth, d);
+    let (ztwim, issuer, gitops, plugin, socket_dir, trust_domain) =
+        (ztwim?, issuer?, gitops?, plugin?, socket_dir?, trust_domain?);
+    let identities: Vec<ArgoIdentity> = Component::ALL
+        .iter()
+        .map(|&c| ArgoIdentity {
+            component: c,
+            service_account: service_account(&gitops.name, c),
+            workload: format!("{}-{}", gitops.name, c.workload_suffix()),
+            spiffe_id: match spec.identity {
+                Identity::PerServiceAccount => {
+                    format!("spiffe://{trust_domain}/ns/{}/sa/{}", gitops.namespace, service_account(&gitops.name, c))
+                }
+                Identity::Shared => format!("spiffe://{trust_domain}/ns/{}/argocd/{}", gitops.namespace, gitops.name),
+            },
+        })
+        .collect();
+    let shared = (spec.identity == Identity::Shared).then(|| SharedIdentity {
+        name: format!("{}-{}", gitops.namespace, gitops.name),
+        spiffe_id: identities[0].spiffe_id.clone(),
+    });
+    let workload_api = WorkloadApi { endpoint: format!("unix://{socket_dir}/{AGENT_SOCKET}"), socket_dir };
+    let exec = ExecConfig {
+        command: format!("{}/{EXEC_BINARY}", plugin.bin_dir),
+        api_version: format!("client.authentication.k8s.io/{}", credential_version.as_str()),
+        credential_version,
+        socket_endpoint: workload_api.endpoint.clone(),
+    };
+    Some(Management {
+        trust: Trust { trust_domain, issuer, workload_api, identities, shared },
+        ztwim,
+        gitops,
+        plugin,
+        exec,
+    })
+}
+
+/// The one setting that depends on the spokes: `respectRBAC` once any of them is namespace-scoped.
+pub(super) fn gitops_for(gitops: Gitops, spokes: &[Spoke]) -> Gitops {
+    let namespaced = spokes.iter().any(|s| !s.access.namespaces.is_empty());
+    Gitops { respect_rbac: namespaced.then_some("normal"), ..gitops }
+}
+
+/// `<ArgoCD name>-<suffix>`, as the argocd-operator names ServiceAccounts (validation refuses names it
+/// would truncate).
+fn service_account(argocd_name: &str, component: Component) -> String {
+    format!("{argocd_name}-{}", component.service_account_suffix())
+}
+
+fn setting<T>(value: T, written: &Written, path: &str) -> Setting<T> {
+    Setting { value, configured: written.has(path) }
+}
+
+fn ztwim(
+    z: &config::Ztwim,
+    app_domain: Option<&str>,
+    written: &Written,
+    d: &mut Diagnostics,
+) -> (Option<Ztwim>, Option<Issuer>) {
+    let p = "spec.management.ztwim";
+    let namespace_ok = is_dns_label(&z.namespace);
+    if !namespace_ok {
+        d.error(format!("{p}.namespace"), format!("namespace `{}` is not a DNS-1123 label; {LABEL_RULE}; the default is `zero-trust-workload-identity-manager`.", z.namespace));
+    }
+    let channel_ok = !z.channel.starts_with("tech-preview");
+    if !channel_ok {
+        d.error(
+            format!("{p}.channel"),
+            format!(
+                "channel `{}` installs ZTWIM 0.x, whose API is different and obsolete (trustDomain on every operand, no ZeroTrustWorkloadIdentityManager fields); only the 1.0 API is supported: set `channel: {SUPPORTED_ZTWIM_CHANNEL}`.",
+                z.channel
+            ),
+        );
+    } else if z.channel != SUPPORTED_ZTWIM_CHANNEL {
+        d.warning(
+            format!("{p}.channel"),
+            format!(
+                "channel `{}` is not `{SUPPORTED_ZTWIM_CHANNEL}`, the only channel whose API these manifests are written for; make sure it serves the 1.0 API, or set `channel: {SUPPORTED_ZTWIM_CHANNEL}`.",
+                z.channel
+            ),
+        );
+    }
+    let cluster_name_ok = !z.cluster_name.is_empty() && z.cluster_name.len() <= 63 && is_dns_subdomain(&z.cluster_name);
+    if !cluster_name_ok {
+        d.error(
+            format!("{p}.clusterName"),
+            format!(
+                "clusterName `{}` must be 1-63 characters and a DNS-1123 subdomain (ZTWIM's CRD enforces it, and it cannot be changed later); e.g. `management-cluster`.",
+                z.cluster_name
+            ),
+        );
+    }
+    let issuer = issuer(z, app_domain, d);
+    let approval = match z.install_plan_approval {
+        config::InstallPlanApproval::Automatic => InstallPlanApproval::Automatic,
+        config::InstallPlanApproval::Manual => InstallPlanApproval::Manual,
+    };
+    let resolved = (namespace_ok && channel_ok && cluster_name_ok).then(|| Ztwim {
+        install: z.install,
+        namespace: z.namespace.clone(),
+        channel: z.channel.clone(),
+        install_plan_approval: setting(approval, written, &format!("{p}.installPlanApproval")),
+        cluster_name: setting(z.cluster_name.clone(), written, &format!("{p}.clusterName")),
+    });
+    (resolved, issuer)
+}
+
+/// The issuer: `jwtIssuer` as given, else `https://spire-spiffe-oidc-discovery-provider.<appDomain>`,
+/// either way exactly `https://<lower-case host>`.
+fn issuer(z: &config::Ztwim, app_domain: Option<&str>, d: &mut Diagnostics) -> Option<Issuer> {
+    let url = if z.jwt_issuer.is_empty() {
+        format!("https://spire-spiffe-oidc-discovery-provider.{}", app_domain?)
+    } else {
+        z.jwt_issuer.clone()
+    };
+    if let Some(problem) = issuer_problem(&url) {
+        if z.jwt_issuer.is_empty() {
+            d.error(
+                "spec.appDomain",
+                format!(
+                    "the jwtIssuer derived from appDomain, `{url}`, {problem}; shorten appDomain or set spec.management.ztwim.jwtIssuer explicitly."
+                ),
+            );
+        } else {
+            d.error(
+                "spec.management.ztwim.jwtIssuer",
+                format!(
+                    "jwtIssuer `{url}` {problem}. The spoke's issuerURL, the token's `iss` and the discovery document must match byte for byte, so write exactly `https://<host>`, e.g. `https://spire-spiffe-oidc-discovery-provider.apps.mgmt.example.com`, or leave it empty for that default."
+                ),
+            );
+        }
+        return None;
+    }
+    let host = url.trim_start_matches("https://").to_string();
+    Some(Issuer { discovery_url: format!("{url}/.well-known/openid-configuration"), host, url })
+}
+
+fn gitops(g: &config::Gitops, app_domain: Option<&str>, written: &Written, d: &mut Diagnostics) -> Option<Gitops> {
+    let p = "spec.management.gitops";
+    let mut ok = true;
+    if !is_dns_label(&g.namespace) {
+        d.error(
+            format!("{p}.namespace"),
+            format!("namespace `{}` is not a DNS-1123 label; {LABEL_RULE}; e.g. `ztwim-gitops`.", g.namespace),
+        );
+        ok = false;
+    } else if let Some(pattern) = IGNORED_NAMESPACE_PATTERNS.iter().find(|pat| g.namespace.contains(*pat)) {
+        d.error(
+            format!("{p}.namespace"),
+            format!(
+                "namespace `{}` contains `{pattern}`: ZTWIM's SPIRE controller manager ignores every namespace matching its unanchored patterns {}, so Argo CD's pods there would get no SPIFFE identity. Pick a name without them, e.g. `ztwim-gitops`.",
+                g.namespace,
+                IGNORED_NAMESPACE_PATTERNS.join(", ")
+            ),
+        );
+        ok = false;
+    }
+    if !is_dns_label(&g.name) {
+        d.error(
+            format!("{p}.name"),
+            format!("name `{}` is not a DNS-1123 label; {LABEL_RULE}; e.g. `openshift-gitops`.", g.name),
+        );
+        ok = false;
+    } else if let Some(sa) = Component::ALL.iter().map(|&c| service_account(&g.name, c)).find(|sa| sa.len() > 63) {
+        d.error(
+            format!("{p}.name"),
+            format!(
+                "name `{}` is too long: the operator's ServiceAccount `{sa}` would be {} characters, over 63, so the operator truncates it with a hash and the SPIFFE IDs would no longer match; use at most {} characters.",
+                g.name,
+                sa.len(),
+                63 - (sa.len() - g.name.len())
+            ),
+        );
+        ok = false;
+    }
+    let host = if g.host.is_empty() {
+        app_domain.map(|domain| format!("{}.{domain}", g.namespace))
+    } else if let Some(problem) = bare_domain_problem(&g.host) {
+        d.error(
+            format!("{p}.host"),
+            format!("host `{}` is not a bare host name: {problem}. Write e.g. `ztwim-gitops.apps.mgmt.example.com`, or leave it empty for `<namespace>.<appDomain>`.", g.host),
+        );
+        None
+    } else {
+        Some(g.host.clone())
+    };
+    let argocd_spec = match &g.argocd_spec {
+        serde_yaml_ng::Value::Mapping(m) => Some(m.clone()),
+        serde_yaml_ng::Value::Null => Some(serde_yaml_ng::Mapping::new()),
+        _ => {
+            d.error(
+                format!("{p}.argocdSpec"),
+                "argocdSpec must be a map of ArgoCD spec fields (it is merged into the generated spec), e.g. `argocdSpec: {server: {replicas: 2}}`.",
+            );
+            None
+        }
+    };
+    let rbac = format!("{p}.rbac");
+    Some(Gitops {
+        install_operator: g.install_operator,
+        channel: setting(g.channel.clone(), written, &format!("{p}.channel")),
+        namespace: g.namespace.clone(),
+        name: g.name.clone(),
+        host: setting(host?, written, &format!("{p}.host")),
+        rbac: Rbac {
+            default_policy: setting(g.rbac.default_policy.clone(), written, &format!("{rbac}.defaultPolicy")),
+            policy: setting(g.rbac.policy.clone(), written, &format!("{rbac}.policy")),
+            scopes: setting(g.rbac.scopes.clone(), written, &format!("{rbac}.scopes")),
+        },
+        argocd_spec: argocd_spec?,
+        respect_rbac: None,
+    })
+    .filter(|_| ok)
+}
+
+/// The plugin's installation, the Workload API socket directory and the credential version.
+fn exec_auth(e: &config::ExecAuth, d: &mut Diagnostics) -> (Option<Plugin>, Option<String>, CredentialVersion) {
+    let p = "spec.management.execAuth";
+    let mut ok = true;
+    if !is_semver_tag(&e.version) {
+        d.error(
+            format!("{p}.version"),
+            format!("version `{}` must be a release tag `vMAJOR.MINOR.PATCH`, e.g. `v0.0.7`.", e.version),
+        );
+        ok = false;
+    }
+    let download_url = match download_url(e) {
+        Err(err) => {
+            d.error(
+                format!("{p}.downloadURL"),
+                format!("downloadURL does not render: {err}. It is a template with `{{{{ version }}}}` and `{{{{ arch }}}}`; fix the template syntax."),
+            );
+            None
+        }
+        Ok(url)
+            if !url.starts_with("https://") || url.len() <= "https://".len() || url.contains(char::is_whitespace) =>
+        {
+            d.error(
+                format!("{p}.downloadURL"),
+                format!("downloadURL renders to `{url}`, which is not an https URL without spaces; the plugin binary must be fetched over https."),
+            );
+            None
+        }
+        Ok(url) => Some(url),
+    };
+    let sha256 = if e.sha256.is_empty() {
+        d.warning(
+            format!("{p}.sha256"),
+            "sha256 is empty, so the downloaded plugin archive is not verified; set it to the archive's hex sha256 as published in the release's `k8s-spiffe-workload-jwt-exec-auth_<version without v>_checksums.txt`, or to the `sha256sum` of an archive you reviewed. The ConfigMap form has no sha256 key; a verified download needs the ZtwimGitOps kind.",
+        );
+        None
+    } else if e.sha256.len() != 64 || !e.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        d.error(
+            format!("{p}.sha256"),
+            format!("sha256 `{}` must be 64 hex digits, the output of `sha256sum` on the archive.", e.sha256),
+        );
+        ok = false;
+        None
+    } else {
+        Some(e.sha256.clone())
+    };
+    if e.image.is_empty() || e.image.contains(char::is_whitespace) {
+        d.error(
+            format!("{p}.image"),
+            "image must be a container image reference with sh, curl, tar and sha256sum, e.g. `registry.redhat.io/ubi9/ubi:latest`.",
+        );
+        ok = false;
+    }
+    let bin_dir = mount_path(&e.bin_dir, "binDir", p, d);
+    let socket_dir = mount_path(&e.socket_dir, "socketDir", p, d);
+    if let (Some(bin), Some(socket)) = (bin_dir, socket_dir) {
+        if bin == socket || is_under(bin, socket) || is_under(socket, bin) {
+            d.error(
+                format!("{p}.socketDir"),
+                format!("socketDir `{}` and binDir `{}` must be separate directories, neither inside the other: each is its own volume.", e.socket_dir, e.bin_dir),
+            );
+            ok = false;
+        }
+    }
+    let credential_version = match e.credential_version {
+        config::CredentialVersion::V1 => CredentialVersion::V1,
+        config::CredentialVersion::V1beta1 => CredentialVersion::V1beta1,
+    };
+    let plugin = match (download_url, bin_dir) {
+        (Some(download_url), Some(bin_dir)) if ok => Some(Plugin {
+            download_url,
+            sha256,
+            image: e.image.clone(),
+            image_pull_policy: image_pull_policy(&e.image),
+            bin_dir: bin_dir.to_string(),
+            scratch_dir: scratch_dir(bin_dir),
+        }),
+        _ => None,
+    };
+    (plugin, socket_dir.map(str::to_string), credential_version)
+}
+
+/// A directory as mounted in Argo CD's containers, without its trailing `/`; None (and an error) when it
+/// cannot be a mount path there.
+fn mount_path<'a>(dir: &'a str, field: &str, p: &str, d: &mut Diagnostics) -> Option<&'a str> {
+    let problem = absolute_dir_problem(dir).map(str::to_string).or_else(|| {
+        let dir = mount_dir(dir);
+        RESERVED_PATHS.iter().find(|r| **r == dir || is_under(r, dir)).map(|r| {
+            let clash = if *r == dir { "is a directory".to_string() } else { format!("would hide `{r}`, a directory") };
+            format!("{clash} that Argo CD's containers already use (the operator mounts `/tmp`, `/home/argocd` and `/app/config`; the Argo CD binaries live in `/usr/local/bin`); use a dedicated directory such as `/opt/spiffe/bin` (binDir) or `/run/spire/sockets` (socketDir)")
+        })
+    });
+    match problem {
+        Some(problem) => {
+            d.error(format!("{p}.{field}"), format!("{field} `{dir}` {problem}."));
+            None
+        }
+        None => Some(mount_dir(dir)),
+    }
+}
+
+/// Renders `execAuth.downloadURL` (a minijinja template with `version` and `arch`).
+fn download_url(exec: &config::ExecAuth) -> Result<String, String> {
+    let env = minijinja::Environment::new();
+    env.render_str(&exec.download_url, minijinja::context! { version => &exec.version, arch => exec.arch.as_str() })
+        .map_err(|e| e.to_string())
+}
+
+/// The `imagePullPolicy` written out for the init container: the API server's default (`Always` for an
+/// untagged or `:latest` image), except that a digest-pinned image is `IfNotPresent` even when it also
+/// says `:latest` (Kubernetes would pick `Always`): its content cannot change, and any explicit value
+/// already keeps the operator from seeing a defaulted field as a diff.
+pub fn image_pull_policy(image: &str) -> &'static str {
+    if image.contains('@') {
+        return "IfNotPresent";
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once(':') {
+        Some((_, tag)) if tag != "latest" => "IfNotPresent",
+        _ => "Always",
+    }
+}
+
+/// Where the init container mounts its scratch emptyDir: `/scratch`, or `/install-jwt-spiffe-scratch` when
+/// `bin_dir` (without trailing `/`) is `/scratch` or below it. The init container also mounts `bin_dir`, and
+/// two mounts at one path make the pod invalid. Both candidates are top-level directories, so a `bin_dir`
+/// other than `/` overlaps at most one of them.
+fn scratch_dir(bin_dir: &str) -> &'static str {
+    const SCRATCH: &str = "/scratch";
+    if bin_dir == SCRATCH || is_under(bin_dir, SCRATCH) {
+        "/install-jwt-spiffe-scratch"
+    } else {
+        SCRATCH
+    }
+}

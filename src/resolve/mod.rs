@@ -1,0 +1,172 @@
+//! Stage 3: the one place where config becomes facts, and it can fail. Like ripgrep's low-level →
+//! high-level arguments: each value is parsed once, every problem is recorded with its field path (all
+//! of them, not the first), and a [`Model`] exists only when there was no error. The model never sees a
+//! config type, and no generator re-derives what is resolved here.
+//!
+//! One module per config section, each with its own rules; generic syntax lives in
+//! [`crate::config::syntax`]. Diagnostics come out in config order (top to bottom); a duplicate is
+//! reported at its second occurrence, naming the first.
+
+mod applications;
+mod management;
+mod spokes;
+
+use crate::config::syntax::{bare_domain_problem, trust_domain_problem};
+use crate::config::{Config, Spec};
+use crate::diag::Diagnostics;
+use crate::model::{Model, Target};
+use std::collections::BTreeSet;
+
+/// What a run adds to the config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// Directory of the config file in the package ("" when unknown or at the root).
+    pub config_dir: &'a str,
+    /// `--target`, which wins over the config's own `spec.target`; its problems are reported at
+    /// `--target`.
+    pub target: Option<&'a str>,
+}
+
+/// The field path a `--target` problem is reported at.
+pub const TARGET_FLAG: &str = "--target";
+
+/// Resolves a loaded config. Ok: the model and the config's warnings and infos; Err: every finding,
+/// at least one of them an error.
+pub fn resolve(config: &Config, options: &Options) -> Result<(Model, Diagnostics), Diagnostics> {
+    let spec = &config.spec;
+    let mut d = Diagnostics::default();
+    let written = Written(&config.written);
+    let app_domain = app_domain(spec, &mut d);
+    let trust_domain = trust_domain(spec, app_domain, &mut d);
+    let target = target(spec, options.target, &mut d);
+    let management = management::resolve(spec, app_domain, trust_domain, &written, &mut d);
+    let spokes = spokes::resolve(spec, management.as_ref(), &mut d);
+    let applications = applications::resolve(spec, &mut d);
+    let (Some(target), Some(m), Some(spokes), Some(applications)) = (target, management, spokes, applications) else {
+        debug_assert!(d.has_errors(), "a section that resolved to nothing reports why: {d:?}");
+        return Err(d);
+    };
+    if d.has_errors() {
+        return Err(d);
+    }
+    let model = Model::new(
+        config.reference.name.clone(),
+        package_dir(options.config_dir),
+        target,
+        m.trust,
+        m.ztwim,
+        management::gitops_for(m.gitops, &spokes),
+        m.plugin,
+        spokes,
+        applications,
+    );
+    Ok((model, d))
+}
+
+/// Which paths the user wrote.
+pub(crate) struct Written<'a>(&'a BTreeSet<String>);
+
+impl Written<'_> {
+    pub fn has(&self, path: &str) -> bool {
+        self.0.contains(path)
+    }
+}
+
+fn app_domain<'s>(spec: &'s Spec, d: &mut Diagnostics) -> Option<&'s str> {
+    if spec.app_domain.is_empty() {
+        d.error(
+            "spec.appDomain",
+            "appDomain is required: set the management cluster's apps domain, e.g. `appDomain: apps.mgmt.example.com`.",
+        );
+        return None;
+    }
+    match bare_domain_problem(&spec.app_domain) {
+        None => Some(&spec.app_domain),
+        Some(problem) => {
+            d.error(
+                "spec.appDomain",
+                format!(
+                    "appDomain `{}` is not a bare DNS name: {problem}. Write only the apps domain, e.g. `apps.mgmt.example.com` (see `oc get ingresses.config cluster -o jsonpath='{{.spec.domain}}'`).",
+                    spec.app_domain
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// The trust domain: the config's, else the appDomain (as in the reference setup).
+fn trust_domain(spec: &Spec, app_domain: Option<&str>, d: &mut Diagnostics) -> Option<String> {
+    if spec.trust_domain.is_empty() {
+        return app_domain.map(str::to_string);
+    }
+    match trust_domain_problem(&spec.trust_domain) {
+        None => Some(spec.trust_domain.clone()),
+        Some(problem) => {
+            d.error(
+                "spec.trustDomain",
+                format!(
+                    "trustDomain `{}` is not a valid SPIFFE trust domain: {problem}. Use lower-case letters, digits, `-` and `.`, e.g. `mgmt.example.com`, or leave it empty to use appDomain.",
+                    spec.trust_domain
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// `all`, `management` or `spoke/<name of a spoke>`, from `--target` or else `spec.target`.
+fn target(spec: &Spec, flag: Option<&str>, d: &mut Diagnostics) -> Option<Target> {
+    let (given, path) = match flag {
+        Some(t) => (t, TARGET_FLAG),
+        None => (spec.target.as_str(), "spec.target"),
+    };
+    let problem = match given {
+        "all" => return Some(Target::All),
+        "management" => return Some(Target::Management),
+        _ => match given.strip_prefix("spoke/").filter(|n| !n.is_empty()) {
+            None => "is not one of `all`, `management` or `spoke/<name>`",
+            Some(name) if spec.spokes.iter().any(|s| s.name == name) => return Some(Target::Spoke(name.into())),
+            Some(_) => "names no spoke in spec.spokes",
+        },
+    };
+    let spokes = spoke_names(spec).into_iter().map(|n| format!("spoke/{n}"));
+    let choices = ["all".to_string(), "management".to_string()].into_iter().chain(spokes).collect::<Vec<_>>();
+    d.error(path, format!("target `{given}` {problem}; use one of: {}.", choices.join(", ")));
+    None
+}
+
+/// The distinct non-empty spoke names, in config order, for "use one of" hints.
+fn spoke_names(spec: &Spec) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for s in &spec.spokes {
+        if !s.name.is_empty() && !names.contains(&s.name.as_str()) {
+            names.push(&s.name);
+        }
+    }
+    names
+}
+
+/// `dir` without a trailing `/`, and kept inside the package: kpt refuses a file path that leaves it, and a
+/// config whose path annotation was edited by hand (in a CI pipe) may sit at `../x` or `/x`. Such a
+/// directory loses its `..` and empty segments; every other part of a file path is a validated name.
+fn package_dir(dir: &str) -> String {
+    let dir = dir.trim_end_matches('/');
+    if !dir.starts_with('/') && !dir.split('/').any(|segment| segment == "..") {
+        return dir.to_string();
+    }
+    dir.split('/').filter(|s| !s.is_empty() && *s != "..").collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::package_dir;
+
+    #[test]
+    fn paths_never_leave_the_package() {
+        assert_eq!(package_dir("../up"), "up");
+        assert_eq!(package_dir("/abs/"), "abs");
+        assert_eq!(package_dir("a/b"), "a/b");
+        assert_eq!(package_dir(".."), "");
+    }
+}

@@ -1,0 +1,310 @@
+//! `spec.spokes`: each spoke's contract (server, audience, username mapping and so its RBAC subjects,
+//! required claims, issuer CA, how Argo CD connects), its kind and its access.
+
+use super::management::{operator_secrets, Management};
+use crate::config::syntax::{
+    base64_pem_problem, has_pem_certificate, host_port_problem, is_dns_label, is_dns_subdomain, label_problem,
+    major_minor, LABEL_RULE,
+};
+use crate::config::{self, Spec, DEFAULT_CLUSTER_ROLE};
+use crate::diag::Diagnostics;
+use crate::model::{
+    Access, Cluster, Connection, OpenShift, RequiredClaim, Spoke, SpokeContract, SpokeKind, Tls, UsernameMapping,
+    SUBJECT_CLAIM,
+};
+use std::collections::BTreeMap;
+
+/// What a spoke resolves to on its own; the contract is completed with the management side.
+struct Parts {
+    name: String,
+    server: String,
+    audience: String,
+    details: Details,
+}
+
+/// Everything of a spoke but its name, server and audience, which are checked against the other spokes.
+struct Details {
+    prefix: Option<String>,
+    issuer_ca: Option<String>,
+    tls: Tls,
+    kind: SpokeKind,
+    cluster_role: String,
+    namespaces: Vec<String>,
+    project: Option<String>,
+    labels: BTreeMap<String, String>,
+}
+
+/// Every spoke, or None when one of them (or the management side they need) did not resolve.
+pub(super) fn resolve(spec: &Spec, management: Option<&Management>, d: &mut Diagnostics) -> Option<Vec<Spoke>> {
+    if spec.spokes.is_empty() {
+        d.info(
+            "spec.spokes",
+            "no spokes are configured: only the management cluster's manifests are generated. Add entries to spec.spokes (or `spokeServer` in the ConfigMap form) to manage spoke clusters.",
+        );
+    }
+    let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut servers: BTreeMap<String, usize> = BTreeMap::new();
+    let mut audiences: BTreeMap<String, usize> = BTreeMap::new();
+    let mut parts = Vec::new();
+    for (i, spoke) in spec.spokes.iter().enumerate() {
+        let p = format!("spec.spokes.{i}");
+        let name = name(spec, spoke, &p, &mut names, i, d);
+        let server = server(spoke, &p, d);
+        if let Some(server) = &server {
+            // Scheme and host are case-insensitive: `API.x` and `api.x` are one server to Argo CD's users.
+            if let Some(&first) = servers.get(&server.to_lowercase()) {
+                d.error(
+                    format!("{p}.server"),
+                    format!("server `{server}` is already used by spec.spokes.{first}; Argo CD identifies clusters by server URL, so each spoke needs its own."),
+                );
+            } else {
+                servers.insert(server.to_lowercase(), i);
+            }
+        }
+        // The spoke's own audience, else the config's, else its name.
+        let audience =
+            [&spoke.audience, &spec.audience].into_iter().find(|a| !a.is_empty()).unwrap_or(&spoke.name).clone();
+        if let Some(&first) = audiences.get(&audience) {
+            d.warning(
+                format!("{p}.audience"),
+                format!("audience `{audience}` is also used by spec.spokes.{first}: a token minted for one spoke is accepted by the other. Give each spoke its own audience (or leave spec.audience empty so each uses its name)."),
+            );
+        } else {
+            audiences.insert(audience.clone(), i);
+        }
+        let details = details(spoke, &p, d);
+        parts.push(match (name, server, details) {
+            (Some(name), Some(server), Some(details)) => Some(Parts { name, server, audience, details }),
+            _ => None,
+        });
+    }
+    let management = management?;
+    parts.into_iter().enumerate().map(|(i, p)| p.map(|p| spoke(i, p, management))).collect()
+}
+
+/// Completes a spoke's contract with the management side: the usernames are the identities' SPIFFE IDs
+/// under this spoke's username mapping, and `identity: shared` requires that one `sub`.
+fn spoke(i: usize, Parts { name, server, audience, details: p }: Parts, m: &Management) -> Spoke {
+    let mut ids: Vec<&str> = m.trust.identities.iter().map(|id| id.spiffe_id.as_str()).collect();
+    ids.dedup();
+    let username = UsernameMapping { claim: SUBJECT_CLAIM, prefix: p.prefix };
+    let usernames = ids.iter().map(|id| format!("{}{id}", username.prefix.as_deref().unwrap_or_default())).collect();
+    let required_claims = m
+        .trust
+        .shared
+        .iter()
+        .map(|shared| RequiredClaim { claim: SUBJECT_CLAIM, value: shared.spiffe_id.clone() })
+        .collect();
+    Spoke {
+        path: format!("spec.spokes.{i}"),
+        cluster: Cluster::Spoke(name.clone()),
+        name,
+        contract: SpokeContract {
+            server,
+            audience,
+            username,
+            usernames,
+            required_claims,
+            issuer_ca: p.issuer_ca,
+            connection: Connection::ClusterSecret { exec: m.exec.clone(), tls: p.tls },
+        },
+        kind: p.kind,
+        access: Access {
+            cluster_role: p.cluster_role,
+            namespaces: p.namespaces,
+            binding_name: format!("{}-admins", m.gitops.namespace),
+        },
+        project: p.project,
+        labels: p.labels,
+    }
+}
+
+fn name<'s>(
+    spec: &Spec,
+    spoke: &'s config::Spoke,
+    p: &str,
+    names: &mut BTreeMap<&'s str, usize>,
+    i: usize,
+    d: &mut Diagnostics,
+) -> Option<String> {
+    if spoke.name.is_empty() {
+        d.error(format!("{p}.name"), "name is required: a DNS-1123 label such as `spoke-a`.");
+    } else if !is_dns_label(&spoke.name) {
+        d.error(
+            format!("{p}.name"),
+            format!("name `{}` is not a DNS-1123 label; {LABEL_RULE}; e.g. `spoke-a`.", spoke.name),
+        );
+    } else if let Some(&first) = names.get(spoke.name.as_str()) {
+        d.error(
+            format!("{p}.name"),
+            format!("name `{}` is already used by spec.spokes.{first}; spoke names must be unique.", spoke.name),
+        );
+    } else if operator_secrets(&spec.management.gitops.name).contains(&spoke.name) {
+        d.error(
+            format!("{p}.name"),
+            format!(
+                "name `{}` is the name of a Secret the argocd-operator manages in namespace `{}`, and the spoke's cluster Secret (named after the spoke) would overwrite it; rename the spoke.",
+                spoke.name, spec.management.gitops.namespace
+            ),
+        );
+    } else {
+        names.insert(&spoke.name, i);
+        return Some(spoke.name.clone());
+    }
+    None
+}
+
+/// The API server URL as Argo CD compares it: `https://host[:port]`, one trailing `/` trimmed.
+fn server(spoke: &config::Spoke, p: &str, d: &mut Diagnostics) -> Option<String> {
+    let path = format!("{p}.server");
+    let s = &spoke.server;
+    if s.is_empty() {
+        d.error(path, "server is required: the spoke API server URL, e.g. `https://api.spoke.example.com:6443`.");
+        return None;
+    }
+    let lower = s.to_ascii_lowercase();
+    if ["https://https://", "https://http://", "http://https://"].iter().any(|x| lower.starts_with(x)) {
+        d.error(
+            path,
+            format!("server `{s}` has the scheme twice (what `\"https://$(oc whoami --show-server)\"` produces: `oc whoami --show-server` already prints `https://`); remove one `https://`."),
+        );
+        return None;
+    }
+    let Some(rest) = s.strip_prefix("https://") else {
+        d.error(path, format!("server `{s}` must start with `https://`, e.g. `https://api.spoke.example.com:6443`; Argo CD reaches the spoke API over TLS."));
+        return None;
+    };
+    let trimmed = s.strip_suffix('/').unwrap_or(s);
+    let rest = match rest.strip_suffix('/') {
+        Some(rest) => {
+            d.info(path.clone(), format!("server `{s}` ends with `/`; it is trimmed to `{trimmed}`, as Argo CD does."));
+            rest
+        }
+        None => rest,
+    };
+    match host_port_problem(rest) {
+        Some(problem) => {
+            d.error(path, format!("server `{s}` {problem}, e.g. `https://api.spoke.example.com:6443`."));
+            None
+        }
+        None => Some(trimmed.to_string()),
+    }
+}
+
+fn details(spoke: &config::Spoke, p: &str, d: &mut Diagnostics) -> Option<Details> {
+    let mut ok = true;
+    let mut error = |d: &mut Diagnostics, field: &str, message: String| {
+        d.error(format!("{p}.{field}"), message);
+        ok = false;
+    };
+    let needs_tech_preview = match major_minor(&spoke.openshift_version) {
+        None => {
+            error(
+                d,
+                "openshiftVersion",
+                format!(
+                    "openshiftVersion `{}` must be `MAJOR.MINOR`, quoted, e.g. `\"4.20\"`.",
+                    spoke.openshift_version
+                ),
+            );
+            false
+        }
+        Some(v) if v < (4, 19) => {
+            error(d, "openshiftVersion", format!("openshiftVersion `{}` is too old: external OIDC authentication (Authentication type OIDC) needs OpenShift 4.19 or later (4.20 without TechPreviewNoUpgrade); upgrade the spoke.", spoke.openshift_version));
+            false
+        }
+        Some((4, 19)) => {
+            d.warning(
+                format!("{p}.openshiftVersion"),
+                "OpenShift 4.19 needs FeatureGate `TechPreviewNoUpgrade` for external OIDC, which is irreversible and blocks minor upgrades of the spoke; prefer 4.20 or later.",
+            );
+            true
+        }
+        Some(_) => false,
+    };
+    if spoke.username_prefix.starts_with("system:") {
+        error(d, "usernamePrefix", format!("usernamePrefix `{}` puts Argo CD's users in the reserved `system:` namespace of Kubernetes usernames, where they could collide with or pass for built-in users; use a prefix such as `spiffe:` or none.", spoke.username_prefix));
+    }
+    if !spoke.ca_data.is_empty() {
+        if let Some(problem) = base64_pem_problem(&spoke.ca_data) {
+            error(d, "caData", format!("caData {problem}; it is the CA of the spoke's API server, e.g. from the spoke kubeconfig's certificate-authority-data."));
+        }
+    }
+    if spoke.insecure_skip_tls_verify {
+        if spoke.ca_data.is_empty() {
+            d.warning(
+                format!("{p}.insecureSkipTLSVerify"),
+                "insecureSkipTLSVerify is true: Argo CD does not verify the spoke API server's certificate, so anyone on the path can impersonate it and receive its tokens; set caData instead.",
+            );
+        } else {
+            error(d, "insecureSkipTLSVerify", "insecureSkipTLSVerify and caData are both set; Kubernetes clients refuse a CA together with the insecure flag. Remove insecureSkipTLSVerify.".into());
+        }
+    }
+    if !spoke.issuer_ca.is_empty() && !has_pem_certificate(&spoke.issuer_ca) {
+        error(d, "issuerCA", "issuerCA must be PEM text (`-----BEGIN CERTIFICATE-----` … `-----END CERTIFICATE-----`, not base64 of it): the CA that signs the management cluster's ingress certificate.".into());
+    }
+    let ca_configmap = format!("{}-ca", spoke.oidc_provider_name);
+    if spoke.oidc_provider_name.is_empty() || !is_dns_subdomain(&ca_configmap) {
+        error(d, "oidcProviderName", format!("oidcProviderName `{}` must be a DNS-1123 subdomain (it names the `{ca_configmap}` ConfigMap); e.g. `ztwim-oidc-server`.", spoke.oidc_provider_name));
+    }
+    if spoke.cluster_role.trim().is_empty() {
+        error(
+            d,
+            "clusterRole",
+            "clusterRole must name the ClusterRole granted to Argo CD, e.g. `cluster-admin` or `admin`.".into(),
+        );
+    }
+    let mut seen = Vec::new();
+    for (j, ns) in spoke.namespaces.iter().enumerate() {
+        if !is_dns_label(ns) {
+            error(d, &format!("namespaces.{j}"), format!("namespace `{ns}` is not a DNS-1123 label; {LABEL_RULE}."));
+        } else if seen.contains(&ns) {
+            error(d, &format!("namespaces.{j}"), format!("namespace `{ns}` is listed twice; remove the duplicate."));
+        }
+        seen.push(ns);
+    }
+    if !spoke.project.is_empty() && !is_dns_subdomain(&spoke.project) {
+        error(
+            d,
+            "project",
+            format!(
+                "project `{}` is not a valid Argo CD AppProject name (a DNS-1123 subdomain), e.g. `team-a`.",
+                spoke.project
+            ),
+        );
+    } else if !spoke.project.is_empty() {
+        d.info(
+            format!("{p}.project"),
+            format!(
+                "the cluster Secret scopes this spoke to the AppProject `{}`, which ztwim-gitops does not create: make sure it exists and lists this spoke among its destinations.",
+                spoke.project
+            ),
+        );
+    }
+    for (key, value) in &spoke.labels {
+        if let Some(problem) = label_problem(key, value) {
+            error(d, &format!("labels.{key}"), format!("label `{key}: {value}` is invalid: {problem}."));
+        }
+    }
+    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    // `admin` instead of the cluster-wide default when namespace-scoped and the user kept the default.
+    let cluster_role = if !spoke.namespaces.is_empty() && spoke.cluster_role == DEFAULT_CLUSTER_ROLE {
+        "admin".to_string()
+    } else {
+        spoke.cluster_role.clone()
+    };
+    ok.then(|| Details {
+        prefix: non_empty(&spoke.username_prefix),
+        issuer_ca: non_empty(&spoke.issuer_ca),
+        tls: Tls { ca_data: non_empty(&spoke.ca_data), insecure: spoke.insecure_skip_tls_verify },
+        kind: SpokeKind::OpenShift(OpenShift {
+            needs_tech_preview,
+            oidc_provider_name: spoke.oidc_provider_name.clone(),
+            ca_configmap,
+        }),
+        cluster_role,
+        namespaces: spoke.namespaces.clone(),
+        project: non_empty(&spoke.project),
+        labels: spoke.labels.clone(),
+    })
+}
