@@ -204,7 +204,7 @@ fn kept_note(input: &Value, default: &LocalDefault, theirs: &Value, ours: Option
         None => "ztwim-gitops leaves it to your base".into(),
     };
     let message = format!(
-        "kept {kind} {ns}{name} {field} from the base, {}, instead of this function's default {ours}: it is not part          of the trust contract; {how}.",
+        "kept {kind} {ns}{name} {field} from the base, {}, instead of this function's default {ours}: it is not part of the trust contract; {how}.",
         json(theirs)
     );
     (default.setting.map(str::to_string), message)

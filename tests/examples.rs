@@ -4,7 +4,6 @@
 mod common;
 
 use common::*;
-use std::path::Path;
 use std::process::Command;
 
 #[test]
@@ -16,10 +15,5 @@ fn ci_pipe_example_prints_what_its_readme_says() {
     let out = run(Command::new("examples/ci-pipe/run.sh").current_dir(ROOT).env("PATH", path_with(bin.path())), true);
     let printed = String::from_utf8(out.stdout).unwrap();
     assert!(printed.contains("spokes/spoke-a/"), "the sink writes the generated files:\n{printed}");
-    let expected = Path::new(ROOT).join("examples/ci-pipe/expected.txt");
-    if std::env::var_os("UPDATE_EXAMPLES").is_some() {
-        std::fs::write(&expected, &printed).unwrap();
-    } else {
-        assert_eq!(printed, std::fs::read_to_string(expected).unwrap_or_default());
-    }
+    golden::assert_golden("examples/ci-pipe/expected.txt", &printed);
 }

@@ -1,7 +1,7 @@
 //! The real `kubectl kustomize` (kustomize v5.5.0) running our image through the docker adapter, on the
 //! kustomize examples; and the exact ResourceList kustomize sends an exec generator, fed to the binary.
 //! Each example's `expected.yaml` (per cluster directory for the two-cluster layout) is what the build
-//! must print; `UPDATE_EXAMPLES=1` rewrites them instead (review the diff like code).
+//! must print; `UPDATE_GOLDEN=1` rewrites them instead (review the diff like code).
 
 mod common;
 
@@ -20,15 +20,8 @@ fn kustomize(dir: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Compares with (or, under `UPDATE_EXAMPLES`, writes) `examples/<file>`.
 fn expect(file: &str, actual: &str) {
-    let path = Path::new(ROOT).join("examples").join(file);
-    if std::env::var_os("UPDATE_EXAMPLES").is_some() {
-        std::fs::write(&path, actual).unwrap();
-    } else {
-        let expected = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(expected == actual, "examples/{file} differs from the build; rerun with UPDATE_EXAMPLES=1 and review.\nbuild printed:\n{actual}");
-    }
+    golden::assert_golden(&format!("examples/{file}"), actual);
 }
 
 fn documents(stream: &str) -> Vec<serde_yaml_ng::Value> {

@@ -1,6 +1,8 @@
 //! Shared by the tests that drive real tools (kpt, kubectl, buildah) and the examples.
 #![allow(dead_code)]
 
+pub mod golden;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

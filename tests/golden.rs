@@ -1,0 +1,124 @@
+//! Golden cases in the style of the kpt functions catalog: each directory under `tests/golden/` is one
+//! run of the binary and its checked-in outcome. `input.yaml` is a ResourceList fed to the function;
+//! or `config.yaml` (with optional `args`, one per line) is run as `generate -c config.yaml ARGS…`.
+//! `expected/stdout.yaml`, `expected/stderr.txt` and `expected/exit-code` are what it must print and
+//! return, byte for byte; `UPDATE_GOLDEN=1` rewrites them (review the diff like code). Beside the golden
+//! files, the transformer cases assert the rules they exist for, so a regenerated file cannot hide a
+//! broken rule.
+
+mod common;
+
+use common::golden::assert_golden;
+use common::*;
+use serde_yaml_ng::Value;
+use std::path::Path;
+
+/// Runs one case; returns its stdout.
+fn case(name: &str) -> String {
+    let dir = Path::new(ROOT).join("tests/golden").join(name);
+    let (stdout, stderr, code) = if dir.join("input.yaml").exists() {
+        run_bin(&[], &std::fs::read(dir.join("input.yaml")).unwrap())
+    } else {
+        let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
+        let config = dir.join("config.yaml");
+        let mut all = vec!["generate", "-c", config.to_str().unwrap()];
+        all.extend(args.lines());
+        let (stdout, stderr, code) = run_bin(&all, b"");
+        // The config's absolute path is this checkout's; the golden file names it from the crate root.
+        let stderr = stderr.replace(&format!("{}/", ROOT), "");
+        (stdout, stderr, code)
+    };
+    let expected = format!("tests/golden/{name}/expected");
+    assert_golden(&format!("{expected}/stdout.yaml"), &stdout);
+    assert_golden(&format!("{expected}/stderr.txt"), &stderr);
+    assert_golden(&format!("{expected}/exit-code"), &format!("{code}\n"));
+    stdout
+}
+
+#[test]
+fn every_case_directory_is_run() {
+    let mut dirs: Vec<String> = std::fs::read_dir(Path::new(ROOT).join("tests/golden"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    assert_eq!(
+        dirs,
+        ["generate-unknown-target", "transformer-gitops-catalog-base", "transformer-gitops-catalog-base-configured"],
+        "a new case directory needs its #[test] here"
+    );
+}
+
+#[test]
+fn generate_unknown_target() {
+    case("generate-unknown-target");
+}
+
+fn item<'a>(list: &'a Value, kind: &str) -> &'a Value {
+    let name = match kind {
+        "Subscription" => "openshift-zero-trust-workload-identity-manager",
+        "ArgoCD" => "openshift-gitops",
+        _ => "cluster",
+    };
+    let items = list["items"].as_sequence().unwrap();
+    let mut found = items.iter().filter(|i| i["kind"].as_str() == Some(kind) && i["metadata"]["name"] == name);
+    let first = found.next().unwrap_or_else(|| panic!("no {kind} in the output"));
+    assert!(found.next().is_none(), "one {kind}: a base object is patched, never duplicated");
+    first
+}
+
+fn infos(list: &Value) -> Vec<String> {
+    list["results"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter(|r| r["severity"] == "info")
+        .map(|r| r["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Only local defaults give way to the base; the trust contract is enforced over it.
+#[test]
+fn transformer_keeps_the_bases_values_where_ours_are_only_defaults() {
+    let list: Value = serde_yaml_ng::from_str(&case("transformer-gitops-catalog-base")).unwrap();
+    let ztwim = item(&list, "ZeroTrustWorkloadIdentityManager");
+    assert_eq!(ztwim["spec"]["clusterName"], "cluster", "immutable in ZTWIM: the base's value stays");
+    assert_eq!(ztwim["spec"]["trustDomain"], "apps.mgmt.example.com", "the trust domain is the contract's");
+    let server = item(&list, "SpireServer");
+    assert_eq!(server["spec"]["caSubject"]["organization"], "Red Hat");
+    assert_eq!(server["spec"]["persistence"]["type"], "pvc");
+    let issuer = "https://spire-spiffe-oidc-discovery-provider.apps.mgmt.example.com";
+    assert_eq!(server["spec"]["jwtIssuer"], issuer, "the issuer is the contract's");
+    assert_eq!(item(&list, "SpireOIDCDiscoveryProvider")["spec"]["jwtIssuer"], issuer);
+    let subscription = item(&list, "Subscription");
+    assert_eq!(subscription["spec"]["channel"], "stable-v1");
+    let argocd = item(&list, "ArgoCD");
+    assert_eq!(argocd["spec"]["controller"]["resources"]["limits"]["memory"], "8Gi", "the base's sizing stays");
+    let init = &argocd["spec"]["controller"]["initContainers"][0];
+    assert_eq!(init["name"], "install-jwt-spiffe", "the plumbing is enforced");
+    let infos = infos(&list);
+    let kept = |what: &str| infos.iter().any(|m| m.starts_with(&format!("kept {what} from the base")));
+    assert!(kept("ZeroTrustWorkloadIdentityManager cluster spec.clusterName"), "{infos:#?}");
+    assert!(kept("SpireServer cluster spec.caSubject"), "{infos:#?}");
+    assert!(kept("ArgoCD ztwim-gitops/openshift-gitops spec.controller.resources"), "{infos:#?}");
+    assert!(!kept("SpireServer cluster spec.datastore"), "a base value equal to ours needs no note: {infos:#?}");
+    assert!(!kept("Subscription"), "{infos:#?}");
+}
+
+/// What the config sets is enforced even where it is otherwise only a default.
+#[test]
+fn transformer_enforces_what_the_config_sets() {
+    let list: Value = serde_yaml_ng::from_str(&case("transformer-gitops-catalog-base-configured")).unwrap();
+    assert_eq!(item(&list, "ZeroTrustWorkloadIdentityManager")["spec"]["clusterName"], "mgmt-east");
+    assert_eq!(item(&list, "Subscription")["spec"]["installPlanApproval"], "Manual");
+    let argocd = item(&list, "ArgoCD");
+    assert_eq!(argocd["spec"]["rbac"]["scopes"], "[groups, email]");
+    let limits = &argocd["spec"]["controller"]["resources"]["limits"];
+    assert_eq!(limits["cpu"], "2", "argocdSpec is enforced");
+    let infos = infos(&list);
+    assert!(
+        !infos.iter().any(|m| m.contains("spec.clusterName") || m.contains("spec.controller.resources")),
+        "{infos:#?}"
+    );
+    assert!(infos.iter().any(|m| m.starts_with("kept SpireServer cluster spec.caSubject")), "{infos:#?}");
+}
