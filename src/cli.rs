@@ -133,7 +133,7 @@ fn run_generate(config: &std::path::Path, target: Option<&str>, output: Option<&
     let written = match output {
         None => {
             let mut out = std::io::stdout().lock();
-            manifests.iter().try_for_each(|m| write!(out, "---\n{}", to_yaml(&m.object)))
+            manifests.iter().try_for_each(|m| write!(out, "---\n{}", document(m)))
         }
         Some(dir) => write_split(dir, &manifests),
     };
@@ -152,12 +152,23 @@ fn to_yaml(v: &serde_yaml_ng::Value) -> String {
     serde_yaml_ng::to_string(v).expect("generated objects serialise")
 }
 
+/// One object as a YAML document, with its header comment if it has one.
+fn document(m: &crate::generate::Manifest) -> String {
+    let header = m.header.map(|h| format!("# {h}\n")).unwrap_or_default();
+    format!("{header}{}", to_yaml(&m.object))
+}
+
 /// One file per object, in the same layout kpt packages get: objects that share a path (RoleBindings of
-/// one name in several namespaces) share the file, in emission order, as kpt stores them.
+/// one name in several namespaces) share the file, in emission order, as kpt stores them. An object that
+/// carries a plain file (a kube-apiserver config) is written as that file.
 fn write_split(dir: &std::path::Path, manifests: &[crate::generate::Manifest]) -> std::io::Result<()> {
     let mut files: indexmap::IndexMap<PathBuf, Vec<String>> = indexmap::IndexMap::new();
     for m in manifests {
-        files.entry(dir.join(m.cluster.file(m.kind(), m.name()))).or_default().push(to_yaml(&m.object));
+        let (path, text) = match &m.file {
+            Some(file) => (dir.join(m.cluster.dir()).join(file.name), file.text.clone()),
+            None => (dir.join(m.cluster.file(m.kind(), m.name())), document(m)),
+        };
+        files.entry(path).or_default().push(text);
     }
     for (path, docs) in files {
         if let Some(parent) = path.parent() {

@@ -252,7 +252,7 @@ mod tests {
         }
         set_annotation(&mut object, OWNER_ANNOTATION, "cfg");
         set_annotation(&mut object, TARGET_ANNOTATION, &cluster.target());
-        Manifest { cluster, object, defaults: Vec::new() }
+        Manifest { cluster, object, defaults: Vec::new(), file: None, header: None }
     }
 
     fn new(item: &Item) -> &Value {

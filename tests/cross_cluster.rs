@@ -311,3 +311,119 @@ fn target_selects_exactly_its_annotated_objects() {
         assert_eq!(generate(&text, Some("all")).len(), all.len(), "{label}: --target all");
     }
 }
+
+/// The issuer, audience, username mapping and required `sub` that one spoke's authenticator states,
+/// read from whichever object its kind uses: (issuer, audience, prefix, required sub).
+fn authenticator(manifests: &[Manifest], spoke: &str) -> (String, String, String, Option<String>) {
+    let targets = [format!("spoke/{spoke}"), format!("control-plane/{spoke}")];
+    let required = |rules: &Value, claim: &str, value: &str| {
+        rules.as_sequence().and_then(|r| r.first()).map(|r| str_at(r, &[claim, value]).to_string())
+    };
+    for m in manifests.iter().filter(|m| targets.iter().any(|t| target_of(m) == t)) {
+        let o = &m.object;
+        let provider = match m.kind() {
+            "Authentication" => &o["spec"]["oidcProviders"][0],
+            "HostedCluster" => &o["spec"]["configuration"]["authentication"]["oidcProviders"][0],
+            "IdentityProviderConfig" => {
+                let oidc = &o["spec"]["oidc"];
+                assert_eq!(str_at(oidc, &["usernameClaim"]), "sub");
+                let prefix = str_at(oidc, &["usernamePrefix"]);
+                return (
+                    str_at(oidc, &["issuerURL"]).into(),
+                    str_at(oidc, &["clientID"]).into(),
+                    if prefix == "-" { String::new() } else { prefix.into() },
+                    oidc["requiredClaims"]["sub"].as_str().map(String::from),
+                );
+            }
+            "ConfigMap" if o["metadata"]["name"] == "authentication-config" => {
+                let text = str_at(o, &["data", "authentication-config.yaml"]);
+                let config: Value = serde_yaml_ng::from_str(text).unwrap();
+                let jwt = &config["jwt"][0];
+                assert_eq!(str_at(jwt, &["claimMappings", "username", "claim"]), "sub");
+                return (
+                    str_at(jwt, &["issuer", "url"]).into(),
+                    jwt["issuer"]["audiences"][0].as_str().unwrap().into(),
+                    str_at(jwt, &["claimMappings", "username", "prefix"]).into(),
+                    jwt["claimValidationRules"][0]["requiredValue"].as_str().map(String::from),
+                );
+            }
+            _ => continue,
+        };
+        let username = &provider["claimMappings"]["username"];
+        assert_eq!(str_at(username, &["claim"]), "sub");
+        let prefix = match str_at(username, &["prefixPolicy"]) {
+            "Prefix" => str_at(username, &["prefix", "prefixString"]).to_string(),
+            _ => String::new(),
+        };
+        return (
+            str_at(provider, &["issuer", "issuerURL"]).into(),
+            provider["issuer"]["audiences"][0].as_str().unwrap().into(),
+            prefix,
+            required(&provider["claimValidationRules"], "requiredClaim", "requiredValue"),
+        );
+    }
+    panic!("no authenticator object for spoke {spoke}")
+}
+
+/// Every kind of spoke states the same trust as the management side: the issuer is the SpireServer's,
+/// the audience is the cluster Secret's, and prefix + SPIFFE ID is exactly the RBAC subject.
+#[test]
+fn every_kind_of_spoke_agrees_with_the_management_side() {
+    let text =
+        std::fs::read_to_string(format!("{}/examples/mixed-fleet/ztwim-gitops.yaml", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+    for identity in ["perServiceAccount", "shared"] {
+        let mut config: Value = serde_yaml_ng::from_str(&text).unwrap();
+        config["spec"]["identity"] = identity.into();
+        for spoke in config["spec"]["spokes"].as_sequence_mut().unwrap() {
+            if spoke["name"] != "kind" {
+                spoke["usernamePrefix"] = "spire:".into();
+            }
+        }
+        let manifests = generate(&serde_yaml_ng::to_string(&config).unwrap(), None);
+        let issuer = manifests
+            .iter()
+            .find(|m| m.kind() == "SpireServer")
+            .map(|m| str_at(&m.object, &["spec", "jwtIssuer"]).to_string())
+            .unwrap();
+        let ids: Vec<String> = ["server", "application-controller"]
+            .iter()
+            .map(|c| match identity {
+                "shared" => "spiffe://apps.mgmt.example.com/ns/ztwim-gitops/argocd/openshift-gitops".to_string(),
+                _ => format!("spiffe://apps.mgmt.example.com/ns/ztwim-gitops/sa/openshift-gitops-argocd-{c}"),
+            })
+            .collect();
+        let mut kinds = std::collections::BTreeSet::new();
+        for spoke in ["classic", "hosted", "kind", "eks"] {
+            let (iss, aud, prefix, required) = authenticator(&manifests, spoke);
+            assert_eq!(iss, issuer, "{identity}/{spoke}: issuer");
+            let secret = manifests.iter().find(|m| m.kind() == "Secret" && m.name() == spoke).unwrap();
+            let cluster: serde_json::Value =
+                serde_json::from_str(str_at(&secret.object, &["stringData", "config"])).unwrap();
+            assert_eq!(
+                cluster["execProviderConfig"]["env"]["SPIFFE_JWT_AUDIENCE"],
+                aud.as_str(),
+                "{identity}/{spoke}: audience"
+            );
+            let binding = manifests
+                .iter()
+                .find(|m| m.kind() == "ClusterRoleBinding" && target_of(m) == format!("spoke/{spoke}"))
+                .unwrap();
+            let subjects: Vec<&str> =
+                binding.object["subjects"].as_sequence().unwrap().iter().map(|s| str_at(s, &["name"])).collect();
+            let mut expected: Vec<String> = ids.iter().map(|id| format!("{prefix}{id}")).collect();
+            expected.dedup();
+            assert_eq!(subjects, expected, "{identity}/{spoke}: RBAC subjects are prefix + SPIFFE ID");
+            assert_eq!(required, (identity == "shared").then(|| ids[0].clone()), "{identity}/{spoke}: required sub");
+            kinds.insert(
+                manifests
+                    .iter()
+                    .filter(|m| target_of(m).ends_with(&format!("/{spoke}")))
+                    .map(|m| m.kind().to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+        }
+        assert_eq!(kinds.len(), 4, "each kind emits its own set of objects: {kinds:?}");
+    }
+}

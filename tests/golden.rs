@@ -44,7 +44,12 @@ fn every_case_directory_is_run() {
     dirs.sort();
     assert_eq!(
         dirs,
-        ["generate-unknown-target", "transformer-gitops-catalog-base", "transformer-gitops-catalog-base-configured"],
+        [
+            "generate-unknown-target",
+            "transformer-gitops-catalog-base",
+            "transformer-gitops-catalog-base-configured",
+            "transformer-hosted-cluster"
+        ],
         "a new case directory needs its #[test] here"
     );
 }
@@ -121,4 +126,25 @@ fn transformer_enforces_what_the_config_sets() {
         "{infos:#?}"
     );
     assert!(infos.iter().any(|m| m.starts_with("kept SpireServer cluster spec.caSubject")), "{infos:#?}");
+}
+
+/// An input HostedCluster of a hosted spoke gains `spec.configuration.authentication`; nothing else of it
+/// changes, and nothing but it is emitted for that target.
+#[test]
+fn transformer_patches_a_hosted_cluster_in_place() {
+    let list: Value = serde_yaml_ng::from_str(&case("transformer-hosted-cluster")).unwrap();
+    let input: Value = serde_yaml_ng::from_str(
+        &std::fs::read_to_string(Path::new(ROOT).join("tests/golden/transformer-hosted-cluster/input.yaml")).unwrap(),
+    )
+    .unwrap();
+    let items = list["items"].as_sequence().unwrap();
+    assert_eq!(items.len(), 1, "the HostedCluster is patched, not duplicated, and the target emits nothing else");
+    let mut patched = items[0].clone();
+    let auth = patched["spec"]["configuration"].as_mapping_mut().unwrap().remove("authentication").unwrap();
+    assert_eq!(auth["type"], "OIDC");
+    let issuer = &auth["oidcProviders"][0]["issuer"];
+    assert_eq!(issuer["issuerURL"], "https://spire-spiffe-oidc-discovery-provider.apps.mgmt.example.com");
+    assert_eq!(issuer["audiences"][0], "hosted");
+    patched["spec"].as_mapping_mut().unwrap().remove("configuration");
+    assert_eq!(patched, input["items"][0], "everything else of the HostedCluster is the input's");
 }

@@ -541,7 +541,7 @@ fn image_pull_policy_matches_the_api_server_default() {
 
 const HOSTILE: &str = "x'\"; $(touch /tmp/pwned) `id` ${HOME}\nevil: {{ version }} #";
 /// Keys whose values are enums: a hostile value would not even deserialise.
-const ENUM_KEYS: [&str; 4] = ["identity", "installPlanApproval", "arch", "credentialVersion"];
+const ENUM_KEYS: [&str; 5] = ["identity", "installPlanApproval", "arch", "credentialVersion", "type"];
 
 /// [`HOSTILE`] as an https URL without spaces, which the download URL rule accepts.
 const HOSTILE_URL: &str = "https://x.example/';$(touch${IFS}/tmp/pwned);'`id`\"";

@@ -133,6 +133,11 @@ const BREAKS: &[(&str, &str, Op, &str)] = &[
     ("Authentication", "RequiredClaim without requiredClaim (CEL)", Set("/spec/oidcProviders/0/claimValidationRules", r#"[{"type": "RequiredClaim"}]"#), "requiredClaim must be set"),
     ("Authentication", "type enum", Set("/spec/type", r#""OAuth2""#), "/spec/type"),
     ("Authentication", "duplicate oidcClient (list-map keys)", With(duplicate_oidc_client), "duplicate entry for list-map key"),
+    ("HostedCluster", "issuerURL not https (CEL)", Set("/spec/configuration/authentication/oidcProviders/0/issuer/issuerURL", r#""http://issuer.example.com""#), "https"),
+    ("HostedCluster", "no audiences (minItems)", Set("/spec/configuration/authentication/oidcProviders/0/issuer/audiences", "[]"), "/spec/configuration/authentication/oidcProviders/0/issuer/audiences"),
+    ("HostedCluster", "authentication type enum", Set("/spec/configuration/authentication/type", r#""OAuth2""#), "/spec/configuration/authentication/type"),
+    ("IdentityProviderConfig", "drop required oidc", Remove("/spec/oidc"), "\"oidc\" is a required property"),
+    ("IdentityProviderConfig", "required claim not a string", Set("/spec/oidc/requiredClaims", r#"{"sub": 1}"#), "/spec/oidc/requiredClaims/sub"),
     ("ClusterRoleBinding RoleBinding", "drop required roleRef", Remove("/roleRef"), "\"roleRef\" is a required property"),
     ("ClusterRoleBinding RoleBinding", "subject without name", Remove("/subjects/0/name"), "\"name\" is a required property"),
 ];
@@ -350,13 +355,38 @@ fn matrix() -> Vec<Case> {
         })
         .collect();
     cases.push(config("fleet-50", "shared", "v1", fleet, true));
+    // Every kind of spoke in one fleet, with the same feature combinations.
+    for identity in ["perServiceAccount", "shared"] {
+        for bits in 0..8 {
+            let f =
+                Features { prefix: bits & 1 != 0, ca: bits & 2 != 0, namespaces: bits & 4 != 0, applications: true };
+            let mut spokes = vec![spoke(1, "4.20", f, &cas)];
+            for (i, kind) in [(2, "hosted"), (3, "kubernetes"), (4, "kubernetes"), (5, "eks")] {
+                let mut s = spoke(i, "4.20", f, &cas);
+                let s = s.as_object_mut().unwrap();
+                s.remove("openshiftVersion");
+                s.insert("type".into(), json!(kind));
+                match i {
+                    2 => drop(s.insert("hostedCluster".into(), json!({"name": "spoke-2", "namespace": "clusters"}))),
+                    3 => drop(s.insert("kubernetesVersion".into(), json!("1.33"))),
+                    4 => drop(s.insert("kubernetesVersion".into(), json!("1.34"))),
+                    _ => {
+                        s.remove("issuerCA");
+                        s.insert("eks".into(), json!({"clusterName": "prod-eu", "namespace": "ack-system"}));
+                    }
+                }
+                spokes.push(Value::Object(s.clone()));
+            }
+            cases.push(config(&format!("kinds-{}-{bits}", identity.to_lowercase()), identity, "v1", spokes, true));
+        }
+    }
     cases
 }
 
 /// Runs the pipeline on one config as the CLI does (all targets), returning each object with whether its
 /// cluster is a pre-4.20 spoke (checked against TechPreviewNoUpgrade as well).
 fn generate(case: &Case) -> Vec<(Value, bool)> {
-    use ztwim_gitops::model::SpokeKind;
+    use ztwim_gitops::model::{Cluster, SpokeKind};
     use ztwim_gitops::{config::ConfigRef, diag::Severity, generate, pipeline};
     let fc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&case.text).expect("config YAML");
     let reference = ConfigRef { name: "matrix".into(), ..ConfigRef::default() };
@@ -370,14 +400,37 @@ fn generate(case: &Case) -> Vec<(Value, bool)> {
         .into_iter()
         .map(|m| {
             let tech_preview = match &m.cluster {
-                ztwim_gitops::model::Cluster::Spoke(s) => model.spoke(s).is_some_and(|s| match &s.kind {
+                Cluster::Spoke(s) => model.spoke(s).is_some_and(|s| match &s.kind {
                     SpokeKind::OpenShift(openshift) => openshift.needs_tech_preview,
+                    SpokeKind::Hosted(_) | SpokeKind::Kubernetes(_) | SpokeKind::Eks(_) => false,
                 }),
-                ztwim_gitops::model::Cluster::Management => false,
+                Cluster::Management | Cluster::ControlPlane(_) => false,
             };
-            (serde_json::to_value(&m.object).expect("JSON"), tech_preview)
+            let mut object = serde_json::to_value(&m.object).expect("JSON");
+            if object["kind"] == "HostedCluster" {
+                object = applied_to_hosted_cluster(object);
+            }
+            (object, tech_preview)
         })
         .collect()
+}
+
+/// A generated HostedCluster is a partial object for server-side apply: what the API server validates
+/// is that partial merged onto the live object, here a minimal complete HostedCluster.
+fn applied_to_hosted_cluster(partial: Value) -> Value {
+    fn merge(base: &mut Value, overlay: Value) {
+        match (base, overlay) {
+            (Value::Object(base), Value::Object(overlay)) => {
+                for (k, v) in overlay {
+                    merge(base.entry(k).or_insert(Value::Null), v);
+                }
+            }
+            (base, overlay) => *base = overlay,
+        }
+    }
+    let mut live = yaml_stream(include_str!("fixtures/hostedcluster-base.yaml")).remove(0);
+    merge(&mut live, partial);
+    live
 }
 
 #[test]
@@ -431,4 +484,181 @@ fn negative_controls_on_generated_objects() {
     assert_eq!(kinds(&objects), kinds(&hand_written()), "the matrix emits exactly the kinds the controls cover");
     let count = assert_negative_controls(&objects);
     say(&format!("negative controls caught on generated objects: {count}"));
+}
+
+/// kube-apiserver's structured authentication config has no CRD: it is checked against a strict mirror of
+/// its Go types, `k8s.io/apiserver/pkg/apis/apiserver/v1beta1` (kubernetes/kubernetes
+/// `staging/src/k8s.io/apiserver/pkg/apis/apiserver/v1beta1/types.go` at
+/// 05cb0a55c88e0cdcfe2fb184328ad9be53e94d5c; `v1` has the same fields), plus the rules its validation
+/// applies to what we emit.
+mod authentication_configuration {
+    // Fields the checks below do not read still belong to the mirror: it must accept what the real type does.
+    #![allow(dead_code)]
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct AuthenticationConfiguration {
+        pub api_version: String,
+        pub kind: String,
+        pub jwt: Vec<JwtAuthenticator>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct JwtAuthenticator {
+        pub issuer: Issuer,
+        #[serde(default)]
+        pub claim_validation_rules: Vec<ClaimValidationRule>,
+        pub claim_mappings: ClaimMappings,
+        #[serde(default)]
+        pub user_validation_rules: Vec<UserValidationRule>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct Issuer {
+        pub url: String,
+        #[serde(rename = "discoveryURL")]
+        pub discovery_url: Option<String>,
+        #[serde(default)]
+        pub certificate_authority: String,
+        pub audiences: Vec<String>,
+        #[serde(default)]
+        pub audience_match_policy: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct ClaimValidationRule {
+        #[serde(default)]
+        pub claim: String,
+        #[serde(default)]
+        pub required_value: String,
+        #[serde(default)]
+        pub expression: String,
+        #[serde(default)]
+        pub message: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct ClaimMappings {
+        pub username: PrefixedClaimOrExpression,
+        pub groups: Option<PrefixedClaimOrExpression>,
+        pub uid: Option<ClaimOrExpression>,
+        #[serde(default)]
+        pub extra: Vec<ExtraMapping>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct PrefixedClaimOrExpression {
+        #[serde(default)]
+        pub claim: String,
+        pub prefix: Option<String>,
+        #[serde(default)]
+        pub expression: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct ClaimOrExpression {
+        #[serde(default)]
+        pub claim: String,
+        #[serde(default)]
+        pub expression: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct ExtraMapping {
+        pub key: String,
+        pub value_expression: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct UserValidationRule {
+        pub expression: String,
+        #[serde(default)]
+        pub message: String,
+    }
+
+    /// The problems kube-apiserver's validation would report for the fields we emit.
+    pub fn problems(text: &str) -> Vec<String> {
+        let config: AuthenticationConfiguration = match serde_yaml_ng::from_str(text) {
+            Ok(c) => c,
+            Err(e) => return vec![format!("does not parse as AuthenticationConfiguration: {e}")],
+        };
+        let mut out = Vec::new();
+        if !["apiserver.config.k8s.io/v1beta1", "apiserver.config.k8s.io/v1"].contains(&config.api_version.as_str()) {
+            out.push(format!("apiVersion {}", config.api_version));
+        }
+        if config.kind != "AuthenticationConfiguration" {
+            out.push(format!("kind {}", config.kind));
+        }
+        if config.jwt.is_empty() {
+            out.push("no jwt authenticator".into());
+        }
+        for (i, jwt) in config.jwt.iter().enumerate() {
+            if !jwt.issuer.url.starts_with("https://") || jwt.issuer.url.contains(['?', '#']) {
+                out.push(format!("jwt[{i}].issuer.url {} is not https without query or fragment", jwt.issuer.url));
+            }
+            if jwt.issuer.audiences.is_empty() || jwt.issuer.audiences.iter().any(String::is_empty) {
+                out.push(format!("jwt[{i}].issuer.audiences must be non-empty"));
+            }
+            if jwt.issuer.audiences.len() > 1 && jwt.issuer.audience_match_policy != "MatchAny" {
+                out.push(format!("jwt[{i}].issuer.audienceMatchPolicy must be MatchAny for several audiences"));
+            }
+            if !jwt.issuer.certificate_authority.is_empty()
+                && !jwt.issuer.certificate_authority.contains("-----BEGIN CERTIFICATE-----")
+            {
+                out.push(format!("jwt[{i}].issuer.certificateAuthority is not PEM"));
+            }
+            let user = &jwt.claim_mappings.username;
+            if user.claim.is_empty() == user.expression.is_empty() {
+                out.push(format!("jwt[{i}].claimMappings.username needs exactly one of claim and expression"));
+            }
+            if !user.claim.is_empty() && user.prefix.is_none() {
+                out.push(format!("jwt[{i}].claimMappings.username.prefix must be set when claim is (\"\" for none)"));
+            }
+            for (j, rule) in jwt.claim_validation_rules.iter().enumerate() {
+                if rule.claim.is_empty() == rule.expression.is_empty() {
+                    out.push(format!("jwt[{i}].claimValidationRules[{j}] needs exactly one of claim and expression"));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[test]
+fn every_generated_authentication_configuration_is_valid() {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for case in matrix() {
+        for (object, _) in generate(&case) {
+            let Some(text) = object["data"]["authentication-config.yaml"].as_str() else { continue };
+            checked += 1;
+            failures.extend(
+                authentication_configuration::problems(text).into_iter().map(|p| format!("{}: {p}", case.name)),
+            );
+        }
+    }
+    say(&format!("AuthenticationConfigurations checked against the apiserver types: {checked}"));
+    assert!(checked > 0, "the matrix has kubernetes spokes");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Negative controls: what the mirror must refuse.
+    let good = "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer: {url: 'https://i.example.com', audiences: [a]}\n  claimMappings: {username: {claim: sub, prefix: ''}}\n";
+    assert!(authentication_configuration::problems(good).is_empty());
+    for (bad, why) in [
+        (good.replace("audiences", "audience"), "a misspelled field"),
+        (good.replace(", prefix: ''", ""), "a claim without a prefix"),
+        (good.replace("https://", "http://"), "an http issuer"),
+        (good.replace("[a]", "[]"), "no audience"),
+        (good.replace("/v1\n", "/v1alpha9\n"), "an unknown apiVersion"),
+    ] {
+        assert!(!authentication_configuration::problems(&bad).is_empty(), "{why} must be refused:\n{bad}");
+    }
 }

@@ -3,7 +3,7 @@
 //! fails here as well as one that never fires.
 
 use base64::Engine;
-use ztwim_gitops::config::{Application, Config, Spec, Spoke};
+use ztwim_gitops::config::{Application, Config, HostedClusterRef, Spec, Spoke, SpokeType};
 use ztwim_gitops::diag::Diagnostics;
 use ztwim_gitops::diag::Severity::{self, Error as E, Info as I, Warning as W};
 use ztwim_gitops::resolve::{resolve, Options};
@@ -717,6 +717,129 @@ fn application_rules() {
             ],
         },
     ]);
+}
+
+fn kind(s: &mut Spec, kind: SpokeType) {
+    s.spokes[0].type_ = kind;
+    match kind {
+        SpokeType::Hosted => {
+            s.spokes[0].hosted_cluster = HostedClusterRef { name: "a".into(), namespace: "clusters".into() }
+        }
+        SpokeType::Eks => s.spokes[0].eks.cluster_name = "prod-eu".into(),
+        SpokeType::Openshift | SpokeType::Kubernetes => {}
+    }
+}
+
+#[test]
+fn spoke_kind_rules() {
+    check(&[Rule {
+        name: "kinds",
+        good: &[
+            |s| kind(s, SpokeType::Hosted),
+            |s| kind(s, SpokeType::Kubernetes),
+            |s| {
+                kind(s, SpokeType::Kubernetes);
+                s.spokes[0].kubernetes_version = "1.34".into();
+            },
+            |s| kind(s, SpokeType::Eks),
+            |s| {
+                kind(s, SpokeType::Eks);
+                s.spokes[0].eks.cluster_name = String::new();
+                s.spokes[0].eks.namespace = "ack-system".into();
+            },
+            |s| {
+                kind(s, SpokeType::Hosted);
+                s.spokes[0].issuer_ca = PEM.into();
+                s.spokes[0].username_prefix = "spiffe:".into();
+            },
+        ],
+        bad: &[
+            (
+                |s| {
+                    kind(s, SpokeType::Eks);
+                    s.spokes[0].openshift_version = "4.19".into();
+                },
+                &[(E, "spec.spokes.0.openshiftVersion")],
+                "does not apply to a `type: eks` spoke",
+            ),
+            (
+                |s| s.spokes[0].hosted_cluster.name = "a".into(),
+                &[(E, "spec.spokes.0.hostedCluster")],
+                "does not apply to a `type: openshift` spoke",
+            ),
+            (
+                |s| {
+                    kind(s, SpokeType::Hosted);
+                    s.spokes[0].kubernetes_version = "1.33".into();
+                },
+                &[(E, "spec.spokes.0.kubernetesVersion")],
+                "does not apply to a `type: hosted` spoke",
+            ),
+            (
+                |s| s.spokes[0].eks.cluster_name = "x".into(),
+                &[(E, "spec.spokes.0.eks")],
+                "remove it, or set the type it is for",
+            ),
+            (
+                |s| {
+                    kind(s, SpokeType::Kubernetes);
+                    s.spokes[0].oidc_provider_name = "mine".into();
+                },
+                &[(E, "spec.spokes.0.oidcProviderName")],
+                "a kube-apiserver JWT authenticator has no name",
+            ),
+            (
+                |s| s.spokes[0].type_ = SpokeType::Hosted,
+                &[(E, "spec.spokes.0.hostedCluster.name"), (E, "spec.spokes.0.hostedCluster.namespace")],
+                "must name the spoke's HostedCluster",
+            ),
+            (
+                |s| {
+                    kind(s, SpokeType::Kubernetes);
+                    s.spokes[0].kubernetes_version = "1.29".into();
+                },
+                &[(E, "spec.spokes.0.kubernetesVersion")],
+                "from 1.30",
+            ),
+            (
+                |s| {
+                    kind(s, SpokeType::Kubernetes);
+                    s.spokes[0].kubernetes_version = "1.x".into();
+                },
+                &[(E, "spec.spokes.0.kubernetesVersion")],
+                "MAJOR.MINOR",
+            ),
+            (
+                |s| {
+                    kind(s, SpokeType::Eks);
+                    s.spokes[0].issuer_ca = PEM.into();
+                },
+                &[(E, "spec.spokes.0.issuerCA")],
+                "publicly trusted certificate",
+            ),
+            (
+                |s| {
+                    kind(s, SpokeType::Eks);
+                    s.spokes[0].eks.cluster_name = "-bad".into();
+                },
+                &[(E, "spec.spokes.0.eks.clusterName")],
+                "not an EKS cluster name",
+            ),
+            (
+                |s| {
+                    kind(s, SpokeType::Eks);
+                    s.target = "control-plane/spoke-b".into();
+                },
+                &[(E, "spec.target")],
+                "use one of: all, management, spoke/spoke-a, control-plane/spoke-a",
+            ),
+            (
+                |s| s.target = "control-plane/spoke-a".into(),
+                &[(E, "spec.target")],
+                "names no spoke of type hosted or eks",
+            ),
+        ],
+    }]);
 }
 
 #[test]

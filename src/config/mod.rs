@@ -46,12 +46,58 @@ pub struct Config {
 }
 
 impl Config {
-    /// A config from a typed spec, with every field counted as written (tests and programmatic use).
+    /// A config from a typed spec (tests and programmatic use), counting as written every field whose
+    /// value is not its default, as if the user had written just those.
     pub fn from_spec(reference: ConfigRef, spec: Spec) -> Config {
+        fn to_value<T: serde::Serialize>(v: &T) -> Value {
+            serde_yaml_ng::to_value(v).expect("config types serialise")
+        }
+        let defaults = Defaults {
+            spec: to_value(&Spec::default()),
+            spoke: to_value(&Spoke::default()),
+            application: to_value(&Application::default()),
+        };
         let mut written = BTreeSet::new();
-        let value = serde_yaml_ng::to_value(&spec).expect("a Spec always serialises");
-        written_paths(&value, "spec", &mut written);
+        non_default_paths(&to_value(&spec), &defaults.spec, "spec", &defaults, &mut written);
         Config { reference, form: Form::Structured, spec, written }
+    }
+}
+
+/// The serialised defaults a typed config is compared with.
+struct Defaults {
+    spec: Value,
+    spoke: Value,
+    application: Value,
+}
+
+/// Every map key path below `value` whose value differs from `default`; list entries of `spokes` and
+/// `applications` are compared with a default entry.
+fn non_default_paths(value: &Value, default: &Value, path: &str, defaults: &Defaults, out: &mut BTreeSet<String>) {
+    match (value, default) {
+        (Value::Mapping(m), _) => {
+            for (k, v) in m {
+                let key = display_key(k);
+                let child = format!("{path}.{key}");
+                let child_default = default.get(&key).unwrap_or(&Value::Null);
+                if v != child_default {
+                    out.insert(child.clone());
+                    non_default_paths(v, child_default, &child, defaults, out);
+                }
+            }
+        }
+        (Value::Sequence(items), _) => {
+            let entry_default = match path {
+                "spec.spokes" => &defaults.spoke,
+                "spec.applications" => &defaults.application,
+                _ => &Value::Null,
+            };
+            for (i, v) in items.iter().enumerate() {
+                let child = format!("{path}.{i}");
+                out.insert(child.clone());
+                non_default_paths(v, entry_default, &child, defaults, out);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -282,20 +282,34 @@ pub struct Spoke {
     pub name: String,
     /// REQUIRED. The spoke API server's https URL, unique.
     pub server: String,
+    /// What kind of cluster the spoke is, which decides how its API server is told to trust the issuer.
+    #[serde(rename = "type")]
+    pub type_: SpokeType,
     /// Overrides spec.audience.
     pub audience: String,
-    /// `MAJOR.MINOR`; 4.19 adds the TechPreviewNoUpgrade FeatureGate; below 4.19 is an error.
+    /// `type: openshift` only. `MAJOR.MINOR`; 4.19 adds the TechPreviewNoUpgrade FeatureGate; below 4.19
+    /// is an error.
     pub openshift_version: String,
+    /// `type: hosted` only (required there): the HostedCluster on the hosting cluster.
+    pub hosted_cluster: HostedClusterRef,
+    /// `type: kubernetes` only. `MAJOR.MINOR` of kube-apiserver; 1.34 and later get the `v1`
+    /// AuthenticationConfiguration, earlier (from 1.30) and empty `v1beta1`.
+    pub kubernetes_version: String,
+    /// `type: eks` only: the EKS cluster and where the ACK EKS controller's IdentityProviderConfig goes.
+    pub eks: EksCluster,
     /// Base64 of the PEM CA of the spoke API server.
     pub ca_data: String,
     /// Skips TLS verification of the spoke API server (warning result).
     #[serde(rename = "insecureSkipTLSVerify")]
     pub insecure_skip_tls_verify: bool,
-    /// PEM of the CA that signs the management cluster's ingress certificate.
+    /// PEM of the CA that signs the management cluster's ingress certificate (not for `type: eks`, which
+    /// needs a publicly trusted issuer).
     #[serde(rename = "issuerCA")]
     pub issuer_ca: String,
-    /// Empty: prefixPolicy NoPrefix; otherwise Prefix with this prefixString.
+    /// Empty: no prefix (the SPIFFE ID is the username); otherwise prepended to it.
     pub username_prefix: String,
+    /// The OIDC provider's name (`openshift`, `hosted`: also names the `<name>-ca` ConfigMap; `eks`: the
+    /// identityProviderConfigName). Not for `type: kubernetes`.
     pub oidc_provider_name: String,
     /// The ClusterRole granted to Argo CD's SPIFFE identities.
     pub cluster_role: String,
@@ -307,6 +321,51 @@ pub struct Spoke {
     pub labels: BTreeMap<String, String>,
 }
 
+/// `openshift`: `Authentication/cluster` on the spoke. `hosted`: a hosted control plane (HyperShift, ROSA
+/// HCP, ARO HCP), configured through its HostedCluster on the hosting cluster. `kubernetes`: a
+/// kube-apiserver `--authentication-config` file. `eks`: an ACK EKS IdentityProviderConfig.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SpokeType {
+    #[default]
+    Openshift,
+    Hosted,
+    Kubernetes,
+    Eks,
+}
+
+impl SpokeType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpokeType::Openshift => "openshift",
+            SpokeType::Hosted => "hosted",
+            SpokeType::Kubernetes => "kubernetes",
+            SpokeType::Eks => "eks",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+#[schemars(deny_unknown_fields)]
+pub struct HostedClusterRef {
+    /// The HostedCluster's name.
+    pub name: String,
+    /// The HostedCluster's namespace on the hosting cluster (e.g. `clusters`).
+    pub namespace: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+#[schemars(deny_unknown_fields)]
+pub struct EksCluster {
+    /// The EKS cluster's name. Empty: the spoke's name.
+    pub cluster_name: String,
+    /// The namespace of the IdentityProviderConfig on the cluster running the ACK EKS controller.
+    /// Empty: the Argo CD namespace.
+    pub namespace: String,
+}
+
 /// The ClusterRole a spoke grants when the user left `clusterRole` alone.
 pub const DEFAULT_CLUSTER_ROLE: &str = "cluster-admin";
 
@@ -315,8 +374,12 @@ impl Default for Spoke {
         Spoke {
             name: String::new(),
             server: String::new(),
+            type_: SpokeType::default(),
             audience: String::new(),
             openshift_version: "4.20".into(),
+            hosted_cluster: HostedClusterRef::default(),
+            kubernetes_version: String::new(),
+            eks: EksCluster::default(),
             ca_data: String::new(),
             insecure_skip_tls_verify: false,
             issuer_ca: String::new(),

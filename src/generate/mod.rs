@@ -20,6 +20,19 @@ pub struct Manifest {
     /// Fields whose value is only a local default of ours, not part of the trust contract and not set in
     /// the config: where this object patches a base's (transformer mode), the base's value stays.
     pub defaults: Vec<LocalDefault>,
+    /// For `generate`'s files: this file instead of the object. A kube-apiserver config file is not an
+    /// API object; KRM pipelines carry it as a local-config ConfigMap, a directory holds the file itself.
+    pub file: Option<PlainFile>,
+    /// A comment `generate` writes above the object, for an object that is not meant to be applied
+    /// as it is (a partial HostedCluster for server-side apply).
+    pub header: Option<&'static str>,
+}
+
+/// A file for a cluster's directory: its name and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlainFile {
+    pub name: &'static str,
+    pub text: String,
 }
 
 /// A field of a generated object that holds one of our defaults.
@@ -76,9 +89,7 @@ pub fn generate(model: &Model) -> Generated {
         identity::generate(model, &mut out);
     }
     for spoke in &model.spokes {
-        if model.target.includes(&spoke.cluster) {
-            spoke::generate(model, spoke, &mut out);
-        }
+        spoke::generate(model, spoke, &mut out);
     }
     out.generated
 }
@@ -108,10 +119,21 @@ impl Output<'_> {
     }
     /// [`Output::push`] for an object some of whose fields are only our defaults.
     pub fn push_with_defaults<T: Serialize>(&mut self, cluster: &Cluster, object: &T, defaults: Vec<LocalDefault>) {
+        self.push_manifest(cluster, object, |m| m.defaults = defaults);
+    }
+    /// [`Output::push`], then `finish` sets what else the manifest carries. Objects for a cluster the
+    /// target does not select are dropped here, the one place target filtering happens.
+    pub fn push_manifest<T: Serialize>(&mut self, cluster: &Cluster, object: &T, finish: impl FnOnce(&mut Manifest)) {
+        if !self.model.target.includes(cluster) {
+            return;
+        }
         let mut value = canonical(serde_yaml_ng::to_value(object).expect("generated objects always serialise"));
         crate::krm::set_annotation(&mut value, OWNER_ANNOTATION, &self.model.owner);
         crate::krm::set_annotation(&mut value, TARGET_ANNOTATION, &cluster.target());
-        self.generated.manifests.push(Manifest { cluster: cluster.clone(), object: value, defaults });
+        let mut manifest =
+            Manifest { cluster: cluster.clone(), object: value, defaults: Vec::new(), file: None, header: None };
+        finish(&mut manifest);
+        self.generated.manifests.push(manifest);
     }
     pub fn notes(&mut self) -> &mut Diagnostics {
         &mut self.generated.notes

@@ -26,6 +26,10 @@ pub const TARGET_ANNOTATION: &str = "ztwim-gitops.dev/target";
 pub enum Cluster {
     Management,
     Spoke(String),
+    /// Where a spoke's control plane is configured, for the kinds whose API server is not configured
+    /// on the spoke itself: a hosted spoke's hosting cluster (its HostedCluster's), an EKS spoke's
+    /// cluster running the ACK EKS controller.
+    ControlPlane(String),
 }
 
 impl Cluster {
@@ -34,16 +38,22 @@ impl Cluster {
         match self {
             Cluster::Management => "management".into(),
             Cluster::Spoke(name) => format!("spoke/{name}"),
+            Cluster::ControlPlane(name) => format!("control-plane/{name}"),
+        }
+    }
+    /// The directory, relative to the config's, that holds this cluster's files.
+    pub fn dir(&self) -> String {
+        match self {
+            Cluster::Management => "management".into(),
+            Cluster::Spoke(spoke) => format!("spokes/{spoke}"),
+            Cluster::ControlPlane(spoke) => format!("control-plane/{spoke}"),
         }
     }
     /// The file, relative to the config's directory, that holds one object of this cluster:
-    /// `management/<kind>-<name>.yaml` or `spokes/<spoke>/<kind>-<name>.yaml`.
+    /// `management/<kind>-<name>.yaml`, `spokes/<spoke>/<kind>-<name>.yaml` or
+    /// `control-plane/<spoke>/<kind>-<name>.yaml`.
     pub fn file(&self, kind: &str, name: &str) -> String {
-        let dir = match self {
-            Cluster::Management => "management".into(),
-            Cluster::Spoke(spoke) => format!("spokes/{spoke}"),
-        };
-        format!("{dir}/{}-{name}.yaml", kind.to_lowercase())
+        format!("{}/{}-{name}.yaml", self.dir(), kind.to_lowercase())
     }
 }
 
@@ -53,13 +63,14 @@ pub enum Target {
     All,
     Management,
     Spoke(String),
+    ControlPlane(String),
 }
 
 impl Target {
     pub fn includes(&self, cluster: &Cluster) -> bool {
         match (self, cluster) {
             (Target::All, _) | (Target::Management, Cluster::Management) => true,
-            (Target::Spoke(t), Cluster::Spoke(s)) => t == s,
+            (Target::Spoke(t), Cluster::Spoke(s)) | (Target::ControlPlane(t), Cluster::ControlPlane(s)) => t == s,
             _ => false,
         }
     }
@@ -138,6 +149,10 @@ impl Model {
             format!("spec.spokes.{index}")
         });
         match spoke.and_then(|p| self.spoke_paths.get(&p)) {
+            Some(Cluster::Spoke(name)) => {
+                self.target.includes(&Cluster::Spoke(name.clone()))
+                    || self.target.includes(&Cluster::ControlPlane(name.clone()))
+            }
             Some(cluster) => self.target.includes(cluster),
             None => true,
         }

@@ -25,6 +25,25 @@ pub struct Spoke {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SpokeKind {
     OpenShift(OpenShift),
+    Hosted(Hosted),
+    Kubernetes(Kubernetes),
+    Eks(Eks),
+}
+
+impl SpokeKind {
+    /// The config's name for the kind (`spokes[].type`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            SpokeKind::OpenShift(_) => "openshift",
+            SpokeKind::Hosted(_) => "hosted",
+            SpokeKind::Kubernetes(_) => "kubernetes",
+            SpokeKind::Eks(_) => "eks",
+        }
+    }
+    /// Whether some of the spoke's objects go to its [`Cluster::ControlPlane`].
+    pub fn has_control_plane(&self) -> bool {
+        matches!(self, SpokeKind::Hosted(_) | SpokeKind::Eks(_))
+    }
 }
 
 /// A classic OpenShift spoke: `Authentication/cluster` type OIDC, its CA ConfigMap, and on 4.19 the
@@ -37,6 +56,34 @@ pub struct OpenShift {
     pub oidc_provider_name: String,
     /// The `openshift-config` ConfigMap that carries the contract's issuer CA (when it has one).
     pub ca_configmap: String,
+}
+
+/// A hosted control plane: the hosting cluster's HostedCluster carries the authentication config (an
+/// `Authentication` applied to the guest is overwritten from it), and its CA ConfigMap lives in the
+/// HostedCluster's namespace there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hosted {
+    pub hosted_cluster: String,
+    pub namespace: String,
+    pub oidc_provider_name: String,
+    pub ca_configmap: String,
+}
+
+/// Vanilla Kubernetes: kube-apiserver reads a structured authentication config file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kubernetes {
+    /// `apiserver.config.k8s.io/v1` from 1.34, `v1beta1` before (and when the version is not given).
+    pub api_version: &'static str,
+}
+
+/// EKS: the ACK EKS controller's IdentityProviderConfig associates the issuer with the cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Eks {
+    pub cluster_name: String,
+    /// Where the IdentityProviderConfig lives on the cluster running the ACK controller.
+    pub namespace: String,
+    /// `identityProviderConfigName`.
+    pub config_name: String,
 }
 
 /// What Argo CD's users may do on the spoke.

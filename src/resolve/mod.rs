@@ -12,7 +12,7 @@ mod management;
 mod spokes;
 
 use crate::config::syntax::{bare_domain_problem, trust_domain_problem};
-use crate::config::{Config, Spec};
+use crate::config::{Config, Spec, SpokeType};
 use crate::diag::Diagnostics;
 use crate::model::{Model, Target};
 use std::collections::BTreeSet;
@@ -40,7 +40,7 @@ pub fn resolve(config: &Config, options: &Options) -> Result<(Model, Diagnostics
     let trust_domain = trust_domain(spec, app_domain, &mut d);
     let target = target(spec, options.target, &mut d);
     let management = management::resolve(spec, app_domain, trust_domain, &written, &mut d);
-    let spokes = spokes::resolve(spec, management.as_ref(), &mut d);
+    let spokes = spokes::resolve(spec, management.as_ref(), &written, &mut d);
     let applications = applications::resolve(spec, &mut d);
     let (Some(target), Some(m), Some(spokes), Some(applications)) = (target, management, spokes, applications) else {
         debug_assert!(d.has_errors(), "a section that resolved to nothing reports why: {d:?}");
@@ -115,23 +115,38 @@ fn trust_domain(spec: &Spec, app_domain: Option<&str>, d: &mut Diagnostics) -> O
     }
 }
 
-/// `all`, `management` or `spoke/<name of a spoke>`, from `--target` or else `spec.target`.
+/// `all`, `management`, `spoke/<name of a spoke>` or `control-plane/<name of a hosted or eks spoke>`,
+/// from `--target` or else `spec.target`.
 fn target(spec: &Spec, flag: Option<&str>, d: &mut Diagnostics) -> Option<Target> {
     let (given, path) = match flag {
         Some(t) => (t, TARGET_FLAG),
         None => (spec.target.as_str(), "spec.target"),
     };
+    let has_control_plane = |t: SpokeType| matches!(t, SpokeType::Hosted | SpokeType::Eks);
     let problem = match given {
         "all" => return Some(Target::All),
         "management" => return Some(Target::Management),
-        _ => match given.strip_prefix("spoke/").filter(|n| !n.is_empty()) {
-            None => "is not one of `all`, `management` or `spoke/<name>`",
-            Some(name) if spec.spokes.iter().any(|s| s.name == name) => return Some(Target::Spoke(name.into())),
-            Some(_) => "names no spoke in spec.spokes",
+        _ => match given.split_once('/').filter(|(_, n)| !n.is_empty()) {
+            Some(("spoke", name)) if spec.spokes.iter().any(|s| s.name == name) => {
+                return Some(Target::Spoke(name.into()))
+            }
+            Some(("control-plane", name))
+                if spec.spokes.iter().any(|s| s.name == name && has_control_plane(s.type_)) =>
+            {
+                return Some(Target::ControlPlane(name.into()))
+            }
+            Some(("spoke", _)) => "names no spoke in spec.spokes",
+            Some(("control-plane", _)) => "names no spoke of type hosted or eks in spec.spokes",
+            _ => "is not one of `all`, `management`, `spoke/<name>` or `control-plane/<name>`",
         },
     };
-    let spokes = spoke_names(spec).into_iter().map(|n| format!("spoke/{n}"));
-    let choices = ["all".to_string(), "management".to_string()].into_iter().chain(spokes).collect::<Vec<_>>();
+    let mut choices = vec!["all".to_string(), "management".to_string()];
+    for name in spoke_names(spec) {
+        choices.push(format!("spoke/{name}"));
+        if spec.spokes.iter().any(|s| s.name == name && has_control_plane(s.type_)) {
+            choices.push(format!("control-plane/{name}"));
+        }
+    }
     d.error(path, format!("target `{given}` {problem}; use one of: {}.", choices.join(", ")));
     None
 }

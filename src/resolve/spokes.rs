@@ -2,15 +2,16 @@
 //! required claims, issuer CA, how Argo CD connects), its kind and its access.
 
 use super::management::{operator_secrets, Management};
+use super::Written;
 use crate::config::syntax::{
     base64_pem_problem, has_pem_certificate, host_port_problem, is_dns_label, is_dns_subdomain, label_problem,
     major_minor, LABEL_RULE,
 };
-use crate::config::{self, Spec, DEFAULT_CLUSTER_ROLE};
+use crate::config::{self, Spec, SpokeType, DEFAULT_CLUSTER_ROLE};
 use crate::diag::Diagnostics;
 use crate::model::{
-    Access, Cluster, Connection, OpenShift, RequiredClaim, Spoke, SpokeContract, SpokeKind, Tls, UsernameMapping,
-    SUBJECT_CLAIM,
+    Access, Cluster, Connection, Eks, Hosted, Kubernetes, OpenShift, RequiredClaim, Spoke, SpokeContract, SpokeKind,
+    Tls, UsernameMapping, SUBJECT_CLAIM,
 };
 use std::collections::BTreeMap;
 
@@ -35,7 +36,12 @@ struct Details {
 }
 
 /// Every spoke, or None when one of them (or the management side they need) did not resolve.
-pub(super) fn resolve(spec: &Spec, management: Option<&Management>, d: &mut Diagnostics) -> Option<Vec<Spoke>> {
+pub(super) fn resolve(
+    spec: &Spec,
+    management: Option<&Management>,
+    written: &Written,
+    d: &mut Diagnostics,
+) -> Option<Vec<Spoke>> {
     if spec.spokes.is_empty() {
         d.info(
             "spec.spokes",
@@ -72,7 +78,7 @@ pub(super) fn resolve(spec: &Spec, management: Option<&Management>, d: &mut Diag
         } else {
             audiences.insert(audience.clone(), i);
         }
-        let details = details(spoke, &p, d);
+        let details = details(spoke, &p, spec, written, d);
         parts.push(match (name, server, details) {
             (Some(name), Some(server), Some(details)) => Some(Parts { name, server, audience, details }),
             _ => None,
@@ -191,36 +197,62 @@ fn server(spoke: &config::Spoke, p: &str, d: &mut Diagnostics) -> Option<String>
     }
 }
 
-fn details(spoke: &config::Spoke, p: &str, d: &mut Diagnostics) -> Option<Details> {
+fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &mut Diagnostics) -> Option<Details> {
     let mut ok = true;
     let mut error = |d: &mut Diagnostics, field: &str, message: String| {
         d.error(format!("{p}.{field}"), message);
         ok = false;
     };
-    let needs_tech_preview = match major_minor(&spoke.openshift_version) {
-        None => {
+    let set = |field: &str| written.has(&format!("{p}.{field}"));
+    let ty = spoke.type_;
+    // Fields of one kind of spoke, set on another: the user meant something this spoke cannot do.
+    for (field, owner, what) in [
+        (
+            "openshiftVersion",
+            SpokeType::Openshift,
+            "the OpenShift version decides the FeatureGate of a classic OpenShift spoke",
+        ),
+        ("hostedCluster", SpokeType::Hosted, "it names the HostedCluster of a hosted control plane"),
+        (
+            "kubernetesVersion",
+            SpokeType::Kubernetes,
+            "it picks the AuthenticationConfiguration version of a kube-apiserver",
+        ),
+        ("eks", SpokeType::Eks, "it names the EKS cluster of an IdentityProviderConfig"),
+    ] {
+        if ty != owner && set(field) {
             error(
                 d,
-                "openshiftVersion",
-                format!(
-                    "openshiftVersion `{}` must be `MAJOR.MINOR`, quoted, e.g. `\"4.20\"`.",
-                    spoke.openshift_version
-                ),
+                field,
+                format!("{field} does not apply to a `type: {}` spoke ({what}, `type: {}`); remove it, or set the type it is for.", ty.as_str(), owner.as_str()),
             );
-            false
         }
-        Some(v) if v < (4, 19) => {
-            error(d, "openshiftVersion", format!("openshiftVersion `{}` is too old: external OIDC authentication (Authentication type OIDC) needs OpenShift 4.19 or later (4.20 without TechPreviewNoUpgrade); upgrade the spoke.", spoke.openshift_version));
-            false
+    }
+    let kind = match ty {
+        SpokeType::Openshift => openshift_version(spoke, p, d, &mut error)
+            .map(|needs_tech_preview| KindParts::OpenShift { needs_tech_preview }),
+        SpokeType::Hosted => hosted_cluster(spoke, d, &mut error),
+        SpokeType::Kubernetes => kubernetes_version(spoke, d, &mut error),
+        SpokeType::Eks => {
+            let e = &spoke.eks;
+            let cluster_name = if e.cluster_name.is_empty() { spoke.name.clone() } else { e.cluster_name.clone() };
+            let name_ok = cluster_name.len() <= 100
+                && cluster_name.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+                && cluster_name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if !name_ok {
+                error(d, "eks.clusterName", format!("eks.clusterName `{cluster_name}` is not an EKS cluster name: 1-100 letters, digits, `-` and `_`, starting with a letter or digit (`aws eks list-clusters`)."));
+            }
+            if !e.namespace.is_empty() && !is_dns_label(&e.namespace) {
+                error(
+                    d,
+                    "eks.namespace",
+                    format!("eks.namespace `{}` is not a DNS-1123 label; {LABEL_RULE}.", e.namespace),
+                );
+            }
+            let namespace =
+                if e.namespace.is_empty() { spec.management.gitops.namespace.clone() } else { e.namespace.clone() };
+            name_ok.then_some(KindParts::Eks { cluster_name, namespace })
         }
-        Some((4, 19)) => {
-            d.warning(
-                format!("{p}.openshiftVersion"),
-                "OpenShift 4.19 needs FeatureGate `TechPreviewNoUpgrade` for external OIDC, which is irreversible and blocks minor upgrades of the spoke; prefer 4.20 or later.",
-            );
-            true
-        }
-        Some(_) => false,
     };
     if spoke.username_prefix.starts_with("system:") {
         error(d, "usernamePrefix", format!("usernamePrefix `{}` puts Argo CD's users in the reserved `system:` namespace of Kubernetes usernames, where they could collide with or pass for built-in users; use a prefix such as `spiffe:` or none.", spoke.username_prefix));
@@ -240,11 +272,15 @@ fn details(spoke: &config::Spoke, p: &str, d: &mut Diagnostics) -> Option<Detail
             error(d, "insecureSkipTLSVerify", "insecureSkipTLSVerify and caData are both set; Kubernetes clients refuse a CA together with the insecure flag. Remove insecureSkipTLSVerify.".into());
         }
     }
-    if !spoke.issuer_ca.is_empty() && !has_pem_certificate(&spoke.issuer_ca) {
+    if ty == SpokeType::Eks && !spoke.issuer_ca.is_empty() {
+        error(d, "issuerCA", "issuerCA cannot be used with `type: eks`: EKS fetches the issuer's keys only from a publicly reachable https endpoint with a publicly trusted certificate. Serve the OIDC discovery route with such a certificate and remove issuerCA.".into());
+    } else if !spoke.issuer_ca.is_empty() && !has_pem_certificate(&spoke.issuer_ca) {
         error(d, "issuerCA", "issuerCA must be PEM text (`-----BEGIN CERTIFICATE-----` … `-----END CERTIFICATE-----`, not base64 of it): the CA that signs the management cluster's ingress certificate.".into());
     }
     let ca_configmap = format!("{}-ca", spoke.oidc_provider_name);
-    if spoke.oidc_provider_name.is_empty() || !is_dns_subdomain(&ca_configmap) {
+    if ty == SpokeType::Kubernetes && set("oidcProviderName") {
+        error(d, "oidcProviderName", "oidcProviderName does not apply to a `type: kubernetes` spoke: a kube-apiserver JWT authenticator has no name; remove it.".into());
+    } else if spoke.oidc_provider_name.is_empty() || !is_dns_subdomain(&ca_configmap) {
         error(d, "oidcProviderName", format!("oidcProviderName `{}` must be a DNS-1123 subdomain (it names the `{ca_configmap}` ConfigMap); e.g. `ztwim-oidc-server`.", spoke.oidc_provider_name));
     }
     if spoke.cluster_role.trim().is_empty() {
@@ -293,18 +329,115 @@ fn details(spoke: &config::Spoke, p: &str, d: &mut Diagnostics) -> Option<Detail
     } else {
         spoke.cluster_role.clone()
     };
-    ok.then(|| Details {
-        prefix: non_empty(&spoke.username_prefix),
-        issuer_ca: non_empty(&spoke.issuer_ca),
-        tls: Tls { ca_data: non_empty(&spoke.ca_data), insecure: spoke.insecure_skip_tls_verify },
-        kind: SpokeKind::OpenShift(OpenShift {
-            needs_tech_preview,
-            oidc_provider_name: spoke.oidc_provider_name.clone(),
-            ca_configmap,
-        }),
-        cluster_role,
-        namespaces: spoke.namespaces.clone(),
-        project: non_empty(&spoke.project),
-        labels: spoke.labels.clone(),
+    let kind = kind.filter(|_| ok);
+    ok.then(|| {
+        Some(Details {
+            prefix: non_empty(&spoke.username_prefix),
+            issuer_ca: non_empty(&spoke.issuer_ca),
+            tls: Tls { ca_data: non_empty(&spoke.ca_data), insecure: spoke.insecure_skip_tls_verify },
+            kind: match kind? {
+                KindParts::OpenShift { needs_tech_preview } => SpokeKind::OpenShift(OpenShift {
+                    needs_tech_preview,
+                    oidc_provider_name: spoke.oidc_provider_name.clone(),
+                    ca_configmap,
+                }),
+                KindParts::Hosted { name, namespace } => SpokeKind::Hosted(Hosted {
+                    hosted_cluster: name,
+                    namespace,
+                    oidc_provider_name: spoke.oidc_provider_name.clone(),
+                    ca_configmap,
+                }),
+                KindParts::Kubernetes { api_version } => SpokeKind::Kubernetes(Kubernetes { api_version }),
+                KindParts::Eks { cluster_name, namespace } => {
+                    SpokeKind::Eks(Eks { cluster_name, namespace, config_name: spoke.oidc_provider_name.clone() })
+                }
+            },
+            cluster_role,
+            namespaces: spoke.namespaces.clone(),
+            project: non_empty(&spoke.project),
+            labels: spoke.labels.clone(),
+        })
     })
+    .flatten()
+}
+
+/// A kind as far as it resolves before the fields all kinds share.
+enum KindParts {
+    OpenShift { needs_tech_preview: bool },
+    Hosted { name: String, namespace: String },
+    Kubernetes { api_version: &'static str },
+    Eks { cluster_name: String, namespace: String },
+}
+
+type ErrorSink<'a> = dyn FnMut(&mut Diagnostics, &str, String) + 'a;
+
+/// Whether an OpenShift spoke needs the TechPreviewNoUpgrade FeatureGate (4.19); None when its version
+/// is not one external OIDC works on.
+fn openshift_version(spoke: &config::Spoke, p: &str, d: &mut Diagnostics, error: &mut ErrorSink) -> Option<bool> {
+    match major_minor(&spoke.openshift_version) {
+        None => {
+            error(
+                d,
+                "openshiftVersion",
+                format!(
+                    "openshiftVersion `{}` must be `MAJOR.MINOR`, quoted, e.g. `\"4.20\"`.",
+                    spoke.openshift_version
+                ),
+            );
+            None
+        }
+        Some(v) if v < (4, 19) => {
+            error(d, "openshiftVersion", format!("openshiftVersion `{}` is too old: external OIDC authentication (Authentication type OIDC) needs OpenShift 4.19 or later (4.20 without TechPreviewNoUpgrade); upgrade the spoke.", spoke.openshift_version));
+            None
+        }
+        Some((4, 19)) => {
+            d.warning(
+                format!("{p}.openshiftVersion"),
+                "OpenShift 4.19 needs FeatureGate `TechPreviewNoUpgrade` for external OIDC, which is irreversible and blocks minor upgrades of the spoke; prefer 4.20 or later.",
+            );
+            Some(true)
+        }
+        Some(_) => Some(false),
+    }
+}
+
+fn hosted_cluster(spoke: &config::Spoke, d: &mut Diagnostics, error: &mut ErrorSink) -> Option<KindParts> {
+    let h = &spoke.hosted_cluster;
+    let mut ok = true;
+    if h.name.is_empty() || !is_dns_label(&h.name) {
+        error(d, "hostedCluster.name", format!("hostedCluster.name `{}` must name the spoke's HostedCluster (a DNS-1123 label; `oc get hostedclusters -A` on the hosting cluster).", h.name));
+        ok = false;
+    }
+    if h.namespace.is_empty() || !is_dns_label(&h.namespace) {
+        error(d, "hostedCluster.namespace", format!("hostedCluster.namespace `{}` must be the HostedCluster's namespace on the hosting cluster (a DNS-1123 label, e.g. `clusters`).", h.namespace));
+        ok = false;
+    }
+    ok.then(|| KindParts::Hosted { name: h.name.clone(), namespace: h.namespace.clone() })
+}
+
+/// `v1` from Kubernetes 1.34, where structured authentication is GA; `v1beta1` from 1.30 and when the
+/// version is not given (1.34 still serves it).
+fn kubernetes_version(spoke: &config::Spoke, d: &mut Diagnostics, error: &mut ErrorSink) -> Option<KindParts> {
+    if spoke.kubernetes_version.is_empty() {
+        return Some(KindParts::Kubernetes { api_version: "apiserver.config.k8s.io/v1beta1" });
+    }
+    match major_minor(&spoke.kubernetes_version) {
+        None => {
+            error(
+                d,
+                "kubernetesVersion",
+                format!(
+                    "kubernetesVersion `{}` must be `MAJOR.MINOR`, quoted, e.g. `\"1.33\"`.",
+                    spoke.kubernetes_version
+                ),
+            );
+            None
+        }
+        Some(v) if v < (1, 30) => {
+            error(d, "kubernetesVersion", format!("kubernetesVersion `{}` is too old: kube-apiserver reads a structured authentication config (`--authentication-config`) from 1.30; upgrade the spoke.", spoke.kubernetes_version));
+            None
+        }
+        Some(v) if v >= (1, 34) => Some(KindParts::Kubernetes { api_version: "apiserver.config.k8s.io/v1" }),
+        Some(_) => Some(KindParts::Kubernetes { api_version: "apiserver.config.k8s.io/v1beta1" }),
+    }
 }

@@ -1,7 +1,12 @@
 //! Spoke cluster objects. What every spoke gets is here: RBAC binding the contract's usernames. What
-//! makes a spoke's API server trust the issuer depends on its kind, one file each (`openshift.rs`); a new
-//! kind is one more file and one more arm in [`generate`].
+//! makes a spoke's API server trust the issuer depends on its kind, one file each (`openshift.rs`,
+//! `hosted.rs`, `kubernetes.rs`, `eks.rs`, with `oidc.rs` shared by the two OpenShift kinds); a new kind is
+//! one more file and one more arm in [`generate`].
 
+mod eks;
+mod hosted;
+mod kubernetes;
+mod oidc;
 mod openshift;
 
 use super::Output;
@@ -15,6 +20,9 @@ const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
 pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
     match &spoke.kind {
         SpokeKind::OpenShift(openshift) => openshift::generate(model, spoke, openshift, out),
+        SpokeKind::Hosted(hosted) => hosted::generate(model, spoke, hosted, out),
+        SpokeKind::Kubernetes(kubernetes) => kubernetes::generate(model, spoke, kubernetes, out),
+        SpokeKind::Eks(eks) => eks::generate(model, spoke, eks, out),
     }
     push_rbac(spoke, out);
 }
