@@ -17,6 +17,10 @@ const EXAMPLES: &str = "Examples:
   ztwim-gitops generate -c fn-config/fleet.yaml --target spoke/spoke-a > spoke-a.yaml
   ztwim-gitops generate -c fn-config/fleet.yaml -o out/
 
+  # Each spoke's trust chain, as text or as a Mermaid diagram
+  ztwim-gitops explain -c fn-config/fleet.yaml
+  ztwim-gitops explain -c fn-config/fleet.yaml --format mermaid
+
   # The JSON Schema of the function config
   ztwim-gitops schema
 
@@ -56,6 +60,16 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_name = "DIR")]
         output: Option<PathBuf>,
     },
+    /// Explain each spoke's trust chain: which pod presents which SPIFFE ID, the token it sends to which
+    /// server, what the spoke checks, and the username and RBAC it becomes.
+    Explain {
+        /// The function config: a ZtwimGitOps object or a ConfigMap.
+        #[arg(short = 'c', long = "config", value_name = "CONFIG.yaml")]
+        config: PathBuf,
+        /// `text`, or `mermaid` for a diagram that renders in GitHub and GitLab Markdown.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
+    },
     /// Print the JSON Schema of the function config.
     Schema,
     /// Copy this binary into DIR (mode 0755): an init container using our image, which has no `cp`,
@@ -67,6 +81,12 @@ pub enum Command {
     },
 }
 
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum ExplainFormat {
+    Text,
+    Mermaid,
+}
+
 /// Runs the CLI; returns the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
@@ -75,6 +95,7 @@ pub fn main() -> i32 {
         Some(Command::Generate { config, target, output }) => {
             run_generate(&config, target.as_deref(), output.as_deref())
         }
+        Some(Command::Explain { config, format }) => run_explain(&config, format),
         Some(Command::Schema) => {
             let schema = crate::config::schema::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));
@@ -177,6 +198,25 @@ fn write_split(dir: &std::path::Path, manifests: &[crate::generate::Manifest]) -
         std::fs::write(&path, docs.join("---\n"))?;
     }
     Ok(())
+}
+
+fn run_explain(config: &std::path::Path, format: ExplainFormat) -> i32 {
+    let text = match std::fs::read_to_string(config) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", config.display());
+            return 1;
+        }
+    };
+    let (model, results) = pipeline::model_from_file(&text, &config.display().to_string());
+    report(&results.iter().filter(|r| r.severity == crate::diag::Severity::Error).cloned().collect::<Vec<_>>());
+    let Some(model) = model else { return 1 };
+    let format = match format {
+        ExplainFormat::Text => crate::explain::Format::Text,
+        ExplainFormat::Mermaid => crate::explain::Format::Mermaid,
+    };
+    print!("{}", crate::explain::explain(&model, format));
+    0
 }
 
 /// Results on stderr, in the same words as the KRM results.

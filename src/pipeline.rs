@@ -96,18 +96,35 @@ pub fn load_and_resolve(fc: &Value, reference: ConfigRef, options: &Options) -> 
 /// The CLI's `generate`: a bare config file in, generated manifests out (no reconciliation: there are
 /// no input items). `target` is `--target`, which wins over the file's own.
 pub fn generate_from_file(text: &str, file: &str, target: Option<&str>) -> (Vec<Manifest>, Vec<KrmResult>) {
-    let fc: Value = match serde_yaml_ng::from_str(krm::strip_bom(text)) {
-        Ok(v) => v,
-        Err(e) => return (Vec::new(), vec![KrmResult::input_error(format!("{file}: not valid YAML: {e}."))]),
+    let loaded = match load_file(text, file, target) {
+        Ok(loaded) => loaded,
+        Err(message) => return (Vec::new(), vec![KrmResult::input_error(message)]),
     };
-    let mut reference = config_ref(&fc, &[]);
-    reference.path = Some(file.to_string());
-    let loaded = load_and_resolve(&fc, reference, &Options { config_dir: "", target });
     let (manifests, diags) = match &loaded.model {
         Some(model) => generate(model, loaded.diagnostics.clone()),
         None => (Vec::new(), loaded.diagnostics.clone()),
     };
     (manifests, to_results(&diags, &loaded.reference, loaded.form))
+}
+
+/// The CLI's view of a config file: the model when it resolves, and the config's own results.
+pub fn model_from_file(text: &str, file: &str) -> (Option<Model>, Vec<KrmResult>) {
+    match load_file(text, file, None) {
+        Ok(loaded) => {
+            let results = to_results(&loaded.diagnostics, &loaded.reference, loaded.form);
+            (loaded.model, results)
+        }
+        Err(message) => (None, vec![KrmResult::input_error(message)]),
+    }
+}
+
+/// Loads and resolves a bare config file; the message saying so when it is not YAML.
+fn load_file(text: &str, file: &str, target: Option<&str>) -> Result<Loaded, String> {
+    let fc: Value =
+        serde_yaml_ng::from_str(krm::strip_bom(text)).map_err(|e| format!("{file}: not valid YAML: {e}."))?;
+    let mut reference = config_ref(&fc, &[]);
+    reference.path = Some(file.to_string());
+    Ok(load_and_resolve(&fc, reference, &Options { config_dir: "", target }))
 }
 
 /// Generates for a resolved model. The notes returned are the config's warnings and infos plus the

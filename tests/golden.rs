@@ -1,6 +1,6 @@
 //! Golden cases in the style of the kpt functions catalog: each directory under `tests/golden/` is one
 //! run of the binary and its checked-in outcome. `input.yaml` is a ResourceList fed to the function;
-//! or `config.yaml` (with optional `args`, one per line) is run as `generate -c config.yaml ARGS…`.
+//! otherwise `args` (one per line, paths relative to the crate root) are the command line.
 //! `expected/stdout.yaml`, `expected/stderr.txt` and `expected/exit-code` are what it must print and
 //! return, byte for byte; `UPDATE_GOLDEN=1` rewrites them (review the diff like code). Beside the golden
 //! files, the transformer cases assert the rules they exist for, so a regenerated file cannot hide a
@@ -19,14 +19,10 @@ fn case(name: &str) -> String {
     let (stdout, stderr, code) = if dir.join("input.yaml").exists() {
         run_bin(&[], &std::fs::read(dir.join("input.yaml")).unwrap())
     } else {
-        let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
-        let config = dir.join("config.yaml");
-        let mut all = vec!["generate", "-c", config.to_str().unwrap()];
-        all.extend(args.lines());
-        let (stdout, stderr, code) = run_bin(&all, b"");
-        // The config's absolute path is this checkout's; the golden file names it from the crate root.
-        let stderr = stderr.replace(&format!("{}/", ROOT), "");
-        (stdout, stderr, code)
+        let args = std::fs::read_to_string(dir.join("args")).expect("a case has input.yaml or args");
+        let out = run(std::process::Command::new(BIN).args(args.lines()).current_dir(ROOT), false);
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
     };
     let expected = format!("tests/golden/{name}/expected");
     assert_golden(&format!("{expected}/stdout.yaml"), &stdout);
@@ -45,6 +41,8 @@ fn every_case_directory_is_run() {
     assert_eq!(
         dirs,
         [
+            "explain-fleet",
+            "explain-fleet-mermaid",
             "generate-unknown-target",
             "transformer-gitops-catalog-base",
             "transformer-gitops-catalog-base-configured",
@@ -57,6 +55,23 @@ fn every_case_directory_is_run() {
 #[test]
 fn generate_unknown_target() {
     case("generate-unknown-target");
+}
+
+#[test]
+fn explain_fleet() {
+    let text = case("explain-fleet");
+    assert!(
+        text.contains("→ username spire:spiffe://mgmt.example.com/ns/fleet-gitops/sa/fleet-argocd-server"),
+        "{text}"
+    );
+}
+
+/// The README shows the fleet's diagram; it must be what `explain --format mermaid` prints.
+#[test]
+fn explain_fleet_mermaid_is_the_readmes_diagram() {
+    let diagram = case("explain-fleet-mermaid");
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
+    assert!(readme.contains(&format!("```mermaid\n{diagram}```")), "README's mermaid block differs from:\n{diagram}");
 }
 
 fn item<'a>(list: &'a Value, kind: &str) -> &'a Value {

@@ -1,0 +1,141 @@
+//! `explain`: the trust chain of every spoke, read from the model — which pod presents which SPIFFE ID,
+//! the token it sends to which server (iss, aud, sub), what the spoke checks, and the username and RBAC
+//! it becomes. As text for people, or as a Mermaid diagram for READMEs.
+
+use crate::model::{Connection, Model, Spoke, SpokeKind};
+use std::fmt::Write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Mermaid,
+}
+
+pub fn explain(model: &Model, format: Format) -> String {
+    match format {
+        Format::Text => text(model),
+        Format::Mermaid => mermaid(model),
+    }
+}
+
+/// What makes the spoke trust the issuer, in words.
+fn authenticator(spoke: &Spoke) -> String {
+    match &spoke.kind {
+        SpokeKind::OpenShift(o) => format!("Authentication/cluster type OIDC, provider `{}`", o.oidc_provider_name),
+        SpokeKind::Hosted(h) => format!(
+            "HostedCluster {}/{} spec.configuration.authentication (on its hosting cluster), provider `{}`",
+            h.namespace, h.hosted_cluster, h.oidc_provider_name
+        ),
+        SpokeKind::Kubernetes(k) => format!("kube-apiserver --authentication-config ({})", k.api_version),
+        SpokeKind::Eks(e) => {
+            format!("EKS IdentityProviderConfig `{}` on cluster `{}` (ACK)", e.config_name, e.cluster_name)
+        }
+    }
+}
+
+fn rbac(spoke: &Spoke) -> String {
+    let a = &spoke.access;
+    if a.namespaces.is_empty() {
+        format!("ClusterRoleBinding {} → ClusterRole {}", a.binding_name, a.cluster_role)
+    } else {
+        format!("RoleBinding {} in {} → ClusterRole {}", a.binding_name, a.namespaces.join(", "), a.cluster_role)
+    }
+}
+
+fn text(model: &Model) -> String {
+    let t = &model.trust;
+    let mut out = String::new();
+    let _ = writeln!(out, "issuer {} (trust domain {})", t.issuer.url, t.trust_domain);
+    let _ = writeln!(out, "  discovery {}", t.issuer.discovery_url);
+    for id in &t.identities {
+        let _ = writeln!(
+            out,
+            "  pod {} (ServiceAccount {}/{}) gets {} from {}",
+            id.workload, model.gitops.namespace, id.service_account, id.spiffe_id, t.workload_api.endpoint
+        );
+    }
+    if let Some(shared) = &t.shared {
+        let _ = writeln!(out, "  ClusterSPIFFEID {} gives both pods {}", shared.name, shared.spiffe_id);
+    }
+    for spoke in &model.spokes {
+        let c = &spoke.contract;
+        let _ = writeln!(out, "\nspoke {} ({}) at {}", spoke.name, spoke.kind.name(), c.server);
+        let Connection::ClusterSecret { exec, tls } = &c.connection;
+        let _ = writeln!(
+            out,
+            "  Argo CD runs {} ({}) from cluster Secret {}/{}; TLS: {}",
+            exec.command,
+            exec.api_version,
+            model.gitops.namespace,
+            spoke.name,
+            match (&tls.ca_data, tls.insecure) {
+                (Some(_), _) => "caData",
+                (None, true) => "NOT VERIFIED (insecure)",
+                (None, false) => "system roots",
+            }
+        );
+        let mut subs: Vec<&str> = t.identities.iter().map(|i| i.spiffe_id.as_str()).collect();
+        subs.dedup();
+        for (sub, username) in subs.iter().zip(&c.usernames) {
+            let _ = writeln!(out, "  token iss={} aud={} sub={}", t.issuer.url, c.audience, sub);
+            let _ = writeln!(out, "    → username {username}");
+        }
+        let _ = writeln!(out, "  checked by {}", authenticator(spoke));
+        let prefix = c.username.prefix.as_deref().map_or("no prefix".to_string(), |p| format!("prefix `{p}`"));
+        let _ = writeln!(out, "    username = claim `{}`, {prefix}", c.username.claim);
+        for rule in &c.required_claims {
+            let _ = writeln!(out, "    requires {} = {}", rule.claim, rule.value);
+        }
+        let _ = writeln!(
+            out,
+            "    issuer CA: {}",
+            if c.issuer_ca.is_some() { "issuerCA (PEM from the config)" } else { "the spoke's system trust store" }
+        );
+        let _ = writeln!(out, "  RBAC: {}", rbac(spoke));
+    }
+    out
+}
+
+/// A Mermaid `flowchart` id: letters, digits and `_` only.
+fn id(prefix: &str, name: &str) -> String {
+    let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    format!("{prefix}_{safe}")
+}
+
+/// Mermaid labels are quoted; a `"` inside would end them.
+fn label(s: &str) -> String {
+    s.replace('"', "#quot;")
+}
+
+fn mermaid(model: &Model) -> String {
+    let t = &model.trust;
+    let mut out = String::from("flowchart LR\n");
+    let _ = writeln!(out, "  subgraph management[\"management cluster\"]");
+    let _ = writeln!(out, "    issuer[\"SPIRE OIDC issuer<br/>{}\"]", label(&t.issuer.url));
+    for i in &t.identities {
+        let _ = writeln!(out, "    {}[\"{}<br/>{}\"]", id("pod", &i.workload), label(&i.workload), label(&i.spiffe_id));
+        let _ = writeln!(out, "    issuer -. JWT-SVID .-> {}", id("pod", &i.workload));
+    }
+    let _ = writeln!(out, "  end");
+    for spoke in &model.spokes {
+        let c = &spoke.contract;
+        let s = id("spoke", &spoke.name);
+        let _ = writeln!(out, "  subgraph {s}[\"spoke {} ({})\"]", label(&spoke.name), spoke.kind.name());
+        let _ = writeln!(out, "    {}[\"{}\"]", id("auth", &spoke.name), label(&authenticator(spoke)));
+        let users = c.usernames.iter().map(|u| label(u)).collect::<Vec<_>>().join("<br/>");
+        let _ = writeln!(out, "    {}[\"{}<br/>{}\"]", id("rbac", &spoke.name), users, label(&rbac(spoke)));
+        let _ = writeln!(out, "    {} --> {}", id("auth", &spoke.name), id("rbac", &spoke.name));
+        let _ = writeln!(out, "  end");
+        for i in &t.identities {
+            let _ = writeln!(
+                out,
+                "  {} -- \"aud={}\" --> {}",
+                id("pod", &i.workload),
+                label(&c.audience),
+                id("auth", &spoke.name)
+            );
+        }
+        let _ = writeln!(out, "  {} -. keys .-> issuer", id("auth", &spoke.name));
+    }
+    out
+}
