@@ -440,3 +440,41 @@ fn output_is_deterministic() {
     let b = run_bin(&["doctor", dir.to_str().unwrap(), "--output", "json"], b"");
     assert_eq!(a, b);
 }
+
+/// A hosted spoke: its authentication is the HostedCluster's spec.configuration.authentication on the
+/// hosting cluster, and the CA ConfigMap must sit in the HostedCluster's namespace there.
+#[test]
+fn hosted_cluster_authentication_is_read_like_an_authentication() {
+    let docs = generate(&Path::new(ROOT).join("fn-config/fleet.yaml"));
+    let hosted = |docs: &[Value], ca_namespace: &str| -> Vec<Value> {
+        let mut out = Vec::new();
+        for d in docs {
+            let mut d = d.clone();
+            if d["kind"].as_str() == Some("Authentication") && target(&d) == "spoke/spoke-a" {
+                let hc = format!(
+                    "apiVersion: hypershift.openshift.io/v1beta1\nkind: HostedCluster\nmetadata: {{name: spoke-a, namespace: clusters}}\n\
+                     spec: {{release: {{image: quay.io/openshift-release-dev/ocp-release:4.20.0-x86_64}}}}\n"
+                );
+                let mut hc: Value = serde_yaml_ng::from_str(&hc).unwrap();
+                hc["spec"]["configuration"] = serde_yaml_ng::from_str("{}").unwrap();
+                hc["spec"]["configuration"]["authentication"] = d["spec"].clone();
+                out.push(hc);
+                continue;
+            }
+            if d["kind"].as_str() == Some("ConfigMap") && target(&d) == "spoke/spoke-a" {
+                d["metadata"].as_mapping_mut().unwrap().remove("annotations");
+                d["metadata"]["namespace"] = s(ca_namespace);
+            }
+            out.push(d);
+        }
+        out
+    };
+    let (report, code) = doctor(&stream(&hosted(&docs, "clusters")), &[]);
+    assert_eq!((with(&report, "fail"), code), (set(&[]), 0), "{report}");
+    let checks = report["checks"].as_array().unwrap();
+    let ca = checks.iter().find(|c| c["scope"] == "spoke-a" && c["link"] == "ca").unwrap();
+    assert!(ca["left"]["at"].as_str().unwrap().contains("HostedCluster clusters/spoke-a"), "{ca}");
+    // The ConfigMap where a plain OpenShift spoke keeps it does not count for a hosted one.
+    let (report, code) = doctor(&stream(&hosted(&docs, "openshift-config")), &[]);
+    assert_eq!((with(&report, "fail"), code), (set(&["spoke-a ca"]), 1), "{report}");
+}

@@ -95,7 +95,7 @@ pub fn run(m: &Management, spokes: &[Spoke], checks: &mut Checks) -> Vec<(usize,
         check_pair(&ctx, secret, spoke.map(|i| &spokes[i]), unnamed, checks);
     }
     for (i, s) in spokes.iter().enumerate() {
-        if pairs.iter().any(|(_, p)| *p == Some(i)) {
+        if pairs.iter().any(|(_, p)| *p == Some(i)) || (s.authenticators.is_empty() && s.bindings.is_empty()) {
             continue;
         }
         let name = s.name.clone().unwrap_or_else(|| "(unmarked spoke objects)".into());

@@ -487,9 +487,8 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
             }
         }
     }
-    // Spoke groups that only hold ConfigMaps or bindings of unrelated clusters are noise, except when
-    // they are named: a named spoke with no authenticator is worth an info line.
-    spokes.retain(|s| s.name.is_some() || !s.authenticators.is_empty() || !s.bindings.is_empty());
+    // Unmarked ConfigMaps stay: a HostedCluster's CA lives unmarked on the hosting cluster, and CA lookups
+    // fall back to them. Checks report only groups that hold an authenticator or bindings.
     spokes.sort_by(|a, b| a.name.cmp(&b.name));
     (m, spokes)
 }
