@@ -451,11 +451,10 @@ fn hosted_cluster_authentication_is_read_like_an_authentication() {
         for d in docs {
             let mut d = d.clone();
             if d["kind"].as_str() == Some("Authentication") && target(&d) == "spoke/spoke-a" {
-                let hc = format!(
-                    "apiVersion: hypershift.openshift.io/v1beta1\nkind: HostedCluster\nmetadata: {{name: spoke-a, namespace: clusters}}\n\
-                     spec: {{release: {{image: quay.io/openshift-release-dev/ocp-release:4.20.0-x86_64}}}}\n"
-                );
-                let mut hc: Value = serde_yaml_ng::from_str(&hc).unwrap();
+                let hc = "apiVersion: hypershift.openshift.io/v1beta1\nkind: HostedCluster\n\
+                          metadata: {name: spoke-a, namespace: clusters}\n\
+                          spec: {release: {image: quay.io/openshift-release-dev/ocp-release:4.20.0-x86_64}}\n";
+                let mut hc: Value = serde_yaml_ng::from_str(hc).unwrap();
                 hc["spec"]["configuration"] = serde_yaml_ng::from_str("{}").unwrap();
                 hc["spec"]["configuration"]["authentication"] = d["spec"].clone();
                 out.push(hc);

@@ -430,7 +430,7 @@ fn plugin_version(m: &Management, a: &ArgoCd, checks: &mut Checks) {
             Some("Use v0.0.6 or later.".into()));
     } else if (x, y, z) <= (0, 0, 7) {
         checks.add("management", "plugin-version", None, Status::Warn, (left, None),
-            "v0.0.6/v0.0.7 report an expirationTimestamp later than the token's exp, so client-go keeps an expired JWT-SVID and each refresh cycle costs one 401; they also have no -timeout",
+            "v0.0.6 (and, as far as is known, v0.0.7) reports an expirationTimestamp later than the token's exp, so client-go keeps an expired JWT-SVID and each refresh cycle costs one 401; it also has no -timeout",
             Some("Expect one 401 per token lifetime, or move to a release with credentialExpiration (the upstream image 0.2.0).".into()));
     } else {
         checks.add(
@@ -439,7 +439,7 @@ fn plugin_version(m: &Management, a: &ArgoCd, checks: &mut Checks) {
             None,
             Status::Pass,
             (left, None),
-            "a release with the expiry fix",
+            "newer than the releases with the known expiry bug",
             None,
         );
     }
