@@ -1,5 +1,6 @@
 //! `doctor --live` against a local HTTPS issuer: a server on 127.0.0.1 with a CA generated here, serving
 //! a discovery document and a JWKS the test chooses. Never the network.
+#![cfg(not(target_env = "musl"))]
 
 mod common;
 

@@ -9,6 +9,7 @@
 
 pub mod checks;
 pub mod collect;
+#[cfg(not(target_env = "musl"))]
 pub mod live;
 pub mod observe;
 pub mod report;
@@ -101,7 +102,18 @@ pub fn run(args: &Args) -> i32 {
             }
         };
         match ca {
+            #[cfg(not(target_env = "musl"))]
             Ok(ca) => live::check(&management, &spokes, ca.as_deref(), decoded.as_ref(), &mut checks),
+            #[cfg(target_env = "musl")]
+            Ok(_) => checks.add(
+                "live",
+                "build",
+                None,
+                report::Status::Fail,
+                (None, None),
+                "this static musl build (the KRM function image) has no --live",
+                Some("Run doctor --live from a glibc build (`cargo install --path .`).".into()),
+            ),
             Err(e) => checks.add("live", "ca-file", None, report::Status::Fail, (None, None), e, None),
         }
     }
