@@ -114,14 +114,20 @@ pub fn parse_stream(text: &str, file: &str, input: &mut Input) {
     use serde::Deserialize;
     for (index, doc) in serde_yaml_ng::Deserializer::from_str(text).enumerate() {
         let origin = if index == 0 { file.to_string() } else { format!("{file}#{index}") };
-        match Value::deserialize(doc) {
-            Ok(Value::Null) => {}
-            Ok(value) => unpack(value, &origin, file, input),
+        // Through the YAML value first: it refuses duplicate keys, which the API server and kubectl also
+        // refuse, where a JSON map would silently keep the last one and doctor would check the wrong value.
+        let value = match serde_yaml_ng::Value::deserialize(doc) {
+            Ok(v) => v,
             Err(e) => {
                 input.errors.push(format!("{origin}: not valid YAML: {e}; fix the document or leave the file out"));
                 // A syntax error ends the stream: the parser cannot find the next document reliably.
                 break;
             }
+        };
+        match serde_json::to_value(value) {
+            Ok(Value::Null) => {}
+            Ok(value) => unpack(value, &origin, file, input),
+            Err(e) => input.errors.push(format!("{origin}: not a Kubernetes object ({e}); map keys must be strings")),
         }
     }
 }
@@ -190,8 +196,13 @@ mod tests {
     #[test]
     fn bad_documents_are_errors_not_panics() {
         let mut input = Input::default();
-        parse_stream("- 1\n---\n{kind: X}\n---\n: : :\n", "f", &mut input);
+        parse_stream(
+            "- 1\n---\n{kind: X}\n---\n{1: 2}\n---\n{apiVersion: v1, kind: A, kind: B}\n---\n: : :\n",
+            "f",
+            &mut input,
+        );
         assert!(input.objects.is_empty());
-        assert_eq!(input.errors.len(), 3, "{:?}", input.errors);
+        assert_eq!(input.errors.len(), 4, "{:?}", input.errors);
+        assert!(input.errors[3].contains("duplicate"), "{}", input.errors[3]);
     }
 }
