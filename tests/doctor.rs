@@ -477,3 +477,30 @@ fn hosted_cluster_authentication_is_read_like_an_authentication() {
     let (report, code) = doctor(&stream(&hosted(&docs, "openshift-config")), &[]);
     assert_eq!((with(&report, "fail"), code), (set(&["spoke-a ca"]), 1), "{report}");
 }
+
+/// An ArgoCD name whose controller ServiceAccount (over 63 characters) the operator shortens with a hash:
+/// that ID cannot be derived, so its identity links are info, not a pass and not a false failure; the
+/// server's (57 characters) is checked as usual.
+#[test]
+fn an_instance_name_the_operator_shortens_makes_the_identity_links_info() {
+    let dir = Path::new(ROOT).join("tests/data/doctor/article");
+    let long = "argocd-with-a-name-long-enough-to-be-hashed";
+    let mut text = std::fs::read_to_string(dir.join("management.yaml"))
+        .unwrap()
+        .replace("  name: argocd\n", &format!("  name: {long}\n"));
+    text.push_str("---\n");
+    text.push_str(
+        &std::fs::read_to_string(dir.join("spoke.yaml"))
+            .unwrap()
+            .replace("sa/argocd-argocd-", &format!("sa/{long}-argocd-")),
+    );
+    let (report, code) = doctor(&text, &[]);
+    assert_eq!((with(&report, "fail"), code), (set(&[]), 0), "{report}");
+    // The server's name (57 characters) is kept as it is, and its links are checked as usual.
+    let passed = with(&report, "pass");
+    assert!(passed.contains("spoke rbac[server]"), "{passed:?}");
+    let info = with(&report, "info");
+    for link in ["spiffe-id", "username", "rbac"] {
+        assert!(info.contains(&format!("spoke {link}[controller]")), "{link}: {info:?}");
+    }
+}
