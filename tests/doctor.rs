@@ -504,3 +504,24 @@ fn an_instance_name_the_operator_shortens_makes_the_identity_links_info() {
         assert!(info.contains(&format!("spoke {link}[controller]")), "{link}: {info:?}");
     }
 }
+
+/// A CEL username expression (OpenShift's upstream-parity API, Kubernetes structured authentication)
+/// replaces claim and prefix: doctor says it cannot evaluate it instead of guessing a username.
+#[test]
+fn a_username_expression_is_info() {
+    let dir = Path::new(ROOT).join("tests/data/doctor/article");
+    let mut text = std::fs::read_to_string(dir.join("management.yaml")).unwrap();
+    text.push_str("---\n");
+    let spoke = std::fs::read_to_string(dir.join("spoke.yaml")).unwrap().replace(
+        "          claim: sub\n          prefixPolicy: NoPrefix\n",
+        "          expression: \"'spire:' + claims.sub\"\n",
+    );
+    assert!(spoke.contains("expression"));
+    text.push_str(&spoke);
+    let (report, code) = doctor(&text, &[]);
+    assert_eq!((with(&report, "fail"), code), (set(&[]), 0), "{report}");
+    let info = with(&report, "info");
+    for link in ["username[server]", "rbac[server]", "username[controller]", "rbac[controller]"] {
+        assert!(info.contains(&format!("spoke {link}")), "{link}: {info:?}");
+    }
+}

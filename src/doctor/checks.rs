@@ -984,6 +984,28 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
             }
         };
         // 2. The claim mapping: the username the spoke makes.
+        if let Some(expression) = &auth.username_expression {
+            let at = format!("{} claimMappings.username.expression", auth.at);
+            checks.add(
+                scope,
+                "username",
+                comp,
+                Status::Info,
+                (Some(side(q(expression), at)), None),
+                "a CEL expression makes the username; doctor cannot evaluate it",
+                None,
+            );
+            checks.add(
+                scope,
+                "rbac",
+                comp,
+                Status::Info,
+                (None, None),
+                "not checked: the username is unknown (see username)",
+                None,
+            );
+            continue;
+        }
         if auth.username_claim != "sub" {
             checks.add(scope, "username", comp, Status::Fail, (Some(side(q(&auth.username_claim), format!("{} claimMappings.username.claim", auth.at))), Some(side("\"sub\"", "JWT-SVID claims"))),
                 "JWT-SVIDs carry the SPIFFE ID in sub and have no other identity claim; the spoke finds no username and rejects the token",

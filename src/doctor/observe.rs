@@ -189,6 +189,9 @@ pub struct Authenticator {
     pub audiences: Vec<String>,
     pub ca: CaSource,
     pub username_claim: String,
+    /// A CEL `claimMappings.username.expression` (OpenShift with ExternalOIDCWithUpstreamParity, Kubernetes
+    /// structured authentication): it replaces claim and prefix, and doctor cannot evaluate it.
+    pub username_expression: Option<String>,
     pub username_prefix: String,
     /// Where the prefix comes from, for the report (`prefixPolicy NoPrefix`, `default <issuerURL>#`).
     pub prefix_rule: String,
@@ -295,6 +298,7 @@ struct ClaimMappings {
 #[serde(rename_all = "camelCase", default)]
 struct UsernameMapping {
     claim: String,
+    expression: String,
     prefix_policy: String,
     prefix: Option<PrefixString>,
 }
@@ -383,6 +387,7 @@ fn authentication_spec(
                     CaSource::ConfigMap { namespace: ca_namespace.into(), name: ca_name, key: "ca-bundle.crt".into() }
                 },
                 username_claim: u.claim,
+                username_expression: Some(u.expression).filter(|e| !e.is_empty()),
                 username_prefix,
                 prefix_rule,
                 required_claims,

@@ -219,6 +219,18 @@ pub fn check(
                     (!ok).then(|| "Get the token from the pod whose SPIFFE ID the spoke requires.".into()),
                 );
             }
+            if auth.username_expression.is_some() {
+                checks.add(
+                    scope,
+                    "sub",
+                    None,
+                    Status::Info,
+                    (Some(side(format!("{sub:?}"), "token sub")), None),
+                    "the spoke makes the username with a CEL expression, which doctor cannot evaluate",
+                    None,
+                );
+                continue;
+            }
             let username = format!("{}{sub}", auth.username_prefix);
             let bound = spoke.bindings.iter().any(|b| b.users.contains(&username));
             checks.add(
