@@ -70,6 +70,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ExplainFormat,
     },
+    /// Check manifests (any author) for why a spoke would answer 401/403: every link of the trust chain,
+    /// per cluster Secret and spoke. Exits 1 when a check fails.
+    Doctor(crate::doctor::Args),
     /// Print the JSON Schema of the function config.
     Schema,
     /// Copy this binary into DIR (mode 0755): an init container using our image, which has no `cp`,
@@ -96,6 +99,7 @@ pub fn main() -> i32 {
             run_generate(&config, target.as_deref(), output.as_deref())
         }
         Some(Command::Explain { config, format }) => run_explain(&config, format),
+        Some(Command::Doctor(args)) => crate::doctor::run(&args),
         Some(Command::Schema) => {
             let schema = crate::config::schema::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));

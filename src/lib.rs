@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod doctor;
 pub mod explain;
 pub mod generate;
 pub mod krm;

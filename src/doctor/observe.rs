@@ -1,0 +1,743 @@
+//! The observed contract: what the manifests actually say, read into plain structs, one side per cluster.
+//! Checks compare these values and never look at YAML again, so a new spoke kind only has to produce an
+//! [`Authenticator`] (see [`AUTHENTICATOR_SOURCES`]).
+
+use super::collect::Object;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// ZTWIM's operator API group and the ClusterSPIFFEID class its controller manager watches.
+const ZTWIM_GROUP: &str = "operator.openshift.io";
+pub const SPIRE_CLASS: &str = "zero-trust-workload-identity-manager-spire";
+/// The cluster Secret label Argo CD selects on.
+const SECRET_TYPE_LABEL: &str = "argocd.argoproj.io/secret-type";
+
+/// A value and the place it was read from, so every report line can say where to fix it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sourced<T> {
+    pub value: T,
+    /// `SpireServer cluster spec.jwtIssuer`.
+    pub at: String,
+}
+
+impl<T> Sourced<T> {
+    fn new(value: T, object: &Object, field: &str) -> Self {
+        Sourced { value, at: format!("{} {field}", object.display()) }
+    }
+}
+
+/// The management cluster as the input describes it.
+#[derive(Debug, Default)]
+pub struct Management {
+    /// `SpireServer.spec.jwtIssuer`: the token's `iss`, verbatim.
+    pub issuer: Option<Sourced<String>>,
+    /// `SpireOIDCDiscoveryProvider.spec.jwtIssuer`: the Route host the keys are published at.
+    pub discovery_issuer: Option<Sourced<String>>,
+    /// `ZeroTrustWorkloadIdentityManager.spec.trustDomain`.
+    pub trust_domain: Option<Sourced<String>>,
+    pub argocds: Vec<ArgoCd>,
+    pub cluster_spiffe_ids: Vec<ClusterSpiffeId>,
+    pub secrets: Vec<ClusterSecret>,
+    /// Objects that were recognised but could not be read (a wrong type somewhere): failed checks.
+    pub unreadable: Vec<String>,
+}
+
+/// One ArgoCD CR.
+#[derive(Debug, Clone)]
+pub struct ArgoCd {
+    pub name: String,
+    pub namespace: String,
+    pub at: String,
+    /// Server first, then controller: the two pods that build REST configs for spokes.
+    pub components: Vec<Component>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Component {
+    /// `server` or `controller`, the ArgoCD spec key.
+    pub key: &'static str,
+    /// The ServiceAccount the argocd-operator gives the pod: `<name>-argocd-server`, …
+    pub service_account: String,
+    /// The pod label `app.kubernetes.io/name` the operator sets: `<name>-server`, `<name>-application-controller`.
+    pub workload: String,
+    /// Labels the CR adds to the pods (`spec.<key>.labels`), for ClusterSPIFFEID pod selectors.
+    pub labels: BTreeMap<String, String>,
+    pub volumes: Vec<Volume>,
+    pub mounts: Vec<Mount>,
+    pub init_containers: Vec<InitContainer>,
+    pub env: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Volume {
+    pub name: String,
+    /// `csi.driver`, when a CSI volume.
+    pub csi_driver: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mount {
+    pub name: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct InitContainer {
+    pub name: String,
+    pub mounts: Vec<Mount>,
+    /// Every string of the container's command, args and env values, to find the plugin version in.
+    pub text: Vec<String>,
+}
+
+/// A ClusterSPIFFEID: which pods get which SPIFFE ID.
+#[derive(Debug, Clone)]
+pub struct ClusterSpiffeId {
+    pub name: String,
+    pub class_name: String,
+    pub template: String,
+    pub namespace_selector: Selector,
+    pub pod_selector: Selector,
+    pub fallback: bool,
+}
+
+/// A LabelSelector; an absent selector selects everything, as in Kubernetes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Selector {
+    pub match_labels: BTreeMap<String, String>,
+    pub match_expressions: Vec<Requirement>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Requirement {
+    pub key: String,
+    pub operator: String,
+    pub values: Vec<String>,
+}
+
+impl Selector {
+    /// None when it uses an operator Kubernetes does not have: the selector is invalid.
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> Option<bool> {
+        let mut all = self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v));
+        for r in &self.match_expressions {
+            let value = labels.get(&r.key);
+            all &= match r.operator.as_str() {
+                "In" => value.is_some_and(|v| r.values.contains(v)),
+                "NotIn" => !value.is_some_and(|v| r.values.contains(v)),
+                "Exists" => value.is_some(),
+                "DoesNotExist" => value.is_none(),
+                _ => return None,
+            };
+        }
+        Some(all)
+    }
+}
+
+/// An Argo CD cluster Secret, with its `config` JSON read.
+#[derive(Debug, Clone)]
+pub struct ClusterSecret {
+    pub name: String,
+    pub namespace: String,
+    pub at: String,
+    /// `name`, else the Secret's own name: Applications address the cluster by it.
+    pub cluster_name: String,
+    pub server: String,
+    /// `namespaces`, when the cluster is namespace-scoped.
+    pub namespaces: Vec<String>,
+    /// Why `config` could not be used, when it cannot.
+    pub config_error: Option<String>,
+    pub exec: Option<Exec>,
+    /// `bearerToken`, `awsAuthConfig`, … set: the Secret does not use the exec plugin (alone).
+    pub other_auth: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Exec {
+    pub command: String,
+    pub api_version: String,
+    pub args: Vec<String>,
+    pub env: BTreeMap<String, String>,
+}
+
+/// A spoke cluster as the input describes it. An adapter per kind fills `authenticators`.
+#[derive(Debug, Default)]
+pub struct Spoke {
+    /// The name the input gives it (target annotation, `spokes/<name>/` directory, HostedCluster name);
+    /// None for objects with no mark, which pairing handles separately.
+    pub name: Option<String>,
+    pub authenticators: Vec<Authenticator>,
+    pub config_maps: Vec<CaConfigMap>,
+    pub bindings: Vec<Binding>,
+    /// ClusterRoles defined in the input, by name: whether a custom role grants enough can then be judged.
+    pub cluster_roles: BTreeMap<String, Vec<Rule>>,
+}
+
+/// What a spoke's API server does with a bearer token, whatever object configured it: the interface every
+/// spoke kind's adapter produces. All strings are exactly as written (no trimming): exact comparison is the
+/// point.
+#[derive(Debug, Clone)]
+pub struct Authenticator {
+    /// `Authentication cluster oidcProviders[0]`: where to fix it.
+    pub at: String,
+    /// The spoke this configures, when the object itself says (a HostedCluster's name); else the object's mark.
+    pub spoke: Option<String>,
+    /// Problems that make the authenticator inactive whatever its fields say (`type` is not OIDC, …).
+    pub inactive: Option<String>,
+    pub issuer_url: String,
+    pub audiences: Vec<String>,
+    pub ca: CaSource,
+    pub username_claim: String,
+    /// A CEL `claimMappings.username.expression` (OpenShift with ExternalOIDCWithUpstreamParity, Kubernetes
+    /// structured authentication): it replaces claim and prefix, and doctor cannot evaluate it.
+    pub username_expression: Option<String>,
+    pub username_prefix: String,
+    /// Where the prefix comes from, for the report (`prefixPolicy NoPrefix`, `default <issuerURL>#`).
+    pub prefix_rule: String,
+    /// `claim == value` rules, ANDed.
+    pub required_claims: Vec<(String, String)>,
+    /// Rules this adapter cannot evaluate (CEL expressions): reported as info.
+    pub opaque_rules: Vec<String>,
+}
+
+/// Where the spoke's API server gets the CA it verifies the issuer's TLS certificate with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaSource {
+    /// The system trust store (publicly trusted certificates only).
+    System,
+    /// A ConfigMap the spoke (or its hosting cluster) must have.
+    ConfigMap { namespace: String, name: String, key: String },
+    /// PEM inline in the authenticator.
+    Inline(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct CaConfigMap {
+    pub namespace: String,
+    pub name: String,
+    pub data: BTreeMap<String, String>,
+    pub at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub at: String,
+    /// None for a ClusterRoleBinding.
+    pub namespace: Option<String>,
+    pub role_kind: String,
+    pub role: String,
+    /// User subjects' names.
+    pub users: Vec<String>,
+    /// Group subjects' names.
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Rule {
+    pub api_groups: Vec<String>,
+    pub resources: Vec<String>,
+    pub verbs: Vec<String>,
+}
+
+/// A spoke kind: which objects it reads and how they become [`Authenticator`]s. Adding a kind (Kubernetes
+/// `AuthenticationConfiguration`, EKS `IdentityProviderConfig`) is one more entry here and one function.
+pub struct AuthenticatorSource {
+    pub group: &'static str,
+    pub kind: &'static str,
+    pub read: fn(&Object) -> Result<Vec<Authenticator>, String>,
+}
+
+pub const AUTHENTICATOR_SOURCES: &[AuthenticatorSource] = &[
+    AuthenticatorSource { group: "config.openshift.io", kind: "Authentication", read: openshift_authentication },
+    AuthenticatorSource { group: "hypershift.openshift.io", kind: "HostedCluster", read: hosted_cluster },
+];
+
+/// `config.openshift.io/v1` AuthenticationSpec, the fields that decide whether a token is accepted. The
+/// HostedCluster's `spec.configuration.authentication` has the same shape.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct AuthenticationSpec {
+    #[serde(rename = "type")]
+    type_: String,
+    oidc_providers: Vec<OidcProvider>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct OidcProvider {
+    name: String,
+    issuer: TokenIssuer,
+    claim_mappings: ClaimMappings,
+    claim_validation_rules: Vec<ClaimValidationRule>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct TokenIssuer {
+    #[serde(rename = "issuerURL")]
+    issuer_url: String,
+    audiences: Vec<String>,
+    issuer_certificate_authority: NameRef,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NameRef {
+    name: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ClaimMappings {
+    username: UsernameMapping,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct UsernameMapping {
+    claim: String,
+    expression: String,
+    prefix_policy: String,
+    prefix: Option<PrefixString>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct PrefixString {
+    prefix_string: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ClaimValidationRule {
+    #[serde(rename = "type")]
+    type_: String,
+    required_claim: Option<RequiredClaim>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct RequiredClaim {
+    claim: String,
+    required_value: String,
+}
+
+fn openshift_authentication(object: &Object) -> Result<Vec<Authenticator>, String> {
+    let spec: AuthenticationSpec = field(object, "/spec")?.unwrap_or_default();
+    Ok(authentication_spec(spec, &object.display(), "spec", "openshift-config", None))
+}
+
+/// A hosted control plane's authentication lives on the HostedCluster (on the hosting cluster), and its CA
+/// ConfigMap in the HostedCluster's namespace; an Authentication applied to the guest is overwritten.
+fn hosted_cluster(object: &Object) -> Result<Vec<Authenticator>, String> {
+    let Some(spec) = field::<AuthenticationSpec>(object, "/spec/configuration/authentication")? else {
+        return Ok(Vec::new());
+    };
+    let spoke = object.spoke().map(str::to_string).or_else(|| Some(object.name.clone()));
+    Ok(authentication_spec(spec, &object.display(), "spec.configuration.authentication", &object.namespace, spoke))
+}
+
+fn authentication_spec(
+    spec: AuthenticationSpec,
+    display: &str,
+    path: &str,
+    ca_namespace: &str,
+    spoke: Option<String>,
+) -> Vec<Authenticator> {
+    let inactive = (spec.type_ != "OIDC")
+        .then(|| format!("{path}.type is {:?}, not \"OIDC\": the spoke does not use oidcProviders at all", spec.type_));
+    spec.oidc_providers
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let u = p.claim_mappings.username;
+            let (username_prefix, prefix_rule) = match u.prefix_policy.as_str() {
+                "NoPrefix" => (String::new(), "prefixPolicy NoPrefix".to_string()),
+                "Prefix" => {
+                    let s = u.prefix.map(|p| p.prefix_string).unwrap_or_default();
+                    (s.clone(), format!("prefixPolicy Prefix {s:?}"))
+                }
+                // OpenShift's default: `<issuerURL>#`, except for the email claim.
+                _ if u.claim == "email" => (String::new(), "no prefixPolicy (email claim: no prefix)".into()),
+                _ => (
+                    format!("{}#", p.issuer.issuer_url),
+                    "no prefixPolicy, so OpenShift's default `<issuerURL>#`".into(),
+                ),
+            };
+            let mut required_claims = Vec::new();
+            let mut opaque_rules = Vec::new();
+            for r in p.claim_validation_rules {
+                match (r.type_.as_str(), r.required_claim) {
+                    ("RequiredClaim" | "", Some(c)) => required_claims.push((c.claim, c.required_value)),
+                    (t, _) => opaque_rules.push(format!("a claimValidationRule of type {t:?}")),
+                }
+            }
+            let ca_name = p.issuer.issuer_certificate_authority.name;
+            Authenticator {
+                at: format!("{display} {path}.oidcProviders[{i}] ({})", p.name),
+                spoke: spoke.clone(),
+                inactive: inactive.clone(),
+                issuer_url: p.issuer.issuer_url,
+                audiences: p.issuer.audiences,
+                ca: if ca_name.is_empty() {
+                    CaSource::System
+                } else {
+                    CaSource::ConfigMap { namespace: ca_namespace.into(), name: ca_name, key: "ca-bundle.crt".into() }
+                },
+                username_claim: u.claim,
+                username_expression: Some(u.expression).filter(|e| !e.is_empty()),
+                username_prefix,
+                prefix_rule,
+                required_claims,
+                opaque_rules,
+            }
+        })
+        .collect()
+}
+
+/// Reads the field at `pointer`, None when it is absent; a wrong type is an error naming the object.
+fn field<T: for<'de> Deserialize<'de>>(object: &Object, pointer: &str) -> Result<Option<T>, String> {
+    match object.value.pointer(pointer) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => serde_json::from_value(v.clone()).map(Some).map_err(|e| {
+            format!(
+                "{} ({}): {} has an unexpected shape: {e}",
+                object.display(),
+                object.origin,
+                pointer.replace('/', ".")
+            )
+        }),
+    }
+}
+
+fn string(object: &Object, pointer: &str) -> Option<String> {
+    object.value.pointer(pointer).and_then(Value::as_str).map(str::to_string)
+}
+
+/// Where each object goes: management kinds by group and kind, spoke kinds by their adapter and by the
+/// object's cluster mark. A ConfigMap or binding with no mark belongs to the unmarked spoke group.
+pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
+    let mut m = Management::default();
+    let mut spokes: Vec<Spoke> = Vec::new();
+    fn spoke_mut<'a>(spokes: &'a mut Vec<Spoke>, name: Option<&str>) -> &'a mut Spoke {
+        let i = match spokes.iter().position(|s| s.name.as_deref() == name) {
+            Some(i) => i,
+            None => {
+                spokes.push(Spoke { name: name.map(str::to_string), ..Spoke::default() });
+                spokes.len() - 1
+            }
+        };
+        &mut spokes[i]
+    }
+    for o in objects {
+        let on_management = o.cluster.as_deref() == Some("management");
+        match (o.group(), o.kind.as_str()) {
+            (ZTWIM_GROUP, "SpireServer") => {
+                m.issuer = string(o, "/spec/jwtIssuer").map(|v| Sourced::new(v, o, "spec.jwtIssuer"));
+            }
+            (ZTWIM_GROUP, "SpireOIDCDiscoveryProvider") => {
+                m.discovery_issuer = string(o, "/spec/jwtIssuer").map(|v| Sourced::new(v, o, "spec.jwtIssuer"));
+            }
+            (ZTWIM_GROUP, "ZeroTrustWorkloadIdentityManager") => {
+                m.trust_domain = string(o, "/spec/trustDomain").map(|v| Sourced::new(v, o, "spec.trustDomain"));
+            }
+            ("argoproj.io", "ArgoCD") => match argocd(o) {
+                Ok(a) => m.argocds.push(a),
+                Err(e) => m.unreadable.push(e),
+            },
+            ("spire.spiffe.io", "ClusterSPIFFEID") => match cluster_spiffe_id(o) {
+                Ok(c) => m.cluster_spiffe_ids.push(c),
+                Err(e) => m.unreadable.push(e),
+            },
+            ("", "Secret") if is_cluster_secret(o) => m.secrets.push(cluster_secret(o)),
+            (group, kind) => {
+                if let Some(source) = AUTHENTICATOR_SOURCES.iter().find(|s| s.group == group && s.kind == kind) {
+                    match (source.read)(o) {
+                        Ok(list) => {
+                            for a in list {
+                                let name = a.spoke.clone().or_else(|| o.spoke().map(str::to_string));
+                                spoke_mut(&mut spokes, name.as_deref()).authenticators.push(a);
+                            }
+                        }
+                        Err(e) => m.unreadable.push(e),
+                    }
+                    continue;
+                }
+                if on_management {
+                    continue;
+                }
+                let spoke = o.spoke();
+                match (group, kind) {
+                    ("", "ConfigMap") => {
+                        let data: BTreeMap<String, String> = field(o, "/data").ok().flatten().unwrap_or_default();
+                        spoke_mut(&mut spokes, spoke).config_maps.push(CaConfigMap {
+                            namespace: o.namespace.clone(),
+                            name: o.name.clone(),
+                            data,
+                            at: o.display(),
+                        });
+                    }
+                    ("rbac.authorization.k8s.io", "ClusterRoleBinding" | "RoleBinding") => match binding(o) {
+                        Ok(b) => spoke_mut(&mut spokes, spoke).bindings.push(b),
+                        Err(e) => m.unreadable.push(e),
+                    },
+                    ("rbac.authorization.k8s.io", "ClusterRole") => {
+                        let rules: Vec<Rule> = field(o, "/rules").ok().flatten().unwrap_or_default();
+                        spoke_mut(&mut spokes, spoke).cluster_roles.insert(o.name.clone(), rules);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    // Unmarked ConfigMaps stay: a HostedCluster's CA lives unmarked on the hosting cluster, and CA lookups
+    // fall back to them. Checks report only groups that hold an authenticator or bindings.
+    spokes.sort_by(|a, b| a.name.cmp(&b.name));
+    (m, spokes)
+}
+
+fn is_cluster_secret(o: &Object) -> bool {
+    o.value.pointer("/metadata/labels").and_then(|l| l.get(SECRET_TYPE_LABEL)).and_then(Value::as_str)
+        == Some("cluster")
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ComponentSpec {
+    init_containers: Vec<ContainerSpec>,
+    volumes: Vec<VolumeSpec>,
+    volume_mounts: Vec<MountSpec>,
+    env: Vec<EnvSpec>,
+    labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ContainerSpec {
+    name: String,
+    command: Vec<String>,
+    args: Vec<String>,
+    env: Vec<EnvSpec>,
+    volume_mounts: Vec<MountSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct VolumeSpec {
+    name: String,
+    csi: Option<CsiSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CsiSpec {
+    driver: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct MountSpec {
+    name: String,
+    mount_path: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EnvSpec {
+    name: String,
+    value: String,
+}
+
+fn mounts(specs: Vec<MountSpec>) -> Vec<Mount> {
+    specs.into_iter().map(|m| Mount { name: m.name, path: m.mount_path }).collect()
+}
+
+fn argocd(o: &Object) -> Result<ArgoCd, String> {
+    let mut components = Vec::new();
+    for (key, sa_suffix, workload_suffix) in [
+        ("server", "argocd-server", "server"),
+        ("controller", "argocd-application-controller", "application-controller"),
+    ] {
+        let spec: ComponentSpec = field(o, &format!("/spec/{key}"))?.unwrap_or_default();
+        components.push(Component {
+            key,
+            service_account: format!("{}-{sa_suffix}", o.name),
+            workload: format!("{}-{workload_suffix}", o.name),
+            labels: spec.labels,
+            volumes: spec
+                .volumes
+                .into_iter()
+                .map(|v| Volume { name: v.name, csi_driver: v.csi.map(|c| c.driver) })
+                .collect(),
+            mounts: mounts(spec.volume_mounts),
+            init_containers: spec
+                .init_containers
+                .into_iter()
+                .map(|c| InitContainer {
+                    name: c.name,
+                    text: c.command.into_iter().chain(c.args).chain(c.env.into_iter().map(|e| e.value)).collect(),
+                    mounts: mounts(c.volume_mounts),
+                })
+                .collect(),
+            env: spec.env.into_iter().map(|e| (e.name, e.value)).collect(),
+        });
+    }
+    Ok(ArgoCd { name: o.name.clone(), namespace: o.namespace.clone(), at: o.display(), components })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ClusterSpiffeIdSpec {
+    class_name: String,
+    #[serde(rename = "spiffeIDTemplate")]
+    spiffe_id_template: String,
+    namespace_selector: Selector,
+    pod_selector: Selector,
+    fallback: bool,
+}
+
+fn cluster_spiffe_id(o: &Object) -> Result<ClusterSpiffeId, String> {
+    let s: ClusterSpiffeIdSpec = field(o, "/spec")?.unwrap_or_default();
+    Ok(ClusterSpiffeId {
+        name: o.name.clone(),
+        class_name: s.class_name,
+        template: s.spiffe_id_template,
+        namespace_selector: s.namespace_selector,
+        pod_selector: s.pod_selector,
+        fallback: s.fallback,
+    })
+}
+
+/// Argo CD's `ClusterConfig`, the fields that matter here; unknown ones are ignored, as Argo CD does.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ClusterConfig {
+    bearer_token: String,
+    username: String,
+    aws_auth_config: Option<Value>,
+    exec_provider_config: Option<ExecConfig>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ExecConfig {
+    command: String,
+    api_version: String,
+    args: Vec<String>,
+    env: Option<Value>,
+}
+
+fn cluster_secret(o: &Object) -> ClusterSecret {
+    // `data` is base64 (what `oc get -o yaml` shows); `stringData` wins over it, as the API server does.
+    let mut data: BTreeMap<String, String> = BTreeMap::new();
+    let mut config_error = None;
+    if let Some(map) = o.value.get("data").and_then(Value::as_object) {
+        use base64::Engine;
+        for (k, v) in map {
+            let decoded = v.as_str().and_then(|s| base64::engine::general_purpose::STANDARD.decode(s.trim()).ok());
+            match decoded.and_then(|b| String::from_utf8(b).ok()) {
+                Some(s) => {
+                    data.insert(k.clone(), s);
+                }
+                None => config_error = Some(format!("data.{k} is not base64 of UTF-8 text")),
+            }
+        }
+    }
+    if let Some(map) = o.value.get("stringData").and_then(Value::as_object) {
+        for (k, v) in map {
+            if let Some(s) = v.as_str() {
+                data.insert(k.clone(), s.to_string());
+            }
+        }
+    }
+    let get = |k: &str| data.get(k).cloned().unwrap_or_default();
+    let mut secret = ClusterSecret {
+        name: o.name.clone(),
+        namespace: o.namespace.clone(),
+        at: o.display(),
+        cluster_name: Some(get("name")).filter(|n| !n.is_empty()).unwrap_or_else(|| o.name.clone()),
+        server: get("server"),
+        namespaces: get("namespaces").split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        config_error,
+        exec: None,
+        other_auth: Vec::new(),
+    };
+    let config = get("config");
+    if config.trim().is_empty() {
+        secret.config_error.get_or_insert_with(|| "has no `config`".into());
+        return secret;
+    }
+    let config: ClusterConfig = match serde_json::from_str(&config) {
+        Ok(c) => c,
+        Err(e) => {
+            secret.config_error =
+                Some(format!("`config` is not the JSON Argo CD expects ({e}); Argo CD cannot use this Secret"));
+            return secret;
+        }
+    };
+    if !config.bearer_token.is_empty() {
+        secret.other_auth.push("bearerToken");
+    }
+    if !config.username.is_empty() {
+        secret.other_auth.push("username");
+    }
+    if config.aws_auth_config.is_some() {
+        secret.other_auth.push("awsAuthConfig");
+    }
+    if let Some(e) = config.exec_provider_config {
+        let env = match e.env {
+            None | Some(Value::Null) => BTreeMap::new(),
+            Some(Value::Object(map)) => map
+                .into_iter()
+                .map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+                .collect(),
+            Some(_) => {
+                secret.config_error = Some(
+                    "execProviderConfig.env is not a JSON object; Argo CD rejects the kubeconfig list form \
+                     [{name, value}], write {\"NAME\": \"value\"}"
+                        .into(),
+                );
+                BTreeMap::new()
+            }
+        };
+        secret.exec = Some(Exec { command: e.command, api_version: e.api_version, args: e.args, env });
+    }
+    secret
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct BindingSpec {
+    role_ref: RoleRefSpec,
+    subjects: Vec<SubjectSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RoleRefSpec {
+    kind: String,
+    name: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SubjectSpec {
+    kind: String,
+    name: String,
+}
+
+fn binding(o: &Object) -> Result<Binding, String> {
+    let b: BindingSpec = serde_json::from_value(o.value.clone())
+        .map_err(|e| format!("{} ({}): roleRef or subjects have an unexpected shape: {e}", o.display(), o.origin))?;
+    let names = |kind: &str| b.subjects.iter().filter(|s| s.kind == kind).map(|s| s.name.clone()).collect();
+    Ok(Binding {
+        at: o.display(),
+        namespace: (o.kind == "RoleBinding").then(|| o.namespace.clone()),
+        role_kind: b.role_ref.kind.clone(),
+        role: b.role_ref.name.clone(),
+        users: names("User"),
+        groups: names("Group"),
+    })
+}

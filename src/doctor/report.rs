@@ -1,0 +1,161 @@
+//! The report: one line per link with both values side by side, and the same checks as JSON. Order is the
+//! order the checks ran in, which depends only on the input, so the same input gives the same bytes.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    /// Works today but is known to cause 401s or to break later; never changes the exit code.
+    Warn,
+    /// Could not be checked from this input: never a pass.
+    Info,
+    Fail,
+}
+
+impl Status {
+    fn symbol(self) -> &'static str {
+        match self {
+            Status::Pass => "✓",
+            Status::Warn => "!",
+            Status::Info => "i",
+            Status::Fail => "✗",
+        }
+    }
+}
+
+/// One compared value and where it was read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Side {
+    pub value: String,
+    pub at: String,
+}
+
+pub fn side(value: impl Into<String>, at: impl Into<String>) -> Side {
+    Side { value: value.into(), at: at.into() }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// `management`, the cluster Secret's cluster name, `spoke/<name>`, `input`, `token` or `live`.
+    pub scope: String,
+    /// A stable name: `issuer`, `audience`, `socket`, … (README lists them).
+    pub link: &'static str,
+    /// `server` or `controller` for links that hold per Argo CD component.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component: Option<&'static str>,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<Side>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub right: Option<Side>,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+/// Collects checks; the builder methods keep each check site to one expression.
+#[derive(Debug, Default)]
+pub struct Checks {
+    pub list: Vec<Check>,
+}
+
+impl Checks {
+    /// Positional on purpose: every call site then reads as one row (where, which link, verdict, the two
+    /// values, why, fix), and a struct literal per check would bury that row in field names.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add(
+        &mut self,
+        scope: &str,
+        link: &'static str,
+        component: Option<&'static str>,
+        status: Status,
+        sides: (Option<Side>, Option<Side>),
+        message: impl Into<String>,
+        fix: Option<String>,
+    ) {
+        let (left, right) = sides;
+        self.list.push(Check {
+            scope: scope.into(),
+            link,
+            component,
+            status,
+            left,
+            right,
+            message: message.into(),
+            fix,
+        });
+    }
+    pub fn failed(&self) -> bool {
+        self.list.iter().any(|c| c.status == Status::Fail)
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub pass: usize,
+    pub fail: usize,
+    pub warn: usize,
+    pub info: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report<'a> {
+    pub summary: Summary,
+    pub checks: &'a [Check],
+    /// The token's header and claims, decoded (never verified unless `--live`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<&'a serde_json::Value>,
+}
+
+pub fn summary(checks: &[Check]) -> Summary {
+    let n = |s: Status| checks.iter().filter(|c| c.status == s).count();
+    Summary { pass: n(Status::Pass), fail: n(Status::Fail), warn: n(Status::Warn), info: n(Status::Info) }
+}
+
+pub fn json(checks: &[Check], token: Option<&serde_json::Value>) -> String {
+    let report = Report { summary: summary(checks), checks, token };
+    serde_json::to_string_pretty(&report).expect("the report serialises") + "\n"
+}
+
+/// `✗ spoke-a audience: "x" (Secret …) ≠ ["y"] (Authentication …) — message. Fix: …`
+pub fn human(checks: &[Check], token: Option<&serde_json::Value>) -> String {
+    let mut out = String::new();
+    if let Some(token) = token {
+        out.push_str("token (decoded, not verified):\n");
+        for line in serde_json::to_string_pretty(token).unwrap_or_default().lines() {
+            out.push_str("  ");
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    for c in checks {
+        let link = match c.component {
+            Some(component) => format!("{}[{component}]", c.link),
+            None => c.link.to_string(),
+        };
+        let mut line = format!("{} {} {link}: ", c.status.symbol(), c.scope);
+        match (&c.left, &c.right) {
+            (Some(l), Some(r)) => {
+                let op = if c.status == Status::Fail { "≠" } else { "vs" };
+                line.push_str(&format!("{} ({}) {op} {} ({}) — ", l.value, l.at, r.value, r.at));
+            }
+            (Some(l), None) => line.push_str(&format!("{} ({}) — ", l.value, l.at)),
+            _ => {}
+        }
+        line.push_str(&c.message);
+        if let Some(fix) = &c.fix {
+            line.push_str(" Fix: ");
+            line.push_str(fix);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let s = summary(checks);
+    out.push_str(&format!(
+        "summary: {} pass, {} fail, {} warn, {} info (not checkable)\n",
+        s.pass, s.fail, s.warn, s.info
+    ));
+    out
+}
