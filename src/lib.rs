@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod generate;
+pub mod help;
 pub mod krm;
 pub mod model;
 pub mod pipeline;
