@@ -62,7 +62,14 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     /// Print the manual page (roff), e.g. into /usr/local/share/man/man1/ztwim-gitops.1.
-    Man,
+    ///
+    /// With --dir, write it and one page per subcommand (ztwim-gitops-generate.1, …), which the main
+    /// page's SUBCOMMANDS section refers to.
+    Man {
+        /// An existing directory to write the pages into, e.g. /usr/local/share/man/man1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Which results `generate` prints on stderr (the KRM function always returns all of them).
@@ -120,12 +127,21 @@ pub fn main() -> i32 {
             clap_complete::generate(shell, &mut Cli::command(), "ztwim-gitops", &mut out);
             write_stdout(&out)
         }
-        Some(Command::Man) => {
+        Some(Command::Man { dir: None }) => {
             let mut out = Vec::new();
             match clap_mangen::Man::new(Cli::command()).render(&mut out) {
                 Ok(()) => write_stdout(&out),
                 Err(e) => {
                     eprintln!("error: cannot render the manual page: {e}");
+                    1
+                }
+            }
+        }
+        Some(Command::Man { dir: Some(dir) }) => {
+            match clap_mangen::generate_to(Cli::command(), &dir) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: cannot write the manual pages into {}: {e}; it must be an existing, writable directory.", dir.display());
                     1
                 }
             }

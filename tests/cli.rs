@@ -375,6 +375,30 @@ fn man_renders_a_page_naming_every_subcommand() {
     }
 }
 
+#[test]
+fn man_dir_writes_a_page_per_subcommand() {
+    let dir = scratch("man-dir");
+    let out = bin(&["man", "--dir", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut pages: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    pages.sort();
+    let mut expected: Vec<String> =
+        subcommands().into_iter().filter(|s| s != "help").map(|s| format!("ztwim-gitops-{s}.1")).collect();
+    expected.push("ztwim-gitops.1".into());
+    expected.sort();
+    assert_eq!(pages, expected);
+    let generate = std::fs::read_to_string(dir.join("ztwim-gitops-generate.1")).unwrap();
+    assert!(generate.contains("target\\-env"), "{generate}");
+    let missing = bin(&["man", "--dir", dir.join("no/such").to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing.stderr).starts_with("error: cannot write the manual pages into"),
+        "{}",
+        text(&missing.stderr)
+    );
+}
+
 /// `kpt fn doc --image IMAGE` runs `docker run --rm -a STDOUT -a STDERR IMAGE --help` with no stdin and
 /// prints the container's stdout; a non-zero exit is a failure (kptdev/kpt internal/cmdfndoc/cmdfndoc.go).
 /// So `--help` must exit 0, print everything on stdout and nothing on stderr, without reading stdin.
