@@ -429,3 +429,32 @@ fn the_configmap_is_plugin_yaml_verbatim_and_the_application_uses_the_plugin() {
         assert!(report.violations.is_empty(), "{:?}", report.violations);
     }
 }
+
+/// The same command inside the image built from our Dockerfile, as its user, on a read-only checkout:
+/// the path in plugin.yaml is the image's binary, and it needs nothing else from the image.
+#[test]
+fn generate_runs_in_the_image_as_the_sidecar_runs_it() {
+    let Some(image) = image() else { return };
+    let app = yaml("application.yaml");
+    let repo = checkout(&app);
+    let p = plugin();
+    let workdir = format!("/tmp/_cmp_server/checkout/{}", app["spec"]["source"]["path"].as_str().unwrap());
+    let ctr = String::from_utf8(run(buildah().args(["from", "--pull-never", "--quiet", image]), true).stdout).unwrap();
+    let ctr = ctr.trim().to_string();
+    let out = run(
+        buildah()
+            .args(["run", "--isolation", "chroot", "--volume"])
+            .arg(format!("{}:/tmp/_cmp_server/checkout:ro", repo.path().display()))
+            .args(["--workingdir", &workdir, "--env", "PARAM_TARGET=management", &ctr, "--"])
+            .args(&p.spec.generate.command)
+            .args(&p.spec.generate.args),
+        false,
+    );
+    run(buildah().args(["rm", &ctr]), false);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let native = run(
+        Command::new(BIN).args(["generate", "-c", "fn-config/fleet.yaml", "--target", "management"]).current_dir(ROOT),
+        true,
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), String::from_utf8(native.stdout).unwrap());
+}
