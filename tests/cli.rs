@@ -356,6 +356,35 @@ fn completions_for_bash_zsh_and_fish_know_every_subcommand() {
             assert!(script.contains(flag), "{shell} completions lack `{flag}`");
         }
     }
+    // The bash script is valid bash (a quoting slip in a help text would break the user's shell start).
+    let dir = scratch("completions");
+    let script = dir.join("ztwim-gitops.bash");
+    std::fs::write(&script, bin(&["completions", "bash"]).stdout).unwrap();
+    let check = Command::new("bash").arg("-n").arg(&script).output().expect("bash runs");
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    // And it completes: what bash offers after these words (the script's function, called as bash does).
+    let complete = |words: &[&str]| -> Vec<String> {
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(
+                r#"source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+                _ztwim__gitops ztwim-gitops "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}";
+                printf '%s\n' "${COMPREPLY[@]}""#,
+            )
+            .arg("complete")
+            .arg(&script)
+            .args(words)
+            .output()
+            .expect("bash runs");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout).lines().map(str::to_string).collect()
+    };
+    let top = complete(&["ztwim-gitops", ""]);
+    for sub in subcommands() {
+        assert!(top.contains(&sub), "{sub} not offered: {top:?}");
+    }
+    assert_eq!(complete(&["ztwim-gitops", "generate", "--t"]), ["--target", "--target-env"]);
+    assert!(complete(&["ztwim-gitops", "completions", ""]).contains(&"zsh".to_string()));
     let out = bin(&["completions", "tcsh"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("possible values"), "{}", text(&out.stderr));
