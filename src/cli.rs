@@ -3,44 +3,27 @@
 
 use crate::krm::KrmResult;
 use crate::pipeline;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::io::{Read, Write};
 use std::path::PathBuf;
-
-const EXAMPLES: &str = "Examples:
-  # As a KRM function (kpt, kustomize, or a pipe): a ResourceList on stdin
-  kpt fn source pkg | ztwim-gitops | kpt fn sink out
-  kpt fn eval pkg --exec ztwim-gitops -- appDomain=apps.mgmt.example.com spokeServer=https://api.spoke.example.com:6443
-
-  # Print every manifest for a config, or only one cluster's, or write them split by cluster
-  ztwim-gitops generate -c fn-config/minimal.yaml
-  ztwim-gitops generate -c fn-config/fleet.yaml --target spoke/spoke-a > spoke-a.yaml
-  ztwim-gitops generate -c fn-config/fleet.yaml -o out/
-
-  # Each spoke's trust chain, as text or as a Mermaid diagram
-  ztwim-gitops explain -c fn-config/fleet.yaml
-  ztwim-gitops explain -c fn-config/fleet.yaml --format mermaid
-
-  # The JSON Schema of the function config
-  ztwim-gitops schema
-
-  # Install the binary into a directory (an init container of Argo CD's repo-server)
-  ztwim-gitops install-to /custom-tools";
 
 #[derive(Parser, Debug)]
 #[command(
     name = "ztwim-gitops",
     version,
-    about = "Generates everything OpenShift GitOps needs to reach spoke clusters with SPIFFE JWT-SVIDs from ZTWIM.",
-    long_about = "Generates everything OpenShift GitOps (Argo CD) needs to reach spoke clusters with short-lived SPIFFE \
-JWT-SVIDs from the zero trust workload identity manager (ZTWIM): the ZTWIM operator and instance, the ArgoCD CR with \
-the SPIFFE CSI volume and exec plugin, cluster Secrets without tokens, and per spoke the external OIDC Authentication, \
-CA bundle and RBAC.\n\nWith no subcommand it is a KRM function: it reads a ResourceList on stdin and writes one on stdout.",
-    after_help = EXAMPLES
+    about = crate::help::short(),
+    long_about = crate::help::long(),
+    after_help = crate::help::examples()
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print info results too (by default: errors, warnings and a count of the infos left out).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -50,12 +33,16 @@ pub enum Command {
     /// With -o, write them as files instead. Results go to stderr as `<severity>: <field.path>: <message>`;
     /// any error exits 1 and prints no manifests.
     Generate {
-        /// The function config: a ZtwimGitOps object or a ConfigMap.
+        /// The function config: a ZtwimGitOps object or a ConfigMap; `-` reads it from stdin.
         #[arg(short = 'c', long = "config", value_name = "CONFIG.yaml")]
         config: PathBuf,
         /// Which cluster's manifests: all, management or spoke/<name> (overrides the config's target).
-        #[arg(long, value_name = "TARGET")]
+        #[arg(long, value_name = "TARGET", conflicts_with = "target_env")]
         target: Option<String>,
+        /// Take --target from the environment variable NAME when it is set and not empty, e.g. PARAM_TARGET,
+        /// which Argo CD sets from a config management plugin parameter `target` (no shell needed).
+        #[arg(long, value_name = "NAME")]
+        target_env: Option<String>,
         /// Write files split by cluster (DIR/management/…, DIR/spokes/<name>/…) instead of stdout.
         #[arg(short = 'o', long = "output", value_name = "DIR")]
         output: Option<PathBuf>,
@@ -82,6 +69,28 @@ pub enum Command {
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
+    /// Print a shell completion script for SHELL.
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. into /usr/local/share/man/man1/ztwim-gitops.1.
+    ///
+    /// With --dir, write it and one page per subcommand (ztwim-gitops-generate.1, …), which the main
+    /// page's SUBCOMMANDS section refers to.
+    Man {
+        /// An existing directory to write the pages into, e.g. /usr/local/share/man/man1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Which results `generate` prints on stderr (the KRM function always returns all of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -93,10 +102,27 @@ pub enum ExplainFormat {
 /// Runs the CLI; returns the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
     match cli.command {
         None => run_function(),
-        Some(Command::Generate { config, target, output }) => {
-            run_generate(&config, target.as_deref(), output.as_deref())
+        Some(Command::Generate { config, target, target_env, output }) => {
+            let target = match (target, target_env) {
+                (Some(t), _) => Some(Target { value: t, label: "--target".into() }),
+                (None, Some(name)) => match std::env::var(&name) {
+                    Ok(t) if !t.is_empty() => Some(Target { value: t, label: format!("--target-env {name}") }),
+                    Ok(_) | Err(std::env::VarError::NotPresent) => None,
+                    Err(std::env::VarError::NotUnicode(_)) => {
+                        eprintln!("error: --target-env {name}: the variable's value is not UTF-8; set it to all, management or spoke/<name>.");
+                        return 1;
+                    }
+                },
+                (None, None) => None,
+            };
+            run_generate(&config, target.as_ref(), output.as_deref(), verbosity)
         }
         Some(Command::Explain { config, format }) => run_explain(&config, format),
         Some(Command::Doctor(args)) => crate::doctor::run(&args),
@@ -107,7 +133,9 @@ pub fn main() -> i32 {
         }
         Some(Command::InstallTo { dir }) => match install_to(&dir) {
             Ok(dest) => {
-                eprintln!("installed {}", dest.display());
+                if verbosity != Verbosity::Quiet {
+                    eprintln!("installed {}", dest.display());
+                }
                 0
             }
             Err(e) => {
@@ -115,6 +143,56 @@ pub fn main() -> i32 {
                 1
             }
         },
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "ztwim-gitops", &mut out);
+            if shell == clap_complete::Shell::Bash {
+                // For a hyphenated binary name, clap_complete's bash script names a subcommand's state one
+                // way in its dispatch loop and another in its case arms, so nothing after a subcommand
+                // completes (clap-rs/clap#6421, open). Spell the arms as the loop does; a no-op once fixed.
+                out = String::from_utf8_lossy(&out).replace("ztwim__subcmd__gitops__", "ztwim__gitops__").into_bytes();
+            }
+            write_stdout(&out)
+        }
+        Some(Command::Man { dir: None }) => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => write_stdout(&out),
+                Err(e) => {
+                    eprintln!("error: cannot render the manual page: {e}");
+                    1
+                }
+            }
+        }
+        Some(Command::Man { dir: Some(dir) }) => {
+            match clap_mangen::generate_to(Cli::command(), &dir) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: cannot write the manual pages into {}: {e}; it must be an existing, writable directory.", dir.display());
+                    1
+                }
+            }
+        }
+    }
+}
+
+/// A `--target` value and how results about it name it: after the flag, not `spec.target`, since the
+/// mistake is on the command line (or in the variable `--target-env` names), not in the file.
+struct Target {
+    value: String,
+    label: String,
+}
+
+/// Writes generated text to stdout; a reader that stops early (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            1
+        }
     }
 }
 
@@ -142,16 +220,36 @@ fn run_function() -> i32 {
     outcome.exit_code
 }
 
-fn run_generate(config: &std::path::Path, target: Option<&str>, output: Option<&std::path::Path>) -> i32 {
-    let text = match std::fs::read_to_string(config) {
+fn run_generate(
+    config: &std::path::Path,
+    target: Option<&Target>,
+    output: Option<&std::path::Path>,
+    verbosity: Verbosity,
+) -> i32 {
+    // `-` is stdin, as for most CLIs; a file of that name is `./-`.
+    let (read, name) = if config.as_os_str() == "-" {
+        let mut text = String::new();
+        (std::io::stdin().read_to_string(&mut text).map(|_| text), "stdin".to_string())
+    } else {
+        (std::fs::read_to_string(config), config.display().to_string())
+    };
+    let text = match read {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", config.display());
+            eprintln!("error: cannot read {name}: {e}");
             return 1;
         }
     };
-    let (manifests, results) = pipeline::generate_from_file(&text, &config.display().to_string(), target);
-    report(&results);
+    let (manifests, mut results) = pipeline::generate_from_file(&text, &name, target.map(|t| t.value.as_str()));
+    // Resolve names a bad override `--target`; `--target-env NAME` says where the value really came from.
+    if let Some(target) = target {
+        for field in results.iter_mut().filter_map(|r| r.field.as_mut()) {
+            if field.path == crate::resolve::TARGET_FLAG {
+                field.path = target.label.clone();
+            }
+        }
+    }
+    report(&results, verbosity);
     if results.iter().any(|r| r.severity == crate::diag::Severity::Error) {
         return 1;
     }
@@ -213,7 +311,7 @@ fn run_explain(config: &std::path::Path, format: ExplainFormat) -> i32 {
         }
     };
     let (model, results) = pipeline::model_from_file(&text, &config.display().to_string());
-    report(&results.iter().filter(|r| r.severity == crate::diag::Severity::Error).cloned().collect::<Vec<_>>());
+    report(&results, Verbosity::Quiet);
     let Some(model) = model else { return 1 };
     let format = match format {
         ExplainFormat::Text => crate::explain::Format::Text,
@@ -223,9 +321,21 @@ fn run_explain(config: &std::path::Path, format: ExplainFormat) -> i32 {
     0
 }
 
-/// Results on stderr, in the same words as the KRM results.
-fn report(results: &[KrmResult]) {
-    for r in results {
+/// Results on stderr, in the same words as the KRM results. Left-out infos are counted by default, so
+/// a user who never passes -v still learns that there is more (each spoke's lock-out notice is one).
+fn report(results: &[KrmResult], verbosity: Verbosity) {
+    use crate::diag::Severity;
+    let shown = |s: Severity| match verbosity {
+        Verbosity::Quiet => s == Severity::Error,
+        Verbosity::Normal => s != Severity::Info,
+        Verbosity::Verbose => true,
+    };
+    for r in results.iter().filter(|r| shown(r.severity)) {
         eprintln!("{}: {}", r.severity.as_str(), r.human_line());
+    }
+    let infos = results.iter().filter(|r| r.severity == Severity::Info).count();
+    if verbosity == Verbosity::Normal && infos > 0 {
+        let s = if infos == 1 { "" } else { "s" };
+        eprintln!("note: {infos} info result{s} not shown; -v shows them");
     }
 }

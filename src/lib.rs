@@ -11,6 +11,7 @@ pub mod diag;
 pub mod doctor;
 pub mod explain;
 pub mod generate;
+pub mod help;
 pub mod krm;
 pub mod model;
 pub mod pipeline;

@@ -1,4 +1,5 @@
-//! The command line: `generate`, `schema`, `--help`, `--version`, run as the built binary.
+//! The command line: `generate`, `schema`, `completions`, `man`, `--help`, `--version`, run as the built
+//! binary, and the README's command lines parsed by the real command-line parser.
 
 use serde_yaml_ng::Value;
 use std::path::{Path, PathBuf};
@@ -212,11 +213,313 @@ fn schema_covers_the_whole_function_config_in_both_forms() {
 }
 
 #[test]
-fn help_has_examples_and_version_matches_the_crate() {
-    let help = text(&bin(&["--help"]).stdout);
-    assert!(help.contains("Examples:"), "{help}");
-    assert!(help.contains("ztwim-gitops generate -c fn-config/minimal.yaml"), "{help}");
-    assert!(help.contains("kpt fn eval"), "{help}");
+fn version_matches_the_crate() {
     let version = text(&bin(&["--version"]).stdout);
     assert_eq!(version.trim(), format!("ztwim-gitops {}", env!("CARGO_PKG_VERSION")));
+}
+
+/// Runs the binary with `stdin` and extra environment variables.
+fn bin_with(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ztwim-gitops"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn read(rel: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap()
+}
+
+#[test]
+fn generate_reads_the_config_from_stdin_with_a_dash() {
+    for config in ["fn-config/fleet.yaml", "fn-config/configmap.yaml"] {
+        let from_file = bin(&["generate", "-c", config]);
+        let from_stdin = bin_with(&["generate", "-c", "-"], &read(config), &[]);
+        assert!(from_stdin.status.success(), "{config}: {}", text(&from_stdin.stderr));
+        assert!(!from_file.stdout.is_empty());
+        assert_eq!(text(&from_stdin.stdout), text(&from_file.stdout), "{config}");
+        assert_eq!(text(&from_stdin.stderr), text(&from_file.stderr), "{config}");
+    }
+    let bad = bin_with(&["generate", "-c", "-"], b"kind: [", &[]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("stdin: not valid YAML"), "{}", text(&bad.stderr));
+    let empty = bin_with(&["generate", "-c", "-"], b"", &[]);
+    assert_eq!(empty.status.code(), Some(1));
+    assert!(text(&empty.stderr).contains("no function config was given"), "{}", text(&empty.stderr));
+    let binary = bin_with(&["generate", "-c", "-"], b"\xff\xfe", &[]);
+    assert_eq!(binary.status.code(), Some(1));
+    assert!(text(&binary.stderr).starts_with("error: cannot read stdin"), "{}", text(&binary.stderr));
+}
+
+fn lines_with<'a>(stderr: &'a str, prefix: &str) -> Vec<&'a str> {
+    stderr.lines().filter(|l| l.starts_with(prefix)).collect()
+}
+
+/// The fleet config has warnings and infos and no error; `-q`, the default and `-v` print less to more.
+#[test]
+fn quiet_and_verbose_choose_which_results_are_printed() {
+    let default = text(&bin(&["generate", "-c", "fn-config/fleet.yaml"]).stderr);
+    let quiet = bin(&["generate", "-q", "-c", "fn-config/fleet.yaml"]);
+    let verbose = text(&bin(&["-v", "generate", "-c", "fn-config/fleet.yaml"]).stderr);
+    assert!(quiet.status.success());
+    assert_eq!(text(&quiet.stderr), "", "-q prints only errors, and there are none");
+    let infos = lines_with(&verbose, "info: ");
+    assert!(infos.len() >= 3, "one lock-out info per spoke at least:\n{verbose}");
+    assert!(infos.iter().any(|l| l.contains("OIDC")), "{verbose}");
+    assert!(lines_with(&default, "info: ").is_empty(), "{default}");
+    assert_eq!(lines_with(&default, "warning: "), lines_with(&verbose, "warning: "));
+    assert!(!lines_with(&default, "warning: ").is_empty());
+    assert_eq!(
+        lines_with(&default, "note: "),
+        [format!("note: {} info results not shown; -v shows them", infos.len())]
+    );
+    assert!(lines_with(&verbose, "note: ").is_empty(), "{verbose}");
+    // Errors always show, also under -q.
+    let error = bin(&["generate", "-q", "-c", "fn-config/fleet.yaml", "--target", "nope"]);
+    assert_eq!(error.status.code(), Some(1));
+    assert_eq!(lines_with(&text(&error.stderr), "error: ").len(), 1, "{}", text(&error.stderr));
+    assert_eq!(text(&error.stderr).lines().count(), 1, "{}", text(&error.stderr));
+    let both = bin(&["generate", "-q", "-v", "-c", "fn-config/fleet.yaml"]);
+    assert_eq!(both.status.code(), Some(2), "-q and -v contradict each other");
+}
+
+#[test]
+fn target_env_reads_the_target_from_a_variable_and_errors_name_it() {
+    let management = bin(&["generate", "-c", "fn-config/fleet.yaml", "--target", "management"]);
+    let from_env = bin_with(
+        &["generate", "-c", "fn-config/fleet.yaml", "--target-env", "PARAM_TARGET"],
+        b"",
+        &[("PARAM_TARGET", "management")],
+    );
+    assert!(from_env.status.success(), "{}", text(&from_env.stderr));
+    assert_eq!(text(&from_env.stdout), text(&management.stdout));
+    // Unset or empty: the config's own target (fleet.yaml has none, so all).
+    let all = text(&bin(&["generate", "-c", "fn-config/fleet.yaml"]).stdout);
+    let unset =
+        bin_with(&["generate", "-c", "fn-config/fleet.yaml", "--target-env", "ZTWIM_TEST_UNSET_VARIABLE"], b"", &[]);
+    assert_eq!(text(&unset.stdout), all);
+    let empty = bin_with(
+        &["generate", "-c", "fn-config/fleet.yaml", "--target-env", "PARAM_TARGET"],
+        b"",
+        &[("PARAM_TARGET", "")],
+    );
+    assert_eq!(text(&empty.stdout), all);
+    let bad = bin_with(
+        &["generate", "-c", "fn-config/configmap.yaml", "--target-env", "PARAM_TARGET"],
+        b"",
+        &[("PARAM_TARGET", "spoke/nope")],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = text(&bad.stderr);
+    assert!(stderr.starts_with("error: --target-env PARAM_TARGET: target `spoke/nope` names no spoke"), "{stderr}");
+    assert!(!stderr.contains("data.target") && !stderr.contains("spec.target:"), "{stderr}");
+    // The config file's own bad target is still the file's mistake.
+    let dir = scratch("generate-own-target");
+    let config = dir.join("c.yaml");
+    std::fs::write(&config, "apiVersion: v1\nkind: ConfigMap\ndata: {appDomain: a.example.com, target: nope}\n")
+        .unwrap();
+    let own = bin(&["generate", "-c", config.to_str().unwrap()]);
+    assert!(text(&own.stderr).contains("error: data.target: target `nope`"), "{}", text(&own.stderr));
+    let both = bin(&["generate", "-c", "fn-config/fleet.yaml", "--target", "all", "--target-env", "X"]);
+    assert_eq!(both.status.code(), Some(2), "--target and --target-env exclude each other");
+}
+
+fn subcommands() -> Vec<String> {
+    use clap::CommandFactory;
+    let names: Vec<String> =
+        ztwim_gitops::cli::Cli::command().get_subcommands().map(|c| c.get_name().to_string()).collect();
+    assert!(names.len() >= 5, "{names:?}");
+    names
+}
+
+#[test]
+fn completions_for_bash_zsh_and_fish_know_every_subcommand() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = bin(&["completions", shell]);
+        assert!(out.status.success(), "{shell}: {}", text(&out.stderr));
+        let script = text(&out.stdout);
+        assert!(script.lines().count() > 10, "{shell}: {script}");
+        for sub in subcommands() {
+            assert!(script.contains(&sub), "{shell} completions lack `{sub}`");
+        }
+        // fish writes long options without their dashes (`-l target-env`).
+        for flag in ["target-env", "config", "quiet"] {
+            assert!(script.contains(flag), "{shell} completions lack `{flag}`");
+        }
+    }
+    // The bash script is valid bash (a quoting slip in a help text would break the user's shell start).
+    let dir = scratch("completions");
+    let script = dir.join("ztwim-gitops.bash");
+    std::fs::write(&script, bin(&["completions", "bash"]).stdout).unwrap();
+    let check = Command::new("bash").arg("-n").arg(&script).output().expect("bash runs");
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    // And it completes: what bash offers after these words (the script's function, called as bash does).
+    let complete = |words: &[&str]| -> Vec<String> {
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(
+                r#"source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+                _ztwim__gitops ztwim-gitops "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}";
+                printf '%s\n' "${COMPREPLY[@]}""#,
+            )
+            .arg("complete")
+            .arg(&script)
+            .args(words)
+            .output()
+            .expect("bash runs");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout).lines().map(str::to_string).collect()
+    };
+    let top = complete(&["ztwim-gitops", ""]);
+    for sub in subcommands() {
+        assert!(top.contains(&sub), "{sub} not offered: {top:?}");
+    }
+    assert_eq!(complete(&["ztwim-gitops", "generate", "--t"]), ["--target", "--target-env"]);
+    assert!(complete(&["ztwim-gitops", "completions", ""]).contains(&"zsh".to_string()));
+    let out = bin(&["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("possible values"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn man_renders_a_page_naming_every_subcommand() {
+    let out = bin(&["man"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page = text(&out.stdout);
+    assert!(page.contains(".TH ztwim-gitops 1"), "{page}");
+    for section in [".SH NAME", ".SH SYNOPSIS", ".SH SUBCOMMANDS", "Examples:"] {
+        assert!(page.contains(section), "{section}: {page}");
+    }
+    for sub in subcommands() {
+        assert!(page.contains(&sub.replace('-', "\\-")), "the man page lacks `{sub}`");
+    }
+}
+
+#[test]
+fn man_dir_writes_a_page_per_subcommand() {
+    let dir = scratch("man-dir");
+    let out = bin(&["man", "--dir", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut pages: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    pages.sort();
+    let mut expected: Vec<String> =
+        subcommands().into_iter().filter(|s| s != "help").map(|s| format!("ztwim-gitops-{s}.1")).collect();
+    expected.push("ztwim-gitops.1".into());
+    expected.sort();
+    assert_eq!(pages, expected);
+    let generate = std::fs::read_to_string(dir.join("ztwim-gitops-generate.1")).unwrap();
+    assert!(generate.contains("target\\-env"), "{generate}");
+    let missing = bin(&["man", "--dir", dir.join("no/such").to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing.stderr).starts_with("error: cannot write the manual pages into"),
+        "{}",
+        text(&missing.stderr)
+    );
+}
+
+/// `kpt fn doc --image IMAGE` runs `docker run --rm -a STDOUT -a STDERR IMAGE --help` with no stdin and
+/// prints the container's stdout; a non-zero exit is a failure (kptdev/kpt internal/cmdfndoc/cmdfndoc.go).
+/// So `--help` must exit 0, print everything on stdout and nothing on stderr, without reading stdin.
+#[test]
+fn help_meets_the_kpt_fn_doc_contract() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ztwim-gitops"))
+        .arg("--help")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the binary starts");
+    assert!(out.status.success());
+    assert_eq!(text(&out.stderr), "");
+    let help = text(&out.stdout);
+    assert!(help.starts_with(&ztwim_gitops::help::short()), "{help}");
+    assert!(ztwim_gitops::help::short().contains("JWT-SVIDs"));
+    for section in ["Usage: ztwim-gitops", "Commands:", "Options:", "Examples:"] {
+        assert!(help.contains(section), "{section}: {help}");
+    }
+}
+
+fn readme() -> String {
+    String::from_utf8(read("README.md")).unwrap()
+}
+
+/// The README's `<!--mdtogo:Examples-->` block, line by line, is what `--help` lists under Examples.
+#[test]
+fn help_examples_are_the_readmes_examples_block() {
+    let readme = readme();
+    let block = ztwim_gitops::help::block(&readme, "Examples");
+    let help = text(&bin(&["--help"]).stdout);
+    let examples = &help[help.find("Examples:").expect("an Examples section")..];
+    let mut commands = 0;
+    for line in block.lines().filter(|l| !l.trim().is_empty() && !l.starts_with("```")) {
+        let shown = line.replace('`', "");
+        assert!(
+            examples.contains(&format!("  {shown}\n")) || examples.ends_with(&format!("  {shown}")),
+            "`{line}` is not in --help"
+        );
+        commands += usize::from(!line.starts_with('#'));
+    }
+    assert!(commands >= 10, "{block}");
+}
+
+/// Every `ztwim-gitops …` command in the README's shell blocks: the words up to a pipe, redirection or
+/// comment, after any leading `VAR=value`. `--exec ztwim-gitops` (kpt's argument) is not a command.
+fn readme_commands(readme: &str) -> Vec<Vec<String>> {
+    let mut commands = Vec::new();
+    let mut in_sh = false;
+    for line in readme.lines() {
+        let fence = line.trim_start();
+        if fence.starts_with("```") {
+            in_sh = fence == "```sh" && !in_sh;
+            continue;
+        }
+        if !in_sh {
+            continue;
+        }
+        let code = line.split(" #").next().unwrap_or_default();
+        if code.trim_start().starts_with('#') {
+            continue;
+        }
+        for segment in code.split(['|', ';']) {
+            let words: Vec<&str> =
+                segment.split_whitespace().skip_while(|w| w.contains('=') && !w.starts_with('-')).collect();
+            if words.first() != Some(&"ztwim-gitops") {
+                continue;
+            }
+            let args = words.iter().take_while(|w| !w.starts_with(['>', '<']) && !w.starts_with("2>"));
+            commands.push(args.map(|w| w.to_string()).collect());
+        }
+    }
+    commands
+}
+
+#[test]
+fn every_command_line_in_the_readme_parses() {
+    use clap::error::ErrorKind;
+    use clap::Parser;
+    let parse = |args: &[String]| ztwim_gitops::cli::Cli::try_parse_from(args).map(|_| ()).map_err(|e| e.kind());
+    let commands = readme_commands(&readme());
+    assert!(commands.len() >= 20, "{commands:?}");
+    let used: std::collections::BTreeSet<&str> = commands.iter().filter_map(|c| c.get(1).map(String::as_str)).collect();
+    for sub in subcommands() {
+        assert!(sub == "help" || used.contains(sub.as_str()), "the README shows no `ztwim-gitops {sub}`");
+    }
+    for args in &commands {
+        match parse(args) {
+            Ok(()) | Err(ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {}
+            Err(kind) => panic!("README: `{}` does not parse: {kind:?}", args.join(" ")),
+        }
+    }
+    // The parser is the strict one the binary uses: a renamed or misspelt flag is refused.
+    let renamed: Vec<String> = ["ztwim-gitops", "generate", "--conf", "x.yaml"].map(String::from).to_vec();
+    assert_eq!(parse(&renamed), Err(ErrorKind::UnknownArgument));
 }

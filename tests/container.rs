@@ -70,3 +70,88 @@ fn install_to_copies_the_binary_executable() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).starts_with("error: cannot install into"));
 }
+
+/// The keys opencontainers/image-spec annotations.md defines (`org.opencontainers.image.` + these).
+const OCI_KEYS: &[&str] = &[
+    "created",
+    "authors",
+    "url",
+    "documentation",
+    "source",
+    "version",
+    "revision",
+    "vendor",
+    "licenses",
+    "ref.name",
+    "title",
+    "description",
+    "base.digest",
+    "base.name",
+];
+
+fn oci_key(key: &str) -> bool {
+    key.strip_prefix("org.opencontainers.image.").is_some_and(|k| OCI_KEYS.contains(&k))
+}
+
+/// The labels of the image built from our Dockerfile say what the crate says, under the OCI keys.
+#[test]
+fn the_image_carries_the_oci_labels() {
+    let Some(image) = image() else { return };
+    let out = run(buildah().args(["inspect", "--type", "image", image]), true);
+    let inspect: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let labels = inspect["OCIv1"]["config"]["Labels"].as_object().expect("labels");
+    let label = |k: &str| labels.get(&format!("org.opencontainers.image.{k}")).and_then(|v| v.as_str());
+    assert_eq!(label("version"), Some(env!("CARGO_PKG_VERSION")));
+    assert_eq!(label("source"), Some(env!("CARGO_PKG_REPOSITORY")));
+    assert_eq!(label("licenses"), Some(env!("CARGO_PKG_LICENSE")));
+    assert_eq!(label("title"), Some("ztwim-gitops"));
+    assert_eq!(label("description").map(str::to_string), Some(ztwim_gitops::help::short()));
+    for key in labels.keys().filter(|k| k.starts_with("org.opencontainers.")) {
+        assert!(oci_key(key), "{key} is not an OCI annotation key");
+    }
+    assert_eq!(inspect["OCIv1"]["architecture"], "amd64");
+}
+
+fn release_dry_run(args: &[&str]) -> (String, i32) {
+    let out =
+        run(Command::new("bash").arg("packaging/release.sh").arg("--dry-run").args(args).current_dir(ROOT), false);
+    (String::from_utf8(out.stdout).unwrap(), out.status.code().unwrap_or(-1))
+}
+
+/// The release recipe (not run by CI) in its dry run: both musl targets built with cargo auditable, an
+/// SBOM each, both platforms in one manifest list from the `prebuilt` stage (which `.dockerignore` must let
+/// through), the per-build OCI labels, and with --push the push and the cosign signatures.
+#[test]
+fn the_release_recipe_builds_both_architectures_with_sboms_and_signs_them() {
+    let (local, code) = release_dry_run(&[]);
+    assert_eq!(code, 0, "{local}");
+    assert!(!local.contains("cosign") && !local.contains("manifest push"), "{local}");
+    let (release, code) = release_dry_run(&["--push"]);
+    assert_eq!(code, 0, "{release}");
+    let dockerignore = std::fs::read_to_string(std::path::Path::new(ROOT).join(".dockerignore")).unwrap();
+    let dockerfile = std::fs::read_to_string(std::path::Path::new(ROOT).join("Dockerfile")).unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    for (triple, platform) in
+        [("x86_64-unknown-linux-musl", "linux/amd64"), ("aarch64-unknown-linux-musl", "linux/arm64")]
+    {
+        let has = |needle: &str| release.lines().any(|l| l.contains(needle));
+        assert!(has(&format!("cargo auditable build --release --locked --target {triple}")), "{triple}:\n{release}");
+        assert!(has(&format!("cargo cyclonedx --format json --spec-version 1.5 --target {triple}")), "{release}");
+        let bud = release.lines().find(|l| l.contains(&format!("--platform {platform}"))).expect(platform);
+        for arg in ["BINARY_FROM=prebuilt", &format!("RUST_TARGET={triple}"), &format!("VERSION={version}")] {
+            assert!(bud.contains(&format!("--build-arg {arg}")), "{bud}");
+        }
+        assert!(bud.ends_with(&format!("--manifest {IMAGE} . ")), "{bud}");
+        for key in bud.split("--label ").skip(1).map(|l| l.split('=').next().unwrap()) {
+            assert!(oci_key(key), "{key}");
+            assert!(!dockerfile.contains(key), "{key} is set per build, not in the Dockerfile");
+        }
+        assert!(dockerignore.lines().any(|l| l == format!("!target/{triple}/release/ztwim-gitops")), "{triple}");
+    }
+    for step in
+        ["buildah manifest push --all", "cosign sign --yes", "cosign attest --yes --type cyclonedx", "cosign sign-blob"]
+    {
+        assert!(release.contains(step), "{step}:\n{release}");
+    }
+    assert_eq!(release_dry_run(&["--bogus"]).1, 2);
+}

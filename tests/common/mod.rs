@@ -151,13 +151,14 @@ pub fn image() -> Option<&'static str> {
         let newest_source = tree(&Path::new(ROOT).join("src"))
             .keys()
             .map(|f| Path::new(ROOT).join("src").join(f))
-            .chain([Path::new(ROOT).join("Cargo.lock")])
+            // The binary embeds the README (its --help is compiled from it).
+            .chain([Path::new(ROOT).join("Cargo.lock"), Path::new(ROOT).join("README.md")])
             .filter_map(|f| f.metadata().and_then(|m| m.modified()).ok())
             .max();
         let fresh = musl.metadata().and_then(|m| m.modified()).ok().is_some_and(|t| Some(t) >= newest_source);
         if !fresh {
             let why = format!(
-                "{MUSL_BINARY} is missing or older than src/; build it with \
+                "{MUSL_BINARY} is missing or older than src/ or README.md; build it with \
                  `cargo build --release --locked --target x86_64-unknown-linux-musl`"
             );
             if std::env::var("CI").as_deref() == Ok("true") {
