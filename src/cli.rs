@@ -256,9 +256,19 @@ fn run_generate(
     let written = match output {
         None => {
             let mut out = std::io::stdout().lock();
-            manifests.iter().try_for_each(|m| write!(out, "---\n{}", document(m)))
+            manifests.iter().try_for_each(|m| write!(out, "---\n{}", crate::files::document(m)))
         }
-        Some(dir) => write_split(dir, &manifests),
+        Some(dir) => crate::files::write_tree(dir, crate::files::owner(&manifests), &manifests).map(|w| {
+            // The files written, one per line, for scripts; removals are news, on stderr.
+            for path in &w.written {
+                println!("{}", dir.join(path).display());
+            }
+            if verbosity != Verbosity::Quiet {
+                for path in &w.removed {
+                    eprintln!("removed: {}", dir.join(path).display());
+                }
+            }
+        }),
     };
     if let Err(e) = written {
         // A reader that stops early (`| head`) is not an error worth reporting.
@@ -269,37 +279,6 @@ fn run_generate(
         return 1;
     }
     0
-}
-
-fn to_yaml(v: &serde_yaml_ng::Value) -> String {
-    serde_yaml_ng::to_string(v).expect("generated objects serialise")
-}
-
-/// One object as a YAML document, with its header comment if it has one.
-fn document(m: &crate::generate::Manifest) -> String {
-    let header = m.header.map(|h| format!("# {h}\n")).unwrap_or_default();
-    format!("{header}{}", to_yaml(&m.object))
-}
-
-/// One file per object, in the same layout kpt packages get: objects that share a path (RoleBindings of
-/// one name in several namespaces) share the file, in emission order, as kpt stores them. An object that
-/// carries a plain file (a kube-apiserver config) is written as that file.
-fn write_split(dir: &std::path::Path, manifests: &[crate::generate::Manifest]) -> std::io::Result<()> {
-    let mut files: indexmap::IndexMap<PathBuf, Vec<String>> = indexmap::IndexMap::new();
-    for m in manifests {
-        let (path, text) = match &m.file {
-            Some(file) => (dir.join(m.cluster.dir()).join(file.name), file.text.clone()),
-            None => (dir.join(m.cluster.file(m.kind(), m.name())), document(m)),
-        };
-        files.entry(path).or_default().push(text);
-    }
-    for (path, docs) in files {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, docs.join("---\n"))?;
-    }
-    Ok(())
 }
 
 fn run_explain(config: &std::path::Path, format: ExplainFormat) -> i32 {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod diag;
 pub mod doctor;
 pub mod explain;
+pub mod files;
 pub mod generate;
 pub mod help;
 pub mod krm;

@@ -133,7 +133,7 @@ fn load_file(text: &str, file: &str, target: Option<&str>) -> Result<Loaded, Str
 fn generate(model: &Model, diags: Diagnostics) -> (Vec<Manifest>, Diagnostics) {
     let generated = generate::generate(model);
     let mut all = diags;
-    all.extend(generated.notes);
+    all.extend(generated.notes.without(&model.acknowledged));
     all.0.retain(|d| d.severity == Severity::Error || model.concerns(d.path.as_deref()));
     (generated.manifests, all)
 }

@@ -9,9 +9,9 @@
 //! result says so when it differs from ours). Every other item passes through untouched.
 
 use crate::diag::Diagnostics;
-use crate::generate::{merge, LocalDefault, Manifest};
+use crate::generate::{merge, LocalDefault, Manifest, NamedList};
 use crate::krm::{self, annotation, set_annotation};
-use crate::model::{Model, OWNER_ANNOTATION, TARGET_ANNOTATION};
+use crate::model::{Model, MANAGED_BY_LABEL, OWNER_ANNOTATION, PART_OF_LABEL, TARGET_ANNOTATION};
 use serde_yaml_ng::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -112,7 +112,7 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
     let kept = (0..inputs.len()).filter(|i| !ours.contains(i)).chain(emitted.iter().filter_map(|(old, _)| *old));
     let mut used: BTreeSet<(String, u64)> = kept.filter_map(|i| location(&inputs[i])).collect();
     for (old, manifest) in emitted {
-        let path = model.file_path(&manifest.cluster, manifest.kind(), manifest.name());
+        let path = model.file_path(&manifest.cluster, manifest.wave(), manifest.kind(), manifest.name());
         let mut object = manifest.object;
         if let Some(old) = old {
             for key in LOCATION_ANNOTATIONS {
@@ -152,16 +152,30 @@ fn location(item: &Value) -> Option<(String, u64)> {
 }
 
 /// The generated fields laid over an input item that is not ours, less the local defaults the item has
-/// a value for. Our owner and target annotations are left out: a patched item stays the user's, so a
-/// later run never replaces or prunes it.
+/// a value for. Our owner and target annotations and our managed-by/part-of labels are left out: a
+/// patched item stays the user's, so a later run never replaces or prunes it.
 fn patch(input: &Value, manifest: Manifest, notes: &mut Diagnostics) -> Value {
     let mut generated = manifest.object;
+    for list in &manifest.named_lists {
+        merge_named(input, &mut generated, list);
+    }
     for default in &manifest.defaults {
         let Some(theirs) = lookup(input, default.field) else { continue };
         let ours = remove(&mut generated, default.field);
         if ours.as_ref().is_some_and(|ours| ours != theirs) {
             let (path, message) = kept_note(input, default, theirs, ours.as_ref());
             notes.push(crate::diag::Severity::Info, path, message);
+        }
+    }
+    if let Some(labels) =
+        generated.get_mut("metadata").and_then(|m| m.get_mut("labels")).and_then(Value::as_mapping_mut)
+    {
+        labels.remove(MANAGED_BY_LABEL);
+        labels.remove(PART_OF_LABEL);
+        if labels.is_empty() {
+            if let Some(meta) = generated.get_mut("metadata").and_then(Value::as_mapping_mut) {
+                meta.remove("labels");
+            }
         }
     }
     if let Some(ann) = generated.get_mut("metadata").and_then(|m| m.get_mut("annotations")) {
@@ -178,6 +192,39 @@ fn patch(input: &Value, manifest: Manifest, notes: &mut Diagnostics) -> Value {
     let mut patched = input.clone();
     merge(&mut patched, generated);
     patched
+}
+
+/// Lays the base's entries under ours in `list`'s field (see [`NamedList`]).
+fn merge_named(input: &Value, generated: &mut Value, list: &NamedList) {
+    let Some(Value::Sequence(theirs)) = lookup(input, list.field) else { return };
+    let Some(Value::Sequence(ours)) = lookup_mut(generated, list.field) else { return };
+    let name = |v: &Value| v.get("name").and_then(Value::as_str).map(str::to_string);
+    let mut merged = theirs.clone();
+    for entry in ours.drain(..) {
+        match merged.iter_mut().find(|t| name(t).is_some() && name(t) == name(&entry)) {
+            Some(base) if name(&entry).is_some_and(|n| list.joined.contains(&n.as_str())) => {
+                let joined = |v: &Value| v.get("value").and_then(Value::as_str).unwrap_or_default().to_string();
+                let mut items: Vec<String> =
+                    joined(base).split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+                for item in joined(&entry).split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    if !items.iter().any(|i| i == item) {
+                        items.push(item.to_string());
+                    }
+                }
+                *base = entry;
+                if let Some(m) = base.as_mapping_mut() {
+                    m.insert("value".into(), items.join(",").into());
+                }
+            }
+            Some(base) => *base = entry,
+            None => merged.push(entry),
+        }
+    }
+    *ours = merged;
+}
+
+fn lookup_mut<'v>(value: &'v mut Value, path: &[&str]) -> Option<&'v mut Value> {
+    path.iter().try_fold(value, |v, key| v.get_mut(*key))
 }
 
 fn lookup<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
@@ -252,7 +299,7 @@ mod tests {
         }
         set_annotation(&mut object, OWNER_ANNOTATION, "cfg");
         set_annotation(&mut object, TARGET_ANNOTATION, &cluster.target());
-        Manifest { cluster, object, defaults: Vec::new(), file: None, header: None }
+        Manifest::new(cluster, object)
     }
 
     fn new(item: &Item) -> &Value {
@@ -271,7 +318,7 @@ mod tests {
         let m = model("deploy");
         let unrelated = yaml(
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n  annotations:\n    \
-             internal.config.kubernetes.io/path: deploy/management/configmap-x.yaml\n",
+             internal.config.kubernetes.io/path: deploy/management/00-configmap-x.yaml\n",
         );
         let generated = vec![
             manifest(Cluster::Management, "v1", "ConfigMap", Some("a"), "x", "{}"),
@@ -293,9 +340,9 @@ mod tests {
         assert_eq!(
             locations,
             [
-                ("deploy/management/configmap-x.yaml", "1"),
-                ("deploy/management/configmap-x.yaml", "2"),
-                ("deploy/spokes/s1/authentication-cluster.yaml", "0"),
+                ("deploy/management/00-configmap-x.yaml", "1"),
+                ("deploy/management/00-configmap-x.yaml", "2"),
+                ("deploy/spokes/s1/00-authentication-cluster.yaml", "0"),
             ]
         );
         assert!(r.notes.iter().next().is_none());
@@ -392,6 +439,31 @@ mod tests {
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].severity, crate::diag::Severity::Info);
         assert!(notes[0].message.starts_with("patched Subscription zt/ztwim with the generated fields"), "{notes:?}");
+    }
+
+    #[test]
+    fn a_named_list_keeps_the_bases_entries_and_joins_listed_values() {
+        let base = yaml(
+            "apiVersion: operators.coreos.com/v1alpha1\nkind: Subscription\nmetadata: {name: s, namespace: n}\n\
+             spec:\n  config:\n    env:\n    - {name: KEEP, value: mine}\n    - {name: NS, value: 'a, b'}\n    \
+             - {name: OURS, value: old}\n",
+        );
+        let mut m = manifest(
+            Cluster::Management,
+            "operators.coreos.com/v1alpha1",
+            "Subscription",
+            Some("n"),
+            "s",
+            "{config: {env: [{name: OURS, value: new}, {name: NS, value: 'b,c'}, {name: ADDED, value: x}]}}",
+        );
+        m.named_lists.push(NamedList { field: &["spec", "config", "env"], joined: &["NS"] });
+        let r = reconcile(&model(""), &[base], vec![m], true);
+        let env = &new(&r.items[0])["spec"]["config"]["env"];
+        assert_eq!(
+            *env,
+            yaml("[{name: KEEP, value: mine}, {name: NS, value: 'a,b,c'}, {name: OURS, value: new}, {name: ADDED, value: x}]"),
+            "the base's entries stay in place, ours replace theirs by name, listed values are joined"
+        );
     }
 
     #[test]

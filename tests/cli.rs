@@ -76,7 +76,7 @@ fn generate_output_dir_splits_by_cluster() {
     let dir = scratch("generate-o");
     let out = bin(&["generate", "-c", "fn-config/fleet.yaml", "-o", dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "", "with -o nothing goes to stdout");
+    let listed: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
     let stream = documents(&text(&bin(&["generate", "-c", "fn-config/fleet.yaml"]).stdout));
     let mut files = Vec::new();
     let mut stack = vec![dir.clone()];
@@ -108,6 +108,9 @@ fn generate_output_dir_splits_by_cluster() {
         }
     }
     assert_eq!(written.len(), stream.len(), "every streamed object is written, once");
+    let mut on_disk: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    on_disk.sort();
+    assert_eq!(listed, on_disk, "stdout lists the files written, sorted, one per line");
     for doc in &stream {
         assert!(written.contains(doc), "{doc:?} was not written");
     }

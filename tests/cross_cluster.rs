@@ -144,17 +144,22 @@ fn component_spiffe_ids(mgmt: &[&Manifest]) -> Vec<String> {
             let spec = &reg.object["spec"];
             assert_eq!(str_at(spec, &["className"]), "zero-trust-workload-identity-manager-spire");
             assert_eq!(spec["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"].as_str(), Some(ns));
-            let exprs = spec["podSelector"]["matchExpressions"].as_sequence().expect("matchExpressions");
-            assert_eq!(exprs.len(), 1, "one pod selector expression");
-            assert_eq!(str_at(&exprs[0], &["key"]), "app.kubernetes.io/name");
-            assert_eq!(str_at(&exprs[0], &["operator"]), "In");
-            let values: Vec<&str> =
-                exprs[0]["values"].as_sequence().unwrap().iter().filter_map(Value::as_str).collect();
-            assert_eq!(
-                values,
-                workloads.iter().map(String::as_str).collect::<Vec<_>>(),
-                "selects exactly Argo CD's pods"
-            );
+            // It selects on the labels the ArgoCD CR puts on exactly the controller and server pods,
+            // not on names the operator derives (and shortens for long instance names).
+            let selector = &spec["podSelector"];
+            assert!(selector.get("matchExpressions").is_none(), "{selector:?}");
+            let wanted = &selector["matchLabels"];
+            assert!(wanted.as_mapping().is_some_and(|m| !m.is_empty()), "{selector:?}");
+            for component in ["controller", "server"] {
+                assert_eq!(
+                    &argocd.object["spec"][component]["labels"], wanted,
+                    "{component} pods carry the selected labels"
+                );
+            }
+            for other in ["repo", "redis", "applicationSet"] {
+                assert!(argocd.object["spec"][other].get("labels").is_none(), "{other} pods do not get the identity");
+            }
+            let _ = &workloads;
             let template = str_at(spec, &["spiffeIDTemplate"]);
             assert!(!template.contains("{{"), "the shared ID is literal, so spokes can require it: {template}");
             vec![template.to_string(); 2]

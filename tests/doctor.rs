@@ -525,3 +525,29 @@ fn a_username_expression_is_info() {
         assert!(info.contains(&format!("spoke {link}")), "{link}: {info:?}");
     }
 }
+
+/// The mixed fleet passes whole, and each non-OpenShift kind's authenticator is read: corrupting the
+/// EKS prefix (empty means `<issuer>#` there) or the kube-apiserver issuer fails that spoke's links.
+#[test]
+fn every_kind_of_spoke_is_read_and_checked() {
+    let docs = generate(&Path::new(ROOT).join("examples/mixed-fleet/ztwim-gitops.yaml"));
+    let (report, code) = doctor(&stream(&docs), &[]);
+    assert_eq!(code, 0, "{report:#}");
+    for spoke in ["classic", "hosted", "kind", "eks"] {
+        assert!(with(&report, "pass").contains(&format!("{spoke} issuer")), "{spoke}: {report:#}");
+    }
+    let mut eks = docs.clone();
+    object(&mut eks, "IdentityProviderConfig", "control-plane/eks")["spec"]["oidc"]["usernamePrefix"] = s("");
+    let (report, code) = doctor(&stream(&eks), &[]);
+    assert_eq!(code, 1);
+    assert!(with(&report, "fail").iter().all(|f| f.starts_with("eks ")), "{:?}", with(&report, "fail"));
+    assert!(with(&report, "fail").iter().any(|f| f.starts_with("eks username")), "{:?}", with(&report, "fail"));
+    let mut kind = docs;
+    let carrier = object(&mut kind, "ConfigMap", "spoke/kind");
+    let text =
+        carrier["data"]["authentication-config.yaml"].as_str().unwrap().replace("url: https://", "url: https://x.");
+    carrier["data"]["authentication-config.yaml"] = s(&text);
+    let (report, code) = doctor(&stream(&kind), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(with(&report, "fail"), set(&["kind issuer"]), "{report:#}");
+}

@@ -161,5 +161,8 @@ fn transformer_patches_a_hosted_cluster_in_place() {
     assert_eq!(issuer["issuerURL"], "https://spire-spiffe-oidc-discovery-provider.apps.mgmt.example.com");
     assert_eq!(issuer["audiences"][0], "hosted");
     patched["spec"].as_mapping_mut().unwrap().remove("configuration");
+    // The sync wave is the one generated metadata a patched object keeps (as every patched base object does).
+    let annotations = patched["metadata"].as_mapping_mut().unwrap().remove("annotations").unwrap();
+    assert_eq!(annotations, serde_yaml_ng::from_str::<Value>("{argocd.argoproj.io/sync-wave: '3'}").unwrap());
     assert_eq!(patched, input["items"][0], "everything else of the HostedCluster is the input's");
 }

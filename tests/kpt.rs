@@ -95,7 +95,7 @@ fn user_comments_in_generated_files_survive_and_removing_a_spoke_deletes_exactly
     // spoke-b's own directory, and its Argo CD cluster Secret on the management side.
     let spoke_b_files: Vec<_> = before
         .keys()
-        .filter(|f| f.starts_with("spokes/spoke-b/") || *f == "management/secret-spoke-b.yaml")
+        .filter(|f| f.starts_with("spokes/spoke-b/") || *f == "management/03-secret-spoke-b.yaml")
         .cloned()
         .collect();
     assert!(spoke_b_files.len() > 1, "{spoke_b_files:?}");

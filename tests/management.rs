@@ -314,19 +314,21 @@ fn fleet_snapshot() {
 fn emission_order_follows_the_issue() {
     let (manifests, _) = management(&read("fn-config/fleet.yaml"));
     let kinds: Vec<&str> = manifests.iter().map(Manifest::kind).collect();
+    // By sync wave: operators and namespaces, the ZTWIM singleton, its operands and the instance, then
+    // what the running instance reads.
     let mut expected = vec![
         "Namespace",
         "OperatorGroup",
         "Subscription",
+        "Namespace",
+        "OperatorGroup",
+        "Subscription",
+        "Namespace",
         "ZeroTrustWorkloadIdentityManager",
         "SpireServer",
         "SpireAgent",
         "SpiffeCSIDriver",
         "SpireOIDCDiscoveryProvider",
-        "Namespace",
-        "OperatorGroup",
-        "Subscription",
-        "Namespace",
         "ArgoCD",
     ];
     expected.extend(["Secret"; 3]);
@@ -596,7 +598,7 @@ fn hostile_fleet() -> Spec {
 fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
     let spec = hostile_fleet();
     assert_eq!(spec.management.exec_auth.download_url, HOSTILE_URL, "the hostile download URL is accepted");
-    let (manifests, _) = resolved(spec, HOSTILE).expect("resolves");
+    let (manifests, _) = resolved(spec, "hostile").expect("resolves");
 
     let (clean, _) = management(&read("fn-config/minimal.yaml"));
     let script_of = |manifests: &[Manifest], key: &str| -> Vec<Value> {

@@ -193,10 +193,13 @@ fn long_label(object: &mut Value) {
     object["metadata"]["labels"]["x"] = json!("v".repeat(64));
 }
 
+/// Two oidcClients entries with one key (generated Authentications list none unless configured).
 fn duplicate_oidc_client(object: &mut Value) {
     let clients = &mut object["spec"]["oidcProviders"][0]["oidcClients"];
-    let first = clients[0].clone();
-    clients.as_array_mut().expect("a list").push(first);
+    let entry = clients.get(0).cloned().unwrap_or_else(
+        || json!({"componentName": "cli", "componentNamespace": "openshift-console", "clientID": "openshift-cli"}),
+    );
+    *clients = json!([entry.clone(), entry]);
 }
 
 /// Breaks a copy of the first object of each kind every way `breaks` lists; each must be reported.

@@ -3,7 +3,9 @@
 //! fails here as well as one that never fires.
 
 use base64::Engine;
-use ztwim_gitops::config::{Application, Config, HostedClusterRef, Spec, Spoke, SpokeType};
+use ztwim_gitops::config::{
+    Acknowledgement, Application, Config, HostedClusterRef, OidcClient, Spec, Spoke, SpokeType,
+};
 use ztwim_gitops::diag::Diagnostics;
 use ztwim_gitops::diag::Severity::{self, Error as E, Info as I, Warning as W};
 use ztwim_gitops::resolve::{resolve, Options};
@@ -26,7 +28,7 @@ fn b64(s: &str) -> String {
 }
 
 fn spoke(name: &str, server: &str) -> Spoke {
-    Spoke { name: name.into(), server: server.into(), ca_data: b64(PEM), ..Spoke::default() }
+    Spoke { name: name.into(), server: server.into(), ca_data: b64(PEM), issuer_ca: PEM.into(), ..Spoke::default() }
 }
 
 /// A config with no results at all: every rule below starts from it.
@@ -558,8 +560,15 @@ fn spoke_rules() {
         },
         Rule {
             name: "caData",
-            good: &[|s| s.spokes[0].ca_data = String::new(), |s| s.spokes[0].ca_data = format!("{}\n", b64(PEM))],
+            good: &[
+                |s| s.spokes[0].ca_data = format!("{}\n", b64(PEM)),
+                |s| {
+                    s.spokes[0].ca_data = String::new();
+                    s.acknowledge = vec![Acknowledgement::ApiServerSystemRoots];
+                },
+            ],
             bad: &[
+                (|s| s.spokes[0].ca_data = String::new(), &[(W, "spec.spokes.0.caData")], "system roots"),
                 (|s| s.spokes[0].ca_data = PEM.into(), &[(E, "spec.spokes.0.caData")], "base64 -w0"),
                 (|s| s.spokes[0].ca_data = "not base64!".into(), &[(E, "spec.spokes.0.caData")], "not valid base64"),
                 (|s| s.spokes[0].ca_data = b64("hello"), &[(E, "spec.spokes.0.caData")], "PEM certificate"),
@@ -591,8 +600,17 @@ fn spoke_rules() {
         },
         Rule {
             name: "issuerCA",
-            good: &[|s| s.spokes[0].issuer_ca = PEM.into()],
-            bad: &[(|s| s.spokes[0].issuer_ca = b64(PEM), &[(E, "spec.spokes.0.issuerCA")], "PEM text")],
+            good: &[
+                |s| s.spokes[0].issuer_ca = PEM.into(),
+                |s| {
+                    s.spokes[0].issuer_ca = String::new();
+                    s.acknowledge = vec![Acknowledgement::IssuerSystemTrust];
+                },
+            ],
+            bad: &[
+                (|s| s.spokes[0].issuer_ca = b64(PEM), &[(E, "spec.spokes.0.issuerCA")], "PEM text"),
+                (|s| s.spokes[0].issuer_ca = String::new(), &[(W, "spec.spokes.0.issuerCA")], "default-ingress-cert"),
+            ],
         },
         Rule {
             name: "oidcProviderName",
@@ -725,9 +743,99 @@ fn kind(s: &mut Spec, kind: SpokeType) {
         SpokeType::Hosted => {
             s.spokes[0].hosted_cluster = HostedClusterRef { name: "a".into(), namespace: "clusters".into() }
         }
-        SpokeType::Eks => s.spokes[0].eks.cluster_name = "prod-eu".into(),
+        SpokeType::Eks => {
+            s.spokes[0].eks.cluster_name = "prod-eu".into();
+            s.spokes[0].issuer_ca = String::new();
+        }
         SpokeType::Openshift | SpokeType::Kubernetes => {}
     }
+}
+
+#[test]
+fn proxy_and_acknowledge_rules() {
+    check(&[
+        Rule {
+            name: "proxy",
+            good: &[
+                |s| s.management.proxy.http_proxy = "http://proxy.example.com:3128".into(),
+                |s| s.management.proxy.https_proxy = "https://proxy.example.com:3129/".into(),
+                |s| s.management.proxy.no_proxy = ".cluster.local,.svc,10.0.0.0/16".into(),
+            ],
+            bad: &[
+                (
+                    |s| s.management.proxy.http_proxy = "proxy.example.com:3128".into(),
+                    &[(E, "spec.management.proxy.httpProxy")],
+                    "must start with `http://`",
+                ),
+                (
+                    |s| s.management.proxy.https_proxy = "http://user:secret@proxy.example.com:3128".into(),
+                    &[(E, "spec.management.proxy.httpsProxy")],
+                    "proxy password would be readable",
+                ),
+                (
+                    |s| s.management.proxy.no_proxy = ".svc, .local".into(),
+                    &[(E, "spec.management.proxy.noProxy")],
+                    "without spaces",
+                ),
+            ],
+        },
+        Rule {
+            name: "acknowledge",
+            good: &[|s| {
+                s.management.exec_auth.sha256 = String::new();
+                s.acknowledge = vec![Acknowledgement::UnverifiedDownload];
+            }],
+            bad: &[(
+                |s| s.management.exec_auth.sha256 = String::new(),
+                &[(W, "spec.management.execAuth.sha256")],
+                "acknowledge `unverifiedDownload`",
+            )],
+        },
+        Rule {
+            name: "oidcClients",
+            good: &[|s| {
+                s.spokes[0].oidc_clients = vec![OidcClient {
+                    component_name: "cli".into(),
+                    component_namespace: "openshift-console".into(),
+                    client_id: "openshift-cli".into(),
+                }]
+            }],
+            bad: &[
+                (
+                    |s| {
+                        s.spokes[0].oidc_clients =
+                            vec![OidcClient { component_name: "cli".into(), ..Default::default() }]
+                    },
+                    &[(E, "spec.spokes.0.oidcClients.0")],
+                    "needs componentName, componentNamespace and clientID",
+                ),
+                (
+                    |s| {
+                        kind(s, SpokeType::Kubernetes);
+                        s.spokes[0].oidc_clients = vec![OidcClient::default()];
+                    },
+                    &[(E, "spec.spokes.0.oidcClients"), (E, "spec.spokes.0.oidcClients.0")],
+                    "only OpenShift's external OIDC has OAuth clients",
+                ),
+            ],
+        },
+        Rule {
+            name: "featuregate target",
+            good: &[],
+            bad: &[
+                (
+                    // Accepted: only the 4.19 warning, no target error.
+                    |s| {
+                        s.spokes[0].openshift_version = "4.19".into();
+                        s.target = "spoke/spoke-a/featuregate".into();
+                    },
+                    &[(W, "spec.spokes.0.openshiftVersion")],
+                    "TechPreviewNoUpgrade",
+                ),
+                (|s| s.target = "spoke/spoke-a/featuregate".into(), &[(E, "spec.target")], "needs no FeatureGate"),
+            ],
+        },
+    ]);
 }
 
 #[test]

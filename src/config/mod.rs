@@ -111,7 +111,9 @@ const CONFIGMAP_KEYS: &[(&str, &str)] = &[
     ("spokeServer", "spec.spokes.0.server"),
     ("openshiftVersion", "spec.spokes.0.openshiftVersion"),
     ("caData", "spec.spokes.0.caData"),
+    ("issuerCA", "spec.spokes.0.issuerCA"),
     ("insecureSkipTLSVerify", "spec.spokes.0.insecureSkipTLSVerify"),
+    ("acknowledge", "spec.acknowledge"),
 ];
 
 /// The spoke name used when the ConfigMap form does not name one.
@@ -463,11 +465,23 @@ fn load_configmap(data: &Value, diags: &mut Diagnostics) -> Option<Spec> {
     if let Some(t) = values.get("target") {
         spec.target = t.clone();
     }
+    if let Some(list) = values.get("acknowledge") {
+        for (i, item) in list.split(',').map(str::trim).filter(|s| !s.is_empty()).enumerate() {
+            match serde_yaml_ng::from_value::<Acknowledgement>(Value::String(item.into())) {
+                Ok(a) => spec.acknowledge.push(a),
+                Err(_) => diags.error(
+                    "data.acknowledge",
+                    format!("acknowledge item {i}, `{item}`, is not one of lockout, apiServerSystemRoots, issuerSystemTrust, unverifiedDownload; separate items with commas."),
+                ),
+            }
+        }
+    }
     if values.contains_key("spokeName") || values.contains_key("spokeServer") {
         let mut spoke = Spoke {
             name: CONFIGMAP_DEFAULT_SPOKE.into(),
             server: get("spokeServer"),
             ca_data: get("caData"),
+            issuer_ca: get("issuerCA"),
             ..Spoke::default()
         };
         if let Some(n) = values.get("spokeName") {
@@ -486,7 +500,7 @@ fn load_configmap(data: &Value, diags: &mut Diagnostics) -> Option<Spec> {
         }
         spec.spokes.push(spoke);
     } else {
-        for key in ["openshiftVersion", "caData", "insecureSkipTLSVerify"] {
+        for key in ["openshiftVersion", "caData", "issuerCA", "insecureSkipTLSVerify"] {
             if values.contains_key(key) {
                 diags.error(
                     format!("data.{key}"),

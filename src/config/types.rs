@@ -67,6 +67,20 @@ pub struct Spec {
     pub spokes: Vec<Spoke>,
     /// Optional Argo CD Applications targeting spokes.
     pub applications: Vec<Application>,
+    /// Deliberate choices whose warning or info results are not repeated.
+    pub acknowledge: Vec<Acknowledgement>,
+}
+
+/// A deliberate choice to stop hearing about: `lockout` (each spoke's OAuth lock-out notice),
+/// `apiServerSystemRoots` (spokes without caData), `issuerSystemTrust` (spokes without issuerCA),
+/// `unverifiedDownload` (no execAuth.sha256).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Acknowledgement {
+    Lockout,
+    ApiServerSystemRoots,
+    IssuerSystemTrust,
+    UnverifiedDownload,
 }
 
 impl Default for Spec {
@@ -80,6 +94,7 @@ impl Default for Spec {
             management: Management::default(),
             spokes: Vec::new(),
             applications: Vec::new(),
+            acknowledge: Vec::new(),
         }
     }
 }
@@ -102,6 +117,21 @@ pub struct Management {
     pub ztwim: Ztwim,
     pub gitops: Gitops,
     pub exec_auth: ExecAuth,
+    /// The cluster-wide proxy for the init containers that download (the operator gives its proxy
+    /// environment to the main containers only). See `oc get proxy cluster -o yaml`.
+    pub proxy: Proxy,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+#[schemars(deny_unknown_fields)]
+pub struct Proxy {
+    /// `http://host:port` (proxy `status.httpProxy`).
+    pub http_proxy: String,
+    /// `http://host:port` or `https://…` (proxy `status.httpsProxy`).
+    pub https_proxy: String,
+    /// Comma-separated hosts, domains and CIDRs (proxy `status.noProxy`).
+    pub no_proxy: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -311,6 +341,9 @@ pub struct Spoke {
     /// The OIDC provider's name (`openshift`, `hosted`: also names the `<name>-ca` ConfigMap; `eks`: the
     /// identityProviderConfigName). Not for `type: kubernetes`.
     pub oidc_provider_name: String,
+    /// `openshift` and `hosted` only: OAuth clients of the provider (`oidcClients`). Empty: none, since
+    /// SPIRE issues tokens to workloads and nothing logs in interactively through it.
+    pub oidc_clients: Vec<OidcClient>,
     /// The ClusterRole granted to Argo CD's SPIFFE identities.
     pub cluster_role: String,
     /// Non-empty: Argo CD manages only these namespaces on the spoke.
@@ -343,6 +376,20 @@ impl SpokeType {
             SpokeType::Eks => "eks",
         }
     }
+}
+
+/// One `oidcProviders[].oidcClients` entry of OpenShift's Authentication.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+#[schemars(deny_unknown_fields, extend("required" = ["componentName", "componentNamespace", "clientID"]))]
+pub struct OidcClient {
+    /// The platform component, e.g. `cli` or `console`.
+    pub component_name: String,
+    /// Its namespace, e.g. `openshift-console`.
+    pub component_namespace: String,
+    /// The client ID at the identity provider.
+    #[serde(rename = "clientID")]
+    pub client_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -385,6 +432,7 @@ impl Default for Spoke {
             issuer_ca: String::new(),
             username_prefix: String::new(),
             oidc_provider_name: "ztwim-oidc-server".into(),
+            oidc_clients: Vec::new(),
             cluster_role: DEFAULT_CLUSTER_ROLE.into(),
             namespaces: Vec::new(),
             project: String::new(),

@@ -42,8 +42,10 @@ impl Object {
     pub fn annotation(&self, key: &str) -> Option<&str> {
         self.value.pointer("/metadata/annotations").and_then(|a| a.get(key)).and_then(Value::as_str)
     }
+    /// The spoke an object is for: marked `spoke/<name>`, or `control-plane/<name>` (where a hosted or EKS
+    /// spoke's authentication is configured).
     pub fn spoke(&self) -> Option<&str> {
-        self.cluster.as_deref().and_then(|c| c.strip_prefix("spoke/"))
+        self.cluster.as_deref().and_then(|c| c.strip_prefix("spoke/").or_else(|| c.strip_prefix("control-plane/")))
     }
 }
 
@@ -164,14 +166,16 @@ fn unpack(value: Value, origin: &str, file: &str, input: &mut Input) {
     input.objects.push(Object { origin: origin.to_string(), api_version, kind, name, namespace, cluster, value });
 }
 
-/// `…/spokes/<name>/…` marks a spoke's file, `…/management/…` the management cluster's: the layout
-/// `generate -o` and kpt packages use, and an easy one to ask of hand-written manifests.
+/// `…/spokes/<name>/…` marks a spoke's file, `…/control-plane/<name>/…` its control plane's, and
+/// `…/management/…` the management cluster's: the layout `generate -o` and kpt packages use, and an easy
+/// one to ask of hand-written manifests.
 fn cluster_from_path(path: &str) -> Option<String> {
     let parts: Vec<&str> = path.split('/').collect();
     let dirs = &parts[..parts.len().saturating_sub(1)];
-    if let Some(i) = dirs.iter().rposition(|p| *p == "spokes") {
+    if let Some(i) = dirs.iter().rposition(|p| *p == "spokes" || *p == "control-plane") {
         if let Some(name) = dirs.get(i + 1) {
-            return Some(format!("spoke/{name}"));
+            let cluster = if dirs[i] == "spokes" { "spoke" } else { "control-plane" };
+            return Some(format!("{cluster}/{name}"));
         }
     }
     dirs.contains(&"management").then(|| "management".to_string())

@@ -252,7 +252,129 @@ pub struct AuthenticatorSource {
 pub const AUTHENTICATOR_SOURCES: &[AuthenticatorSource] = &[
     AuthenticatorSource { group: "config.openshift.io", kind: "Authentication", read: openshift_authentication },
     AuthenticatorSource { group: "hypershift.openshift.io", kind: "HostedCluster", read: hosted_cluster },
+    AuthenticatorSource { group: "apiserver.config.k8s.io", kind: "AuthenticationConfiguration", read: kube_apiserver },
+    AuthenticatorSource { group: "eks.services.k8s.aws", kind: "IdentityProviderConfig", read: eks },
 ];
+
+/// The ConfigMap data key that carries a kube-apiserver `AuthenticationConfiguration` through KRM pipelines.
+pub const KUBE_AUTHN_KEY: &str = "authentication-config.yaml";
+
+/// kube-apiserver's structured authentication (`--authentication-config`), `v1beta1` or `v1`: one
+/// authenticator per `jwt` entry. Unlike OpenShift's there is no default prefix: a claim without one is
+/// refused by kube-apiserver, reported here as inactive.
+fn kube_apiserver(object: &Object) -> Result<Vec<Authenticator>, String> {
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(rename_all = "camelCase", default)]
+    struct Jwt {
+        issuer: Issuer,
+        claim_mappings: Mappings,
+        claim_validation_rules: Vec<Rule>,
+    }
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(rename_all = "camelCase", default)]
+    struct Issuer {
+        url: String,
+        audiences: Vec<String>,
+        certificate_authority: String,
+    }
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    struct Mappings {
+        username: Username,
+    }
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    struct Username {
+        claim: String,
+        prefix: Option<String>,
+        expression: String,
+    }
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(rename_all = "camelCase", default)]
+    struct Rule {
+        claim: String,
+        required_value: String,
+        expression: String,
+    }
+    let jwts: Vec<Jwt> = field(object, "/jwt")?.unwrap_or_default();
+    Ok(jwts
+        .into_iter()
+        .enumerate()
+        .map(|(i, j)| {
+            let u = j.claim_mappings.username;
+            let inactive = (!u.claim.is_empty() && u.prefix.is_none())
+                .then(|| format!("jwt[{i}].claimMappings.username has a claim but no prefix, which kube-apiserver refuses (write prefix: \"\" for none)"));
+            let mut required_claims = Vec::new();
+            let mut opaque_rules = Vec::new();
+            for r in j.claim_validation_rules {
+                if r.expression.is_empty() {
+                    required_claims.push((r.claim, r.required_value));
+                } else {
+                    opaque_rules.push(format!("a claimValidationRule expression {:?}", r.expression));
+                }
+            }
+            let prefix = u.prefix.unwrap_or_default();
+            Authenticator {
+                at: format!("{} jwt[{i}]", object.display()),
+                spoke: None,
+                inactive,
+                issuer_url: j.issuer.url,
+                audiences: j.issuer.audiences,
+                ca: if j.issuer.certificate_authority.is_empty() {
+                    CaSource::System
+                } else {
+                    CaSource::Inline(j.issuer.certificate_authority)
+                },
+                username_claim: u.claim,
+                username_expression: Some(u.expression).filter(|e| !e.is_empty()),
+                prefix_rule: format!("prefix {prefix:?}"),
+                username_prefix: prefix,
+                required_claims,
+                opaque_rules,
+            }
+        })
+        .collect())
+}
+
+/// EKS through the ACK EKS controller: `spec.oidc` of an IdentityProviderConfig. EKS prefixes
+/// `<issuerURL>#` when `usernamePrefix` is empty (unless the claim is `email`), and `-` means none. EKS
+/// fetches the keys with public trust only.
+fn eks(object: &Object) -> Result<Vec<Authenticator>, String> {
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(rename_all = "camelCase", default)]
+    struct Oidc {
+        #[serde(rename = "issuerURL")]
+        issuer_url: String,
+        #[serde(rename = "clientID")]
+        client_id: String,
+        username_claim: String,
+        username_prefix: String,
+        required_claims: BTreeMap<String, String>,
+        identity_provider_config_name: String,
+    }
+    let Some(o) = field::<Oidc>(object, "/spec/oidc")? else { return Ok(Vec::new()) };
+    let claim = if o.username_claim.is_empty() { "sub".to_string() } else { o.username_claim };
+    let (prefix, rule) = match o.username_prefix.as_str() {
+        "-" => (String::new(), "usernamePrefix \"-\" (none)".to_string()),
+        "" if claim == "email" => (String::new(), "no usernamePrefix (email claim: none)".into()),
+        "" => (format!("{}#", o.issuer_url), "no usernamePrefix, so EKS's default `<issuerURL>#`".into()),
+        p => (p.to_string(), format!("usernamePrefix {p:?}")),
+    };
+    Ok(vec![Authenticator {
+        at: format!("{} spec.oidc ({})", object.display(), o.identity_provider_config_name),
+        spoke: None,
+        inactive: None,
+        issuer_url: o.issuer_url,
+        audiences: vec![o.client_id],
+        ca: CaSource::System,
+        username_claim: claim,
+        username_expression: None,
+        username_prefix: prefix,
+        prefix_rule: rule,
+        required_claims: o.required_claims.into_iter().collect(),
+        opaque_rules: Vec::new(),
+    }])
+}
 
 /// `config.openshift.io/v1` AuthenticationSpec, the fields that decide whether a token is accepted. The
 /// HostedCluster's `spec.configuration.authentication` has the same shape.
@@ -472,6 +594,26 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
                 match (group, kind) {
                     ("", "ConfigMap") => {
                         let data: BTreeMap<String, String> = field(o, "/data").ok().flatten().unwrap_or_default();
+                        // A kube-apiserver config carried through a KRM pipeline (ztwim-gitops' local-config
+                        // ConfigMap): read as the AuthenticationConfiguration it holds.
+                        if let Some(text) = data.get(KUBE_AUTHN_KEY) {
+                            match serde_yaml_ng::from_str::<Value>(text) {
+                                Ok(value) => {
+                                    let carried = Object {
+                                        value,
+                                        origin: format!("{} data.{KUBE_AUTHN_KEY}", o.origin),
+                                        ..o.clone()
+                                    };
+                                    match kube_apiserver(&carried) {
+                                        Ok(list) => spoke_mut(&mut spokes, spoke).authenticators.extend(list),
+                                        Err(e) => m.unreadable.push(e),
+                                    }
+                                }
+                                Err(e) => {
+                                    m.unreadable.push(format!("{} data.{KUBE_AUTHN_KEY} is not YAML: {e}", o.display()))
+                                }
+                            }
+                        }
                         spoke_mut(&mut spokes, spoke).config_maps.push(CaConfigMap {
                             namespace: o.namespace.clone(),
                             name: o.name.clone(),

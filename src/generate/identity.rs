@@ -1,15 +1,14 @@
 //! `identity: shared`: one ClusterSPIFFEID on the management cluster gives this Argo CD instance's
 //! controller and server pods a single SPIFFE ID, which every spoke then requires as the token's `sub`.
+//! It selects them by the label the ArgoCD CR sets on exactly those two pods.
 //! Being a non-fallback entry, it also displaces ZTWIM's per-ServiceAccount fallback ID for these pods.
 
 use super::management::{meta, Crd, Wave};
 use super::{Cr, Output};
 use crate::model::{Cluster, Model, SPIRE_CLASS_NAME};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::Serialize;
 
-/// The label the argocd-operator puts on each component's pods (`<name>-server`, …).
-const WORKLOAD_LABEL: &str = "app.kubernetes.io/name";
 /// The label Kubernetes sets on every Namespace to its own name.
 const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
@@ -31,14 +30,7 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         match_labels: Some([(NAMESPACE_NAME_LABEL.to_string(), model.gitops.namespace.clone())].into()),
         ..Default::default()
     };
-    let pod_selector = LabelSelector {
-        match_expressions: Some(vec![LabelSelectorRequirement {
-            key: WORKLOAD_LABEL.into(),
-            operator: "In".into(),
-            values: Some(model.trust.identities.iter().map(|i| i.workload.clone()).collect()),
-        }]),
-        ..Default::default()
-    };
+    let pod_selector = LabelSelector { match_labels: Some([shared.pod_label.clone()].into()), ..Default::default() };
     out.push(
         &Cluster::Management,
         &Cr {

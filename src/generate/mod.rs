@@ -26,6 +26,17 @@ pub struct Manifest {
     /// A comment `generate` writes above the object, for an object that is not meant to be applied
     /// as it is (a partial HostedCluster for server-side apply).
     pub header: Option<&'static str>,
+    /// Lists that a base's list of the same field is merged with by entry name instead of replaced.
+    pub named_lists: Vec<NamedList>,
+}
+
+/// A list of named maps (an `env`) that meets a base's list as Kubernetes' strategic merge does: our
+/// entries replace the base's of the same name, the base's other entries stay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedList {
+    pub field: &'static [&'static str],
+    /// Entries whose `value` is a comma-separated list: the base's items are kept and ours added.
+    pub joined: &'static [&'static str],
 }
 
 /// A file for a cluster's directory: its name and its text.
@@ -60,6 +71,10 @@ impl LocalDefault {
 }
 
 impl Manifest {
+    /// An object with every field enforced, written as an object.
+    pub fn new(cluster: Cluster, object: Value) -> Manifest {
+        Manifest { cluster, object, defaults: Vec::new(), file: None, header: None, named_lists: Vec::new() }
+    }
     pub fn api_version(&self) -> &str {
         self.object.get("apiVersion").and_then(Value::as_str).unwrap_or_default()
     }
@@ -72,7 +87,14 @@ impl Manifest {
     pub fn namespace(&self) -> Option<&str> {
         self.object.get("metadata").and_then(|m| m.get("namespace")).and_then(Value::as_str)
     }
+    /// The object's sync wave: the phase of its cluster's apply order it belongs to.
+    pub fn wave(&self) -> u8 {
+        crate::krm::annotation(&self.object, SYNC_WAVE_ANNOTATION).and_then(|w| w.parse().ok()).unwrap_or(0)
+    }
 }
+
+/// Argo CD's sync wave: every generated object has one, and its file name starts with it.
+pub const SYNC_WAVE_ANNOTATION: &str = "argocd.argoproj.io/sync-wave";
 
 /// Everything the generators produced, in emission order, plus their notes (info/warning results).
 #[derive(Debug, Clone, Default)]
@@ -82,6 +104,8 @@ pub struct Generated {
 }
 
 /// Runs every generator whose cluster the model's target selects.
+/// Emission order is apply order: clusters in the order they first appear (management, then each spoke
+/// with its control plane), and within a cluster by sync wave, keeping the generators' order inside a wave.
 pub fn generate(model: &Model) -> Generated {
     let mut out = Output { model, generated: Generated::default() };
     if model.target.includes(&Cluster::Management) {
@@ -91,7 +115,15 @@ pub fn generate(model: &Model) -> Generated {
     for spoke in &model.spokes {
         spoke::generate(model, spoke, &mut out);
     }
-    out.generated
+    let mut generated = out.generated;
+    let mut clusters: Vec<Cluster> = Vec::new();
+    for m in &generated.manifests {
+        if !clusters.contains(&m.cluster) {
+            clusters.push(m.cluster.clone());
+        }
+    }
+    generated.manifests.sort_by_key(|m| (clusters.iter().position(|c| *c == m.cluster), m.wave()));
+    generated
 }
 
 /// A custom resource as generators build it: the four fields every non-core object here has. k8s-openapi
@@ -124,19 +156,39 @@ impl Output<'_> {
     /// [`Output::push`], then `finish` sets what else the manifest carries. Objects for a cluster the
     /// target does not select are dropped here, the one place target filtering happens.
     pub fn push_manifest<T: Serialize>(&mut self, cluster: &Cluster, object: &T, finish: impl FnOnce(&mut Manifest)) {
-        if !self.model.target.includes(cluster) {
+        let mut value = canonical(serde_yaml_ng::to_value(object).expect("generated objects always serialise"));
+        let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default();
+        if !self.model.target.selects(cluster, kind) {
             return;
         }
-        let mut value = canonical(serde_yaml_ng::to_value(object).expect("generated objects always serialise"));
         crate::krm::set_annotation(&mut value, OWNER_ANNOTATION, &self.model.owner);
         crate::krm::set_annotation(&mut value, TARGET_ANNOTATION, &cluster.target());
-        let mut manifest =
-            Manifest { cluster: cluster.clone(), object: value, defaults: Vec::new(), file: None, header: None };
+        set_labels(&mut value, &self.model.labels);
+        let mut manifest = Manifest::new(cluster.clone(), value);
         finish(&mut manifest);
         self.generated.manifests.push(manifest);
     }
     pub fn notes(&mut self) -> &mut Diagnostics {
         &mut self.generated.notes
+    }
+}
+
+/// Adds `labels` to the object's own (those win on a clash: a generated object's labels are ours), before
+/// its annotations, as [`canonical`] orders metadata.
+fn set_labels(object: &mut Value, labels: &std::collections::BTreeMap<String, String>) {
+    let Some(meta) = object.get_mut("metadata").and_then(Value::as_mapping_mut) else { return };
+    let existing = meta.remove("labels");
+    let annotations = meta.remove("annotations");
+    let mut all = match existing {
+        Some(Value::Mapping(m)) => m,
+        _ => Mapping::new(),
+    };
+    for (k, v) in labels {
+        all.insert(k.as_str().into(), v.as_str().into());
+    }
+    meta.insert("labels".into(), Value::Mapping(all));
+    if let Some(a) = annotations {
+        meta.insert("annotations".into(), a);
     }
 }
 

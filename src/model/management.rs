@@ -77,6 +77,9 @@ pub struct Plugin {
     pub bin_dir: String,
     /// The init container's writable scratch directory, never overlapping `bin_dir`.
     pub scratch_dir: &'static str,
+    /// Proxy environment variables for the download, upper- and lower-case (curl reads `http_proxy` only
+    /// in lower case).
+    pub proxy_env: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -14,12 +14,17 @@ pub use management::*;
 pub use spoke::*;
 pub use trust::*;
 
-use std::collections::BTreeMap;
+use crate::diag::Topic;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Annotation naming the config that owns a generated object.
 pub const OWNER_ANNOTATION: &str = "ztwim-gitops.dev/owner";
 /// Annotation naming the cluster an object is applied to (`management`, `spoke/<name>`).
 pub const TARGET_ANNOTATION: &str = "ztwim-gitops.dev/target";
+/// The recommended Kubernetes labels every generated object carries: managed by us, part of the config.
+pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+pub const PART_OF_LABEL: &str = "app.kubernetes.io/part-of";
+pub const MANAGER: &str = "ztwim-gitops";
 
 /// The cluster an object is applied to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,10 +55,11 @@ impl Cluster {
         }
     }
     /// The file, relative to the config's directory, that holds one object of this cluster:
-    /// `management/<kind>-<name>.yaml`, `spokes/<spoke>/<kind>-<name>.yaml` or
-    /// `control-plane/<spoke>/<kind>-<name>.yaml`.
-    pub fn file(&self, kind: &str, name: &str) -> String {
-        format!("{}/{}-{name}.yaml", self.dir(), kind.to_lowercase())
+    /// `management/<wave>-<kind>-<name>.yaml`, `spokes/<spoke>/…` or `control-plane/<spoke>/…`. The
+    /// two-digit wave (the object's sync wave) leads, so that applying a directory in file-name order
+    /// (`oc apply -f DIR`) applies operators before their CRs and a spoke's authentication last.
+    pub fn file(&self, wave: u8, kind: &str, name: &str) -> String {
+        format!("{}/{wave:02}-{}-{name}.yaml", self.dir(), kind.to_lowercase())
     }
 }
 
@@ -63,15 +69,26 @@ pub enum Target {
     All,
     Management,
     Spoke(String),
+    /// Only a 4.19 spoke's FeatureGate, which must be applied and rolled out before its Authentication.
+    FeatureGate(String),
     ControlPlane(String),
 }
 
 impl Target {
+    /// Whether the run is about `cluster` (its notes are shown).
     pub fn includes(&self, cluster: &Cluster) -> bool {
         match (self, cluster) {
             (Target::All, _) | (Target::Management, Cluster::Management) => true,
-            (Target::Spoke(t), Cluster::Spoke(s)) | (Target::ControlPlane(t), Cluster::ControlPlane(s)) => t == s,
+            (Target::Spoke(t) | Target::FeatureGate(t), Cluster::Spoke(s))
+            | (Target::ControlPlane(t), Cluster::ControlPlane(s)) => t == s,
             _ => false,
+        }
+    }
+    /// Whether the run emits an object of `kind` for `cluster`.
+    pub fn selects(&self, cluster: &Cluster, kind: &str) -> bool {
+        match self {
+            Target::FeatureGate(_) => kind == "FeatureGate" && self.includes(cluster),
+            _ => self.includes(cluster),
         }
     }
 }
@@ -101,6 +118,11 @@ pub struct Model {
     pub plugin: Plugin,
     pub spokes: Vec<Spoke>,
     pub applications: Vec<Application>,
+    /// The deliberate choices the config acknowledges: notes about them are not repeated.
+    pub acknowledged: BTreeSet<Topic>,
+    /// The labels on every generated object (`app.kubernetes.io/managed-by`, `…/part-of`), so that
+    /// `oc get … -l` finds what ztwim-gitops wrote.
+    pub labels: BTreeMap<String, String>,
     /// Where each spoke's results live (`spec.spokes.1` → its cluster), for [`Model::concerns`].
     spoke_paths: BTreeMap<String, Cluster>,
 }
@@ -118,15 +140,32 @@ impl Model {
         plugin: Plugin,
         spokes: Vec<Spoke>,
         applications: Vec<Application>,
+        acknowledged: BTreeSet<Topic>,
     ) -> Model {
         let spoke_paths = spokes.iter().map(|s| (s.path.clone(), s.cluster.clone())).collect();
-        Model { owner, config_dir, target, trust, ztwim, gitops, plugin, spokes, applications, spoke_paths }
+        let labels = BTreeMap::from([
+            (MANAGED_BY_LABEL.to_string(), MANAGER.to_string()),
+            (PART_OF_LABEL.to_string(), owner.clone()),
+        ]);
+        Model {
+            owner,
+            config_dir,
+            target,
+            trust,
+            ztwim,
+            gitops,
+            plugin,
+            spokes,
+            applications,
+            acknowledged,
+            labels,
+            spoke_paths,
+        }
     }
 
-    /// The package-relative file a new object is written to: `<configDir>/management/<kind>-<name>.yaml`
-    /// or `<configDir>/spokes/<spoke>/<kind>-<name>.yaml`.
-    pub fn file_path(&self, cluster: &Cluster, kind: &str, name: &str) -> String {
-        let file = cluster.file(kind, name);
+    /// The package-relative file a new object is written to: `<configDir>/` and [`Cluster::file`].
+    pub fn file_path(&self, cluster: &Cluster, wave: u8, kind: &str, name: &str) -> String {
+        let file = cluster.file(wave, kind, name);
         if self.config_dir.is_empty() {
             file
         } else {

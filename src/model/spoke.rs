@@ -54,6 +54,7 @@ pub struct OpenShift {
     pub needs_tech_preview: bool,
     /// The Authentication's one `oidcProviders[].name`.
     pub oidc_provider_name: String,
+    pub oidc_clients: Vec<OidcClient>,
     /// The `openshift-config` ConfigMap that carries the contract's issuer CA (when it has one).
     pub ca_configmap: String,
 }
@@ -66,6 +67,7 @@ pub struct Hosted {
     pub hosted_cluster: String,
     pub namespace: String,
     pub oidc_provider_name: String,
+    pub oidc_clients: Vec<OidcClient>,
     pub ca_configmap: String,
 }
 
@@ -84,6 +86,14 @@ pub struct Eks {
     pub namespace: String,
     /// `identityProviderConfigName`.
     pub config_name: String,
+}
+
+/// An OAuth client of an OpenShift OIDC provider (component name, its namespace, client ID).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcClient {
+    pub component_name: String,
+    pub component_namespace: String,
+    pub client_id: String,
 }
 
 /// What Argo CD's users may do on the spoke.

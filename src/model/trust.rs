@@ -7,6 +7,8 @@ pub const AGENT_SOCKET: &str = "spire-agent.sock";
 pub const SPIRE_CLASS_NAME: &str = "zero-trust-workload-identity-manager-spire";
 /// The SPIFFE CSI driver name: what the CSI volumes in Argo CD's pods and ZTWIM's driver agree on.
 pub const CSI_DRIVER: &str = "csi.spiffe.io";
+/// The pod label key of `identity: shared`; its value is the ArgoCD instance's name.
+pub const INSTANCE_LABEL: &str = "ztwim-gitops.dev/argocd-instance";
 /// The JWT claim holding the SPIFFE ID, which every spoke maps to the username.
 pub const SUBJECT_CLAIM: &str = "sub";
 
@@ -92,4 +94,8 @@ pub struct SharedIdentity {
     pub name: String,
     /// The one SPIFFE ID both components present; every spoke's required `sub`.
     pub spiffe_id: String,
+    /// The pod label (key, value) the ArgoCD CR puts on the controller and server pods
+    /// (`spec.<component>.labels`) and the ClusterSPIFFEID selects: ours, so that neither a long instance
+    /// name nor an operator rename changes what is selected.
+    pub pod_label: (String, String),
 }

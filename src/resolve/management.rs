@@ -4,14 +4,14 @@
 
 use super::Written;
 use crate::config::syntax::{
-    absolute_dir_problem, bare_domain_problem, is_dns_label, is_dns_subdomain, is_semver_tag, is_under, issuer_problem,
-    mount_dir, LABEL_RULE,
+    absolute_dir_problem, bare_domain_problem, host_port_problem, is_dns_label, is_dns_subdomain, is_semver_tag,
+    is_under, issuer_problem, mount_dir, LABEL_RULE,
 };
-use crate::config::{self, Identity, Spec};
-use crate::diag::Diagnostics;
+use crate::config::{self, Form, Identity, Spec};
+use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
     ArgoIdentity, Component, CredentialVersion, ExecConfig, Gitops, InstallPlanApproval, Issuer, Plugin, Rbac, Setting,
-    SharedIdentity, Spoke, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, EXEC_BINARY,
+    SharedIdentity, Spoke, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, EXEC_BINARY, INSTANCE_LABEL,
 };
 
 /// The only ZTWIM channel whose API (1.0, `operator.openshift.io/v1alpha1` with trustDomain on
@@ -65,6 +65,7 @@ pub(super) struct Management {
 
 pub(super) fn resolve(
     spec: &Spec,
+    form: Form,
     app_domain: Option<&str>,
     trust_domain: Option<String>,
     written: &Written,
@@ -73,7 +74,9 @@ pub(super) fn resolve(
     let m = &spec.management;
     let (ztwim, issuer) = ztwim(&m.ztwim, app_domain, written, d);
     let gitops = gitops(&m.gitops, app_domain, written, d);
-    let (plugin, socket_dir, credential_version) = exec_auth(&m.exec_auth, d);
+    let (plugin, socket_dir, credential_version) = exec_auth(&m.exec_auth, form, d);
+    let proxy_env = proxy(&m.proxy, d);
+    let plugin = plugin.map(|p| Plugin { proxy_env, ..p });
     let (ztwim, issuer, gitops, plugin, socket_dir, trust_domain) =
         (ztwim?, issuer?, gitops?, plugin?, socket_dir?, trust_domain?);
     let identities: Vec<ArgoIdentity> = Component::ALL
@@ -93,6 +96,7 @@ pub(super) fn resolve(
     let shared = (spec.identity == Identity::Shared).then(|| SharedIdentity {
         name: format!("{}-{}", gitops.namespace, gitops.name),
         spiffe_id: identities[0].spiffe_id.clone(),
+        pod_label: (INSTANCE_LABEL.to_string(), gitops.name.clone()),
     });
     let workload_api = WorkloadApi { endpoint: format!("unix://{socket_dir}/{AGENT_SOCKET}"), socket_dir };
     let exec = ExecConfig {
@@ -289,7 +293,11 @@ fn gitops(g: &config::Gitops, app_domain: Option<&str>, written: &Written, d: &m
 }
 
 /// The plugin's installation, the Workload API socket directory and the credential version.
-fn exec_auth(e: &config::ExecAuth, d: &mut Diagnostics) -> (Option<Plugin>, Option<String>, CredentialVersion) {
+fn exec_auth(
+    e: &config::ExecAuth,
+    form: Form,
+    d: &mut Diagnostics,
+) -> (Option<Plugin>, Option<String>, CredentialVersion) {
     let p = "spec.management.execAuth";
     let mut ok = true;
     if !is_semver_tag(&e.version) {
@@ -319,10 +327,16 @@ fn exec_auth(e: &config::ExecAuth, d: &mut Diagnostics) -> (Option<Plugin>, Opti
         Ok(url) => Some(url),
     };
     let sha256 = if e.sha256.is_empty() {
-        d.warning(
-            format!("{p}.sha256"),
-            "sha256 is empty, so the downloaded plugin archive is not verified; set it to the archive's hex sha256 as published in the release's `k8s-spiffe-workload-jwt-exec-auth_<version without v>_checksums.txt`, or to the `sha256sum` of an archive you reviewed. The ConfigMap form has no sha256 key; a verified download needs the ZtwimGitOps kind.",
-        );
+        // The ConfigMap form can set neither sha256 nor the download URL: warning about what it cannot
+        // change would only teach its users to ignore warnings.
+        if form == Form::Structured {
+            d.note(
+                Severity::Warning,
+                format!("{p}.sha256"),
+                Topic::UnverifiedDownload,
+                "sha256 is empty, so the downloaded plugin archive is not verified; set it to the archive's hex sha256 as published in the release's `k8s-spiffe-workload-jwt-exec-auth_<version without v>_checksums.txt`, or to the `sha256sum` of an archive you reviewed (or acknowledge `unverifiedDownload`).",
+            );
+        }
         None
     } else if e.sha256.len() != 64 || !e.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         d.error(
@@ -364,10 +378,47 @@ fn exec_auth(e: &config::ExecAuth, d: &mut Diagnostics) -> (Option<Plugin>, Opti
             image_pull_policy: image_pull_policy(&e.image),
             bin_dir: bin_dir.to_string(),
             scratch_dir: scratch_dir(bin_dir),
+            proxy_env: Vec::new(),
         }),
         _ => None,
     };
     (plugin, socket_dir.map(str::to_string), credential_version)
+}
+
+/// The proxy variables for the download. A proxy URL is `http(s)://host[:port]`; credentials in it would
+/// sit in the ArgoCD CR for anyone who can read it, so they are refused.
+fn proxy(p: &config::Proxy, d: &mut Diagnostics) -> Vec<(&'static str, String)> {
+    let path = "spec.management.proxy";
+    let mut env = Vec::new();
+    for (field, value, names) in [
+        ("httpProxy", &p.http_proxy, ["HTTP_PROXY", "http_proxy"]),
+        ("httpsProxy", &p.https_proxy, ["HTTPS_PROXY", "https_proxy"]),
+    ] {
+        if value.is_empty() {
+            continue;
+        }
+        let rest = value.strip_prefix("http://").or_else(|| value.strip_prefix("https://"));
+        let problem = match rest.map(|r| r.strip_suffix('/').unwrap_or(r)) {
+            None => Some("must start with `http://` or `https://`"),
+            Some(r) if r.contains('@') => Some("has user info; a proxy password would be readable in the ArgoCD CR, so use a proxy that does not need one for these downloads"),
+            Some(r) => host_port_problem(r),
+        };
+        match problem {
+            Some(problem) => d.error(format!("{path}.{field}"), format!("{field} `{value}` {problem}; write e.g. `http://proxy.example.com:3128`, as `oc get proxy cluster -o jsonpath='{{.status.{field}}}'` prints it.")),
+            None => env.extend(names.map(|n| (n, value.clone()))),
+        }
+    }
+    if !p.no_proxy.is_empty() {
+        if p.no_proxy.contains(char::is_whitespace) {
+            d.error(
+                format!("{path}.noProxy"),
+                "noProxy is a comma-separated list without spaces, e.g. `.cluster.local,.svc,10.0.0.0/16`.",
+            );
+        } else {
+            env.extend(["NO_PROXY", "no_proxy"].map(|n| (n, p.no_proxy.clone())));
+        }
+    }
+    env
 }
 
 /// A directory as mounted in Argo CD's containers, without its trailing `/`; None (and an error) when it

@@ -11,9 +11,9 @@ mod applications;
 mod management;
 mod spokes;
 
-use crate::config::syntax::{bare_domain_problem, trust_domain_problem};
-use crate::config::{Config, Spec, SpokeType};
-use crate::diag::Diagnostics;
+use crate::config::syntax::{bare_domain_problem, label_problem, major_minor, trust_domain_problem};
+use crate::config::{Acknowledgement, Config, Spec, SpokeType};
+use crate::diag::{Diagnostics, Topic};
 use crate::model::{Model, Target};
 use std::collections::BTreeSet;
 
@@ -36,12 +36,30 @@ pub fn resolve(config: &Config, options: &Options) -> Result<(Model, Diagnostics
     let spec = &config.spec;
     let mut d = Diagnostics::default();
     let written = Written(&config.written);
+    let name = &config.reference.name;
+    if !name.is_empty() && label_problem("x", name).is_some() {
+        d.error(
+            "metadata.name",
+            format!("metadata.name `{name}` must also be a label value (it becomes every generated object's `app.kubernetes.io/part-of`): at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit."),
+        );
+    }
     let app_domain = app_domain(spec, &mut d);
     let trust_domain = trust_domain(spec, app_domain, &mut d);
     let target = target(spec, options.target, &mut d);
-    let management = management::resolve(spec, app_domain, trust_domain, &written, &mut d);
+    let management = management::resolve(spec, config.form, app_domain, trust_domain, &written, &mut d);
     let spokes = spokes::resolve(spec, management.as_ref(), &written, &mut d);
     let applications = applications::resolve(spec, &mut d);
+    let acknowledged: BTreeSet<Topic> = spec
+        .acknowledge
+        .iter()
+        .map(|a| match a {
+            Acknowledgement::Lockout => Topic::Lockout,
+            Acknowledgement::ApiServerSystemRoots => Topic::ApiServerSystemRoots,
+            Acknowledgement::IssuerSystemTrust => Topic::IssuerSystemTrust,
+            Acknowledgement::UnverifiedDownload => Topic::UnverifiedDownload,
+        })
+        .collect();
+    let d = d.without(&acknowledged);
     let (Some(target), Some(m), Some(spokes), Some(applications)) = (target, management, spokes, applications) else {
         debug_assert!(d.has_errors(), "a section that resolved to nothing reports why: {d:?}");
         return Err(d);
@@ -59,6 +77,7 @@ pub fn resolve(config: &Config, options: &Options) -> Result<(Model, Diagnostics
         m.plugin,
         spokes,
         applications,
+        acknowledged,
     );
     Ok((model, d))
 }
@@ -115,40 +134,53 @@ fn trust_domain(spec: &Spec, app_domain: Option<&str>, d: &mut Diagnostics) -> O
     }
 }
 
-/// `all`, `management`, `spoke/<name of a spoke>` or `control-plane/<name of a hosted or eks spoke>`,
-/// from `--target` or else `spec.target`.
+/// `all`, `management`, `spoke/<name of a spoke>`, `spoke/<name of a 4.19 spoke>/featuregate` or
+/// `control-plane/<name of a hosted or eks spoke>`, from `--target` or else `spec.target`.
 fn target(spec: &Spec, flag: Option<&str>, d: &mut Diagnostics) -> Option<Target> {
     let (given, path) = match flag {
         Some(t) => (t, TARGET_FLAG),
         None => (spec.target.as_str(), "spec.target"),
     };
     let has_control_plane = |t: SpokeType| matches!(t, SpokeType::Hosted | SpokeType::Eks);
-    let problem = match given {
-        "all" => return Some(Target::All),
-        "management" => return Some(Target::Management),
-        _ => match given.split_once('/').filter(|(_, n)| !n.is_empty()) {
-            Some(("spoke", name)) if spec.spokes.iter().any(|s| s.name == name) => {
-                return Some(Target::Spoke(name.into()))
-            }
-            Some(("control-plane", name))
-                if spec.spokes.iter().any(|s| s.name == name && has_control_plane(s.type_)) =>
-            {
-                return Some(Target::ControlPlane(name.into()))
-            }
-            Some(("spoke", _)) => "names no spoke in spec.spokes",
-            Some(("control-plane", _)) => "names no spoke of type hosted or eks in spec.spokes",
-            _ => "is not one of `all`, `management`, `spoke/<name>` or `control-plane/<name>`",
+    let spoke = |name: &str| spec.spokes.iter().find(|s| s.name == name);
+    let parts: Vec<&str> = given.split('/').collect();
+    let problem = match parts[..] {
+        _ if parts.iter().any(|p| p.is_empty()) => {
+            "is not one of `all`, `management`, `spoke/<name>`, `spoke/<name>/featuregate` or `control-plane/<name>`"
+        }
+        ["all"] => return Some(Target::All),
+        ["management"] => return Some(Target::Management),
+        ["spoke", name] if spoke(name).is_some() => return Some(Target::Spoke(name.into())),
+        ["spoke", name, "featuregate"] => match spoke(name) {
+            Some(s) if gets_feature_gate(s) => return Some(Target::FeatureGate(name.into())),
+            Some(_) => "names a spoke that needs no FeatureGate (only OpenShift 4.19 spokes get one)",
+            None => "names no spoke in spec.spokes",
         },
+        ["control-plane", name] if spoke(name).is_some_and(|s| has_control_plane(s.type_)) => {
+            return Some(Target::ControlPlane(name.into()))
+        }
+        ["spoke", _] => "names no spoke in spec.spokes",
+        ["control-plane", _] => "names no spoke of type hosted or eks in spec.spokes",
+        _ => "is not one of `all`, `management`, `spoke/<name>`, `spoke/<name>/featuregate` or `control-plane/<name>`",
     };
     let mut choices = vec!["all".to_string(), "management".to_string()];
     for name in spoke_names(spec) {
         choices.push(format!("spoke/{name}"));
-        if spec.spokes.iter().any(|s| s.name == name && has_control_plane(s.type_)) {
+        if spoke(name).is_some_and(gets_feature_gate) {
+            choices.push(format!("spoke/{name}/featuregate"));
+        }
+        if spoke(name).is_some_and(|s| has_control_plane(s.type_)) {
             choices.push(format!("control-plane/{name}"));
         }
     }
     d.error(path, format!("target `{given}` {problem}; use one of: {}.", choices.join(", ")));
     None
+}
+
+/// Whether a spoke gets the TechPreviewNoUpgrade FeatureGate (OpenShift 4.19), so that it can be
+/// emitted alone.
+fn gets_feature_gate(spoke: &crate::config::Spoke) -> bool {
+    spoke.type_ == SpokeType::Openshift && major_minor(&spoke.openshift_version) == Some((4, 19))
 }
 
 /// The distinct non-empty spoke names, in config order, for "use one of" hints.

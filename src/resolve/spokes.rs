@@ -8,10 +8,10 @@ use crate::config::syntax::{
     major_minor, LABEL_RULE,
 };
 use crate::config::{self, Spec, SpokeType, DEFAULT_CLUSTER_ROLE};
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
-    Access, Cluster, Connection, Eks, Hosted, Kubernetes, OpenShift, RequiredClaim, Spoke, SpokeContract, SpokeKind,
-    Tls, UsernameMapping, SUBJECT_CLAIM,
+    Access, Cluster, Connection, Eks, Hosted, Kubernetes, OidcClient, OpenShift, RequiredClaim, Spoke, SpokeContract,
+    SpokeKind, Tls, UsernameMapping, SUBJECT_CLAIM,
 };
 use std::collections::BTreeMap;
 
@@ -262,6 +262,22 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
             error(d, "caData", format!("caData {problem}; it is the CA of the spoke's API server, e.g. from the spoke kubeconfig's certificate-authority-data."));
         }
     }
+    if spoke.ca_data.is_empty() && !spoke.insecure_skip_tls_verify {
+        d.note(
+            Severity::Warning,
+            format!("{p}.caData"),
+            Topic::ApiServerSystemRoots,
+            "caData is empty: Argo CD verifies the spoke API server's certificate against the system roots, which fails unless it is publicly trusted; set caData (`oc --kubeconfig <spoke> config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}'`), or acknowledge `apiServerSystemRoots`.",
+        );
+    }
+    if spoke.issuer_ca.is_empty() && ty != SpokeType::Eks {
+        d.note(
+            Severity::Warning,
+            format!("{p}.issuerCA"),
+            Topic::IssuerSystemTrust,
+            "issuerCA is empty: the spoke fetches the issuer's keys trusting only its system store. If the management cluster serves the default ingress certificate, set issuerCA to its CA, `oc get cm -n openshift-config-managed default-ingress-cert -o jsonpath='{.data.ca-bundle\\.crt}'` (on the management cluster), or acknowledge `issuerSystemTrust`.",
+        );
+    }
     if spoke.insecure_skip_tls_verify {
         if spoke.ca_data.is_empty() {
             d.warning(
@@ -278,6 +294,24 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
         error(d, "issuerCA", "issuerCA must be PEM text (`-----BEGIN CERTIFICATE-----` … `-----END CERTIFICATE-----`, not base64 of it): the CA that signs the management cluster's ingress certificate.".into());
     }
     let ca_configmap = format!("{}-ca", spoke.oidc_provider_name);
+    let clients_apply = matches!(ty, SpokeType::Openshift | SpokeType::Hosted);
+    if !clients_apply && !spoke.oidc_clients.is_empty() {
+        error(d, "oidcClients", format!("oidcClients does not apply to a `type: {}` spoke: only OpenShift's external OIDC has OAuth clients; remove it.", ty.as_str()));
+    }
+    for (j, c) in spoke.oidc_clients.iter().enumerate() {
+        if c.component_name.is_empty() || c.component_namespace.is_empty() || c.client_id.is_empty() {
+            error(d, &format!("oidcClients.{j}"), "an oidcClients entry needs componentName, componentNamespace and clientID, e.g. `{componentName: cli, componentNamespace: openshift-console, clientID: openshift-cli}`.".into());
+        }
+    }
+    let oidc_clients: Vec<OidcClient> = spoke
+        .oidc_clients
+        .iter()
+        .map(|c| OidcClient {
+            component_name: c.component_name.clone(),
+            component_namespace: c.component_namespace.clone(),
+            client_id: c.client_id.clone(),
+        })
+        .collect();
     if ty == SpokeType::Kubernetes && set("oidcProviderName") {
         error(d, "oidcProviderName", "oidcProviderName does not apply to a `type: kubernetes` spoke: a kube-apiserver JWT authenticator has no name; remove it.".into());
     } else if spoke.oidc_provider_name.is_empty() || !is_dns_subdomain(&ca_configmap) {
@@ -339,12 +373,14 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
                 KindParts::OpenShift { needs_tech_preview } => SpokeKind::OpenShift(OpenShift {
                     needs_tech_preview,
                     oidc_provider_name: spoke.oidc_provider_name.clone(),
+                    oidc_clients,
                     ca_configmap,
                 }),
                 KindParts::Hosted { name, namespace } => SpokeKind::Hosted(Hosted {
                     hosted_cluster: name,
                     namespace,
                     oidc_provider_name: spoke.oidc_provider_name.clone(),
+                    oidc_clients,
                     ca_configmap,
                 }),
                 KindParts::Kubernetes { api_version } => SpokeKind::Kubernetes(Kubernetes { api_version }),

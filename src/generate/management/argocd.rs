@@ -62,6 +62,10 @@ struct WithResources {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Workload {
+    /// `identity: shared`: our own pod label, which the ClusterSPIFFEID selects on (the operator's
+    /// generated names are shortened for long instance names).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labels: Option<BTreeMap<String, String>>,
     resources: ResourceRequirements,
     init_containers: Vec<Container>,
     volumes: Vec<Volume>,
@@ -166,6 +170,7 @@ fn init_container(model: &Model) -> Container {
     if let Some(sha256) = &e.sha256 {
         env.push(self::env("ARCHIVE_SHA256", sha256));
     }
+    env.extend(e.proxy_env.iter().map(|(name, value)| self::env(name, value)));
     Container {
         name: INIT_CONTAINER.into(),
         image: Some(e.image.clone()),
@@ -198,6 +203,7 @@ fn workload(model: &Model, resources: ResourceRequirements) -> Workload {
         ..Volume::default()
     };
     Workload {
+        labels: model.trust.shared.as_ref().map(|shared| BTreeMap::from([shared.pod_label.clone()])),
         resources,
         init_containers: vec![init_container(model)],
         volumes: vec![

@@ -18,7 +18,7 @@ use crate::model::Model;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::collections::BTreeMap;
 
-pub const SYNC_WAVE_ANNOTATION: &str = "argocd.argoproj.io/sync-wave";
+use super::SYNC_WAVE_ANNOTATION;
 pub const SYNC_OPTIONS_ANNOTATION: &str = "argocd.argoproj.io/sync-options";
 
 /// Argo CD sync waves, lowest first.

@@ -1,7 +1,7 @@
 //! OLM installs: the Namespace, OperatorGroup and Subscription both operators need.
 
 use super::{meta, Cr, Crd, Output, Wave};
-use crate::generate::LocalDefault;
+use crate::generate::{LocalDefault, NamedList};
 use crate::model::{Cluster, InstallPlanApproval};
 use k8s_openapi::api::core::v1::{EnvVar, Namespace};
 use serde::Serialize;
@@ -48,6 +48,8 @@ pub(super) struct Install<'a> {
     /// always is).
     pub subscription_defaults: Vec<LocalDefault>,
     pub env: Vec<EnvVar>,
+    /// How `env` meets a base Subscription's (None: it replaces it).
+    pub env_merge: Option<NamedList>,
 }
 
 impl Install<'_> {
@@ -68,7 +70,8 @@ impl Install<'_> {
         );
         let mut defaults = self.subscription_defaults;
         defaults.extend([LocalDefault::fixed(&["spec", "source"]), LocalDefault::fixed(&["spec", "sourceNamespace"])]);
-        out.push_with_defaults(
+        let env_merge = self.env_merge;
+        out.push_manifest(
             &Cluster::Management,
             &Cr {
                 api_version: "operators.coreos.com/v1alpha1",
@@ -83,7 +86,10 @@ impl Install<'_> {
                     config: (!self.env.is_empty()).then_some(SubscriptionConfig { env: self.env }),
                 },
             },
-            defaults,
+            |m| {
+                m.defaults = defaults;
+                m.named_lists.extend(env_merge);
+            },
         );
     }
 }

@@ -129,6 +129,7 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
             .into_iter()
             .collect(),
             env: Vec::new(),
+            env_merge: None,
         }
         .push(out);
     }

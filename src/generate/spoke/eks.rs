@@ -3,7 +3,7 @@
 //! issuer's keys itself, so the issuer must be publicly reachable with a publicly trusted certificate
 //! (resolve refuses an `issuerCA` for this kind).
 
-use super::meta;
+use super::{meta, Wave};
 use crate::generate::{Cr, Output};
 use crate::model::{Cluster, Eks, Model, Spoke};
 use serde::Serialize;
@@ -40,7 +40,7 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, eks: &Eks, out: &mut Output
         &Cr {
             api_version: "eks.services.k8s.aws/v1alpha1",
             kind: "IdentityProviderConfig",
-            metadata: meta(&spoke.name, Some(&eks.namespace)),
+            metadata: meta(&spoke.name, Some(&eks.namespace), Wave::Authentication),
             spec: IdentityProviderConfigSpec {
                 cluster_name: eks.cluster_name.clone(),
                 oidc: Oidc {

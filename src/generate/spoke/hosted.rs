@@ -6,7 +6,8 @@
 //! In transformer mode an input HostedCluster of that name is patched in place; otherwise the object is
 //! a partial HostedCluster for `kubectl apply --server-side`, which sets these fields and nothing else.
 
-use super::{meta, oidc};
+use super::{meta, oidc, Wave};
+use crate::diag::{Severity, Topic};
 use crate::generate::{Cr, Output};
 use crate::model::{Cluster, Hosted, Model, Spoke};
 use k8s_openapi::api::core::v1::ConfigMap;
@@ -21,21 +22,21 @@ const PARTIAL_HEADER: &str = "A partial HostedCluster: only spec.configuration.a
      `kubectl apply` or `replace`, which would need the whole object.";
 
 #[derive(Serialize)]
-struct HostedClusterSpec {
-    configuration: Configuration,
+struct HostedClusterSpec<'a> {
+    configuration: Configuration<'a>,
 }
 
 #[derive(Serialize)]
-struct Configuration {
-    authentication: Authentication,
+struct Configuration<'a> {
+    authentication: Authentication<'a>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Authentication {
+struct Authentication<'a> {
     #[serde(rename = "type")]
     type_: &'static str,
-    oidc_providers: Vec<oidc::OidcProvider>,
+    oidc_providers: Vec<oidc::OidcProvider<'a>>,
 }
 
 pub(super) fn generate(model: &Model, spoke: &Spoke, hosted: &Hosted, out: &mut Output) {
@@ -44,19 +45,19 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, hosted: &Hosted, out: &mut 
         out.push(
             &hosting,
             &ConfigMap {
-                metadata: meta(&hosted.ca_configmap, Some(&hosted.namespace)),
+                metadata: meta(&hosted.ca_configmap, Some(&hosted.namespace), Wave::Trust),
                 data: Some([(CA_BUNDLE_KEY.to_string(), pem.clone())].into()),
                 ..Default::default()
             },
         );
     }
-    let provider = oidc::provider(model, spoke, &hosted.oidc_provider_name, &hosted.ca_configmap, &[]);
+    let provider = oidc::provider(model, spoke, &hosted.oidc_provider_name, &hosted.ca_configmap, &hosted.oidc_clients);
     out.push_manifest(
         &hosting,
         &Cr {
             api_version: "hypershift.openshift.io/v1beta1",
             kind: "HostedCluster",
-            metadata: meta(&hosted.hosted_cluster, Some(&hosted.namespace)),
+            metadata: meta(&hosted.hosted_cluster, Some(&hosted.namespace), Wave::Authentication),
             spec: HostedClusterSpec {
                 configuration: Configuration {
                     authentication: Authentication { type_: "OIDC", oidc_providers: vec![provider] },
@@ -65,8 +66,10 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, hosted: &Hosted, out: &mut 
         },
         |m| m.header = Some(PARTIAL_HEADER),
     );
-    out.notes().info(
+    out.notes().note(
+        Severity::Info,
         spoke.path.clone(),
+        Topic::Lockout,
         format!(
             "spoke `{}` is a hosted control plane: apply `--target control-plane/{}` to the hosting cluster \
              (server-side, see the object's comment), then `--target spoke/{}` to the guest. Authentication \

@@ -7,7 +7,7 @@
 //! kubernetes/kubernetes `staging/src/k8s.io/apiserver/pkg/apis/apiserver/v1beta1/types.go` at
 //! 05cb0a55c88e0cdcfe2fb184328ad9be53e94d5c.
 
-use super::meta;
+use super::{meta, Wave};
 use crate::generate::{Output, PlainFile};
 use crate::model::{Kubernetes, Model, Spoke};
 use k8s_openapi::api::core::v1::ConfigMap;
@@ -92,8 +92,11 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, kubernetes: &Kubernetes, ou
         }],
     };
     let text = serde_yaml_ng::to_string(&config).expect("the authentication config serialises");
-    let mut metadata = meta(CARRIER.0, Some(CARRIER.1));
-    metadata.annotations = Some(BTreeMap::from([("config.kubernetes.io/local-config".into(), "true".into())]));
+    let mut metadata = meta(CARRIER.0, Some(CARRIER.1), Wave::Authentication);
+    metadata
+        .annotations
+        .get_or_insert_with(BTreeMap::new)
+        .insert("config.kubernetes.io/local-config".into(), "true".into());
     out.push_manifest(
         &spoke.cluster,
         &ConfigMap { metadata, data: Some([(FILE.to_string(), text.clone())].into()), ..Default::default() },

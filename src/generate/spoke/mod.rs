@@ -9,7 +9,7 @@ mod kubernetes;
 mod oidc;
 mod openshift;
 
-use super::Output;
+use super::{Output, SYNC_WAVE_ANNOTATION};
 use crate::model::{Model, Spoke, SpokeKind};
 use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -27,8 +27,28 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
     push_rbac(spoke, out);
 }
 
-pub(super) fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
-    ObjectMeta { name: Some(name.into()), namespace: namespace.map(Into::into), ..Default::default() }
+/// A spoke's (or its control plane's) apply order, as sync waves and file-name prefixes: what the
+/// authentication config references first, the authentication switch last, so that applying a
+/// directory in file-name order never points the API server at something missing.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Wave {
+    /// The issuer CA ConfigMap.
+    Trust = 0,
+    /// The 4.19 FeatureGate (applied alone and rolled out first: `--target spoke/<name>/featuregate`).
+    FeatureGate = 1,
+    /// RBAC for the identities: harmless before authentication, ready when it switches.
+    Rbac = 2,
+    /// Authentication, HostedCluster, IdentityProviderConfig, the kube-apiserver config.
+    Authentication = 3,
+}
+
+pub(super) fn meta(name: &str, namespace: Option<&str>, wave: Wave) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(name.into()),
+        namespace: namespace.map(Into::into),
+        annotations: Some([(SYNC_WAVE_ANNOTATION.to_string(), (wave as u8).to_string())].into()),
+        ..Default::default()
+    }
 }
 
 /// One ClusterRoleBinding, or with `namespaces` one RoleBinding per namespace and nothing cluster-wide:
@@ -47,14 +67,18 @@ fn push_rbac(spoke: &Spoke, out: &mut Output) {
     if access.namespaces.is_empty() {
         out.push(
             &spoke.cluster,
-            &ClusterRoleBinding { metadata: meta(&access.binding_name, None), role_ref, subjects: Some(subjects) },
+            &ClusterRoleBinding {
+                metadata: meta(&access.binding_name, None, Wave::Rbac),
+                role_ref,
+                subjects: Some(subjects),
+            },
         );
     } else {
         for ns in &access.namespaces {
             out.push(
                 &spoke.cluster,
                 &RoleBinding {
-                    metadata: meta(&access.binding_name, Some(ns)),
+                    metadata: meta(&access.binding_name, Some(ns), Wave::Rbac),
                     role_ref: role_ref.clone(),
                     subjects: Some(subjects.clone()),
                 },

@@ -2,19 +2,19 @@
 //! spoke and in `HostedCluster.spec.configuration.authentication` on a hosted one: the same shape, built
 //! once from the contract.
 
-use crate::model::{Model, Spoke};
+use crate::model::{self, Model, Spoke};
 use serde::Serialize;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct OidcProvider {
+pub(super) struct OidcProvider<'a> {
     name: String,
     issuer: TokenIssuer,
     claim_mappings: ClaimMappings,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     claim_validation_rules: Vec<ClaimValidationRule>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    oidc_clients: &'static [OidcClient],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    oidc_clients: Vec<OidcClient<'a>>,
 }
 
 #[derive(Serialize)]
@@ -77,22 +77,22 @@ struct RequiredClaim {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct OidcClient {
-    pub component_name: &'static str,
-    pub component_namespace: &'static str,
+struct OidcClient<'a> {
+    component_name: &'a str,
+    component_namespace: &'a str,
     #[serde(rename = "clientID")]
-    pub client_id: &'static str,
+    client_id: &'a str,
 }
 
 /// The one provider of a spoke: the contract's issuer, audience, username mapping and required claims,
 /// the CA from `ca_configmap` when the contract has an issuer CA.
-pub(super) fn provider(
+pub(super) fn provider<'a>(
     model: &Model,
     spoke: &Spoke,
     name: &str,
     ca_configmap: &str,
-    oidc_clients: &'static [OidcClient],
-) -> OidcProvider {
+    oidc_clients: &'a [model::OidcClient],
+) -> OidcProvider<'a> {
     let contract = &spoke.contract;
     let (prefix_policy, prefix) = match &contract.username.prefix {
         None => ("NoPrefix", None),
@@ -119,6 +119,13 @@ pub(super) fn provider(
                 required_claim: RequiredClaim { claim: rule.claim, required_value: rule.value.clone() },
             })
             .collect(),
-        oidc_clients,
+        oidc_clients: oidc_clients
+            .iter()
+            .map(|c| OidcClient {
+                component_name: &c.component_name,
+                component_namespace: &c.component_namespace,
+                client_id: &c.client_id,
+            })
+            .collect(),
     }
 }

@@ -5,7 +5,8 @@
 //! authentication operator goes Degraded otherwise), and the FeatureGate comes before the Authentication
 //! whose `type: OIDC` only it makes valid on 4.19.
 
-use super::{meta, oidc};
+use super::{meta, oidc, Wave};
+use crate::diag::{Severity, Topic};
 use crate::generate::{Cr, Output};
 use crate::model::{Model, OpenShift, Spoke};
 use k8s_openapi::api::core::v1::ConfigMap;
@@ -24,13 +25,13 @@ struct FeatureGateSpec {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct AuthenticationSpec {
+struct AuthenticationSpec<'a> {
     #[serde(rename = "type")]
     type_: &'static str,
     /// Always an explicit `null`: on apply it clears the webhook the authentication operator set for
     /// IntegratedOAuth, which is only allowed with type None (the documented procedure does the same).
     webhook_token_authenticator: (),
-    oidc_providers: Vec<oidc::OidcProvider>,
+    oidc_providers: Vec<oidc::OidcProvider<'a>>,
 }
 
 pub(super) fn generate(model: &Model, spoke: &Spoke, openshift: &OpenShift, out: &mut Output) {
@@ -39,7 +40,7 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, openshift: &OpenShift, out:
         out.push(
             cluster,
             &ConfigMap {
-                metadata: meta(&openshift.ca_configmap, Some(OPENSHIFT_CONFIG)),
+                metadata: meta(&openshift.ca_configmap, Some(OPENSHIFT_CONFIG), Wave::Trust),
                 data: Some([(CA_BUNDLE_KEY.to_string(), pem.clone())].into()),
                 ..Default::default()
             },
@@ -51,14 +52,16 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, openshift: &OpenShift, out:
             &Cr {
                 api_version: "config.openshift.io/v1",
                 kind: "FeatureGate",
-                metadata: meta("cluster", None),
+                metadata: meta("cluster", None, Wave::FeatureGate),
                 spec: FeatureGateSpec { feature_set: "TechPreviewNoUpgrade" },
             },
         );
     }
     out.push(cluster, &authentication(model, spoke, openshift));
-    out.notes().info(
+    out.notes().note(
+        Severity::Info,
         spoke.path.clone(),
+        Topic::Lockout,
         format!(
             "spoke `{}`: Authentication/cluster with type OIDC removes the spoke's built-in OAuth server and every \
              other login method (oc login with passwords or identity providers, console OAuth), and the change \
@@ -69,11 +72,11 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, openshift: &OpenShift, out:
     );
 }
 
-fn authentication(model: &Model, spoke: &Spoke, openshift: &OpenShift) -> Cr<AuthenticationSpec> {
+fn authentication<'a>(model: &Model, spoke: &Spoke, openshift: &'a OpenShift) -> Cr<AuthenticationSpec<'a>> {
     Cr {
         api_version: "config.openshift.io/v1",
         kind: "Authentication",
-        metadata: meta("cluster", None),
+        metadata: meta("cluster", None, Wave::Authentication),
         spec: AuthenticationSpec {
             type_: "OIDC",
             webhook_token_authenticator: (),
@@ -82,13 +85,8 @@ fn authentication(model: &Model, spoke: &Spoke, openshift: &OpenShift) -> Cr<Aut
                 spoke,
                 &openshift.oidc_provider_name,
                 &openshift.ca_configmap,
-                CLI_CLIENT,
+                &openshift.oidc_clients,
             )],
         },
     }
 }
-
-/// The reference setup's CLI client; the console operator lists it in status.oidcClients, which the
-/// CRD's CEL rule requires.
-const CLI_CLIENT: &[oidc::OidcClient] =
-    &[oidc::OidcClient { component_name: "cli", component_namespace: "openshift-console", client_id: "openshift-cli" }];

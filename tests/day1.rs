@@ -1,0 +1,269 @@
+//! Day-1 safety of what `generate` writes: apply order by file name, self-cleaning output directories,
+//! the FeatureGate alone, and the notes a config can acknowledge.
+
+mod common;
+
+use common::*;
+use serde_yaml_ng::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+fn generate(args: &[&str]) -> std::process::Output {
+    run(Command::new(BIN).arg("generate").args(args).current_dir(ROOT), false)
+}
+
+fn documents(text: &str) -> Vec<Value> {
+    use serde::Deserialize;
+    serde_yaml_ng::Deserializer::from_str(text)
+        .map(|d| Value::deserialize(d).unwrap())
+        .filter(|v| !v.is_null())
+        .collect()
+}
+
+/// Kinds whose CRDs OLM installs: they must come after both Subscriptions in the management directory.
+const FROM_OLM: &[&str] = &[
+    "ZeroTrustWorkloadIdentityManager",
+    "SpireServer",
+    "SpireAgent",
+    "SpiffeCSIDriver",
+    "SpireOIDCDiscoveryProvider",
+    "ClusterSPIFFEID",
+    "ArgoCD",
+    "Application",
+];
+/// The objects that switch a spoke's authentication: last in their directory.
+const SWITCHES: &[&str] = &["Authentication", "HostedCluster", "IdentityProviderConfig"];
+
+/// Applies every cluster directory of `-o` output in file-name order, as `oc apply -f DIR` does, and
+/// checks that nothing refers to what comes later.
+#[test]
+fn applying_each_directory_in_file_name_order_is_safe() {
+    for config in ["fn-config/fleet.yaml", "examples/mixed-fleet/ztwim-gitops.yaml"] {
+        let out = TempDir::new("apply-order");
+        let o = generate(&["-c", config, "-o", out.path().to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut dirs: BTreeMap<String, Vec<(String, Value)>> = BTreeMap::new();
+        for (file, text) in tree(out.path()) {
+            let (dir, name) = file.rsplit_once('/').unwrap();
+            for doc in documents(&text) {
+                dirs.entry(dir.to_string()).or_default().push((name.to_string(), doc));
+            }
+        }
+        for (dir, objects) in &dirs {
+            // tree() is sorted by path: this is the order `oc apply -f DIR` applies.
+            let mut applied: Vec<(String, String, String)> = Vec::new(); // kind, namespace, name
+            let mut subscriptions = 0;
+            let mut switches_seen = false;
+            for (file, o) in objects {
+                let kind = o["kind"].as_str().unwrap_or_default().to_string();
+                let ns = o["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
+                let name = o["metadata"]["name"].as_str().unwrap_or_default().to_string();
+                assert!(!switches_seen, "{config}: {dir}/{file} comes after the authentication switch");
+                let created_here =
+                    objects.iter().any(|(_, x)| x["kind"] == "Namespace" && x["metadata"]["name"] == ns.as_str());
+                if !ns.is_empty() && created_here {
+                    assert!(
+                        applied.iter().any(|(k, _, n)| k == "Namespace" && *n == ns),
+                        "{config}: {dir}/{file} is applied before its Namespace {ns}"
+                    );
+                }
+                if FROM_OLM.contains(&kind.as_str()) && dir.ends_with("management") {
+                    assert_eq!(
+                        subscriptions, 2,
+                        "{config}: {dir}/{file} ({kind}) comes before the operators' Subscriptions"
+                    );
+                }
+                if kind == "Authentication" {
+                    let ca = o["spec"]["oidcProviders"][0]["issuer"]["issuerCertificateAuthority"]["name"]
+                        .as_str()
+                        .unwrap_or_default();
+                    if !ca.is_empty() {
+                        assert!(
+                            applied.iter().any(|(k, n, x)| k == "ConfigMap" && n == "openshift-config" && x == ca),
+                            "{config}: {dir}/{file} names the ConfigMap {ca} before it is applied"
+                        );
+                    }
+                }
+                subscriptions += usize::from(kind == "Subscription");
+                switches_seen |= SWITCHES.contains(&kind.as_str());
+                applied.push((kind, ns, name));
+            }
+        }
+        assert!(dirs.keys().any(|d| d.starts_with("spokes/")), "{config}: spokes are written");
+    }
+}
+
+#[test]
+fn output_directories_clean_up_after_themselves_and_never_touch_other_files() {
+    let out = TempDir::new("stale");
+    let dir = out.path().to_str().unwrap().to_string();
+    let fleet = std::fs::read_to_string(Path::new(ROOT).join("fn-config/fleet.yaml")).unwrap();
+    let config = out.path().join("../stale-fleet.yaml");
+    std::fs::write(&config, &fleet).unwrap();
+    let first = generate(&["-c", config.to_str().unwrap(), "-o", &dir]);
+    assert!(first.status.success());
+    let listed: Vec<String> = String::from_utf8(first.stdout).unwrap().lines().map(String::from).collect();
+    assert!(listed.iter().any(|f| f.ends_with("spokes/spoke-b/03-authentication-cluster.yaml")), "{listed:?}");
+    // A file of the user's, and one another config wrote, in the same directories.
+    std::fs::write(out.path().join("spokes/spoke-b/notes.yaml"), "# mine\n").unwrap();
+    let theirs = out.path().join("management/00-namespace-theirs.yaml");
+    std::fs::write(
+        &theirs,
+        "# Generated by ztwim-gitops from the config `other`; a later run replaces or removes this file.\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(out.path().join("spokes/spoke-c-old")).unwrap();
+
+    // spoke-b and spoke-c leave the config.
+    let mut value: Value = serde_yaml_ng::from_str(&fleet).unwrap();
+    let spokes = value["spec"]["spokes"].as_sequence_mut().unwrap();
+    spokes.truncate(1);
+    value["spec"].as_mapping_mut().unwrap().remove("applications");
+    std::fs::write(&config, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
+    let second = generate(&["-c", config.to_str().unwrap(), "-o", &dir]);
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    let stderr = String::from_utf8(second.stderr).unwrap();
+    assert!(
+        stderr.contains("removed: ") && stderr.contains("spokes/spoke-b/03-authentication-cluster.yaml"),
+        "{stderr}"
+    );
+    let files = tree(out.path());
+    assert!(files.contains_key("spokes/spoke-b/notes.yaml"), "the user's file stays, and so does its directory");
+    assert!(!files.keys().any(|f| f.starts_with("spokes/spoke-b/") && f != "spokes/spoke-b/notes.yaml"));
+    assert!(!out.path().join("spokes/spoke-c").exists(), "a directory the run emptied is removed");
+    assert!(out.path().join("spokes/spoke-c-old").exists(), "a directory it did not empty stays");
+    assert!(theirs.exists(), "another config's file stays");
+    assert!(!files.keys().any(|f| f.contains("secret-spoke-b")), "the management side is cleaned too");
+    for (file, text) in &files {
+        if file.ends_with(".yaml") && file != "spokes/spoke-b/notes.yaml" && !file.contains("theirs") {
+            assert!(text.starts_with("# Generated by ztwim-gitops from the config `fleet`;"), "{file}");
+        }
+    }
+    let _ = std::fs::remove_file(config);
+}
+
+#[test]
+fn a_4_19_spokes_feature_gate_is_emitted_alone() {
+    let o = generate(&["-c", "fn-config/fleet.yaml", "--target", "spoke/spoke-c/featuregate"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = documents(&String::from_utf8(o.stdout).unwrap());
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["kind"], "FeatureGate");
+    assert_eq!(docs[0]["spec"]["featureSet"], "TechPreviewNoUpgrade");
+    let o = generate(&["-c", "fn-config/fleet.yaml", "--target", "spoke/spoke-a/featuregate"]);
+    assert_eq!(o.status.code(), Some(1), "spoke-a is 4.20: it needs no FeatureGate");
+}
+
+#[test]
+fn acknowledged_notes_are_not_repeated_and_the_configmap_form_is_not_told_what_it_cannot_change() {
+    let stderr = |args: &[&str]| String::from_utf8(generate(args).stderr).unwrap();
+    let minimal = stderr(&["-v", "-c", "fn-config/minimal.yaml"]);
+    for topic in
+        ["removes the spoke's built-in OAuth server", "caData is empty", "issuerCA is empty", "sha256 is empty"]
+    {
+        assert!(minimal.contains(topic), "{topic} in:\n{minimal}");
+    }
+    let out = TempDir::new("ack");
+    let mut value: Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(Path::new(ROOT).join("fn-config/minimal.yaml")).unwrap())
+            .unwrap();
+    value["spec"]["acknowledge"] =
+        serde_yaml_ng::from_str("[lockout, apiServerSystemRoots, issuerSystemTrust, unverifiedDownload]").unwrap();
+    let acked = out.path().join("acked.yaml");
+    std::fs::write(&acked, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
+    let quiet = stderr(&["-v", "-c", acked.to_str().unwrap()]);
+    for topic in ["OAuth server", "caData is empty", "issuerCA is empty", "sha256 is empty"] {
+        assert!(!quiet.contains(topic), "{topic} was acknowledged:\n{quiet}");
+    }
+    let configmap = stderr(&["-v", "-c", "fn-config/configmap.yaml"]);
+    assert!(!configmap.contains("sha256"), "the ConfigMap form cannot set sha256:\n{configmap}");
+}
+
+#[test]
+fn the_download_goes_through_the_configured_proxy() {
+    let out = TempDir::new("proxy");
+    let mut value: Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(Path::new(ROOT).join("fn-config/minimal.yaml")).unwrap())
+            .unwrap();
+    value["spec"]["management"] = serde_yaml_ng::from_str(
+        "{proxy: {httpProxy: 'http://proxy.example.com:3128', httpsProxy: 'http://proxy.example.com:3128', noProxy: '.svc,.cluster.local'}}",
+    )
+    .unwrap();
+    let config = out.path().join("proxy.yaml");
+    std::fs::write(&config, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
+    let o = generate(&["-c", config.to_str().unwrap(), "--target", "management"]);
+    assert!(o.status.success());
+    let argocd = documents(&String::from_utf8(o.stdout).unwrap()).into_iter().find(|d| d["kind"] == "ArgoCD").unwrap();
+    for component in ["controller", "server"] {
+        let env = &argocd["spec"][component]["initContainers"][0]["env"];
+        let get = |n: &str| env.as_sequence().unwrap().iter().find(|e| e["name"] == n).map(|e| e["value"].clone());
+        for name in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"] {
+            assert_eq!(get(name), Some("http://proxy.example.com:3128".into()), "{component}: {name}");
+        }
+        for name in ["NO_PROXY", "no_proxy"] {
+            assert_eq!(get(name), Some(".svc,.cluster.local".into()), "{component}: {name}");
+        }
+    }
+}
+
+/// The shared identity selects our own label, so the longest instance name the config accepts still gets
+/// exactly its controller and server pods (the operator abbreviates its own names for long ones).
+#[test]
+fn the_shared_identity_selects_our_label_even_for_a_32_character_instance_name() {
+    let out = TempDir::new("long-name");
+    let name = "a".repeat(32);
+    let mut value: Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(Path::new(ROOT).join("fn-config/minimal.yaml")).unwrap())
+            .unwrap();
+    value["spec"]["identity"] = "shared".into();
+    value["spec"]["management"] = serde_yaml_ng::from_str(&format!("{{gitops: {{name: {name}}}}}")).unwrap();
+    let config = out.path().join("long.yaml");
+    std::fs::write(&config, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
+    let o = generate(&["-c", config.to_str().unwrap(), "--target", "management"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = documents(&String::from_utf8(o.stdout).unwrap());
+    let argocd = docs.iter().find(|d| d["kind"] == "ArgoCD").unwrap();
+    let registration = docs.iter().find(|d| d["kind"] == "ClusterSPIFFEID").unwrap();
+    let selected = &registration["spec"]["podSelector"]["matchLabels"];
+    assert_eq!(selected["ztwim-gitops.dev/argocd-instance"].as_str(), Some(name.as_str()));
+    for component in ["controller", "server"] {
+        assert_eq!(&argocd["spec"][component]["labels"], selected, "{component}");
+    }
+}
+
+/// The README's first-apply commands, run as written with `oc` and `curl` replaced by recorders: the
+/// `ztwim-gitops` lines really run, and the cluster commands come in the documented order on files
+/// that exist.
+#[test]
+fn the_first_apply_section_runs_as_written() {
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
+    let section = readme.split("## First apply").nth(1).expect("README has a first-apply section");
+    let block = section.split("```sh\n").nth(1).and_then(|b| b.split("```").next()).expect("a shell block");
+    let work = TempDir::new("first-apply");
+    std::fs::copy(Path::new(ROOT).join("fn-config/fleet.yaml"), work.path().join("fleet.yaml")).unwrap();
+    let bin = bin_dir();
+    let log = work.path().join("calls.log");
+    for tool in ["oc", "curl"] {
+        let script = format!("#!/bin/sh\nprintf '%s' '{tool}' >> \"$RECORD\"\nfor a in \"$@\"; do printf ' %s' \"$a\" >> \"$RECORD\"; done\necho >> \"$RECORD\"\n[ \"$1\" = get ] && echo https://issuer.example.com\nexit 0\n");
+        let path = bin.path().join(tool);
+        std::fs::write(&path, script).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = run(
+        Command::new("sh")
+            .args(["-eu", "-c", block])
+            .current_dir(work.path())
+            .env("PATH", path_with(bin.path()))
+            .env("RECORD", &log),
+        true,
+    );
+    assert!(out.status.success());
+    let calls: Vec<String> = std::fs::read_to_string(&log).unwrap().lines().map(String::from).collect();
+    let verbs: Vec<String> = calls.iter().map(|c| c.split(' ').take(2).collect::<Vec<_>>().join(" ")).collect();
+    assert_eq!(verbs, ["oc apply", "oc wait", "oc wait", "oc wait", "oc apply", "oc get", "curl -fsS"], "{calls:#?}");
+    assert!(calls[0].ends_with("-f out/management/"), "{calls:#?}");
+    assert!(work.path().join("out/management").is_dir(), "the applied directory is what generate wrote");
+    assert!(calls[6].contains("/.well-known/openid-configuration"), "{calls:#?}");
+}
