@@ -267,3 +267,45 @@ fn the_first_apply_section_runs_as_written() {
     assert!(work.path().join("out/management").is_dir(), "the applied directory is what generate wrote");
     assert!(calls[6].contains("/.well-known/openid-configuration"), "{calls:#?}");
 }
+
+/// `management.bootstrap` keeps each directory `generate -o` writes in sync: the management one to the
+/// in-cluster destination, each spoke's to that spoke, never pruning.
+#[test]
+fn bootstrap_applications_sync_exactly_the_written_directories() {
+    let out = TempDir::new("bootstrap");
+    let mut value: Value = serde_yaml_ng::from_str(
+        &std::fs::read_to_string(Path::new(ROOT).join("examples/mixed-fleet/ztwim-gitops.yaml")).unwrap(),
+    )
+    .unwrap();
+    value["spec"]["management"]["bootstrap"] =
+        serde_yaml_ng::from_str("{repoURL: 'https://git.example.com/fleet.git', path: clusters/prod/}").unwrap();
+    let config = out.path().join("fleet.yaml");
+    std::fs::write(&config, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
+    let o = generate(&["-c", config.to_str().unwrap(), "--target", "management"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let apps: Vec<Value> =
+        documents(&String::from_utf8(o.stdout).unwrap()).into_iter().filter(|d| d["kind"] == "Application").collect();
+    let written = out.path().join("written");
+    assert!(generate(&["-c", config.to_str().unwrap(), "-o", written.to_str().unwrap()]).status.success());
+    let mut paths = Vec::new();
+    for app in &apps {
+        let source = &app["spec"]["source"];
+        let path = source["path"].as_str().unwrap();
+        let rel = path.strip_prefix("clusters/prod/").expect("under the configured path");
+        assert!(written.join(rel).is_dir(), "{path} is a directory generate -o writes");
+        assert_eq!(app["spec"]["syncPolicy"]["automated"]["prune"], Value::Bool(false), "{path}: never prunes");
+        let destination = &app["spec"]["destination"];
+        match rel.strip_prefix("spokes/") {
+            Some(spoke) => assert_eq!(destination["name"].as_str(), Some(spoke)),
+            None => assert_eq!(destination["server"].as_str(), Some("https://kubernetes.default.svc")),
+        }
+        if rel == "spokes/kind" {
+            assert_eq!(
+                source["directory"]["exclude"], "authentication-config.yaml",
+                "the kube-apiserver file is not applied"
+            );
+        }
+        paths.push(rel.to_string());
+    }
+    assert_eq!(paths, ["management", "spokes/classic", "spokes/hosted", "spokes/kind", "spokes/eks"]);
+}

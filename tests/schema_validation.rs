@@ -380,7 +380,13 @@ fn matrix() -> Vec<Case> {
                 }
                 spokes.push(Value::Object(s.clone()));
             }
-            cases.push(config(&format!("kinds-{}-{bits}", identity.to_lowercase()), identity, "v1", spokes, true));
+            let mut case = config(&format!("kinds-{}-{bits}", identity.to_lowercase()), identity, "v1", spokes, true);
+            // With the bootstrap Applications (management by server, spokes by name, a directory exclude).
+            case.text = case.text.replace(
+                "management:\n",
+                "management:\n    bootstrap:\n      repoURL: https://git.example.com/fleet.git\n      path: clusters/prod\n",
+            );
+            cases.push(case);
         }
     }
     cases

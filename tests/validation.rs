@@ -820,6 +820,25 @@ fn proxy_and_acknowledge_rules() {
             ],
         },
         Rule {
+            name: "bootstrap",
+            good: &[|s| s.management.bootstrap.repo_url = "https://git.example.com/fleet.git".into()],
+            bad: &[
+                (
+                    |s| {
+                        s.management.bootstrap.repo_url = "https://git.example.com/fleet.git".into();
+                        s.applications[0].name = "openshift-gitops-spoke-a".into();
+                    },
+                    &[(E, "spec.management.bootstrap")],
+                    "has the name of spec.applications.0",
+                ),
+                (
+                    |s| s.management.bootstrap.path = "clusters".into(),
+                    &[(E, "spec.management.bootstrap.repoURL")],
+                    "repoURL is empty",
+                ),
+            ],
+        },
+        Rule {
             name: "featuregate target",
             good: &[],
             bad: &[

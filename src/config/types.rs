@@ -120,6 +120,27 @@ pub struct Management {
     /// The cluster-wide proxy for the init containers that download (the operator gives its proxy
     /// environment to the main containers only). See `oc get proxy cluster -o yaml`.
     pub proxy: Proxy,
+    /// Argo CD Applications that keep the management cluster's and each spoke's generated manifests (the
+    /// `generate -o` layout, committed to Git) in sync. Off while `repoURL` is empty.
+    pub bootstrap: Bootstrap,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+#[schemars(deny_unknown_fields)]
+pub struct Bootstrap {
+    /// The Git repository holding the `generate -o` output.
+    #[serde(rename = "repoURL")]
+    pub repo_url: String,
+    pub target_revision: String,
+    /// The directory of that output in the repository (`""`: its root).
+    pub path: String,
+}
+
+impl Default for Bootstrap {
+    fn default() -> Self {
+        Bootstrap { repo_url: String::new(), target_revision: "HEAD".into(), path: String::new() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]

@@ -48,6 +48,8 @@ pub struct Gitops {
     pub rbac: Rbac,
     /// Deep-merged last into the generated ArgoCD spec; everything in it is enforced.
     pub argocd_spec: serde_yaml_ng::Mapping,
+    /// The Applications that keep the generated manifests in sync from Git (`management.bootstrap`).
+    pub bootstrap: Vec<BootstrapApp>,
     /// The application controller's `respectRBAC`: `normal` once any spoke is namespace-scoped. There
     /// Argo CD lists every namespaced kind in each namespace, and a kind the spoke's role may not list
     /// would otherwise fail that cluster's whole cache sync; `normal` skips what it is forbidden to list.
@@ -99,4 +101,19 @@ pub struct Application {
     /// where Argo CD refuses cluster-scoped objects (a Namespace among them) and the destination
     /// namespace already exists.
     pub create_namespace: bool,
+}
+
+/// One Application of `management.bootstrap`: a directory of the `generate -o` layout in Git, synced to
+/// the cluster it is for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BootstrapApp {
+    pub name: String,
+    pub repo_url: String,
+    pub target_revision: String,
+    /// `<path>/management` or `<path>/spokes/<name>`.
+    pub path: String,
+    /// None: the management cluster itself (`https://kubernetes.default.svc`); else the spoke's cluster name.
+    pub spoke: Option<String>,
+    /// A file in that directory that is not an API object (a kube-apiserver config).
+    pub exclude: Option<&'static str>,
 }

@@ -10,8 +10,9 @@ use crate::config::syntax::{
 use crate::config::{self, Form, Identity, Spec};
 use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
-    ArgoIdentity, Component, CredentialVersion, ExecConfig, Gitops, InstallPlanApproval, Issuer, Plugin, Rbac, Setting,
-    SharedIdentity, Spoke, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, EXEC_BINARY, INSTANCE_LABEL,
+    ArgoIdentity, BootstrapApp, Component, CredentialVersion, ExecConfig, Gitops, InstallPlanApproval, Issuer, Plugin,
+    Rbac, Setting, SharedIdentity, Spoke, SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, EXEC_BINARY,
+    INSTANCE_LABEL,
 };
 
 /// The only ZTWIM channel whose API (1.0, `operator.openshift.io/v1alpha1` with trustDomain on
@@ -76,6 +77,7 @@ pub(super) fn resolve(
     let gitops = gitops(&m.gitops, app_domain, written, d);
     let (plugin, socket_dir, credential_version) = exec_auth(&m.exec_auth, form, d);
     let proxy_env = proxy(&m.proxy, d);
+    bootstrap(spec, d);
     let plugin = plugin.map(|p| Plugin { proxy_env, ..p });
     let (ztwim, issuer, gitops, plugin, socket_dir, trust_domain) =
         (ztwim?, issuer?, gitops?, plugin?, socket_dir?, trust_domain?);
@@ -114,10 +116,72 @@ pub(super) fn resolve(
     })
 }
 
-/// The one setting that depends on the spokes: `respectRBAC` once any of them is namespace-scoped.
-pub(super) fn gitops_for(gitops: Gitops, spokes: &[Spoke]) -> Gitops {
+/// The settings that depend on the spokes: `respectRBAC` once any of them is namespace-scoped, and the
+/// bootstrap Applications, one for the management directory and one per spoke directory.
+pub(super) fn gitops_for(gitops: Gitops, spokes: &[Spoke], bootstrap: &config::Bootstrap) -> Gitops {
     let namespaced = spokes.iter().any(|s| !s.access.namespaces.is_empty());
-    Gitops { respect_rbac: namespaced.then_some("normal"), ..gitops }
+    let mut apps = Vec::new();
+    if !bootstrap.repo_url.is_empty() {
+        let dir = |rel: &str| {
+            let base = bootstrap.path.trim_matches('/');
+            if base.is_empty() {
+                rel.to_string()
+            } else {
+                format!("{base}/{rel}")
+            }
+        };
+        let app = |name: String, path: String, spoke: Option<String>, exclude| BootstrapApp {
+            name,
+            repo_url: bootstrap.repo_url.clone(),
+            target_revision: bootstrap.target_revision.clone(),
+            path,
+            spoke,
+            exclude,
+        };
+        apps.push(app(format!("{}-management", gitops.name), dir("management"), None, None));
+        for s in spokes {
+            let exclude = matches!(s.kind, SpokeKind::Kubernetes(_)).then_some(KUBE_APISERVER_FILE);
+            apps.push(app(
+                bootstrap_name(&gitops.name, &s.name),
+                dir(&format!("spokes/{}", s.name)),
+                Some(s.name.clone()),
+                exclude,
+            ));
+        }
+    }
+    Gitops { respect_rbac: namespaced.then_some("normal"), bootstrap: apps, ..gitops }
+}
+
+/// The file a kubernetes spoke's directory holds besides its objects; Argo CD must not apply it.
+const KUBE_APISERVER_FILE: &str = "authentication-config.yaml";
+
+fn bootstrap_name(argocd: &str, spoke: &str) -> String {
+    format!("{argocd}-{spoke}")
+}
+
+/// The bootstrap Applications' names must be usable and not collide with `applications[]`.
+fn bootstrap(spec: &Spec, d: &mut Diagnostics) {
+    let b = &spec.management.bootstrap;
+    let p = "spec.management.bootstrap";
+    if b.repo_url.is_empty() {
+        if b.path != config::Bootstrap::default().path {
+            d.error(format!("{p}.repoURL"), "bootstrap.path is set but repoURL is empty; set repoURL to the Git repository holding the `generate -o` output, or remove bootstrap.");
+        }
+        return;
+    }
+    if b.target_revision.is_empty() {
+        d.error(format!("{p}.targetRevision"), "targetRevision must not be empty; use `HEAD`, a branch or a tag.");
+    }
+    let argocd = &spec.management.gitops.name;
+    let names = std::iter::once(format!("{argocd}-management"))
+        .chain(spec.spokes.iter().filter(|s| !s.name.is_empty()).map(|s| bootstrap_name(argocd, &s.name)));
+    for name in names {
+        if name.len() > 63 {
+            d.error(p, format!("the bootstrap Application `{name}` would be longer than 63 characters (Argo CD puts its name in a label); shorten management.gitops.name or the spoke's name."));
+        } else if let Some(i) = spec.applications.iter().position(|a| a.name == name) {
+            d.error(p, format!("the bootstrap Application `{name}` has the name of spec.applications.{i}; rename that Application."));
+        }
+    }
 }
 
 /// `<ArgoCD name>-<suffix>`, as the argocd-operator names ServiceAccounts (validation refuses names it
@@ -288,6 +352,7 @@ fn gitops(g: &config::Gitops, app_domain: Option<&str>, written: &Written, d: &m
         },
         argocd_spec: argocd_spec?,
         respect_rbac: None,
+        bootstrap: Vec::new(),
     })
     .filter(|_| ok)
 }

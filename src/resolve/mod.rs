@@ -73,7 +73,7 @@ pub fn resolve(config: &Config, options: &Options) -> Result<(Model, Diagnostics
         target,
         m.trust,
         m.ztwim,
-        management::gitops_for(m.gitops, &spokes),
+        management::gitops_for(m.gitops, &spokes, &spec.management.bootstrap),
         m.plugin,
         spokes,
         applications,
