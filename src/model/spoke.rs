@@ -4,6 +4,16 @@
 use super::{Cluster, SpokeContract};
 use std::collections::BTreeMap;
 
+/// The prefix of the labels the cluster Secret carries about the spoke (`ztwim-gitops.dev/spoke`,
+/// `…/kind`, `…/openshift-version`, `…/kubernetes-version`), which ApplicationSet cluster generators
+/// select on. It is reserved: a user label under it could claim a version the spoke does not have.
+pub const STANDARD_LABEL_PREFIX: &str = "ztwim-gitops.dev/";
+/// Labels outside the prefix that ztwim-gitops sets on a cluster Secret and a user label may not change:
+/// without the secret type Argo CD does not see the cluster at all.
+pub const STANDARD_LABELS: [&str; 2] = [MANAGED_BY_LABEL, SECRET_TYPE_LABEL];
+pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+pub const SECRET_TYPE_LABEL: &str = "argocd.argoproj.io/secret-type";
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spoke {
     pub name: String,
@@ -50,6 +60,8 @@ impl SpokeKind {
 /// FeatureGate that makes `type: OIDC` valid.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenShift {
+    /// `MAJOR.MINOR`, without leading zeros: the value ApplicationSets select spokes by.
+    pub version: String,
     /// Before 4.20 external OIDC needs `FeatureGate/cluster` `TechPreviewNoUpgrade`.
     pub needs_tech_preview: bool,
     /// The Authentication's one `oidcProviders[].name`.
@@ -72,6 +84,9 @@ pub struct Hosted {
 /// Vanilla Kubernetes: kube-apiserver reads a structured authentication config file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Kubernetes {
+    /// `MAJOR.MINOR` without leading zeros, when the config gives it; unknown otherwise, and then no
+    /// version label claims one.
+    pub version: Option<String>,
     /// `apiserver.config.k8s.io/v1` from 1.34, `v1beta1` before (and when the version is not given).
     pub api_version: &'static str,
 }
