@@ -21,6 +21,14 @@ pub fn json_schema() -> Value {
     })
 }
 
+/// For the fields a run requires. Every field has a serde default (so a partial config loads and the
+/// resolver can report every missing field at once), which schemars writes as the property's
+/// `default`; next to `required` that would tell an editor both "write this" and "you may leave it out,
+/// it is \"\"".
+pub(super) fn required_without_default(schema: &mut schemars::Schema) {
+    schema.remove("default");
+}
+
 fn configmap_schema() -> Value {
     let data: Map<String, Value> = CONFIGMAP_KEYS
         .iter()
