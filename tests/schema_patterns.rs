@@ -142,21 +142,29 @@ fn each_pattern_accepts_what_the_resolver_accepts_and_refuses_what_it_refuses() 
         let refused = errors_at(&config_with(path, bad, extra), path);
         assert!(!refused.is_empty(), "{path}: `{bad}` should be refused");
     }
+    // The ConfigMap form's keys check what their fields check.
+    let data = &schema["$defs"]["ConfigMap"]["properties"]["data"]["properties"];
+    for (key, def, name) in
+        [("appDomain", "Spec", "appDomain"), ("spokeServer", "Spoke", "server"), ("caData", "Spoke", "caData")]
+    {
+        assert_eq!(data[key]["pattern"], property(&schema, def, name)["pattern"], "data.{key}");
+    }
     // The list items of `namespaces` carry the label pattern.
     let items = &property(&schema, "Spoke", "namespaces")["items"]["pattern"];
     assert_eq!(items.as_str(), Some(ztwim_gitops::config::syntax::DNS_LABEL_PATTERN));
 }
 
-/// Every `$defs` entry of the ZtwimGitOps form, by name, with its properties.
+/// Every property of every `$defs` entry, both forms, with the name of the entry.
 fn structured_properties(schema: &Json) -> Vec<(String, String, Json)> {
     let mut out = Vec::new();
     for (def, body) in schema["$defs"].as_object().unwrap() {
-        if def == "ConfigMap" {
-            continue;
-        }
         for (name, property) in body["properties"].as_object().into_iter().flatten() {
             out.push((def.clone(), name.clone(), property.clone()));
         }
+    }
+    // The ConfigMap form's keys, one level down.
+    for (name, property) in schema["$defs"]["ConfigMap"]["properties"]["data"]["properties"].as_object().unwrap() {
+        out.push(("ConfigMap.data".into(), name.clone(), property.clone()));
     }
     out
 }
