@@ -34,6 +34,29 @@ pub struct KrmResult {
     pub field: Option<Field>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<FileRef>,
+    /// Where in `file` the field is written. The results spec has no line field and `file` only `path`
+    /// and `index`, so the position goes in `tags` (`map[string]string` in the spec), which kpt keeps
+    /// in `--results-dir`; only known when the config's own text was read (`generate -c`), not for a
+    /// functionConfig the orchestrator re-serialised.
+    #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+}
+
+/// A line and column, both from 1, as the `line` and `column` tags of a result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Serialize for Position {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("line", &self.line.to_string())?;
+        map.serialize_entry("column", &self.column.to_string())?;
+        map.end()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,13 +84,25 @@ pub struct FileRef {
 impl KrmResult {
     /// An error about the input as a whole (no config to point at).
     pub fn input_error(message: impl Into<String>) -> KrmResult {
-        KrmResult { message: message.into(), severity: Severity::Error, resource_ref: None, field: None, file: None }
+        KrmResult {
+            message: message.into(),
+            severity: Severity::Error,
+            resource_ref: None,
+            field: None,
+            file: None,
+            position: None,
+        }
     }
-    /// The stderr line for this result: `field.path: message`.
+    /// The stderr line for this result: `field.path: message`, after `file:line:column: ` when the
+    /// position is known, the form editors and terminals turn into a link to the line.
     pub fn human_line(&self) -> String {
+        let at = match (&self.file, self.position) {
+            (Some(file), Some(Position { line, column })) => format!("{}:{line}:{column}: ", file.path),
+            _ => String::new(),
+        };
         match &self.field {
-            Some(f) => format!("{}: {}", f.path, self.message),
-            None => self.message.clone(),
+            Some(f) => format!("{at}{}: {}", f.path, self.message),
+            None => format!("{at}{}", self.message),
         }
     }
 }

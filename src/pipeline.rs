@@ -4,7 +4,7 @@
 use crate::config::{self, ConfigRef, Form};
 use crate::diag::{Diagnostics, Severity};
 use crate::generate::{self, Manifest};
-use crate::krm::{self, Emit, Field, FileRef, KrmResult, ResourceRef};
+use crate::krm::{self, Emit, Field, FileRef, KrmResult, Position, ResourceRef};
 use crate::model::Model;
 use crate::reconcile::{self, Item};
 use crate::resolve::{self, Options};
@@ -46,7 +46,8 @@ pub fn run_function(input: &[u8]) -> Outcome {
         }
         None => ((0..list.items.len()).map(Item::Input).collect(), loaded.diagnostics.clone()),
     };
-    let results = to_results(&diags, &loaded.reference, loaded.form);
+    // No position: the functionConfig here is the orchestrator's re-serialised copy, not the user's file.
+    let results = to_results(&diags, &loaded.reference, loaded.form, None);
     let texts = source::item_texts(&list.source, &list.items);
     let emitted: Vec<Emit> = items
         .iter()
@@ -104,14 +105,14 @@ pub fn generate_from_file(text: &str, file: &str, target: Option<&str>) -> (Vec<
         Some(model) => generate(model, loaded.diagnostics.clone()),
         None => (Vec::new(), loaded.diagnostics.clone()),
     };
-    (manifests, to_results(&diags, &loaded.reference, loaded.form))
+    (manifests, to_results(&diags, &loaded.reference, loaded.form, Some(text)))
 }
 
 /// The CLI's view of a config file: the model when it resolves, and the config's own results.
 pub fn model_from_file(text: &str, file: &str) -> (Option<Model>, Vec<KrmResult>) {
     match load_file(text, file, None) {
         Ok(loaded) => {
-            let results = to_results(&loaded.diagnostics, &loaded.reference, loaded.form);
+            let results = to_results(&loaded.diagnostics, &loaded.reference, loaded.form, Some(text));
             (loaded.model, results)
         }
         Err(message) => (None, vec![KrmResult::input_error(message)]),
@@ -164,12 +165,14 @@ fn config_ref(fc: &Value, items: &[Value]) -> ConfigRef {
     r
 }
 
-/// Diagnostics become results: the user's path, the config's resourceRef and file.
+/// Diagnostics become results: the user's path, the config's resourceRef and file, and, given the
+/// config's source text, where in it the field is written ([`source::locate`]). Positions are found
+/// here, when results are rendered, so the loader and resolver keep speaking in field paths only.
 ///
 /// Order: errors, then warnings, then infos; within a severity, the order of discovery, which follows
 /// the config from top to bottom (loading problems first). Both are deterministic, and the first
 /// lines a user reads are the ones that stop the run.
-pub fn to_results(diags: &Diagnostics, reference: &ConfigRef, form: Form) -> Vec<KrmResult> {
+pub fn to_results(diags: &Diagnostics, reference: &ConfigRef, form: Form, source: Option<&str>) -> Vec<KrmResult> {
     let resource_ref = (!reference.kind.is_empty()).then(|| ResourceRef {
         api_version: reference.api_version.clone(),
         kind: reference.kind.clone(),
@@ -179,12 +182,21 @@ pub fn to_results(diags: &Diagnostics, reference: &ConfigRef, form: Form) -> Vec
     let file = reference.path.as_ref().map(|p| FileRef { path: p.clone(), index: reference.index.filter(|&i| i > 0) });
     let mut results = diags
         .iter()
-        .map(|d| KrmResult {
-            message: d.message.clone(),
-            severity: d.severity,
-            resource_ref: resource_ref.clone(),
-            field: d.path.as_ref().map(|p| Field { path: form.user_path(p) }),
-            file: file.clone(),
+        .map(|d| {
+            let field = d.path.as_ref().map(|p| Field { path: form.user_path(p) });
+            let position = field
+                .as_ref()
+                .zip(source.filter(|_| file.is_some()))
+                .and_then(|(f, text)| source::locate(krm::strip_bom(text), &f.path))
+                .map(|(line, column)| Position { line, column });
+            KrmResult {
+                message: d.message.clone(),
+                severity: d.severity,
+                resource_ref: resource_ref.clone(),
+                field,
+                file: file.clone(),
+                position,
+            }
         })
         .collect::<Vec<_>>();
     results.sort_by_key(|r| r.severity);

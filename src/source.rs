@@ -173,6 +173,63 @@ pub fn as_sequence_entry(text: &str) -> String {
     out
 }
 
+/// Where the field at a dotted `path` (`spec.spokes.1.server`, list indexes as numbers, as results name
+/// fields) is written in a config's source text: (line, column), both from 1, of its key, or of the
+/// entry for a list index. A path the text lacks (a required field left out) gets the nearest ancestor
+/// that is written. None when not even the first segment is there, or the text is not one YAML
+/// document the event parser reads.
+///
+/// A map key may itself contain dots (label keys such as `ztwim-gitops.dev/kind`), so at each map the
+/// longest key that the rest of the path starts with wins, rather than splitting the path up front.
+pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
+    let events: Vec<(Event, Span)> = Parser::new_from_str(text).collect::<Result<_, _>>().ok()?;
+    let mut node = events.iter().position(|(e, _)| !matches!(e, Event::StreamStart | Event::DocumentStart(_)))?;
+    let mut rest = path;
+    let mut found = None;
+    while !rest.is_empty() {
+        let (start, next) = match &events.get(node)?.0 {
+            Event::MappingStart(..) => {
+                let mut best: Option<(usize, usize, usize)> = None;
+                let mut key = node + 1;
+                while !matches!(events.get(key)?.0, Event::MappingEnd) {
+                    let value = skip_node(&events, key)?;
+                    if let Event::Scalar(k, ..) = &events[key].0 {
+                        let hit = rest.strip_prefix(k.as_ref()).is_some_and(|r| r.is_empty() || r.starts_with('.'));
+                        if hit && best.is_none_or(|(_, _, len)| k.len() > len) {
+                            best = Some((key, value, k.len()));
+                        }
+                    }
+                    key = skip_node(&events, value)?;
+                }
+                let Some((key, value, len)) = best else { break };
+                rest = &rest[len..];
+                (key, value)
+            }
+            Event::SequenceStart(..) => {
+                let (segment, _) = rest.split_once('.').unwrap_or((rest, ""));
+                let Ok(index) = segment.parse::<usize>() else { break };
+                let mut entry = node + 1;
+                for _ in 0..index {
+                    if matches!(events.get(entry)?.0, Event::SequenceEnd) {
+                        break;
+                    }
+                    entry = skip_node(&events, entry)?;
+                }
+                if matches!(events.get(entry)?.0, Event::SequenceEnd) {
+                    break;
+                }
+                rest = &rest[segment.len()..];
+                (entry, entry)
+            }
+            _ => break,
+        };
+        found = Some(events[start].1.start);
+        rest = rest.strip_prefix('.').unwrap_or(rest);
+        node = next;
+    }
+    found.map(|m| (m.line(), m.col() + 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,5 +350,31 @@ functionConfig:
     #[test]
     fn sequence_entry_indents_all_but_empty_lines() {
         assert_eq!(as_sequence_entry("a: 1\nb: |\n  x\n\n  y\n"), "- a: 1\n  b: |\n    x\n\n    y\n");
+    }
+
+    const CONFIG: &str = "apiVersion: fn.ztwim-gitops.dev/v1alpha1\nkind: ZtwimGitOps\nspec:\n  appDomain: a.example.com\n  spokes:\n  - name: a\n    server: https://a\n  -   name: b\n      labels: {ztwim-gitops.dev/kind: x, ztwim-gitops.dev: y}\n      servr: https://b\n";
+
+    #[test]
+    fn locates_keys_and_list_entries() {
+        assert_eq!(locate(CONFIG, "kind"), Some((2, 1)));
+        assert_eq!(locate(CONFIG, "spec.appDomain"), Some((4, 3)));
+        assert_eq!(locate(CONFIG, "spec.spokes.0.server"), Some((7, 5)));
+        assert_eq!(locate(CONFIG, "spec.spokes.1"), Some((8, 7)));
+        assert_eq!(locate(CONFIG, "spec.spokes.1.servr"), Some((10, 7)));
+    }
+
+    #[test]
+    fn a_key_with_dots_is_matched_whole() {
+        assert_eq!(locate(CONFIG, "spec.spokes.1.labels.ztwim-gitops.dev/kind"), Some((9, 16)));
+        assert_eq!(locate(CONFIG, "spec.spokes.1.labels.ztwim-gitops.dev"), Some((9, 42)));
+    }
+
+    #[test]
+    fn a_missing_field_gets_its_nearest_written_ancestor() {
+        assert_eq!(locate(CONFIG, "spec.spokes.0.audience"), Some((6, 5)));
+        assert_eq!(locate(CONFIG, "spec.spokes.7.name"), Some((5, 3)));
+        assert_eq!(locate(CONFIG, "spec.trustDomain"), Some((3, 1)));
+        assert_eq!(locate(CONFIG, "data.spokeServer"), None);
+        assert_eq!(locate("a: [", "a"), None);
     }
 }

@@ -124,9 +124,13 @@ fn generate_reports_config_errors_and_missing_files() {
     let out = bin(&["generate", "-c", config.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("error: data.appDomain: appDomain `Apps.Example.com`"), "{stderr}");
+    // Each error points at the line and column of its key (lines 5 and 6 above).
+    let at = config.display();
+    assert!(stderr.contains(&format!("error: {at}:5:3: data.appDomain: appDomain `Apps.Example.com`")), "{stderr}");
     assert!(
-        stderr.contains("error: data.spokeServer: server `https://https://api.x:6443` has the scheme twice"),
+        stderr.contains(&format!(
+            "error: {at}:6:3: data.spokeServer: server `https://https://api.x:6443` has the scheme twice"
+        )),
         "{stderr}"
     );
     assert_eq!(text(&out.stdout), "");
@@ -250,7 +254,12 @@ fn generate_reads_the_config_from_stdin_with_a_dash() {
         assert!(from_stdin.status.success(), "{config}: {}", text(&from_stdin.stderr));
         assert!(!from_file.stdout.is_empty());
         assert_eq!(text(&from_stdin.stdout), text(&from_file.stdout), "{config}");
-        assert_eq!(text(&from_stdin.stderr), text(&from_file.stderr), "{config}");
+        // The same results, at the same lines; stdin is named `stdin`.
+        assert_eq!(
+            text(&from_stdin.stderr),
+            text(&from_file.stderr).replace(&format!("{config}:"), "stdin:"),
+            "{config}"
+        );
     }
     let bad = bin_with(&["generate", "-c", "-"], b"kind: [", &[]);
     assert_eq!(bad.status.code(), Some(1));
@@ -331,7 +340,8 @@ fn target_env_reads_the_target_from_a_variable_and_errors_name_it() {
     std::fs::write(&config, "apiVersion: v1\nkind: ConfigMap\ndata: {appDomain: a.example.com, target: nope}\n")
         .unwrap();
     let own = bin(&["generate", "-c", config.to_str().unwrap()]);
-    assert!(text(&own.stderr).contains("error: data.target: target `nope`"), "{}", text(&own.stderr));
+    let at = format!("error: {}:3:34: data.target: target `nope`", config.display());
+    assert!(text(&own.stderr).contains(&at), "{}", text(&own.stderr));
     let both = bin(&["generate", "-c", "fn-config/fleet.yaml", "--target", "all", "--target-env", "X"]);
     assert_eq!(both.status.code(), Some(2), "--target and --target-env exclude each other");
 }
@@ -525,4 +535,48 @@ fn every_command_line_in_the_readme_parses() {
     // The parser is the strict one the binary uses: a renamed or misspelt flag is refused.
     let renamed: Vec<String> = ["ztwim-gitops", "generate", "--conf", "x.yaml"].map(String::from).to_vec();
     assert_eq!(parse(&renamed), Err(ErrorKind::UnknownArgument));
+}
+
+/// A typo on a known line of a config file: the unknown field's line and column, in `generate`'s stderr
+/// and in the result's `tags`, next to `file` and the field path; the required field it was meant to be
+/// points at its list entry.
+#[test]
+fn a_typo_is_reported_at_its_line_and_column() {
+    let dir = scratch("generate-typo");
+    let config = dir.join("fleet.yaml");
+    let fleet = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fn-config/fleet.yaml")).unwrap();
+    let line = fleet.lines().position(|l| l == "    server: https://api.spoke-b.example.com:6443").unwrap() + 1;
+    let typo = fleet.replace("    server: https://api.spoke-b", "    servr: https://api.spoke-b");
+    std::fs::write(&config, &typo).unwrap();
+    let out = bin(&["generate", "-c", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let at = config.display();
+    assert!(stderr.contains(&format!("error: {at}:{line}:5: spec.spokes.1.servr: unknown field `servr`")), "{stderr}");
+    // `- name: spoke-b` is the line above.
+    assert!(
+        stderr.contains(&format!("error: {at}:{}:5: spec.spokes.1.server: server is required", line - 1)),
+        "{stderr}"
+    );
+
+    let (_, results) = ztwim_gitops::pipeline::generate_from_file(&typo, "fn-config/fleet.yaml", None);
+    let typo_result =
+        results.iter().find(|r| r.field.as_ref().is_some_and(|f| f.path == "spec.spokes.1.servr")).unwrap();
+    let yaml = serde_yaml_ng::to_string(typo_result).unwrap();
+    let expected = format!(
+        "field:\n  path: spec.spokes.1.servr\nfile:\n  path: fn-config/fleet.yaml\ntags:\n  line: '{line}'\n  column: '5'\n"
+    );
+    assert!(yaml.ends_with(&expected), "{yaml}");
+}
+
+/// The KRM function sees only the orchestrator's copy of the config, whose lines are not the file's:
+/// its results carry no position.
+#[test]
+fn function_results_carry_no_position() {
+    let input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n  apiVersion: fn.ztwim-gitops.dev/v1alpha1\n  kind: ZtwimGitOps\n  metadata:\n    name: c\n    annotations: {internal.config.kubernetes.io/path: c.yaml}\n  spec:\n    appDomain: a.example.com\n    spokes:\n    - name: s\n      servr: https://s\n";
+    let out = ztwim_gitops::pipeline::run_function(input.as_bytes());
+    assert_eq!(out.exit_code, 1);
+    assert!(out.stdout.contains("path: spec.spokes.0.servr"), "{}", out.stdout);
+    assert!(!out.stdout.contains("tags:"), "{}", out.stdout);
+    assert!(out.stderr.contains("error: spec.spokes.0.servr: unknown field"), "{}", out.stderr);
 }

@@ -198,3 +198,44 @@ pub fn label_problem(key: &str, value: &str) -> Option<&'static str> {
         None
     }
 }
+
+// JSON Schema patterns for `ztwim-gitops schema`, so editors flag while typing what the checks above
+// refuse. Each accepts everything its check accepts (it may accept more: the run still reports the
+// rest, with a sentence); tests/schema_patterns.rs holds both to values on either side. Written in the
+// common subset of ECMA-262 (JSON Schema) and Rust regex syntax. `OPTIONAL_` ones also accept the
+// empty string that means "the default".
+
+/// [`is_dns_label`].
+pub const DNS_LABEL_PATTERN: &str = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
+pub const OPTIONAL_DNS_LABEL_PATTERN: &str = r"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$";
+/// [`is_dns_subdomain`] and [`bare_domain_problem`], less the 253-character limit (a `maxLength`).
+pub const DNS_SUBDOMAIN_PATTERN: &str = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$";
+pub const OPTIONAL_DNS_SUBDOMAIN_PATTERN: &str =
+    r"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*)?$";
+/// [`trust_domain_problem`] (empty: the appDomain).
+pub const TRUST_DOMAIN_PATTERN: &str = r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$";
+/// [`issuer_problem`]: `https://<lower-case host>` and nothing else (empty: derived).
+pub const ISSUER_PATTERN: &str =
+    r"^(https://[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*)?$";
+/// A spoke server: `https://` and a host with an optional port and one trailing `/` ([`host_port_problem`]
+/// then checks the host and port).
+pub const SERVER_PATTERN: &str = r"^https://[^/?#@\s]+/?$";
+/// [`major_minor`].
+pub const MAJOR_MINOR_PATTERN: &str = r"^[0-9]{1,4}\.[0-9]{1,4}$";
+pub const OPTIONAL_MAJOR_MINOR_PATTERN: &str = r"^([0-9]{1,4}\.[0-9]{1,4})?$";
+/// [`is_semver_tag`].
+pub const SEMVER_TAG_PATTERN: &str = r"^v[0-9]+\.[0-9]+\.[0-9]+$";
+/// 64 hex digits, or empty (not verified, a warning).
+pub const OPTIONAL_SHA256_PATTERN: &str = r"^([0-9a-fA-F]{64})?$";
+/// The first rule of [`absolute_dir_problem`].
+pub const ABSOLUTE_PATH_PATTERN: &str = r"^/";
+/// The alphabet of [`base64_pem_problem`] (whitespace is dropped before decoding).
+pub const BASE64_PATTERN: &str = r"^[A-Za-z0-9+/=\s]*$";
+/// [`has_pem_certificate`]: a BEGIN and an END line somewhere, or empty.
+pub const OPTIONAL_PEM_PATTERN: &str =
+    r"^([\s\S]*-----BEGIN CERTIFICATE-----[\s\S]*-----END CERTIFICATE-----[\s\S]*)?$";
+/// The characters an OIDC provider name can have when `<name>-ca` is a DNS-1123 subdomain.
+pub const OIDC_PROVIDER_NAME_PATTERN: &str = r"^[a-z0-9][-a-z0-9.]*$";
+/// An EKS cluster name (1-100 letters, digits, `-`, `_`, starting with a letter or digit), or empty
+/// (the spoke's name).
+pub const OPTIONAL_EKS_CLUSTER_NAME_PATTERN: &str = r"^([A-Za-z0-9][-_A-Za-z0-9]{0,99})?$";

@@ -26,11 +26,19 @@ pub const KIND: &str = "ZtwimGitOps";
     description = "The structured function config: every option, any number of spokes."
 )]
 pub struct FunctionConfig {
+    /// The function config's API version.
     #[schemars(extend("const" = API_VERSION))]
+    #[schemars(example = &API_VERSION)]
     pub api_version: String,
+    /// Always `ZtwimGitOps` (the `ConfigMap` form covers one spoke).
     #[schemars(extend("const" = KIND))]
+    #[schemars(example = &KIND)]
     pub kind: String,
+    /// The config's name (REQUIRED) and orchestrator annotations.
+    #[schemars(example = serde_json::json!({"name": "ztwim-gitops", "annotations": {"config.kubernetes.io/local-config": "true"}}))]
     pub metadata: ConfigMetadata,
+    /// What to generate: the management cluster, its spokes and their Applications.
+    #[schemars(example = serde_json::json!({"appDomain": "apps.mgmt.example.com", "spokes": [{"name": "spoke-a", "server": "https://api.spoke-a.example.com:6443"}]}))]
     pub spec: Spec,
 }
 
@@ -40,10 +48,16 @@ pub struct ConfigMetadata {
     /// REQUIRED. Written into the `ztwim-gitops.dev/owner` annotation of every generated object, so later
     /// runs recognise their own output.
     #[schemars(length(min = 1))]
+    #[schemars(example = &"ztwim-gitops")]
     pub name: String,
+    /// Not read; allowed because orchestrators and users set it.
+    #[schemars(example = &"config")]
     pub namespace: Option<String>,
+    /// Not read; allowed because orchestrators and users set them.
+    #[schemars(example = serde_json::json!({"app.kubernetes.io/part-of": "fleet"}))]
     pub labels: Option<BTreeMap<String, String>>,
     /// Mark the config `config.kubernetes.io/local-config: "true"` so it is never applied.
+    #[schemars(example = serde_json::json!({"config.kubernetes.io/local-config": "true"}))]
     pub annotations: Option<BTreeMap<String, String>>,
 }
 
@@ -53,21 +67,36 @@ pub struct ConfigMetadata {
 #[schemars(deny_unknown_fields, extend("required" = ["appDomain"]))]
 pub struct Spec {
     /// REQUIRED. The management cluster's apps domain (`apps.<baseDomain>`), no scheme, port or path.
+    #[schemars(transform = super::schema::required_without_default)]
+    #[schemars(pattern(crate::config::syntax::DNS_SUBDOMAIN_PATTERN))]
+    #[schemars(length(max = 253))]
+    #[schemars(example = &"apps.mgmt.example.com")]
     pub app_domain: String,
     /// SPIFFE trust domain. Empty: the appDomain (as in the reference setup).
+    #[schemars(pattern(crate::config::syntax::TRUST_DOMAIN_PATTERN))]
+    #[schemars(length(max = 255))]
+    #[schemars(example = &"mgmt.example.com")]
     pub trust_domain: String,
     /// JWT audience for every spoke without its own. Empty: the spoke's name.
+    #[schemars(example = &"argocd")]
     pub audience: String,
     /// Which cluster's manifests to emit: `all`, `management` or `spoke/<name>`.
+    #[schemars(example = &"spoke/spoke-a")]
     pub target: String,
     /// How Argo CD's pods are identified to spokes.
+    #[schemars(example = &"shared")]
     pub identity: Identity,
+    /// The management cluster: ZTWIM, OpenShift GitOps and the exec plugin in Argo CD's pods.
+    #[schemars(example = serde_json::json!({"execAuth": {"sha256": "3f1c2e9a8b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e"}}))]
     pub management: Management,
     /// Zero or more spoke clusters Argo CD manages.
+    #[schemars(example = serde_json::json!([{"name": "spoke-a", "server": "https://api.spoke-a.example.com:6443"}]))]
     pub spokes: Vec<Spoke>,
     /// Optional Argo CD Applications targeting spokes.
+    #[schemars(example = serde_json::json!([{"name": "guestbook", "spoke": "spoke-a", "namespace": "guestbook", "repoURL": "https://github.com/argoproj/argocd-example-apps.git", "path": "guestbook"}]))]
     pub applications: Vec<Application>,
     /// Deliberate choices whose warning or info results are not repeated.
+    #[schemars(example = serde_json::json!(["lockout", "issuerSystemTrust"]))]
     pub acknowledge: Vec<Acknowledgement>,
 }
 
@@ -114,14 +143,22 @@ pub enum Identity {
 #[serde(rename_all = "camelCase", default)]
 #[schemars(deny_unknown_fields)]
 pub struct Management {
+    /// The Zero Trust Workload Identity Manager (SPIRE) on the management cluster.
+    #[schemars(example = serde_json::json!({"clusterName": "mgmt"}))]
     pub ztwim: Ztwim,
+    /// OpenShift GitOps and its Argo CD instance.
+    #[schemars(example = serde_json::json!({"namespace": "fleet-gitops"}))]
     pub gitops: Gitops,
+    /// The exec plugin Argo CD runs to fetch a JWT-SVID for each spoke.
+    #[schemars(example = serde_json::json!({"version": "v0.0.7", "sha256": "3f1c2e9a8b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e"}))]
     pub exec_auth: ExecAuth,
     /// The cluster-wide proxy for the init containers that download (the operator gives its proxy
     /// environment to the main containers only). See `oc get proxy cluster -o yaml`.
+    #[schemars(example = serde_json::json!({"httpsProxy": "http://proxy.example.com:3128", "noProxy": ".svc,.cluster.local"}))]
     pub proxy: Proxy,
     /// Argo CD Applications that keep the management cluster's and each spoke's generated manifests (the
     /// `generate -o` layout, committed to Git) in sync. Off while `repoURL` is empty.
+    #[schemars(example = serde_json::json!({"repoURL": "https://git.example.com/fleet.git", "path": "clusters/prod"}))]
     pub bootstrap: Bootstrap,
 }
 
@@ -131,9 +168,13 @@ pub struct Management {
 pub struct Bootstrap {
     /// The Git repository holding the `generate -o` output.
     #[serde(rename = "repoURL")]
+    #[schemars(example = &"https://git.example.com/fleet.git")]
     pub repo_url: String,
+    /// The branch, tag or commit to sync.
+    #[schemars(example = &"main")]
     pub target_revision: String,
     /// The directory of that output in the repository (`""`: its root).
+    #[schemars(example = &"clusters/prod")]
     pub path: String,
 }
 
@@ -148,10 +189,13 @@ impl Default for Bootstrap {
 #[schemars(deny_unknown_fields)]
 pub struct Proxy {
     /// `http://host:port` (proxy `status.httpProxy`).
+    #[schemars(example = &"http://proxy.example.com:3128")]
     pub http_proxy: String,
     /// `http://host:port` or `https://…` (proxy `status.httpsProxy`).
+    #[schemars(example = &"http://proxy.example.com:3128")]
     pub https_proxy: String,
     /// Comma-separated hosts, domains and CIDRs (proxy `status.noProxy`).
+    #[schemars(example = &".cluster.local,.svc,10.0.0.0/16")]
     pub no_proxy: String,
 }
 
@@ -160,14 +204,27 @@ pub struct Proxy {
 #[schemars(deny_unknown_fields)]
 pub struct Ztwim {
     /// Emit the operator's Namespace, OperatorGroup and Subscription.
+    #[schemars(example = &false)]
     pub install: bool,
+    /// The operator's namespace (DNS-1123 label).
+    #[schemars(pattern(crate::config::syntax::DNS_LABEL_PATTERN))]
+    #[schemars(example = &"zero-trust-workload-identity-manager")]
     pub namespace: String,
     /// OLM channel. Only `stable-v1` (the 1.0 API) is supported.
+    #[schemars(example = &"stable-v1")]
     pub channel: String,
+    /// `Automatic` or `Manual` approval of the operator's InstallPlans.
+    #[schemars(example = &"Manual")]
     pub install_plan_approval: InstallPlanApproval,
     /// `ZeroTrustWorkloadIdentityManager.spec.clusterName`.
+    #[schemars(pattern(crate::config::syntax::DNS_SUBDOMAIN_PATTERN))]
+    #[schemars(length(max = 63))]
+    #[schemars(example = &"mgmt")]
     pub cluster_name: String,
     /// Empty: `https://spire-spiffe-oidc-discovery-provider.<appDomain>`.
+    #[schemars(pattern(crate::config::syntax::ISSUER_PATTERN))]
+    #[schemars(extend("format" = "uri"))]
+    #[schemars(example = &"https://oidc.apps.mgmt.example.com")]
     pub jwt_issuer: String,
 }
 
@@ -205,17 +262,30 @@ impl InstallPlanApproval {
 #[schemars(deny_unknown_fields)]
 pub struct Gitops {
     /// Emit the OpenShift GitOps operator's Namespace, OperatorGroup and Subscription.
+    #[schemars(example = &false)]
     pub install_operator: bool,
+    /// OLM channel of OpenShift GitOps.
+    #[schemars(example = &"gitops-1.18")]
     pub channel: String,
     /// Where the Argo CD instance runs.
+    #[schemars(pattern(crate::config::syntax::DNS_LABEL_PATTERN))]
+    #[schemars(example = &"fleet-gitops")]
     pub namespace: String,
     /// The ArgoCD CR's name.
+    #[schemars(pattern(crate::config::syntax::DNS_LABEL_PATTERN))]
+    #[schemars(length(max = 33))]
+    #[schemars(example = &"fleet")]
     pub name: String,
     /// Empty: `<namespace>.<appDomain>`.
+    #[schemars(pattern(crate::config::syntax::OPTIONAL_DNS_SUBDOMAIN_PATTERN))]
+    #[schemars(example = &"argocd.apps.mgmt.example.com")]
     pub host: String,
+    /// Argo CD's own RBAC (`argocd-rbac-cm`).
+    #[schemars(example = serde_json::json!({"policy": "g, platform-team, role:admin\n"}))]
     pub rbac: Rbac,
     /// Free-form; deep-merged last into the generated ArgoCD spec (maps merge, scalars and lists replace).
     #[schemars(with = "serde_json::Value")]
+    #[schemars(example = serde_json::json!({"server": {"replicas": 2}}))]
     pub argocd_spec: serde_yaml_ng::Value,
 }
 
@@ -238,8 +308,14 @@ impl Default for Gitops {
 #[serde(rename_all = "camelCase", default)]
 #[schemars(deny_unknown_fields)]
 pub struct Rbac {
+    /// Role of every authenticated user; empty: none.
+    #[schemars(example = &"role:readonly")]
     pub default_policy: String,
+    /// Argo CD RBAC CSV.
+    #[schemars(example = &"g, platform-team, role:admin\n")]
     pub policy: String,
+    /// OIDC scopes Argo CD maps to groups.
+    #[schemars(example = &"[groups, email]")]
     pub scopes: String,
 }
 
@@ -258,18 +334,35 @@ impl Default for Rbac {
 #[serde(rename_all = "camelCase", default)]
 #[schemars(deny_unknown_fields)]
 pub struct ExecAuth {
+    /// Release tag of the plugin, `vMAJOR.MINOR.PATCH`.
+    #[schemars(pattern(crate::config::syntax::SEMVER_TAG_PATTERN))]
+    #[schemars(example = &"v0.0.7")]
     pub version: String,
     /// minijinja template with `version` and `arch`.
     #[serde(rename = "downloadURL")]
+    #[schemars(example = &"https://mirror.example.com/k8s-spiffe-workload-jwt-exec-auth_Linux_{{ arch }}.tar.gz")]
     pub download_url: String,
     /// Hex sha256 of the archive. Empty: not verified (warning result).
+    #[schemars(pattern(crate::config::syntax::OPTIONAL_SHA256_PATTERN))]
+    #[schemars(example = &"3f1c2e9a8b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e")]
     pub sha256: String,
+    /// Architecture of the plugin archive: `x86_64` or `arm64`.
+    #[schemars(example = &"arm64")]
     pub arch: Arch,
     /// Init container image; needs sh, curl, tar and sha256sum.
+    #[schemars(pattern(r"^\S+$"))]
+    #[schemars(example = &"registry.redhat.io/ubi9/ubi:latest")]
     pub image: String,
+    /// Where the init container puts the plugin in the controller and server (absolute).
+    #[schemars(pattern(crate::config::syntax::ABSOLUTE_PATH_PATTERN))]
+    #[schemars(example = &"/opt/spiffe/bin")]
     pub bin_dir: String,
+    /// Where the SPIFFE Workload API socket is mounted in those pods (absolute).
+    #[schemars(pattern(crate::config::syntax::ABSOLUTE_PATH_PATTERN))]
+    #[schemars(example = &"/run/spire/sockets")]
     pub socket_dir: String,
     /// `v1` or `v1beta1`: the exec apiVersion and EXEC_CREDENTIAL_VERSION agree.
+    #[schemars(example = &"v1")]
     pub credential_version: CredentialVersion,
 }
 
@@ -330,48 +423,80 @@ impl CredentialVersion {
 #[schemars(deny_unknown_fields, extend("required" = ["name", "server"]))]
 pub struct Spoke {
     /// REQUIRED. DNS-1123 label, unique.
+    #[schemars(transform = super::schema::required_without_default)]
+    #[schemars(pattern(crate::config::syntax::DNS_LABEL_PATTERN))]
+    #[schemars(example = &"spoke-a")]
     pub name: String,
     /// REQUIRED. The spoke API server's https URL, unique.
+    #[schemars(transform = super::schema::required_without_default)]
+    #[schemars(pattern(crate::config::syntax::SERVER_PATTERN))]
+    #[schemars(extend("format" = "uri"))]
+    #[schemars(example = &"https://api.spoke-a.example.com:6443")]
     pub server: String,
     /// What kind of cluster the spoke is, which decides how its API server is told to trust the issuer.
     #[serde(rename = "type")]
+    #[schemars(example = &"hosted")]
     pub type_: SpokeType,
     /// Overrides spec.audience.
+    #[schemars(example = &"spoke-a.example.com")]
     pub audience: String,
     /// `type: openshift` only. `MAJOR.MINOR`; 4.19 adds the TechPreviewNoUpgrade FeatureGate; below 4.19
     /// is an error.
+    #[schemars(pattern(crate::config::syntax::MAJOR_MINOR_PATTERN))]
+    #[schemars(example = &"4.20")]
     pub openshift_version: String,
     /// `type: hosted` only (required there): the HostedCluster on the hosting cluster.
+    #[schemars(example = serde_json::json!({"name": "spoke-a", "namespace": "clusters"}))]
     pub hosted_cluster: HostedClusterRef,
     /// `type: kubernetes` only. `MAJOR.MINOR` of kube-apiserver; 1.34 and later get the `v1`
     /// AuthenticationConfiguration, earlier (from 1.30) and empty `v1beta1`.
+    #[schemars(pattern(crate::config::syntax::OPTIONAL_MAJOR_MINOR_PATTERN))]
+    #[schemars(example = &"1.34")]
     pub kubernetes_version: String,
     /// `type: eks` only: the EKS cluster and where the ACK EKS controller's IdentityProviderConfig goes.
+    #[schemars(example = serde_json::json!({"clusterName": "prod-eu", "namespace": "ack-system"}))]
     pub eks: EksCluster,
     /// Base64 of the PEM CA of the spoke API server.
+    #[schemars(pattern(crate::config::syntax::BASE64_PATTERN))]
+    #[schemars(extend("contentEncoding" = "base64"))]
+    #[schemars(example = &"LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUIuLi4KLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=")]
     pub ca_data: String,
     /// Skips TLS verification of the spoke API server (warning result).
     #[serde(rename = "insecureSkipTLSVerify")]
+    #[schemars(example = &false)]
     pub insecure_skip_tls_verify: bool,
     /// PEM of the CA that signs the management cluster's ingress certificate (not for `type: eks`, which
     /// needs a publicly trusted issuer).
     #[serde(rename = "issuerCA")]
+    #[schemars(pattern(crate::config::syntax::OPTIONAL_PEM_PATTERN))]
+    #[schemars(example = &"-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n")]
     pub issuer_ca: String,
     /// Empty: no prefix (the SPIFFE ID is the username); otherwise prepended to it.
+    #[schemars(example = &"spiffe:")]
     pub username_prefix: String,
     /// The OIDC provider's name (`openshift`, `hosted`: also names the `<name>-ca` ConfigMap; `eks`: the
     /// identityProviderConfigName). Not for `type: kubernetes`.
+    #[schemars(pattern(crate::config::syntax::OIDC_PROVIDER_NAME_PATTERN))]
+    #[schemars(example = &"ztwim-oidc-server")]
     pub oidc_provider_name: String,
     /// `openshift` and `hosted` only: OAuth clients of the provider (`oidcClients`). Empty: none, since
     /// SPIRE issues tokens to workloads and nothing logs in interactively through it.
+    #[schemars(example = serde_json::json!([{"componentName": "cli", "componentNamespace": "openshift-console", "clientID": "openshift-cli"}]))]
     pub oidc_clients: Vec<OidcClient>,
     /// The ClusterRole granted to Argo CD's SPIFFE identities.
+    #[schemars(length(min = 1))]
+    #[schemars(example = &"admin")]
     pub cluster_role: String,
     /// Non-empty: Argo CD manages only these namespaces on the spoke.
+    #[schemars(inner(pattern(crate::config::syntax::DNS_LABEL_PATTERN)))]
+    #[schemars(example = serde_json::json!(["team-a", "team-b"]))]
     pub namespaces: Vec<String>,
     /// Argo CD project that owns the cluster.
+    #[schemars(pattern(crate::config::syntax::OPTIONAL_DNS_SUBDOMAIN_PATTERN))]
+    #[schemars(example = &"team-b")]
     pub project: String,
     /// Labels on the Argo CD cluster Secret (for ApplicationSet generators).
+    #[schemars(example = serde_json::json!({"environment": "prod"}))]
     pub labels: BTreeMap<String, String>,
 }
 
@@ -405,11 +530,14 @@ impl SpokeType {
 #[schemars(deny_unknown_fields, extend("required" = ["componentName", "componentNamespace", "clientID"]))]
 pub struct OidcClient {
     /// The platform component, e.g. `cli` or `console`.
+    #[schemars(transform = super::schema::required_without_default, example = &"cli")]
     pub component_name: String,
     /// Its namespace, e.g. `openshift-console`.
+    #[schemars(transform = super::schema::required_without_default, example = &"openshift-console")]
     pub component_namespace: String,
     /// The client ID at the identity provider.
     #[serde(rename = "clientID")]
+    #[schemars(transform = super::schema::required_without_default, example = &"openshift-cli")]
     pub client_id: String,
 }
 
@@ -418,8 +546,12 @@ pub struct OidcClient {
 #[schemars(deny_unknown_fields)]
 pub struct HostedClusterRef {
     /// The HostedCluster's name.
+    #[schemars(pattern(crate::config::syntax::DNS_LABEL_PATTERN))]
+    #[schemars(example = &"spoke-a")]
     pub name: String,
     /// The HostedCluster's namespace on the hosting cluster (e.g. `clusters`).
+    #[schemars(pattern(crate::config::syntax::DNS_LABEL_PATTERN))]
+    #[schemars(example = &"clusters")]
     pub namespace: String,
 }
 
@@ -428,9 +560,13 @@ pub struct HostedClusterRef {
 #[schemars(deny_unknown_fields)]
 pub struct EksCluster {
     /// The EKS cluster's name. Empty: the spoke's name.
+    #[schemars(pattern(crate::config::syntax::OPTIONAL_EKS_CLUSTER_NAME_PATTERN))]
+    #[schemars(example = &"prod-eu")]
     pub cluster_name: String,
     /// The namespace of the IdentityProviderConfig on the cluster running the ACK EKS controller.
     /// Empty: the Argo CD namespace.
+    #[schemars(pattern(crate::config::syntax::OPTIONAL_DNS_LABEL_PATTERN))]
+    #[schemars(example = &"ack-system")]
     pub namespace: String,
 }
 
@@ -466,18 +602,42 @@ impl Default for Spoke {
 #[serde(rename_all = "camelCase", default)]
 #[schemars(deny_unknown_fields, extend("required" = ["name", "spoke", "namespace", "repoURL"]))]
 pub struct Application {
+    /// REQUIRED. The Application's name (DNS-1123 label, unique).
+    #[schemars(transform = super::schema::required_without_default)]
+    #[schemars(pattern(crate::config::syntax::DNS_LABEL_PATTERN))]
+    #[schemars(example = &"guestbook")]
     pub name: String,
     /// Must name a spoke.
+    #[schemars(transform = super::schema::required_without_default)]
+    #[schemars(pattern(crate::config::syntax::DNS_LABEL_PATTERN))]
+    #[schemars(example = &"spoke-a")]
     pub spoke: String,
+    /// REQUIRED. The namespace on the spoke it deploys to (DNS-1123 label).
+    #[schemars(transform = super::schema::required_without_default)]
+    #[schemars(pattern(crate::config::syntax::DNS_LABEL_PATTERN))]
+    #[schemars(example = &"guestbook")]
     pub namespace: String,
+    /// The Argo CD AppProject.
+    #[schemars(length(min = 1))]
+    #[schemars(example = &"team-a")]
     pub project: String,
+    /// REQUIRED. The Git or Helm repository.
     #[serde(rename = "repoURL")]
+    #[schemars(transform = super::schema::required_without_default)]
+    #[schemars(length(min = 1))]
+    #[schemars(example = &"https://github.com/argoproj/argocd-example-apps.git")]
     pub repo_url: String,
+    /// Directory in the repository; empty: its root.
+    #[schemars(example = &"guestbook")]
     pub path: String,
+    /// Branch, tag or commit.
+    #[schemars(example = &"main")]
     pub target_revision: String,
     /// Helm parameters, in the order written.
+    #[schemars(example = serde_json::json!({"replicaCount": 2}))]
     pub helm_parameters: IndexMap<String, ScalarString>,
     /// Automated sync with prune and selfHeal, and CreateNamespace=true.
+    #[schemars(example = &false)]
     pub automated: bool,
 }
 

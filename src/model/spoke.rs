@@ -1,8 +1,18 @@
 //! A spoke: its contract, its kind (what makes its API server trust the issuer), and what Argo CD may
 //! do there.
 
-use super::{Cluster, SpokeContract};
+use super::{Cluster, SpokeContract, MANAGED_BY_LABEL, PART_OF_LABEL};
 use std::collections::BTreeMap;
+
+/// The prefix of the labels the cluster Secret carries about the spoke (`ztwim-gitops.dev/spoke`,
+/// `…/kind`, `…/openshift-version`, `…/kubernetes-version`), which ApplicationSet cluster generators
+/// select on. It is reserved: a user label under it could claim a version the spoke does not have.
+pub const STANDARD_LABEL_PREFIX: &str = "ztwim-gitops.dev/";
+/// Labels outside the prefix that ztwim-gitops sets on a cluster Secret and a user label may not change:
+/// without the secret type Argo CD does not see the cluster at all, and the other two are on every
+/// generated object.
+pub const STANDARD_LABELS: [&str; 3] = [MANAGED_BY_LABEL, PART_OF_LABEL, SECRET_TYPE_LABEL];
+pub const SECRET_TYPE_LABEL: &str = "argocd.argoproj.io/secret-type";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spoke {
@@ -50,6 +60,8 @@ impl SpokeKind {
 /// FeatureGate that makes `type: OIDC` valid.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenShift {
+    /// `MAJOR.MINOR`, without leading zeros: the value ApplicationSets select spokes by.
+    pub version: String,
     /// Before 4.20 external OIDC needs `FeatureGate/cluster` `TechPreviewNoUpgrade`.
     pub needs_tech_preview: bool,
     /// The Authentication's one `oidcProviders[].name`.
@@ -74,6 +86,9 @@ pub struct Hosted {
 /// Vanilla Kubernetes: kube-apiserver reads a structured authentication config file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Kubernetes {
+    /// `MAJOR.MINOR` without leading zeros, when the config gives it; unknown otherwise, and then no
+    /// version label claims one.
+    pub version: Option<String>,
     /// `apiserver.config.k8s.io/v1` from 1.34, `v1beta1` before (and when the version is not given).
     pub api_version: &'static str,
 }

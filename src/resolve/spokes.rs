@@ -11,7 +11,7 @@ use crate::config::{self, Spec, SpokeType, DEFAULT_CLUSTER_ROLE};
 use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
     Access, Cluster, Connection, Eks, Hosted, Kubernetes, OidcClient, OpenShift, RequiredClaim, Spoke, SpokeContract,
-    SpokeKind, Tls, UsernameMapping, SUBJECT_CLAIM,
+    SpokeKind, Tls, UsernameMapping, STANDARD_LABELS, STANDARD_LABEL_PREFIX, SUBJECT_CLAIM,
 };
 use std::collections::BTreeMap;
 
@@ -229,8 +229,7 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
         }
     }
     let kind = match ty {
-        SpokeType::Openshift => openshift_version(spoke, p, d, &mut error)
-            .map(|needs_tech_preview| KindParts::OpenShift { needs_tech_preview }),
+        SpokeType::Openshift => openshift_version(spoke, p, d, &mut error),
         SpokeType::Hosted => hosted_cluster(spoke, d, &mut error),
         SpokeType::Kubernetes => kubernetes_version(spoke, d, &mut error),
         SpokeType::Eks => {
@@ -354,6 +353,12 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
     for (key, value) in &spoke.labels {
         if let Some(problem) = label_problem(key, value) {
             error(d, &format!("labels.{key}"), format!("label `{key}: {value}` is invalid: {problem}."));
+        } else if key.starts_with(STANDARD_LABEL_PREFIX) || STANDARD_LABELS.contains(&key.as_str()) {
+            error(
+                d,
+                &format!("labels.{key}"),
+                format!("label `{key}` is one ztwim-gitops sets on the cluster Secret itself (the `{STANDARD_LABEL_PREFIX}` prefix, {}), so ApplicationSets can trust it; remove it, or use a key of your own, e.g. `example.com/{}`.", STANDARD_LABELS.join(", "), key.rsplit('/').next().unwrap_or(key)),
+            );
         }
     }
     let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
@@ -370,7 +375,8 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
             issuer_ca: non_empty(&spoke.issuer_ca),
             tls: Tls { ca_data: non_empty(&spoke.ca_data), insecure: spoke.insecure_skip_tls_verify },
             kind: match kind? {
-                KindParts::OpenShift { needs_tech_preview } => SpokeKind::OpenShift(OpenShift {
+                KindParts::OpenShift { needs_tech_preview, version } => SpokeKind::OpenShift(OpenShift {
+                    version,
                     needs_tech_preview,
                     oidc_provider_name: spoke.oidc_provider_name.clone(),
                     oidc_clients,
@@ -383,7 +389,9 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
                     oidc_clients,
                     ca_configmap,
                 }),
-                KindParts::Kubernetes { api_version } => SpokeKind::Kubernetes(Kubernetes { api_version }),
+                KindParts::Kubernetes { api_version, version } => {
+                    SpokeKind::Kubernetes(Kubernetes { api_version, version })
+                }
                 KindParts::Eks { cluster_name, namespace } => {
                     SpokeKind::Eks(Eks { cluster_name, namespace, config_name: spoke.oidc_provider_name.clone() })
                 }
@@ -399,17 +407,21 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
 
 /// A kind as far as it resolves before the fields all kinds share.
 enum KindParts {
-    OpenShift { needs_tech_preview: bool },
+    OpenShift { needs_tech_preview: bool, version: String },
     Hosted { name: String, namespace: String },
-    Kubernetes { api_version: &'static str },
+    Kubernetes { api_version: &'static str, version: Option<String> },
     Eks { cluster_name: String, namespace: String },
 }
 
 type ErrorSink<'a> = dyn FnMut(&mut Diagnostics, &str, String) + 'a;
 
-/// Whether an OpenShift spoke needs the TechPreviewNoUpgrade FeatureGate (4.19); None when its version
-/// is not one external OIDC works on.
-fn openshift_version(spoke: &config::Spoke, p: &str, d: &mut Diagnostics, error: &mut ErrorSink) -> Option<bool> {
+/// Whether an OpenShift spoke needs the TechPreviewNoUpgrade FeatureGate (4.19), and its version; None
+/// when its version is not one external OIDC works on.
+fn openshift_version(spoke: &config::Spoke, p: &str, d: &mut Diagnostics, error: &mut ErrorSink) -> Option<KindParts> {
+    let parts = |needs_tech_preview, (major, minor)| KindParts::OpenShift {
+        needs_tech_preview,
+        version: format!("{major}.{minor}"),
+    };
     match major_minor(&spoke.openshift_version) {
         None => {
             error(
@@ -426,14 +438,14 @@ fn openshift_version(spoke: &config::Spoke, p: &str, d: &mut Diagnostics, error:
             error(d, "openshiftVersion", format!("openshiftVersion `{}` is too old: external OIDC authentication (Authentication type OIDC) needs OpenShift 4.19 or later (4.20 without TechPreviewNoUpgrade); upgrade the spoke.", spoke.openshift_version));
             None
         }
-        Some((4, 19)) => {
+        Some(v @ (4, 19)) => {
             d.warning(
                 format!("{p}.openshiftVersion"),
                 "OpenShift 4.19 needs FeatureGate `TechPreviewNoUpgrade` for external OIDC, which is irreversible and blocks minor upgrades of the spoke; prefer 4.20 or later.",
             );
-            Some(true)
+            Some(parts(true, v))
         }
-        Some(_) => Some(false),
+        Some(v) => Some(parts(false, v)),
     }
 }
 
@@ -455,8 +467,10 @@ fn hosted_cluster(spoke: &config::Spoke, d: &mut Diagnostics, error: &mut ErrorS
 /// version is not given (1.34 still serves it).
 fn kubernetes_version(spoke: &config::Spoke, d: &mut Diagnostics, error: &mut ErrorSink) -> Option<KindParts> {
     if spoke.kubernetes_version.is_empty() {
-        return Some(KindParts::Kubernetes { api_version: "apiserver.config.k8s.io/v1beta1" });
+        return Some(KindParts::Kubernetes { api_version: "apiserver.config.k8s.io/v1beta1", version: None });
     }
+    let parts =
+        |api_version, (major, minor)| KindParts::Kubernetes { api_version, version: Some(format!("{major}.{minor}")) };
     match major_minor(&spoke.kubernetes_version) {
         None => {
             error(
@@ -473,7 +487,7 @@ fn kubernetes_version(spoke: &config::Spoke, d: &mut Diagnostics, error: &mut Er
             error(d, "kubernetesVersion", format!("kubernetesVersion `{}` is too old: kube-apiserver reads a structured authentication config (`--authentication-config`) from 1.30; upgrade the spoke.", spoke.kubernetes_version));
             None
         }
-        Some(v) if v >= (1, 34) => Some(KindParts::Kubernetes { api_version: "apiserver.config.k8s.io/v1" }),
-        Some(_) => Some(KindParts::Kubernetes { api_version: "apiserver.config.k8s.io/v1beta1" }),
+        Some(v) if v >= (1, 34) => Some(parts("apiserver.config.k8s.io/v1", v)),
+        Some(v) => Some(parts("apiserver.config.k8s.io/v1beta1", v)),
     }
 }

@@ -4,12 +4,33 @@
 
 use super::argocd::INIT_CONTAINER;
 use super::{meta, Crd, Output, Wave};
-use crate::model::{Cluster, Connection, ExecConfig, Model, Spoke, Tls, EXEC_BINARY};
+use crate::model::{
+    Cluster, Connection, ExecConfig, Model, Spoke, SpokeKind, Tls, EXEC_BINARY, SECRET_TYPE_LABEL,
+    STANDARD_LABEL_PREFIX,
+};
 use k8s_openapi::api::core::v1::Secret;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub const SECRET_TYPE_LABEL: &str = "argocd.argoproj.io/secret-type";
+/// What the model knows about a spoke, as labels an ApplicationSet cluster generator selects on ("every
+/// 4.20 spoke", "every EKS spoke"); a version label only where the config gives the version. The
+/// managed-by and part-of labels every generated object gets are added by `Output::push`.
+fn standard_labels(spoke: &Spoke) -> BTreeMap<String, String> {
+    let label = |name: &str, value: &str| (format!("{STANDARD_LABEL_PREFIX}{name}"), value.to_string());
+    let mut labels = BTreeMap::from([
+        label("spoke", &spoke.name),
+        label("kind", spoke.kind.name()),
+        (SECRET_TYPE_LABEL.to_string(), "cluster".to_string()),
+    ]);
+    match &spoke.kind {
+        SpokeKind::OpenShift(openshift) => labels.extend([label("openshift-version", &openshift.version)]),
+        SpokeKind::Kubernetes(kubernetes) => {
+            labels.extend(kubernetes.version.as_deref().map(|v| label("kubernetes-version", v)))
+        }
+        SpokeKind::Hosted(_) | SpokeKind::Eks(_) => {}
+    }
+    labels
+}
 
 /// Argo CD's `ClusterConfig` JSON, in a fixed key order. Only the fields this design uses exist here, so
 /// a token, password or client key cannot be written by construction.
@@ -78,8 +99,9 @@ fn secret(model: &Model, spoke: &Spoke, exec: &ExecConfig, tls: &Tls) -> Secret 
         data.insert("project".into(), project.clone());
     }
     let mut metadata = meta(&spoke.name, Some(&model.gitops.namespace), Wave::ArgoObjects, Crd::Builtin);
+    // The resolver refuses user labels that collide with the standard ones, so neither overwrites the other.
     let mut labels = spoke.labels.clone();
-    labels.insert(SECRET_TYPE_LABEL.into(), "cluster".into());
+    labels.extend(standard_labels(spoke));
     metadata.labels = Some(labels);
     Secret { metadata, type_: Some("Opaque".into()), string_data: Some(data), ..Secret::default() }
 }
