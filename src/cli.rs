@@ -149,7 +149,7 @@ fn run_generate(config: &std::path::Path, target: Option<&str>, output: Option<&
 }
 
 fn to_yaml(v: &serde_yaml_ng::Value) -> String {
-    serde_yaml_ng::to_string(v).expect("generated objects serialise")
+    crate::yaml::to_string(v)
 }
 
 /// One file per object, in the same layout kpt packages get: objects that share a path (RoleBindings of

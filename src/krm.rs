@@ -13,13 +13,23 @@ pub const INDEX_ANNOTATION: &str = "internal.config.kubernetes.io/index";
 pub const LEGACY_INDEX_ANNOTATION: &str = "config.kubernetes.io/index";
 
 /// A parsed input ResourceList. Items are kept as parsed values; their source text stays in `source`
-/// for callers that copy items verbatim.
+/// and `spans` for callers that copy items verbatim.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResourceList {
     pub items: Vec<Value>,
     /// None when absent or null.
     pub function_config: Option<Value>,
     pub source: String,
+    /// Where each item sits in `source`, one per item; None when the items cannot be copied (a flow
+    /// `items: [...]`, as JSON input has).
+    pub spans: Option<Vec<crate::yaml::ItemSpan>>,
+}
+
+impl ResourceList {
+    /// Item `i`'s source text, when it can be copied verbatim (see [`crate::source::item_text`]).
+    pub fn item_text(&self, i: usize) -> Option<String> {
+        crate::source::item_text(&self.source, self.spans.as_ref()?.get(i)?)
+    }
 }
 
 /// A KRM function result, as the functions spec defines it.
@@ -84,8 +94,9 @@ pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
     if text.trim().is_empty() {
         return Err("input is empty; expected a ResourceList (kind: ResourceList) on stdin. To run without an orchestrator, use `ztwim-gitops generate -c CONFIG`.".into());
     }
-    let value: Value = serde_yaml_ng::from_str(text).map_err(|e| format!("input is not valid YAML or JSON: {e}."))?;
-    let Value::Mapping(map) = value else {
+    let parsed = crate::yaml::parse(text).map_err(|e| format!("input is not valid YAML or JSON: {e}."))?;
+    let value = parsed.value;
+    let Value::Mapping(mut map) = value else {
         return Err("input is not a ResourceList: expected a map with `kind: ResourceList`.".into());
     };
     let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
@@ -95,13 +106,13 @@ pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
             "input is not a ResourceList (got apiVersion `{api_version}`, kind `{kind}`); expected apiVersion config.kubernetes.io/v1, kind ResourceList. To run on a bare config file, use `ztwim-gitops generate -c FILE`."
         ));
     }
-    let items = match map.get("items") {
+    let items = match map.remove("items") {
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Sequence(items)) => items.clone(),
+        Some(Value::Sequence(items)) => items,
         Some(other) => {
             return Err(format!(
                 "ResourceList `items` must be a list of objects, not a {}.",
-                crate::config::kind_of(other)
+                crate::config::kind_of(&other)
             ))
         }
     };
@@ -111,8 +122,9 @@ pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
             crate::config::kind_of(item)
         ));
     }
-    let function_config = map.get("functionConfig").filter(|v| !v.is_null()).cloned();
-    Ok(ResourceList { items, function_config, source: text.to_string() })
+    let function_config = map.remove("functionConfig").filter(|v| !v.is_null());
+    let spans = parsed.items.filter(|s| s.len() == items.len());
+    Ok(ResourceList { items, function_config, source: text.to_string(), spans })
 }
 
 /// Drops a leading UTF-8 byte order mark (editors on Windows write one; YAML allows it), which the YAML
@@ -172,14 +184,14 @@ pub fn write(items: &[Emit<'_>], results: &[KrmResult]) -> String {
         let text = match item {
             Emit::Verbatim(text) => *text,
             Emit::Value(value) => {
-                serialised = serde_yaml_ng::to_string(value).expect("parsed values and our own objects serialise");
+                serialised = crate::yaml::to_string(value);
                 &serialised
             }
         };
         out.push_str(&crate::source::as_sequence_entry(text));
     }
     if !results.is_empty() {
-        out.push_str(&serde_yaml_ng::to_string(&Results { results }).expect("results serialise"));
+        out.push_str(&crate::yaml::to_string_of(&Results { results }));
     }
     out
 }

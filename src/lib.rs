@@ -14,3 +14,4 @@ pub mod model;
 pub mod pipeline;
 pub mod reconcile;
 pub mod source;
+pub mod yaml;

@@ -7,7 +7,6 @@ use crate::generate::{self, Manifest};
 use crate::krm::{self, Emit, Field, FileRef, KrmResult, ResourceRef};
 use crate::model::Model;
 use crate::reconcile::{self, Item};
-use crate::source;
 use serde_yaml_ng::Value;
 
 /// What a run prints and how it exits.
@@ -50,12 +49,20 @@ pub fn run_function(input: &[u8]) -> Outcome {
     };
     let (reference, form) = form_ref.unwrap_or((reference, Form::Structured));
     let results = to_results(&diags, &reference, form);
-    let texts = source::item_texts(&list.source, &list.items);
-    let emitted: Vec<Emit> = items
+    let texts: Vec<Option<String>> = items
         .iter()
         .map(|item| match item {
-            Item::Input(i) => texts[*i].as_deref().map_or(Emit::Value(&list.items[*i]), Emit::Verbatim),
-            Item::New(v) => Emit::Value(v),
+            Item::Input(i) => list.item_text(*i),
+            Item::New(_) => None,
+        })
+        .collect();
+    let emitted: Vec<Emit> = items
+        .iter()
+        .zip(&texts)
+        .map(|(item, text)| match (item, text) {
+            (Item::Input(_), Some(text)) => Emit::Verbatim(text),
+            (Item::Input(i), None) => Emit::Value(&list.items[*i]),
+            (Item::New(v), _) => Emit::Value(v),
         })
         .collect();
     let exit_code = i32::from(diags.has_errors());
