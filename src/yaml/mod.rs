@@ -59,7 +59,7 @@ pub struct Parsed {
 pub fn parse(text: &str) -> Result<Parsed, String> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(format!(
-            "input is {} bytes, more than the limit of {MAX_INPUT_BYTES} bytes (64 MiB); split the package.",
+            "input is {} bytes, more than the limit of {MAX_INPUT_BYTES} bytes (64 MiB); split the package",
             text.len()
         ));
     }
@@ -143,7 +143,7 @@ impl<'a> Reader<'a> {
                 self.documents += 1;
                 if self.documents > 1 {
                     return Err(format!(
-                        "a second YAML document starts at {}; the input must be one document (one ResourceList).",
+                        "a second YAML document starts at {}; the input must be one document (one ResourceList)",
                         at(&start)
                     ));
                 }
@@ -159,7 +159,7 @@ impl<'a> Reader<'a> {
             Event::Alias(id) => {
                 let item = self.current_item();
                 let Some(anchor) = self.anchors.get(&id) else {
-                    return Err(format!("an alias at {} names no anchor defined before it.", at(&start)));
+                    return Err(format!("an alias at {} names no anchor defined before it", at(&start)));
                 };
                 if item.is_some() && anchor.item != item {
                     self.item_ok = false;
@@ -171,7 +171,7 @@ impl<'a> Reader<'a> {
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
                 if self.frames.len() >= MAX_DEPTH {
                     return Err(format!(
-                        "collections nest deeper than the limit of {MAX_DEPTH} levels at {}.",
+                        "collections nest deeper than the limit of {MAX_DEPTH} levels at {}",
                         at(&start)
                     ));
                 }
@@ -217,7 +217,7 @@ impl<'a> Reader<'a> {
         self.alias_nodes = self.alias_nodes.saturating_add(nodes);
         if self.alias_nodes > MAX_ALIAS_NODES {
             return Err(format!(
-                "anchors and aliases expand to more than the limit of {MAX_ALIAS_NODES} nodes (at {}); write the repeated parts out.",
+                "anchors and aliases expand to more than the limit of {MAX_ALIAS_NODES} nodes (at {}); write the repeated parts out",
                 at(start)
             ));
         }
@@ -243,7 +243,7 @@ impl<'a> Reader<'a> {
             };
             if count > MAX_ITEMS {
                 return Err(format!(
-                    "the ResourceList has more than the limit of {MAX_ITEMS} items (item {count} at {}); split the package.",
+                    "the ResourceList has more than the limit of {MAX_ITEMS} items (item {count} at {}); split the package",
                     at(&start)
                 ));
             }
@@ -264,7 +264,7 @@ impl<'a> Reader<'a> {
                 Some(k) => {
                     if m.contains_key(&k) {
                         return Err(format!(
-                            "duplicate key `{}` in a mapping at {}; each key may appear once.",
+                            "duplicate key `{}` in a mapping at {}; each key may appear once",
                             describe(&k),
                             at(&start)
                         ));
