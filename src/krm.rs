@@ -30,6 +30,29 @@ impl ResourceList {
     pub fn item_text(&self, i: usize) -> Option<String> {
         crate::source::item_text(&self.source, self.spans.as_ref()?.get(i)?)
     }
+
+    /// Reads back the full value of every item cut down to its metadata (see
+    /// [`crate::yaml::parse_resource_list`]) that has the kind and name of one of `objects`: the only
+    /// items a generated object can patch. Each is one standalone document, read once more.
+    pub fn hydrate<'a>(&mut self, objects: impl IntoIterator<Item = &'a Value>) {
+        let wanted: std::collections::BTreeSet<(String, String)> = objects.into_iter().map(kind_and_name).collect();
+        let Some(spans) = self.spans.as_mut() else { return };
+        for (i, span) in spans.iter_mut().enumerate() {
+            if !span.skeleton || !wanted.contains(&kind_and_name(&self.items[i])) {
+                continue;
+            }
+            let full = crate::source::item_text(&self.source, span).and_then(|t| crate::yaml::from_str(&t).ok());
+            if let Some(full) = full {
+                self.items[i] = full;
+                span.skeleton = false;
+            }
+        }
+    }
+}
+
+fn kind_and_name(object: &Value) -> (String, String) {
+    let s = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
+    (s(object.get("kind")), s(object.get("metadata").and_then(|m| m.get("name"))))
 }
 
 /// A KRM function result, as the functions spec defines it.
@@ -94,7 +117,8 @@ pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
     if text.trim().is_empty() {
         return Err("input is empty; expected a ResourceList (kind: ResourceList) on stdin. To run without an orchestrator, use `ztwim-gitops generate -c CONFIG`.".into());
     }
-    let parsed = crate::yaml::parse(text).map_err(|e| format!("input is not valid YAML or JSON: {e}."))?;
+    let parsed =
+        crate::yaml::parse_resource_list(text).map_err(|e| format!("input is not valid YAML or JSON: {e}."))?;
     let value = parsed.value;
     let Value::Mapping(mut map) = value else {
         return Err("input is not a ResourceList: expected a map with `kind: ResourceList`.".into());

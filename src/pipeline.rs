@@ -19,7 +19,7 @@ pub struct Outcome {
 
 /// The KRM function: a ResourceList in, a ResourceList out.
 pub fn run_function(input: &[u8]) -> Outcome {
-    let list = match krm::parse(input) {
+    let mut list = match krm::parse(input) {
         Ok(list) => list,
         Err(message) => {
             let result = KrmResult::input_error(message);
@@ -38,6 +38,7 @@ pub fn run_function(input: &[u8]) -> Outcome {
     let (items, diags, form_ref) = match config {
         Some(config) if !diags.has_errors() => {
             let (model, manifests, mut all) = resolve_and_generate(&config, &config_dir, diags);
+            list.hydrate(manifests.iter().map(|m| &m.object));
             let reconciled = reconcile::reconcile(&model, &list.items, manifests, true);
             all.extend(reconciled.notes);
             (reconciled.items, all, Some((config.reference, config.form)))

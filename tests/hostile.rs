@@ -238,3 +238,27 @@ fn a_run_over_its_own_output_changes_no_byte() {
         assert_eq!(rerun(&second, &config).stdout, first.stdout, "{name}");
     }
 }
+
+#[test]
+fn a_patched_item_keeps_every_field_it_had() {
+    // Items are held as metadata only until a generated object with their kind and name shows up; the
+    // one a generated object patches must come back whole.
+    let items = "- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: ztwim-gitops\n    labels: {team: a}\n  \
+                 spec:\n    finalizers: [kubernetes]\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: other}\n  \
+                 data: {k: v}\n";
+    let outcome = run(&resource_list(items, &minimal()));
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    let out = output(&outcome);
+    let namespace = out["items"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "Namespace" && i["metadata"]["name"] == "ztwim-gitops")
+        .unwrap();
+    assert_eq!(namespace["spec"]["finalizers"][0], "kubernetes", "{}", outcome.stdout);
+    assert_eq!(namespace["metadata"]["labels"]["team"], "a");
+    assert!(outcome.stdout.contains("patched Namespace ztwim-gitops"), "it was patched: {}", outcome.stdout);
+    assert!(outcome
+        .stdout
+        .contains("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: other}\n  data: {k: v}\n"));
+}

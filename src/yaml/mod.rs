@@ -45,6 +45,8 @@ pub struct ItemSpan {
     /// False when its text alone does not say what it is: an alias to an anchor outside the item, or a
     /// keep-chomped block scalar whose trailing blank lines the cut would lose.
     pub self_contained: bool,
+    /// The item's value was cut down to `apiVersion`, `kind` and `metadata` (see [`parse_resource_list`]).
+    pub skeleton: bool,
 }
 
 /// A parsed document and, when its root is a mapping with a block `items` sequence, each entry's span.
@@ -57,6 +59,19 @@ pub struct Parsed {
 
 /// Parses one YAML (or JSON) document. The error is a sentence naming the problem and its position.
 pub fn parse(text: &str) -> Result<Parsed, String> {
+    parse_with(text, false)
+}
+
+/// Parses a ResourceList, keeping of each item that can be copied verbatim only its `apiVersion`,
+/// `kind` and `metadata`: all that identifies it, its owner and its file. The rest of its value would
+/// cost many times its text in memory (a 17 MB package took 440 MiB) and is never looked at unless a
+/// generated object patches the item, when [`crate::krm::ResourceList::hydrate`] reads that one item's
+/// text again. Items that cannot be copied (flow `items`, aliases across items) keep their full value.
+pub fn parse_resource_list(text: &str) -> Result<Parsed, String> {
+    parse_with(text, true)
+}
+
+fn parse_with(text: &str, skeletons: bool) -> Result<Parsed, String> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(format!(
             "input is {} bytes, more than the limit of {MAX_INPUT_BYTES} bytes (64 MiB); split the package",
@@ -64,6 +79,7 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
         ));
     }
     let mut reader = Reader::new(text);
+    reader.skeletons = skeletons;
     for next in Parser::new_from_str(text) {
         let (event, span) = next.map_err(|e| format!("{e}"))?;
         reader.event(event, span.start, span.end)?;
@@ -109,6 +125,9 @@ struct Reader<'a> {
     flow_items: bool,
     /// Whether the item being read so far is self-contained.
     item_ok: bool,
+    skeletons: bool,
+    /// Whether the item being read defines an anchor (a later item may alias it).
+    item_anchor: bool,
     offsets: Offsets<'a>,
 }
 
@@ -123,6 +142,8 @@ impl<'a> Reader<'a> {
             spans: None,
             flow_items: false,
             item_ok: true,
+            skeletons: false,
+            item_anchor: false,
             offsets: Offsets::new(text),
         }
     }
@@ -225,10 +246,11 @@ impl<'a> Reader<'a> {
     }
 
     /// A finished node: keep it for its anchor, record an item's span, add it to its parent.
-    fn node(&mut self, value: Value, nodes: u64, anchor: usize, start: Marker, end: Marker) -> Result<(), String> {
+    fn node(&mut self, mut value: Value, nodes: u64, anchor: usize, start: Marker, end: Marker) -> Result<(), String> {
         if anchor != 0 {
             self.count_alias_nodes(nodes, &start)?;
             let item = self.current_item();
+            self.item_anchor |= item.is_some();
             self.anchors.insert(anchor, Anchor { value: value.clone(), nodes, item });
         }
         let Some(parent) = self.frames.last_mut() else {
@@ -247,11 +269,21 @@ impl<'a> Reader<'a> {
                     at(&start)
                 ));
             }
+            let self_contained = std::mem::replace(&mut self.item_ok, true);
+            // An anchor inside the item may be aliased by a later one: that one needs the full value.
+            let skeleton =
+                self.skeletons && self_contained && !self.flow_items && !std::mem::take(&mut self.item_anchor);
+            if skeleton {
+                if let Value::Mapping(m) = &mut value {
+                    m.retain(|k, _| matches!(k.as_str(), Some("apiVersion" | "kind" | "metadata")));
+                }
+            }
             let span = ItemSpan {
                 start: self.offsets.byte(start.index()),
                 end: self.offsets.byte(end.index()),
                 col: start.col(),
-                self_contained: std::mem::replace(&mut self.item_ok, true),
+                self_contained,
+                skeleton,
             };
             if let Some(spans) = self.spans.as_mut() {
                 spans.push(span);

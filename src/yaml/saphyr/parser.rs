@@ -219,7 +219,7 @@ impl<T: Input + Clone> Clone for Parser<'_, T> {
 /// be part of the value and not another key-value pair or element in the sequence.
 ///
 /// For instance, the following yaml:
-/// ```yaml
+/// ```text
 /// a: b
 /// c:
 ///   d: e
@@ -237,7 +237,7 @@ impl<T: Input + Clone> Clone for Parser<'_, T> {
 /// ```
 ///
 /// # Example
-/// ```
+/// ```text
 /// # use saphyr_parser::{Event, EventReceiver, Parser};
 /// #
 /// /// Sink of events. Collects them into an array.
@@ -319,7 +319,7 @@ impl<'input, T: Input> Parser<'input, T> {
     /// QLJ7](https://github.com/yaml/yaml-test-suite/blob/ccfa74e56afb53da960847ff6e6976c0a0825709/src/QLJ7.yaml)
     /// of the yaml-test-suite:
     ///
-    /// ```yaml
+    /// ```text
     /// %TAG !prefix! tag:example.com,2011:
     /// --- !prefix!A
     /// a: b

@@ -259,7 +259,7 @@ pub struct Token<'input>(pub Span, pub TokenType<'input>);
 /// A scalar that was parsed and may correspond to a simple key.
 ///
 /// Upon scanning the following yaml:
-/// ```yaml
+/// ```text
 /// a: b
 /// ```
 /// We do not know that `a` is a key for a map until we have reached the following `:`. For this
@@ -268,7 +268,7 @@ pub struct Token<'input>(pub Span, pub TokenType<'input>);
 /// plain scalar or a key.
 ///
 /// For example, see the following 2 yaml documents:
-/// ```yaml
+/// ```text
 /// ---
 /// a: b # Here, `a` is a key.
 /// ...
@@ -298,7 +298,7 @@ struct SimpleKey {
     /// longer can be. In that case, [`Self::possible`] is set to `false`.
     ///
     /// For instance, let us consider the following invalid YAML:
-    /// ```yaml
+    /// ```text
     /// key
     ///   : value
     /// ```
@@ -338,7 +338,7 @@ struct Indent {
     /// Whether, upon closing, this indents generates a `BlockEnd` token.
     ///
     /// There are levels of indentation which do not start a block. Examples of this would be:
-    /// ```yaml
+    /// ```text
     /// -
     ///   foo # ok
     /// -
@@ -359,7 +359,7 @@ struct Indent {
 ///
 /// Implicit mappings occur in flow sequences where the opening `{` for a mapping in a flow
 /// sequence is omitted:
-/// ```yaml
+/// ```text
 /// [ a: b, c: d ]
 /// # Equivalent to
 /// [ { a: b }, { c: d } ]
@@ -450,7 +450,7 @@ pub struct Scanner<'input, T> {
     /// Whether we started a flow mapping.
     ///
     /// This is used to detect implicit flow mapping starts such as:
-    /// ```yaml
+    /// ```text
     /// [ : foo ] # { null: "foo" }
     /// ```
     flow_mapping_started: Vec<bool>,
