@@ -26,6 +26,14 @@ pub struct ResourceList {
 }
 
 impl ResourceList {
+    /// How item `i` is written: from its source span when it has one it can be cut at, else its value.
+    pub fn emit(&self, i: usize) -> Emit<'_> {
+        match self.spans.as_ref().and_then(|s| s.get(i)).filter(|s| s.self_contained) {
+            Some(span) => Emit::Source { source: &self.source, span, value: &self.items[i] },
+            None => Emit::Value(&self.items[i]),
+        }
+    }
+
     /// Item `i`'s source text, when it can be copied verbatim (see [`crate::source::item_text`]).
     pub fn item_text(&self, i: usize) -> Option<String> {
         crate::source::item_text(&self.source, self.spans.as_ref()?.get(i)?)
@@ -191,6 +199,12 @@ pub fn set_annotation(object: &mut Value, key: &str, value: &str) {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Emit<'a> {
     Verbatim(&'a str),
+    /// An input item written straight from its span; `value` is serialised if the span cannot be cut.
+    Source {
+        source: &'a str,
+        span: &'a crate::yaml::ItemSpan,
+        value: &'a Value,
+    },
     Value(&'a Value),
 }
 
@@ -204,15 +218,15 @@ pub fn write(items: &[Emit<'_>], results: &[KrmResult]) -> String {
     let mut out = format!("apiVersion: {OUTPUT_API_VERSION}\nkind: ResourceList\n");
     out.push_str(if items.is_empty() { "items: []\n" } else { "items:\n" });
     for item in items {
-        let serialised;
-        let text = match item {
-            Emit::Verbatim(text) => *text,
-            Emit::Value(value) => {
-                serialised = crate::yaml::to_string(value);
-                &serialised
+        match item {
+            Emit::Verbatim(text) => out.push_str(&crate::source::as_sequence_entry(text)),
+            Emit::Source { source, span, value } => {
+                if !crate::source::write_entry(&mut out, source, span) {
+                    out.push_str(&crate::source::as_sequence_entry(&crate::yaml::to_string(value)));
+                }
             }
-        };
-        out.push_str(&crate::source::as_sequence_entry(text));
+            Emit::Value(value) => out.push_str(&crate::source::as_sequence_entry(&crate::yaml::to_string(value))),
+        }
     }
     if !results.is_empty() {
         out.push_str(&crate::yaml::to_string_of(&Results { results }));

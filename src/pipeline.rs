@@ -50,20 +50,11 @@ pub fn run_function(input: &[u8]) -> Outcome {
     };
     let (reference, form) = form_ref.unwrap_or((reference, Form::Structured));
     let results = to_results(&diags, &reference, form);
-    let texts: Vec<Option<String>> = items
-        .iter()
-        .map(|item| match item {
-            Item::Input(i) => list.item_text(*i),
-            Item::New(_) => None,
-        })
-        .collect();
     let emitted: Vec<Emit> = items
         .iter()
-        .zip(&texts)
-        .map(|(item, text)| match (item, text) {
-            (Item::Input(_), Some(text)) => Emit::Verbatim(text),
-            (Item::Input(i), None) => Emit::Value(&list.items[*i]),
-            (Item::New(v), _) => Emit::Value(v),
+        .map(|item| match item {
+            Item::Input(i) => list.emit(*i),
+            Item::New(v) => Emit::Value(v),
         })
         .collect();
     let exit_code = i32::from(diags.has_errors());

@@ -21,12 +21,44 @@ use crate::yaml::ItemSpan;
 /// only be comments, blank lines or continuation lines of quoted scalars, where leading white space is
 /// folded away; plain multi-line scalars cannot be less indented than their parent.
 pub fn item_text(source: &str, span: &ItemSpan) -> Option<String> {
+    let lines = item_lines(source, span)?;
+    let mut text = String::with_capacity(span.end.saturating_sub(span.start) + 16);
+    for line in lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    Some(text)
+}
+
+/// Writes the item as one entry of the output's block `items` sequence, exactly as
+/// `as_sequence_entry(&item_text(..))` would, without building either string: a package's text is
+/// then held once in the input and once in the output, not four times. False (nothing written) when
+/// the item must be serialised.
+pub fn write_entry(out: &mut String, source: &str, span: &ItemSpan) -> bool {
+    let Some(lines) = item_lines(source, span) else { return false };
+    for (n, line) in lines.into_iter().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        match (n, line.is_empty()) {
+            (0, _) => out.push_str("- "),
+            (_, false) => out.push_str("  "),
+            (_, true) => {}
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    true
+}
+
+/// The item's lines at column 0, each a slice of `source` (see [`item_text`]).
+fn item_lines<'a>(source: &'a str, span: &ItemSpan) -> Option<Vec<&'a str>> {
     if !span.self_contained {
         return None;
     }
     let begin = head_comment_start(source, span.start);
-    let text = dedent(source.get(begin..span.end)?, span.col)?;
-    Some(comments_above_dash(source, begin) + &text)
+    let mut lines = comments_above_dash(source, begin);
+    let body = dedent(source.get(begin..span.end)?, span.col)?;
+    lines.extend(body);
+    Some(lines)
 }
 
 /// Where an entry's text begins: right after its dash when only comments sit between the dash and the
@@ -61,11 +93,11 @@ fn head_comment_start(source: &str, node: usize) -> usize {
 /// The comment lines right above an entry's dash, at most as indented as the dash, moved to column 0.
 /// kpt puts a flow item's head comment there (`# note` then `- {kind: A}`); a block item's comes after
 /// the dash instead (see [`head_comment_start`]). Empty when `begin` is not on a dash line.
-fn comments_above_dash(source: &str, begin: usize) -> String {
+fn comments_above_dash(source: &str, begin: usize) -> Vec<&str> {
     let line_start = source[..begin].rfind('\n').map_or(0, |i| i + 1);
     let prefix = &source[line_start..begin];
     if prefix.trim() != "-" {
-        return String::new();
+        return Vec::new();
     }
     let dash = prefix.len() - prefix.trim_start().len();
     let mut comments = Vec::new();
@@ -80,12 +112,13 @@ fn comments_above_dash(source: &str, begin: usize) -> String {
         comments.push(trimmed);
         end = start;
     }
-    comments.iter().rev().map(|c| format!("{c}\n")).collect()
+    comments.reverse();
+    comments
 }
 
 /// Moves an item whose first line starts at column `col` to column 0: every later line loses up to
 /// `col` leading spaces. Trailing blank and comment lines (they sit between items) are dropped.
-fn dedent(text: &str, col: usize) -> Option<String> {
+fn dedent(text: &str, col: usize) -> Option<Vec<&str>> {
     let mut lines: Vec<&str> = text.split('\n').collect();
     while lines.last().is_some_and(|l| {
         let t = l.trim();
@@ -93,19 +126,13 @@ fn dedent(text: &str, col: usize) -> Option<String> {
     }) {
         lines.pop();
     }
-    let mut out = String::with_capacity(text.len());
-    for (n, line) in lines.iter().enumerate() {
+    // White-space-only lines are cut like the others: inside a literal block scalar, spaces beyond
+    // its indentation are content.
+    for line in lines.iter_mut().skip(1) {
         let indent = line.len() - line.trim_start_matches(' ').len();
-        // White-space-only lines are cut like the others: inside a literal block scalar, spaces beyond
-        // its indentation are content.
-        if n == 0 {
-            out.push_str(line);
-        } else {
-            out.push_str(&line[indent.min(col)..]);
-        }
-        out.push('\n');
+        *line = &line[indent.min(col)..];
     }
-    (!lines.is_empty()).then_some(out)
+    (!lines.is_empty()).then_some(lines)
 }
 
 /// Places a block document (column 0) as one entry of a block sequence: `- ` before the first line, two
