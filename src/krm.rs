@@ -115,6 +115,13 @@ impl KrmResult {
 
 /// Parses a ResourceList from stdin bytes. The error is a sentence for a result and stderr.
 pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
+    if input.len() > crate::yaml::MAX_INPUT_BYTES {
+        return Err(format!(
+            "input exceeds a limit: it is {} bytes, more than the limit of {} bytes (64 MiB); split the package.",
+            input.len(),
+            crate::yaml::MAX_INPUT_BYTES
+        ));
+    }
     let text = std::str::from_utf8(input).map_err(|e| {
         format!(
             "input is not UTF-8 (invalid byte at offset {}); a ResourceList must be UTF-8 YAML or JSON.",
@@ -125,8 +132,13 @@ pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
     if text.trim().is_empty() {
         return Err("input is empty; expected a ResourceList (kind: ResourceList) on stdin. To run without an orchestrator, use `ztwim-gitops generate -c CONFIG`.".into());
     }
-    let parsed =
-        crate::yaml::parse_resource_list(text).map_err(|e| format!("input is not valid YAML or JSON: {e}."))?;
+    let parsed = crate::yaml::parse_resource_list(text).map_err(|e| {
+        if e.contains("the limit of") {
+            format!("input exceeds a limit: {e}.")
+        } else {
+            format!("input is not valid YAML or JSON: {e}.")
+        }
+    })?;
     let value = parsed.value;
     let Value::Mapping(mut map) = value else {
         return Err("input is not a ResourceList: expected a map with `kind: ResourceList`.".into());
