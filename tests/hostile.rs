@@ -63,13 +63,25 @@ fn an_alias_bomb_stops_at_an_absolute_cap_whatever_the_document_size() {
         ));
     }
     let filler: String = (0..10_000).map(|i| format!("    k{i}: some filler text here\n")).collect();
-    let items = format!("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {{name: bomb}}\n  data:\n{filler}{bomb}");
-    let input = resource_list(&indent(&items, 0), &minimal());
+    // In an item's metadata, which is read: the cap stops it.
+    let items = format!(
+        "- apiVersion: v1\n  kind: ConfigMap\n  data:\n{filler}  metadata:\n    name: bomb\n    labels:\n{}",
+        indent(&bomb, 2)
+    );
+    let input = resource_list(&items, &minimal());
     assert!(input.len() > 300_000);
     let start = Instant::now();
     let message = single_error(&run(&input));
-    assert!(message.contains("limit of 200000 nodes") && message.contains("line 10012"), "{message}");
+    assert!(message.contains("limit of 200000 nodes") && message.contains("line 10014"), "{message}");
     assert!(start.elapsed() < Duration::from_secs(20), "bounded cost: {:?}", start.elapsed());
+    // In an item's data, which is copied from its text and never expanded: it passes through untouched.
+    let items = format!("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {{name: bomb}}\n  data:\n{filler}{bomb}");
+    let outcome = run(&resource_list(&items, &minimal()));
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    assert!(outcome.stdout.contains(&items));
+    // In the functionConfig, which is read in full: the cap stops it.
+    let config = format!("{}  bomb:\n{}", minimal(), indent(&bomb, 2));
+    assert!(single_error(&run(&resource_list("", &config))).contains("limit of 200000 nodes"));
 }
 
 #[test]

@@ -62,11 +62,12 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
     parse_with(text, false)
 }
 
-/// Parses a ResourceList, keeping of each item that can be copied verbatim only its `apiVersion`,
-/// `kind` and `metadata`: all that identifies it, its owner and its file. The rest of its value would
-/// cost many times its text in memory (a 17 MB package took 440 MiB) and is never looked at unless a
-/// generated object patches the item, when [`crate::krm::ResourceList::hydrate`] reads that one item's
-/// text again. Items that cannot be copied (flow `items`, aliases across items) keep their full value.
+/// Parses a ResourceList, building of each item only its `apiVersion`, `kind` and `metadata`: all that
+/// identifies it, its owner and its file. The rest of its value would cost many times its text in
+/// memory (a 17 MB package took 440 MiB) and is never looked at unless a generated object patches the
+/// item, when [`crate::krm::ResourceList::hydrate`] reads that one item's text again. Items are copied
+/// from their text; when one cannot be (flow `items`, aliases across items), the whole input is read
+/// again in full.
 pub fn parse_resource_list(text: &str) -> Result<Parsed, String> {
     parse_with(text, true)
 }
@@ -82,10 +83,19 @@ fn parse_with(text: &str, skeletons: bool) -> Result<Parsed, String> {
     reader.skeletons = skeletons;
     for next in Parser::new_from_str(text) {
         let (event, span) = next.map_err(|e| format!("{e}"))?;
-        reader.event(event, span.start, span.end)?;
+        match reader.event(event, span.start, span.end) {
+            Ok(()) => {}
+            // A part skipped as never needed is needed after all (an alias into it, or an item that must
+            // be serialised): read everything in full. Only aliases across items lead here.
+            Err(e) if e == RESTART => return parse_with(text, false),
+            Err(e) => return Err(e),
+        }
     }
     Ok(Parsed { value: reader.root.unwrap_or(Value::Null), items: reader.spans.filter(|_| !reader.flow_items) })
 }
+
+/// Not an error: the signal to read the document again without skipping.
+const RESTART: &str = "\0restart";
 
 /// Parses a document into a value only (a config file).
 pub fn from_str(text: &str) -> Result<Value, String> {
@@ -109,7 +119,8 @@ struct Frame {
 }
 
 struct Anchor {
-    value: Value,
+    /// None when the anchored node was skipped (see [`Reader::skip`]).
+    value: Option<Value>,
     nodes: u64,
     /// The item it was defined in, if any.
     item: Option<usize>,
@@ -126,8 +137,10 @@ struct Reader<'a> {
     /// Whether the item being read so far is self-contained.
     item_ok: bool,
     skeletons: bool,
-    /// Whether the item being read defines an anchor (a later item may alias it).
-    item_anchor: bool,
+    /// Inside a skipped part of an item: its depth (0 when not skipping).
+    skip_depth: usize,
+    /// Whether the item being read had parts skipped.
+    item_skipped: bool,
     offsets: Offsets<'a>,
 }
 
@@ -143,7 +156,8 @@ impl<'a> Reader<'a> {
             flow_items: false,
             item_ok: true,
             skeletons: false,
-            item_anchor: false,
+            skip_depth: 0,
+            item_skipped: false,
             offsets: Offsets::new(text),
         }
     }
@@ -158,6 +172,9 @@ impl<'a> Reader<'a> {
     }
 
     fn event(&mut self, event: Event<'_>, start: Marker, end: Marker) -> Result<(), String> {
+        if self.skip_depth > 0 || self.skip_starts(&event) {
+            return self.skip(event, start);
+        }
         let is_seq = matches!(event, Event::SequenceStart(..));
         match event {
             Event::DocumentStart(_) => {
@@ -185,7 +202,8 @@ impl<'a> Reader<'a> {
                 if item.is_some() && anchor.item != item {
                     self.item_ok = false;
                 }
-                let (value, nodes) = (anchor.value.clone(), anchor.nodes);
+                let Some(value) = anchor.value.clone() else { return Err(RESTART.into()) };
+                let nodes = anchor.nodes;
                 self.count_alias_nodes(nodes, &start)?;
                 self.node(value, nodes, 0, start, end)?;
             }
@@ -234,6 +252,63 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// Whether this event starts a node that is not kept: the value of an item's key other than
+    /// `apiVersion`, `kind` and `metadata`, when items are read as skeletons.
+    fn skip_starts(&self, event: &Event<'_>) -> bool {
+        self.skeletons
+            && !self.flow_items
+            && self.frames.len() == 3
+            && self.frames[1].items
+            && matches!(event, Event::Scalar(..) | Event::Alias(_) | Event::SequenceStart(..) | Event::MappingStart(..))
+            && matches!(&self.frames[2].node, Node::Map(_, Some(k)) if !matches!(k.as_str(), Some("apiVersion" | "kind" | "metadata")))
+    }
+
+    /// Reads past a node that is not kept, still checking what decides how the item is written (aliases
+    /// out of the item, keep-chomped block scalars), recording its anchors as skipped, and holding it
+    /// to the depth limit. No value is built: the item is copied from its text.
+    fn skip(&mut self, event: Event<'_>, start: Marker) -> Result<(), String> {
+        let item = self.current_item();
+        self.item_skipped = true;
+        let skipped_anchor = |reader: &mut Self, anchor: usize| {
+            if anchor != 0 {
+                reader.anchors.insert(anchor, Anchor { value: None, nodes: 0, item });
+            }
+        };
+        match event {
+            Event::Scalar(value, style, anchor, _) => {
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) && value.ends_with("\n\n") {
+                    self.item_ok = false;
+                }
+                skipped_anchor(self, anchor);
+            }
+            Event::Alias(id) => match self.anchors.get(&id) {
+                None => return Err(format!("an alias at {} names no anchor defined before it", at(&start))),
+                Some(anchor) if anchor.item != item => self.item_ok = false,
+                Some(_) => {}
+            },
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if self.frames.len() + self.skip_depth >= MAX_DEPTH {
+                    return Err(format!(
+                        "collections nest deeper than the limit of {MAX_DEPTH} levels at {}",
+                        at(&start)
+                    ));
+                }
+                skipped_anchor(self, anchor);
+                self.skip_depth += 1;
+                return Ok(());
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.skip_depth = self.skip_depth.saturating_sub(1),
+            _ => return Ok(()),
+        }
+        if self.skip_depth == 0 {
+            // The skipped node was a value: its key goes with it.
+            if let Some(Frame { node: Node::Map(_, key), .. }) = self.frames.get_mut(2) {
+                *key = None;
+            }
+        }
+        Ok(())
+    }
+
     fn count_alias_nodes(&mut self, nodes: u64, start: &Marker) -> Result<(), String> {
         self.alias_nodes = self.alias_nodes.saturating_add(nodes);
         if self.alias_nodes > MAX_ALIAS_NODES {
@@ -246,12 +321,11 @@ impl<'a> Reader<'a> {
     }
 
     /// A finished node: keep it for its anchor, record an item's span, add it to its parent.
-    fn node(&mut self, mut value: Value, nodes: u64, anchor: usize, start: Marker, end: Marker) -> Result<(), String> {
+    fn node(&mut self, value: Value, nodes: u64, anchor: usize, start: Marker, end: Marker) -> Result<(), String> {
         if anchor != 0 {
             self.count_alias_nodes(nodes, &start)?;
             let item = self.current_item();
-            self.item_anchor |= item.is_some();
-            self.anchors.insert(anchor, Anchor { value: value.clone(), nodes, item });
+            self.anchors.insert(anchor, Anchor { value: Some(value.clone()), nodes, item });
         }
         let Some(parent) = self.frames.last_mut() else {
             self.root = Some(value);
@@ -270,14 +344,12 @@ impl<'a> Reader<'a> {
                 ));
             }
             let self_contained = std::mem::replace(&mut self.item_ok, true);
-            // An anchor inside the item may be aliased by a later one: that one needs the full value.
-            let skeleton =
-                self.skeletons && self_contained && !self.flow_items && !std::mem::take(&mut self.item_anchor);
-            if skeleton {
-                if let Value::Mapping(m) = &mut value {
-                    m.retain(|k, _| matches!(k.as_str(), Some("apiVersion" | "kind" | "metadata")));
-                }
+            if std::mem::take(&mut self.item_skipped) && !self_contained {
+                return Err(RESTART.into());
             }
+            // Its other keys were skipped while reading (see `skip`); an alias into them from anywhere
+            // else made the reader start over without skipping.
+            let skeleton = self.skeletons && self_contained && !self.flow_items;
             let span = ItemSpan {
                 start: self.offsets.byte(start.index()),
                 end: self.offsets.byte(end.index()),
@@ -944,6 +1016,26 @@ mod tests {
         assert!(e.contains("second YAML document"), "{e}");
         let e = parse("a: 1\na: 2\n").unwrap_err();
         assert!(e.contains("duplicate key `a`"), "{e}");
+    }
+
+    #[test]
+    fn resource_list_items_are_read_as_metadata_unless_an_alias_needs_more() {
+        let text = "items:\n- kind: A\n  metadata: {name: a}\n  spec: {x: [1, 2], y: &s {z: 1}}\n- kind: B\n  data: |\n    ok\n";
+        let parsed = parse_resource_list(text).unwrap();
+        assert_eq!(parsed.value["items"][0], v("{kind: A, metadata: {name: a}}"));
+        assert_eq!(parsed.value["items"][1], v("{kind: B}"));
+        assert!(parsed.items.unwrap().iter().all(|s| s.skeleton && s.self_contained));
+        // A later item, or the functionConfig, aliasing a skipped anchor: everything is read in full.
+        for tail in ["- kind: C\n  spec: *s\n", "functionConfig: {spec: *s}\n"] {
+            let text = format!("items:\n- kind: A\n  spec: &s {{z: 1}}\n{tail}");
+            let parsed = parse_resource_list(&text).unwrap();
+            assert_eq!(parsed.value["items"][0]["spec"], v("{z: 1}"), "{text}");
+            assert!(parsed.items.unwrap().iter().all(|s| !s.skeleton));
+        }
+        // An item that cannot be cut (keep-chomped block scalar at its end) keeps its full value.
+        let parsed = parse_resource_list("items:\n- kind: A\n  data: |+\n    x\n\n- kind: B\n").unwrap();
+        assert_eq!(parsed.value["items"][0]["data"], Value::String("x\n\n".into()));
+        assert!(!parsed.items.unwrap()[0].self_contained);
     }
 
     #[test]
