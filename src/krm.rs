@@ -15,41 +15,42 @@ pub const LEGACY_INDEX_ANNOTATION: &str = "config.kubernetes.io/index";
 /// A parsed input ResourceList. Items are kept as parsed values; their source text stays in `source`
 /// and `spans` for callers that copy items verbatim.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ResourceList {
+pub struct ResourceList<'a> {
     pub items: Vec<Value>,
     /// None when absent or null.
     pub function_config: Option<Value>,
-    pub source: String,
+    /// The input text (borrowed: a package is not copied).
+    pub source: &'a str,
     /// Where each item sits in `source`, one per item; None when the items cannot be copied (a flow
     /// `items: [...]`, as JSON input has).
     pub spans: Option<Vec<crate::yaml::ItemSpan>>,
 }
 
-impl ResourceList {
+impl<'a> ResourceList<'a> {
     /// How item `i` is written: from its source span when it has one it can be cut at, else its value.
     pub fn emit(&self, i: usize) -> Emit<'_> {
         match self.spans.as_ref().and_then(|s| s.get(i)).filter(|s| s.self_contained) {
-            Some(span) => Emit::Source { source: &self.source, span, value: &self.items[i] },
+            Some(span) => Emit::Source { source: self.source, span, value: &self.items[i] },
             None => Emit::Value(&self.items[i]),
         }
     }
 
     /// Item `i`'s source text, when it can be copied verbatim (see [`crate::source::item_text`]).
     pub fn item_text(&self, i: usize) -> Option<String> {
-        crate::source::item_text(&self.source, self.spans.as_ref()?.get(i)?)
+        crate::source::item_text(self.source, self.spans.as_ref()?.get(i)?)
     }
 
     /// Reads back the full value of every item cut down to its metadata (see
     /// [`crate::yaml::parse_resource_list`]) that has the kind and name of one of `objects`: the only
     /// items a generated object can patch. Each is one standalone document, read once more.
-    pub fn hydrate<'a>(&mut self, objects: impl IntoIterator<Item = &'a Value>) {
+    pub fn hydrate<'v>(&mut self, objects: impl IntoIterator<Item = &'v Value>) {
         let wanted: std::collections::BTreeSet<(String, String)> = objects.into_iter().map(kind_and_name).collect();
         let Some(spans) = self.spans.as_mut() else { return };
         for (i, span) in spans.iter_mut().enumerate() {
             if !span.skeleton || !wanted.contains(&kind_and_name(&self.items[i])) {
                 continue;
             }
-            let full = crate::source::item_text(&self.source, span).and_then(|t| crate::yaml::from_str(&t).ok());
+            let full = crate::source::item_text(self.source, span).and_then(|t| crate::yaml::from_str(&t).ok());
             if let Some(full) = full {
                 self.items[i] = full;
                 span.skeleton = false;
@@ -114,7 +115,7 @@ impl KrmResult {
 }
 
 /// Parses a ResourceList from stdin bytes. The error is a sentence for a result and stderr.
-pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
+pub fn parse(input: &[u8]) -> Result<ResourceList<'_>, String> {
     if input.len() > crate::yaml::MAX_INPUT_BYTES {
         return Err(format!(
             "input exceeds a limit: it is {} bytes, more than the limit of {} bytes (64 MiB); split the package.",
@@ -168,7 +169,7 @@ pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
     }
     let function_config = map.remove("functionConfig").filter(|v| !v.is_null());
     let spans = parsed.items.filter(|s| s.len() == items.len());
-    Ok(ResourceList { items, function_config, source: text.to_string(), spans })
+    Ok(ResourceList { items, function_config, source: text, spans })
 }
 
 /// Drops a leading UTF-8 byte order mark (editors on Windows write one; YAML allows it), which the YAML
