@@ -428,7 +428,10 @@ const CORE: &str = "tag:yaml.org,2002:";
 
 /// A tag we keep on a collection or scalar: anything but the core schema's own and the non-specific `!`.
 fn user_tag(tag: &saphyr::Tag) -> Option<Tag> {
-    if tag.handle == CORE || tag.handle == "!!" || (tag.handle == "!" && tag.suffix.is_empty()) {
+    // The non-specific tag `!` (saphyr reports it with an empty handle and the suffix `!`) only says
+    // "not resolved": a string for scalars, nothing for collections.
+    let non_specific = format!("{}{}", tag.handle, tag.suffix) == "!";
+    if tag.handle == CORE || tag.handle == "!!" || non_specific {
         return None;
     }
     let text = if tag.handle == "!" { tag.suffix.clone() } else { format!("{}{}", tag.handle, tag.suffix) };
@@ -1036,6 +1039,13 @@ mod tests {
         let parsed = parse_resource_list("items:\n- kind: A\n  data: |+\n    x\n\n- kind: B\n").unwrap();
         assert_eq!(parsed.value["items"][0]["data"], Value::String("x\n\n".into()));
         assert!(!parsed.items.unwrap()[0].self_contained);
+    }
+
+    #[test]
+    fn the_non_specific_tag_is_written_as_nothing() {
+        // Found by fuzzing: `!` came back as `!!`, which no parser reads.
+        assert_eq!(to_string(&v("a: ! {b: 1}\nc: ! 12\n")), "a:\n  b: 1\nc: '12'\n");
+        assert_eq!(to_string(&v("! k: v\n")), "k: v\n");
     }
 
     #[test]
