@@ -692,16 +692,18 @@ fn analyze(s: &str) -> Allowed {
     if s.is_empty() {
         return Allowed { plain: false, single: true, block: false };
     }
-    let chars: Vec<char> = s.chars().collect();
-    let blankz = |i: usize| chars.get(i).is_none_or(|&c| c == ' ' || c == '\t' || is_break(c));
+    let blank = |c: Option<char>| c.is_none_or(|c| c == ' ' || c == '\t' || is_break(c));
     let mut block_indicators = s.starts_with("---") || s.starts_with("...");
     let (mut special, mut line_breaks) = (false, false);
     let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) = (false, false, false, false);
     let (mut break_space, mut space_break, mut previous_space, mut previous_break) = (false, false, false, false);
     let mut preceded_by_whitespace = true;
-    let last = chars.len() - 1;
-    for (i, &c) in chars.iter().enumerate() {
-        let followed_by_whitespace = blankz(i + 1);
+    let mut chars = s.chars().peekable();
+    let mut i = 0usize;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let followed_by_whitespace = blank(next);
+        let last = next.is_none();
         if i == 0 {
             if "#,[]{}&*!|>'\"%@`".contains(c) {
                 block_indicators = true;
@@ -720,18 +722,19 @@ fn analyze(s: &str) -> Allowed {
         }
         if c == ' ' {
             leading_space |= i == 0;
-            trailing_space |= i == last;
+            trailing_space |= last;
             break_space |= previous_break;
             (previous_space, previous_break) = (true, false);
         } else if is_break(c) {
             leading_break |= i == 0;
-            trailing_break |= i == last;
+            trailing_break |= last;
             space_break |= previous_space;
             (previous_space, previous_break) = (false, true);
         } else {
             (previous_space, previous_break) = (false, false);
         }
         preceded_by_whitespace = c == ' ' || c == '\t' || is_break(c);
+        i += 1;
     }
     let mut a = Allowed { plain: true, single: true, block: true };
     if leading_space || leading_break || trailing_space || trailing_break || line_breaks || block_indicators {
@@ -831,6 +834,12 @@ fn write_double_quoted(out: &mut String, s: &str) {
 /// YAML 1.2 reader (serde_yaml_ng's resolution) or a YAML 1.1 reader (go-yaml v2, PyYAML): the rule
 /// kyaml follows when it quotes. Errs on the side of quoting.
 pub fn needs_quotes(s: &str) -> bool {
+    // Every non-string form below starts with a digit, a sign, a dot or one of these characters; most
+    // strings (names, URLs, paths) are out after one byte.
+    let Some(first) = s.bytes().next() else { return true };
+    if !(first.is_ascii_digit() || b"+-.~=<nNyYoOtTfF".contains(&first)) {
+        return false;
+    }
     if resolve_plain(s).is_some() || digits_but_not_number(s) {
         return true;
     }
