@@ -15,7 +15,7 @@ use saphyr::{Event, Marker, Parser, ScalarStyle};
 use serde_yaml_ng::value::{Tag, TaggedValue};
 use serde_yaml_ng::{Mapping, Number, Value};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The largest input read, in bytes: far above any package (the biggest seen are a few MiB), low
 /// enough that the memory bound below stays in reach of a CI runner.
@@ -118,6 +118,12 @@ struct Frame {
     items: bool,
 }
 
+/// A collection inside a skipped part: a mapping's key hashes so far, and whether a key comes next.
+struct Skipped {
+    keys: Option<HashSet<u64>>,
+    key_next: bool,
+}
+
 struct Anchor {
     /// None when the anchored node was skipped (see [`Reader::skip`]).
     value: Option<Value>,
@@ -137,8 +143,11 @@ struct Reader<'a> {
     /// Whether the item being read so far is self-contained.
     item_ok: bool,
     skeletons: bool,
-    /// Inside a skipped part of an item: its depth (0 when not skipping).
-    skip_depth: usize,
+    /// Inside a skipped part of an item: its open collections (empty when not skipping).
+    skipped: Vec<Skipped>,
+    hasher: std::collections::hash_map::RandomState,
+    /// The item's keys whose values were skipped, so a second `spec:` is still a duplicate.
+    item_skipped_keys: HashSet<Value>,
     /// Whether the item being read had parts skipped.
     item_skipped: bool,
     offsets: Offsets<'a>,
@@ -156,7 +165,9 @@ impl<'a> Reader<'a> {
             flow_items: false,
             item_ok: true,
             skeletons: false,
-            skip_depth: 0,
+            skipped: Vec::new(),
+            hasher: Default::default(),
+            item_skipped_keys: HashSet::new(),
             item_skipped: false,
             offsets: Offsets::new(text),
         }
@@ -172,7 +183,7 @@ impl<'a> Reader<'a> {
     }
 
     fn event(&mut self, event: Event<'_>, start: Marker, end: Marker) -> Result<(), String> {
-        if self.skip_depth > 0 || self.skip_starts(&event) {
+        if !self.skipped.is_empty() || self.skip_starts(&event) {
             return self.skip(event, start);
         }
         let is_seq = matches!(event, Event::SequenceStart(..));
@@ -224,6 +235,7 @@ impl<'a> Reader<'a> {
                 }
                 if self.frames.len() == 2 && self.frames[1].items {
                     self.item_ok = true;
+                    self.item_skipped_keys.clear();
                 }
                 let node = if is_seq { Node::Seq(Vec::new()) } else { Node::Map(Mapping::new(), None) };
                 self.frames.push(Frame {
@@ -275,35 +287,71 @@ impl<'a> Reader<'a> {
             }
         };
         match event {
-            Event::Scalar(value, style, anchor, _) => {
+            Event::Scalar(value, style, anchor, tag) => {
                 if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) && value.ends_with("\n\n") {
                     self.item_ok = false;
                 }
                 skipped_anchor(self, anchor);
+                let is_key = self.skipped.last().is_some_and(|l| l.keys.is_some() && l.key_next);
+                let key = is_key.then(|| {
+                    use std::hash::BuildHasher;
+                    self.hasher.hash_one(scalar(value, style, tag.as_deref()))
+                });
+                self.skipped_node(key, &start)
             }
-            Event::Alias(id) => match self.anchors.get(&id) {
-                None => return Err(format!("an alias at {} names no anchor defined before it", at(&start))),
-                Some(anchor) if anchor.item != item => self.item_ok = false,
-                Some(_) => {}
-            },
+            Event::Alias(id) => {
+                match self.anchors.get(&id) {
+                    None => return Err(format!("an alias at {} names no anchor defined before it", at(&start))),
+                    Some(anchor) if anchor.item != item => self.item_ok = false,
+                    Some(_) => {}
+                }
+                self.skipped_node(None, &start)
+            }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                if self.frames.len() + self.skip_depth >= MAX_DEPTH {
+                if self.frames.len() + self.skipped.len() >= MAX_DEPTH {
                     return Err(format!(
                         "collections nest deeper than the limit of {MAX_DEPTH} levels at {}",
                         at(&start)
                     ));
                 }
                 skipped_anchor(self, anchor);
-                self.skip_depth += 1;
-                return Ok(());
+                let keys = matches!(event, Event::MappingStart(..)).then(HashSet::new);
+                self.skipped.push(Skipped { keys, key_next: true });
+                Ok(())
             }
-            Event::SequenceEnd | Event::MappingEnd => self.skip_depth = self.skip_depth.saturating_sub(1),
-            _ => return Ok(()),
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.skipped.pop();
+                self.skipped_node(None, &start)
+            }
+            _ => Ok(()),
         }
-        if self.skip_depth == 0 {
-            // The skipped node was a value: its key goes with it.
-            if let Some(Frame { node: Node::Map(_, key), .. }) = self.frames.get_mut(2) {
-                *key = None;
+    }
+
+    /// A skipped node is complete: check a mapping's keys for duplicates (as a hash of the key's value,
+    /// 64 bits with a per-process random key: the same check as for built mappings, without building
+    /// them), and when the whole skipped part is done, drop the item's key it belonged to.
+    fn skipped_node(&mut self, key: Option<u64>, start: &Marker) -> Result<(), String> {
+        match self.skipped.last_mut() {
+            Some(level) => {
+                if let Some(keys) = &mut level.keys {
+                    if level.key_next && key.is_some_and(|k| !keys.insert(k)) {
+                        return Err(format!("duplicate key in a mapping at {}; each key may appear once", at(start)));
+                    }
+                    level.key_next = !level.key_next;
+                }
+            }
+            None => {
+                if let Some(Frame { node: Node::Map(_, key), .. }) = self.frames.get_mut(2) {
+                    if let Some(key) = key.take() {
+                        if let Some(key) = self.item_skipped_keys.replace(key) {
+                            return Err(format!(
+                                "duplicate key `{}` in a mapping at {}; each key may appear once",
+                                describe(&key),
+                                at(start)
+                            ));
+                        }
+                    }
+                }
             }
         }
         Ok(())
@@ -1048,6 +1096,17 @@ mod tests {
         let parsed = parse_resource_list("items:\n- kind: A\n  data: |+\n    x\n\n- kind: B\n").unwrap();
         assert_eq!(parsed.value["items"][0]["data"], Value::String("x\n\n".into()));
         assert!(!parsed.items.unwrap()[0].self_contained);
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_in_skipped_parts_too() {
+        // Found by fuzzing: skipped parts were not checked, so the output held a duplicate key.
+        let e = parse_resource_list("items:\n- kind: A\n  spec: {a: 1, b: {c: 1, c: 2}}\n").unwrap_err();
+        assert!(e.contains("duplicate key") && e.contains("line 3"), "{e}");
+        let e = parse_resource_list("items:\n- kind: A\n  spec: {}\n  spec: {}\n").unwrap_err();
+        assert!(e.contains("duplicate key"), "{e}");
+        // Keys are compared as values: `1` and `'1'` differ, as in a built mapping.
+        assert!(parse_resource_list("items:\n- kind: A\n  spec: {1: a, '1': b, [x]: c, [x]: d}\n").is_ok());
     }
 
     #[test]
