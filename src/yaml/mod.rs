@@ -563,8 +563,19 @@ pub fn to_string(value: &Value) -> String {
         Value::Mapping(m) if !m.is_empty() => write_map(&mut out, m, 0, false),
         Value::Sequence(s) if !s.is_empty() => write_seq(&mut out, s, 0, false),
         Value::Tagged(t) if t.tag != NUMBER_TAG => {
+            // The tag on its own line: `!t key: v` would tag the first key instead (found by fuzzing).
             out.push_str(&t.tag.to_string());
-            write_value(&mut out, &t.value, 0, false);
+            match &t.value {
+                Value::Mapping(m) if !m.is_empty() => {
+                    out.push('\n');
+                    write_map(&mut out, m, 0, false);
+                }
+                Value::Sequence(s) if !s.is_empty() => {
+                    out.push('\n');
+                    write_seq(&mut out, s, 0, false);
+                }
+                inner => write_value(&mut out, inner, 0, false),
+            }
         }
         other => {
             write_scalar(&mut out, other, 0, false);
@@ -592,10 +603,24 @@ fn write_map(out: &mut String, m: &Mapping, at: usize, inline: bool) {
         if n > 0 || !inline {
             indent(out, at);
         }
-        write_key(out, k);
+        if is_complex_key(k) {
+            // Explicit `? key` then `:` on its own line: a flow collection or a tagged node as an
+            // implicit key at the start of a block mapping reads back as that mapping's own tag or key
+            // (found by fuzzing), an explicit key cannot be misread.
+            out.push_str("? ");
+            write_flow(out, k);
+            out.push('\n');
+            indent(out, at);
+        } else {
+            write_scalar(out, k, 0, true);
+        }
         out.push(':');
         write_value(out, v, at, true);
     }
+}
+
+fn is_complex_key(k: &Value) -> bool {
+    matches!(k, Value::Mapping(_) | Value::Sequence(_) | Value::Tagged(_)) && !is_number_tag(k)
 }
 
 /// A sequence's entries at `at` columns, as libyaml writes them (not indented under a mapping key).
@@ -650,14 +675,6 @@ fn write_value(out: &mut String, v: &Value, at: usize, in_map: bool) {
             write_scalar(out, scalar, at + 2, false);
             out.push('\n');
         }
-    }
-}
-
-fn write_key(out: &mut String, k: &Value) {
-    match k {
-        // A flow collection is a valid implicit key and needs no indentation of its own.
-        Value::Mapping(_) | Value::Sequence(_) | Value::Tagged(_) if !is_number_tag(k) => write_flow(out, k),
-        scalar => write_scalar(out, scalar, 0, true),
     }
 }
 
@@ -1107,6 +1124,17 @@ mod tests {
         assert!(e.contains("duplicate key"), "{e}");
         // Keys are compared as values: `1` and `'1'` differ, as in a built mapping.
         assert!(parse_resource_list("items:\n- kind: A\n  spec: {1: a, '1': b, [x]: c, [x]: d}\n").is_ok());
+    }
+
+    #[test]
+    fn tagged_and_collection_keys_are_written_as_explicit_keys() {
+        // Found by fuzzing: `!t key: v` at the start of a mapping reads back with the tag on the mapping.
+        for text in ["? !t key\n: v\n", "? {a: 1}\n: [x]\nb: 2\n", "k:\n  ? [1, 2]\n  : v\n", "!t\nk: v\n", "!t\n- a\n"]
+        {
+            let value = v(text);
+            let written = to_string(&value);
+            assert_eq!(v(&written), value, "{written}");
+        }
     }
 
     #[test]
