@@ -578,7 +578,9 @@ pub fn to_string(value: &Value) -> String {
             }
         }
         other => {
-            write_scalar(&mut out, other, 0, false);
+            // A block scalar at the top is indented too: its `|2` indicator counts from column 0
+            // (found by fuzzing: a text starting with a line break came back unreadable).
+            write_scalar(&mut out, other, 2, false);
             out.push('\n');
         }
     }
@@ -1129,6 +1131,8 @@ mod tests {
     #[test]
     fn tagged_and_collection_keys_are_written_as_explicit_keys() {
         // Found by fuzzing: `!t key: v` at the start of a mapping reads back with the tag on the mapping.
+        let top = Value::String("\n&:t\n/".into());
+        assert_eq!(v(&to_string(&top)), top);
         for text in ["? !t key\n: v\n", "? {a: 1}\n: [x]\nb: 2\n", "k:\n  ? [1, 2]\n  : v\n", "!t\nk: v\n", "!t\n- a\n"]
         {
             let value = v(text);
