@@ -13,7 +13,10 @@ use std::path::PathBuf;
     version,
     about = crate::help::short(),
     long_about = crate::help::long(),
-    after_help = crate::help::examples()
+    after_help = crate::help::examples(),
+    // The help text is laid out in the README already; never rewrap it to a terminal (clap does when any
+    // crate in the build, e.g. a benchmark harness, turns on its `wrap_help` feature).
+    term_width = 0
 )]
 pub struct Cli {
     #[command(subcommand)]

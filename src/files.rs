@@ -23,7 +23,7 @@ pub fn header(owner: &str) -> String {
 /// One object as a YAML document, with its own comment if it has one.
 pub fn document(m: &Manifest) -> String {
     let comment = m.header.map(|h| format!("# {h}\n")).unwrap_or_default();
-    format!("{comment}{}", serde_yaml_ng::to_string(&m.object).expect("generated objects serialise"))
+    format!("{comment}{}", crate::yaml::to_string(&m.object))
 }
 
 /// Writes the manifests of the config `owner` below `dir`: objects that share a path (RoleBindings of one

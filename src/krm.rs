@@ -13,13 +13,55 @@ pub const INDEX_ANNOTATION: &str = "internal.config.kubernetes.io/index";
 pub const LEGACY_INDEX_ANNOTATION: &str = "config.kubernetes.io/index";
 
 /// A parsed input ResourceList. Items are kept as parsed values; their source text stays in `source`
-/// for callers that copy items verbatim.
+/// and `spans` for callers that copy items verbatim.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ResourceList {
+pub struct ResourceList<'a> {
     pub items: Vec<Value>,
     /// None when absent or null.
     pub function_config: Option<Value>,
-    pub source: String,
+    /// The input text (borrowed: a package is not copied).
+    pub source: &'a str,
+    /// Where each item sits in `source`, one per item; None when the items cannot be copied (a flow
+    /// `items: [...]`, as JSON input has).
+    pub spans: Option<Vec<crate::yaml::ItemSpan>>,
+}
+
+impl<'a> ResourceList<'a> {
+    /// How item `i` is written: from its source span when it has one it can be cut at, else its value.
+    pub fn emit(&self, i: usize) -> Emit<'_> {
+        match self.spans.as_ref().and_then(|s| s.get(i)).filter(|s| s.self_contained) {
+            Some(span) => Emit::Source { source: self.source, span, value: &self.items[i] },
+            None => Emit::Value(&self.items[i]),
+        }
+    }
+
+    /// Item `i`'s source text, when it can be copied verbatim (see [`crate::source::item_text`]).
+    pub fn item_text(&self, i: usize) -> Option<String> {
+        crate::source::item_text(self.source, self.spans.as_ref()?.get(i)?)
+    }
+
+    /// Reads back the full value of every item cut down to its metadata (see
+    /// [`crate::yaml::parse_resource_list`]) that has the kind and name of one of `objects`: the only
+    /// items a generated object can patch. Each is one standalone document, read once more.
+    pub fn hydrate<'v>(&mut self, objects: impl IntoIterator<Item = &'v Value>) {
+        let wanted: std::collections::BTreeSet<(String, String)> = objects.into_iter().map(kind_and_name).collect();
+        let Some(spans) = self.spans.as_mut() else { return };
+        for (i, span) in spans.iter_mut().enumerate() {
+            if !span.skeleton || !wanted.contains(&kind_and_name(&self.items[i])) {
+                continue;
+            }
+            let full = crate::source::item_text(self.source, span).and_then(|t| crate::yaml::from_str(&t).ok());
+            if let Some(full) = full {
+                self.items[i] = full;
+                span.skeleton = false;
+            }
+        }
+    }
+}
+
+fn kind_and_name(object: &Value) -> (String, String) {
+    let s = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
+    (s(object.get("kind")), s(object.get("metadata").and_then(|m| m.get("name"))))
 }
 
 /// A KRM function result, as the functions spec defines it.
@@ -108,7 +150,14 @@ impl KrmResult {
 }
 
 /// Parses a ResourceList from stdin bytes. The error is a sentence for a result and stderr.
-pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
+pub fn parse(input: &[u8]) -> Result<ResourceList<'_>, String> {
+    if input.len() > crate::yaml::MAX_INPUT_BYTES {
+        return Err(format!(
+            "input exceeds a limit: it is {} bytes, more than the limit of {} bytes (64 MiB); split the package.",
+            input.len(),
+            crate::yaml::MAX_INPUT_BYTES
+        ));
+    }
     let text = std::str::from_utf8(input).map_err(|e| {
         format!(
             "input is not UTF-8 (invalid byte at offset {}); a ResourceList must be UTF-8 YAML or JSON.",
@@ -119,8 +168,15 @@ pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
     if text.trim().is_empty() {
         return Err("input is empty; expected a ResourceList (kind: ResourceList) on stdin. To run without an orchestrator, use `ztwim-gitops generate -c CONFIG`.".into());
     }
-    let value: Value = serde_yaml_ng::from_str(text).map_err(|e| format!("input is not valid YAML or JSON: {e}."))?;
-    let Value::Mapping(map) = value else {
+    let parsed = crate::yaml::parse_resource_list(text).map_err(|e| {
+        if e.contains("the limit of") {
+            format!("input exceeds a limit: {e}.")
+        } else {
+            format!("input is not valid YAML or JSON: {e}.")
+        }
+    })?;
+    let value = parsed.value;
+    let Value::Mapping(mut map) = value else {
         return Err("input is not a ResourceList: expected a map with `kind: ResourceList`.".into());
     };
     let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
@@ -130,13 +186,13 @@ pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
             "input is not a ResourceList (got apiVersion `{api_version}`, kind `{kind}`); expected apiVersion config.kubernetes.io/v1, kind ResourceList. To run on a bare config file, use `ztwim-gitops generate -c FILE`."
         ));
     }
-    let items = match map.get("items") {
+    let items = match map.remove("items") {
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Sequence(items)) => items.clone(),
+        Some(Value::Sequence(items)) => items,
         Some(other) => {
             return Err(format!(
                 "ResourceList `items` must be a list of objects, not a {}.",
-                crate::config::kind_of(other)
+                crate::config::kind_of(&other)
             ))
         }
     };
@@ -146,8 +202,9 @@ pub fn parse(input: &[u8]) -> Result<ResourceList, String> {
             crate::config::kind_of(item)
         ));
     }
-    let function_config = map.get("functionConfig").filter(|v| !v.is_null()).cloned();
-    Ok(ResourceList { items, function_config, source: text.to_string() })
+    let function_config = map.remove("functionConfig").filter(|v| !v.is_null());
+    let spans = parsed.items.filter(|s| s.len() == items.len());
+    Ok(ResourceList { items, function_config, source: text, spans })
 }
 
 /// Drops a leading UTF-8 byte order mark (editors on Windows write one; YAML allows it), which the YAML
@@ -190,6 +247,12 @@ pub fn set_annotation(object: &mut Value, key: &str, value: &str) {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Emit<'a> {
     Verbatim(&'a str),
+    /// An input item written straight from its span; `value` is serialised if the span cannot be cut.
+    Source {
+        source: &'a str,
+        span: &'a crate::yaml::ItemSpan,
+        value: &'a Value,
+    },
     Value(&'a Value),
 }
 
@@ -203,18 +266,18 @@ pub fn write(items: &[Emit<'_>], results: &[KrmResult]) -> String {
     let mut out = format!("apiVersion: {OUTPUT_API_VERSION}\nkind: ResourceList\n");
     out.push_str(if items.is_empty() { "items: []\n" } else { "items:\n" });
     for item in items {
-        let serialised;
-        let text = match item {
-            Emit::Verbatim(text) => *text,
-            Emit::Value(value) => {
-                serialised = serde_yaml_ng::to_string(value).expect("parsed values and our own objects serialise");
-                &serialised
+        match item {
+            Emit::Verbatim(text) => out.push_str(&crate::source::as_sequence_entry(text)),
+            Emit::Source { source, span, value } => {
+                if !crate::source::write_entry(&mut out, source, span) {
+                    out.push_str(&crate::source::as_sequence_entry(&crate::yaml::to_string(value)));
+                }
             }
-        };
-        out.push_str(&crate::source::as_sequence_entry(text));
+            Emit::Value(value) => out.push_str(&crate::source::as_sequence_entry(&crate::yaml::to_string(value))),
+        }
     }
     if !results.is_empty() {
-        out.push_str(&serde_yaml_ng::to_string(&Results { results }).expect("results serialise"));
+        out.push_str(&crate::yaml::to_string_of(&Results { results }));
     }
     out
 }

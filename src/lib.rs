@@ -19,3 +19,4 @@ pub mod pipeline;
 pub mod reconcile;
 pub mod resolve;
 pub mod source;
+pub mod yaml;

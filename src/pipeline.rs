@@ -21,7 +21,7 @@ pub struct Outcome {
 
 /// The KRM function: a ResourceList in, a ResourceList out.
 pub fn run_function(input: &[u8]) -> Outcome {
-    let list = match krm::parse(input) {
+    let mut list = match krm::parse(input) {
         Ok(list) => list,
         Err(message) => {
             let result = KrmResult::input_error(message);
@@ -40,6 +40,7 @@ pub fn run_function(input: &[u8]) -> Outcome {
     let (items, diags) = match &loaded.model {
         Some(model) => {
             let (manifests, mut all) = generate(model, loaded.diagnostics.clone());
+            list.hydrate(manifests.iter().map(|m| &m.object));
             let reconciled = reconcile::reconcile(model, &list.items, manifests, true);
             all.extend(reconciled.notes);
             (reconciled.items, all)
@@ -48,11 +49,10 @@ pub fn run_function(input: &[u8]) -> Outcome {
     };
     // No position: the functionConfig here is the orchestrator's re-serialised copy, not the user's file.
     let results = to_results(&diags, &loaded.reference, loaded.form, None);
-    let texts = source::item_texts(&list.source, &list.items);
     let emitted: Vec<Emit> = items
         .iter()
         .map(|item| match item {
-            Item::Input(i) => texts[*i].as_deref().map_or(Emit::Value(&list.items[*i]), Emit::Verbatim),
+            Item::Input(i) => list.emit(*i),
             Item::New(v) => Emit::Value(v),
         })
         .collect();
@@ -121,8 +121,7 @@ pub fn model_from_file(text: &str, file: &str) -> (Option<Model>, Vec<KrmResult>
 
 /// Loads and resolves a bare config file; the message saying so when it is not YAML.
 fn load_file(text: &str, file: &str, target: Option<&str>) -> Result<Loaded, String> {
-    let fc: Value =
-        serde_yaml_ng::from_str(krm::strip_bom(text)).map_err(|e| format!("{file}: not valid YAML: {e}."))?;
+    let fc: Value = crate::yaml::from_str(krm::strip_bom(text)).map_err(|e| format!("{file}: not valid YAML: {e}"))?;
     let mut reference = config_ref(&fc, &[]);
     reference.path = Some(file.to_string());
     Ok(load_and_resolve(&fc, reference, &Options { config_dir: "", target }))

@@ -88,6 +88,13 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
         })
         .collect();
     let mut out: Vec<Item> = (0..inputs.len()).filter(|i| !ours.contains(i)).map(Item::Input).collect();
+    // Where each unowned input sits in `out`, so a patch finds its slot without a scan.
+    let mut slot_of = vec![usize::MAX; inputs.len()];
+    for (slot, item) in out.iter().enumerate() {
+        if let Item::Input(i) = item {
+            slot_of[*i] = slot;
+        }
+    }
     let mut notes = Diagnostics::default();
     // Patching wins over replacing: an object a base gained after an earlier run generated it is
     // patched, and the owned copy pruned, exactly as a first run on that base would do. `emitted`: the
@@ -98,8 +105,7 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
             notes.push(crate::diag::Severity::Info, None, patch_note(&inputs[i]));
             let patched = patch(&inputs[i], manifest, &mut notes);
             if patched != inputs[i] {
-                let slot = out.iter().position(|item| *item == Item::Input(i)).expect("unowned inputs are in out");
-                out[slot] = Item::New(patched);
+                out[slot_of[i]] = Item::New(patched);
             }
         } else {
             if let Some(other) = foreign.get(&identity(&manifest.object)) {
@@ -111,6 +117,7 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
     // New objects avoid every location an item in the output keeps (kpt refuses duplicates).
     let kept = (0..inputs.len()).filter(|i| !ours.contains(i)).chain(emitted.iter().filter_map(|(old, _)| *old));
     let mut used: BTreeSet<(String, u64)> = kept.filter_map(|i| location(&inputs[i])).collect();
+    let mut next_index: BTreeMap<String, u64> = BTreeMap::new();
     for (old, manifest) in emitted {
         let path = model.file_path(&manifest.cluster, manifest.wave(), manifest.kind(), manifest.name());
         let mut object = manifest.object;
@@ -121,13 +128,21 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
                 }
             }
         } else if with_locations {
-            let index = (0u64..).find(|n| !used.contains(&(path.clone(), *n))).expect("an unused index exists");
+            // Search on from the last index given out for this path: indexes below it are all taken,
+            // so N objects sharing one file cost O(N), not O(N²).
+            let next = next_index.entry(path.clone()).or_insert(0);
+            let index = (*next..).find(|n| !used.contains(&(path.clone(), *n))).expect("an unused index exists");
+            *next = index + 1;
             used.insert((path.clone(), index));
-            for key in [krm::PATH_ANNOTATION, krm::LEGACY_PATH_ANNOTATION] {
-                set_annotation(&mut object, key, &path);
-            }
-            for key in [krm::INDEX_ANNOTATION, krm::LEGACY_INDEX_ANNOTATION] {
-                set_annotation(&mut object, key, &index.to_string());
+            // The order LOCATION_ANNOTATIONS copies them in on the next run, so that run changes no byte.
+            let index = index.to_string();
+            for (key, value) in [
+                (krm::PATH_ANNOTATION, &path),
+                (krm::INDEX_ANNOTATION, &index),
+                (krm::LEGACY_PATH_ANNOTATION, &path),
+                (krm::LEGACY_INDEX_ANNOTATION, &index),
+            ] {
+                set_annotation(&mut object, key, value);
             }
         }
         out.push(Item::New(object));

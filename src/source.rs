@@ -2,66 +2,64 @@
 //!
 //! kpt writes a function's output nodes straight into the package files and restores only comments and
 //! key order, so an item re-serialised by us would lose its quote styles and flow collections and every
-//! render would rewrite user files. Instead the input is parsed a second time with an event parser that
-//! reports spans, each item's text is cut out and re-indented, and the cut is trusted only when it
-//! parses back to the very value the ResourceList parser saw; anything else (an alias to an anchor
-//! outside the item, an odd indentation) is serialised in block style as before. Flow items (a document
+//! render would rewrite user files. The one parse of the input ([`crate::yaml::parse`]) reports where
+//! each entry of the block `items` sequence starts and ends; the text is cut out there and re-indented.
+//! Nothing is parsed again: the cut is exact by construction (see [`item_text`]), and an item whose
+//! text alone does not say what it is (an alias to an anchor in another item, a keep-chomped block
+//! scalar at its end) is serialised instead — that item only, never the others. Flow items (a document
 //! written `{apiVersion: v1, …}`, which kpt sends as one flow entry) are copied too: kpt keeps their
 //! style in the file, so serialising them would rewrite the user's file on every render.
 
-use saphyr_parser::{Event, Parser, Span};
-use serde_yaml_ng::Value;
+use crate::yaml::saphyr::{Event, Parser, Span};
+use crate::yaml::ItemSpan;
 
-/// For each input item, its source text as a standalone block document starting at column 0, or None
-/// when it must be serialised. The result always has one entry per item.
-pub fn item_texts(source: &str, items: &[Value]) -> Vec<Option<String>> {
-    let Some(spans) = item_spans(source).filter(|s| s.len() == items.len()) else {
-        return vec![None; items.len()];
-    };
-    let offsets: Vec<usize> = source.char_indices().map(|(b, _)| b).chain([source.len()]).collect();
-    spans
-        .iter()
-        .zip(items)
-        .map(|(&(start, end, col), item)| {
-            let node = *offsets.get(start)?;
-            let begin = head_comment_start(source, node);
-            let text = dedent(source.get(begin..*offsets.get(end)?)?, col)?;
-            let text = comments_above_dash(source, begin) + &text;
-            let parsed: Value = serde_yaml_ng::from_str(&text).ok()?;
-            (parsed == *item).then_some(text)
-        })
-        .collect()
+/// An item's source text as a standalone block document starting at column 0, or None when it must be
+/// serialised.
+///
+/// Why the cut is exact: every line of the item but the first loses at most `col` leading spaces, and
+/// only lines indented less than `col` lose fewer. Lines indented at least `col` keep their relative
+/// indentation, which is all block structure and block scalars depend on. Lines indented less can
+/// only be comments, blank lines or continuation lines of quoted scalars, where leading white space is
+/// folded away; plain multi-line scalars cannot be less indented than their parent.
+pub fn item_text(source: &str, span: &ItemSpan) -> Option<String> {
+    let lines = item_lines(source, span)?;
+    let mut text = String::with_capacity(span.end.saturating_sub(span.start) + 16);
+    for line in lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    Some(text)
 }
 
-/// (start char, end char, start column) of each entry of the top-level block `items` sequence. An entry
-/// ends where the parser closes it: at the next entry's `-` or the next top-level key, so trailing
-/// comments and blank lines are cut off by [`dedent`].
-fn item_spans(source: &str) -> Option<Vec<(usize, usize, usize)>> {
-    let events: Vec<(Event, Span)> = Parser::new_from_str(source).collect::<Result<_, _>>().ok()?;
-    // StreamStart, DocumentStart, then the root mapping.
-    let root = events.iter().position(|(e, _)| matches!(e, Event::MappingStart(..)))?;
-    let mut i = root + 1;
-    while !matches!(events.get(i)?.0, Event::MappingEnd) {
-        let is_items = matches!(&events[i].0, Event::Scalar(v, ..) if v == "items");
-        let value = skip_node(&events, i)?;
-        if is_items && matches!(events.get(value)?.0, Event::SequenceStart(..)) {
-            // A flow `items: [...]` (a JSON ResourceList) comes from a tool, not from files: serialise it.
-            if source.chars().nth(events[value].1.start.index()) == Some('[') {
-                return None;
-            }
-            let mut spans = Vec::new();
-            let mut j = value + 1;
-            while !matches!(events.get(j)?.0, Event::SequenceEnd) {
-                let next = skip_node(&events, j)?;
-                let start = events[j].1.start;
-                spans.push((start.index(), events[next - 1].1.end.index(), start.col()));
-                j = next;
-            }
-            return Some(spans);
+/// Writes the item as one entry of the output's block `items` sequence, exactly as
+/// `as_sequence_entry(&item_text(..))` would, without building either string: a package's text is
+/// then held once in the input and once in the output, not four times. False (nothing written) when
+/// the item must be serialised.
+pub fn write_entry(out: &mut String, source: &str, span: &ItemSpan) -> bool {
+    let Some(lines) = item_lines(source, span) else { return false };
+    for (n, line) in lines.into_iter().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        match (n, line.is_empty()) {
+            (0, _) => out.push_str("- "),
+            (_, false) => out.push_str("  "),
+            (_, true) => {}
         }
-        i = skip_node(&events, value)?;
+        out.push_str(line);
+        out.push('\n');
     }
-    Some(Vec::new())
+    true
+}
+
+/// The item's lines at column 0, each a slice of `source` (see [`item_text`]).
+fn item_lines<'a>(source: &'a str, span: &ItemSpan) -> Option<Vec<&'a str>> {
+    if !span.self_contained {
+        return None;
+    }
+    let begin = head_comment_start(source, span.start);
+    let mut lines = comments_above_dash(source, begin);
+    let body = dedent(source.get(begin..span.end)?, span.col)?;
+    lines.extend(body);
+    Some(lines)
 }
 
 /// Where an entry's text begins: right after its dash when only comments sit between the dash and the
@@ -96,11 +94,11 @@ fn head_comment_start(source: &str, node: usize) -> usize {
 /// The comment lines right above an entry's dash, at most as indented as the dash, moved to column 0.
 /// kpt puts a flow item's head comment there (`# note` then `- {kind: A}`); a block item's comes after
 /// the dash instead (see [`head_comment_start`]). Empty when `begin` is not on a dash line.
-fn comments_above_dash(source: &str, begin: usize) -> String {
+fn comments_above_dash(source: &str, begin: usize) -> Vec<&str> {
     let line_start = source[..begin].rfind('\n').map_or(0, |i| i + 1);
     let prefix = &source[line_start..begin];
     if prefix.trim() != "-" {
-        return String::new();
+        return Vec::new();
     }
     let dash = prefix.len() - prefix.trim_start().len();
     let mut comments = Vec::new();
@@ -115,28 +113,13 @@ fn comments_above_dash(source: &str, begin: usize) -> String {
         comments.push(trimmed);
         end = start;
     }
-    comments.iter().rev().map(|c| format!("{c}\n")).collect()
-}
-
-/// The index of the event after the node starting at `i`.
-fn skip_node(events: &[(Event, Span)], mut i: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    loop {
-        match events.get(i)?.0 {
-            Event::MappingStart(..) | Event::SequenceStart(..) => depth += 1,
-            Event::MappingEnd | Event::SequenceEnd => depth = depth.checked_sub(1)?,
-            _ => {}
-        }
-        i += 1;
-        if depth == 0 {
-            return Some(i);
-        }
-    }
+    comments.reverse();
+    comments
 }
 
 /// Moves an item whose first line starts at column `col` to column 0: every later line loses up to
 /// `col` leading spaces. Trailing blank and comment lines (they sit between items) are dropped.
-fn dedent(text: &str, col: usize) -> Option<String> {
+fn dedent(text: &str, col: usize) -> Option<Vec<&str>> {
     let mut lines: Vec<&str> = text.split('\n').collect();
     while lines.last().is_some_and(|l| {
         let t = l.trim();
@@ -144,17 +127,13 @@ fn dedent(text: &str, col: usize) -> Option<String> {
     }) {
         lines.pop();
     }
-    let mut out = String::with_capacity(text.len());
-    for (n, line) in lines.iter().enumerate() {
+    // White-space-only lines are cut like the others: inside a literal block scalar, spaces beyond
+    // its indentation are content.
+    for line in lines.iter_mut().skip(1) {
         let indent = line.len() - line.trim_start_matches(' ').len();
-        if n == 0 {
-            out.push_str(line);
-        } else if !line.trim().is_empty() {
-            out.push_str(&line[indent.min(col)..]);
-        }
-        out.push('\n');
+        *line = &line[indent.min(col)..];
     }
-    (!lines.is_empty()).then_some(out)
+    (!lines.is_empty()).then_some(lines)
 }
 
 /// Places a block document (column 0) as one entry of a block sequence: `- ` before the first line, two
@@ -230,12 +209,29 @@ pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
     found.map(|m| (m.line(), m.col() + 1))
 }
 
+/// The index just past the node that starts at `i` (a scalar, alias, or a whole collection).
+fn skip_node(events: &[(Event, Span)], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        match events.get(i)?.0 {
+            Event::MappingStart(..) | Event::SequenceStart(..) => depth += 1,
+            Event::MappingEnd | Event::SequenceEnd => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+        i += 1;
+        if depth == 0 {
+            return Some(i);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn items(source: &str) -> Vec<Value> {
-        crate::krm::parse(source.as_bytes()).unwrap().items
+    fn item_texts(source: &str) -> Vec<Option<String>> {
+        let list = crate::krm::parse(source.as_bytes()).unwrap();
+        (0..list.items.len()).map(|i| list.item_text(i)).collect()
     }
 
     #[test]
@@ -262,7 +258,7 @@ items:
 functionConfig:
   kind: X
 ";
-        let texts = item_texts(source, &items(source));
+        let texts = item_texts(source);
         assert_eq!(
             texts[0].as_deref(),
             Some(
@@ -278,7 +274,7 @@ functionConfig:
         let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- # head\n  # more\n  \
                       kind: A\n-   # other\n    kind: B\n- kind: C\n";
         assert_eq!(
-            item_texts(source, &items(source)),
+            item_texts(source),
             vec![Some("# head\n# more\nkind: A\n".into()), Some("# other\nkind: B\n".into()), Some("kind: C\n".into())]
         );
     }
@@ -287,20 +283,17 @@ functionConfig:
     fn indented_items_sequence_and_last_item_before_eof() {
         let source = "kind: ResourceList\napiVersion: config.kubernetes.io/v1\nitems:\n  - kind: A\n    \
                       metadata:\n      name: x\n  - kind: B\n";
-        assert_eq!(
-            item_texts(source, &items(source)),
-            vec![Some("kind: A\nmetadata:\n  name: x\n".into()), Some("kind: B\n".into())]
-        );
+        assert_eq!(item_texts(source), vec![Some("kind: A\nmetadata:\n  name: x\n".into()), Some("kind: B\n".into())]);
     }
 
     #[test]
     fn flow_items_of_a_block_list_are_copied_in_their_style() {
         let source = r#"{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [{"kind": "A"}]}"#;
-        assert_eq!(item_texts(source, &items(source)), vec![None], "a JSON ResourceList is serialised in block style");
+        assert_eq!(item_texts(source), vec![None], "a JSON ResourceList is serialised in block style");
         let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {kind: A, data: {k: \"v\"}}\n\
                       - {kind: B,\n   metadata: {name: b}}\n- kind: C\n";
         assert_eq!(
-            item_texts(source, &items(source)),
+            item_texts(source),
             vec![
                 Some("{kind: A, data: {k: \"v\"}}\n".into()),
                 Some("{kind: B,\n metadata: {name: b}}\n".into()),
@@ -314,10 +307,7 @@ functionConfig:
         // As kpt sends a file whose flow document has a head comment; the deeper comment ends item A.
         let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- kind: A\n  # end of A\n\
                       # about B\n# more\n- {kind: B}\n";
-        assert_eq!(
-            item_texts(source, &items(source)),
-            vec![Some("kind: A\n".into()), Some("# about B\n# more\n{kind: B}\n".into())]
-        );
+        assert_eq!(item_texts(source), vec![Some("kind: A\n".into()), Some("# about B\n# more\n{kind: B}\n".into())]);
     }
 
     #[test]
@@ -325,7 +315,7 @@ functionConfig:
         // The alias points at an anchor in the first item: the second item's text alone cannot be parsed.
         let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- kind: A\n  \
                       metadata: &m\n    name: x\n- kind: B\n  metadata: *m\n";
-        let texts = item_texts(source, &items(source));
+        let texts = item_texts(source);
         assert!(texts[0].is_some());
         assert_eq!(texts[1], None);
     }
@@ -335,7 +325,7 @@ functionConfig:
         let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- kind: A\n  \
                       data: {greeting: \"grüße ✓\"}\n- kind: B # ünïcode\n";
         assert_eq!(
-            item_texts(source, &items(source)),
+            item_texts(source),
             vec![Some("kind: A\ndata: {greeting: \"grüße ✓\"}\n".into()), Some("kind: B # ünïcode\n".into())]
         );
     }
@@ -343,8 +333,8 @@ functionConfig:
     #[test]
     fn no_items_or_unparsable_input() {
         let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n";
-        assert!(item_texts(source, &[]).is_empty());
-        assert_eq!(item_texts("items: [", &[Value::Null]), vec![None]);
+        assert!(item_texts(source).is_empty());
+        assert!(crate::krm::parse(b"items: [").is_err());
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, kubernetes: &Kubernetes, ou
             },
         }],
     };
-    let text = serde_yaml_ng::to_string(&config).expect("the authentication config serialises");
+    let text = crate::yaml::to_string_of(&config);
     let mut metadata = meta(CARRIER.0, Some(CARRIER.1), Wave::Authentication);
     metadata
         .annotations

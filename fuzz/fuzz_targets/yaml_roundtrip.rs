@@ -1,0 +1,29 @@
+//! The reader and the emitter: whatever parses is written so that it reads back to the same value, and
+//! writing that again gives the same bytes. Every string the emitter leaves plain must not be one a
+//! YAML 1.1 reader takes for something else.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use serde_yaml_ng::Value;
+use ztwim_gitops::yaml;
+
+fn has_nan(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => n.as_f64().is_some_and(f64::is_nan),
+        Value::Sequence(s) => s.iter().any(has_nan),
+        Value::Mapping(m) => m.iter().any(|(k, v)| has_nan(k) || has_nan(v)),
+        Value::Tagged(t) => has_nan(&t.value),
+        _ => false,
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(value) = yaml::from_str(text) else { return };
+    let written = yaml::to_string(&value);
+    let back = yaml::from_str(&written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+    if !has_nan(&value) {
+        assert_eq!(back, value, "{written}");
+    }
+    assert_eq!(yaml::to_string(&back), written);
+});
