@@ -65,6 +65,14 @@ pub enum Command {
     Doctor(crate::doctor::Args),
     /// Print the JSON Schema of the function config.
     Schema,
+    /// Copy the file SRC to DST with mode 0755, atomically: how an init container copies the exec plugin
+    /// out of its shell-less image (`execAuth.pluginImage`), running this static binary from a volume.
+    CopyFile {
+        #[arg(value_name = "SRC")]
+        src: PathBuf,
+        #[arg(value_name = "DST")]
+        dst: PathBuf,
+    },
     /// Copy this binary into DIR (mode 0755): an init container using our image, which has no `cp`,
     /// installs the function into Argo CD's repo-server this way.
     InstallTo {
@@ -134,6 +142,13 @@ pub fn main() -> i32 {
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));
             0
         }
+        Some(Command::CopyFile { src, dst }) => match copy_executable(&src, &dst) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: cannot copy {} to {}: {e}", src.display(), dst.display());
+                1
+            }
+        },
         Some(Command::InstallTo { dir }) => match install_to(&dir) {
             Ok(dest) => {
                 if verbosity != Verbosity::Quiet {
@@ -200,15 +215,20 @@ fn write_stdout(bytes: &[u8]) -> i32 {
 }
 
 fn install_to(dir: &std::path::Path) -> std::io::Result<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    let exe = std::env::current_exe()?;
     let dest = dir.join("ztwim-gitops");
-    // Copy under a temporary name and rename, so a concurrent reader never sees a half-written binary.
-    let partial = dir.join(".ztwim-gitops.partial");
-    std::fs::copy(&exe, &partial)?;
-    std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o755))?;
-    std::fs::rename(&partial, &dest)?;
+    copy_executable(&std::env::current_exe()?, &dest)?;
     Ok(dest)
+}
+
+/// Copies under a temporary name beside `dst` and renames, so a concurrent reader never sees a
+/// half-written binary.
+fn copy_executable(src: &std::path::Path, dst: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let name = dst.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let partial = dst.with_file_name(format!(".{name}.partial"));
+    std::fs::copy(src, &partial)?;
+    std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o755))?;
+    std::fs::rename(&partial, dst)
 }
 
 fn run_function() -> i32 {

@@ -309,3 +309,70 @@ fn bootstrap_applications_sync_exactly_the_written_directories() {
     }
     assert_eq!(paths, ["management", "spokes/classic", "spokes/hosted", "spokes/kind", "spokes/eks"]);
 }
+
+/// `execAuth.pluginImage`: the plugin copied out of its shell-less image by our static binary, with
+/// `-timeout` for the cluster Secrets; checked end to end by doctor, and the copy step really copies.
+#[test]
+fn a_plugin_image_is_installed_without_a_shell_and_gets_a_timeout() {
+    let out = TempDir::new("plugin-image");
+    let image = format!("ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth@sha256:{}", "a".repeat(64));
+    let mut value: Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(Path::new(ROOT).join("fn-config/fleet.yaml")).unwrap())
+            .unwrap();
+    value["spec"]["management"]["execAuth"] = serde_yaml_ng::from_str(&format!("{{pluginImage: '{image}'}}")).unwrap();
+    let config = out.path().join("image.yaml");
+    std::fs::write(&config, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
+    let o = generate(&["-c", config.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("sha256 is empty"), "no archive, no archive checksum");
+    let stream = String::from_utf8(o.stdout).unwrap();
+    let docs = documents(&stream);
+    let argocd = docs.iter().find(|d| d["kind"] == "ArgoCD").unwrap();
+    for component in ["controller", "server"] {
+        let init = argocd["spec"][component]["initContainers"].as_sequence().unwrap();
+        assert_eq!(init.len(), 2, "{component}: the copier, then the copy");
+        assert_eq!(init[0]["command"][1], "install-to");
+        assert_eq!(init[1]["image"].as_str(), Some(image.as_str()));
+        let command: Vec<&str> = init[1]["command"].as_sequence().unwrap().iter().filter_map(Value::as_str).collect();
+        assert_eq!(
+            command,
+            ["/scratch/ztwim-gitops", "copy-file", "/ko-app/cmd", "/binaries/k8s-spiffe-workload-jwt-exec-auth"]
+        );
+        assert!(!serde_yaml_ng::to_string(init).unwrap().contains("/bin/sh"), "{component}: no shell");
+    }
+    for secret in docs.iter().filter(|d| d["kind"] == "Secret") {
+        let config: serde_json::Value = serde_json::from_str(secret["stringData"]["config"].as_str().unwrap()).unwrap();
+        assert_eq!(config["execProviderConfig"]["args"], serde_json::json!(["-timeout=10s"]));
+    }
+    let doctor = run(
+        Command::new(BIN)
+            .args(["doctor", "-"])
+            .stdin(std::fs::File::open(write(&out, "stream.yaml", &stream)).unwrap()),
+        false,
+    );
+    assert!(doctor.status.success(), "{}", String::from_utf8_lossy(&doctor.stdout));
+    // The copy step the second init container runs.
+    let src = write(&out, "cmd", "#!/bin/true\n");
+    let dst = out.path().join("bin-plugin");
+    let copied = run(Command::new(BIN).args(["copy-file", src.to_str().unwrap(), dst.to_str().unwrap()]), true);
+    assert!(copied.status.success());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&dst).unwrap().permissions().mode() & 0o777, 0o755);
+    assert_eq!(std::fs::read_to_string(&dst).unwrap(), "#!/bin/true\n");
+    // Not pinned by digest: a warning that says how to pin it.
+    value["spec"]["management"]["execAuth"]["pluginImage"] =
+        "ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth:0.2.0".into();
+    std::fs::write(&config, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
+    let o = generate(&["-c", config.to_str().unwrap(), "--target", "management"]);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("is not pinned by digest"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn write(dir: &TempDir, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}

@@ -386,6 +386,14 @@ fn matrix() -> Vec<Case> {
                 "management:\n",
                 "management:\n    bootstrap:\n      repoURL: https://git.example.com/fleet.git\n      path: clusters/prod\n",
             );
+            // Half of them install the plugin from its image (two init containers, `-timeout` in the Secrets).
+            if bits % 2 == 1 {
+                case.text = case.text.replace(
+                    "    execAuth:\n",
+                    "    execAuth:\n      pluginImage: ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+                );
+                assert!(case.text.contains("pluginImage"), "{}", case.text);
+            }
             cases.push(case);
         }
     }

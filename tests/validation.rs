@@ -839,6 +839,32 @@ fn proxy_and_acknowledge_rules() {
             ],
         },
         Rule {
+            name: "pluginImage",
+            good: &[|s| {
+                s.management.exec_auth.plugin_image =
+                    format!("ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth@sha256:{}", "b".repeat(64));
+                s.management.exec_auth.timeout = "500ms".into();
+            }],
+            bad: &[
+                (
+                    |s| {
+                        s.management.exec_auth.plugin_image =
+                            "ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth:0.2.0".into()
+                    },
+                    &[(W, "spec.management.execAuth.pluginImage")],
+                    "not pinned by digest",
+                ),
+                (
+                    |s| {
+                        s.management.exec_auth.plugin_image = format!("x@sha256:{}", "b".repeat(64));
+                        s.management.exec_auth.timeout = "10".into();
+                    },
+                    &[(E, "spec.management.execAuth.timeout")],
+                    "duration such as `10s`",
+                ),
+            ],
+        },
+        Rule {
             name: "featuregate target",
             good: &[],
             bad: &[

@@ -364,6 +364,25 @@ pub struct ExecAuth {
     /// `v1` or `v1beta1`: the exec apiVersion and EXEC_CREDENTIAL_VERSION agree.
     #[schemars(example = &"v1")]
     pub credential_version: CredentialVersion,
+    /// The plugin as a container image instead of a release archive, pinned by digest
+    /// (`…/k8s-spiffe-workload-jwt-exec-auth@sha256:…`): releases from 0.2.0 on are published this way only,
+    /// and they report the token's real expiry. Empty: the archive download above.
+    #[schemars(example = &"ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth@sha256:0000000000000000000000000000000000000000000000000000000000000000")]
+    pub plugin_image: String,
+    /// The binary's path inside `pluginImage` (ko builds put it at `/ko-app/cmd`).
+    #[schemars(pattern(crate::config::syntax::ABSOLUTE_PATH_PATTERN))]
+    #[schemars(example = &"/ko-app/cmd")]
+    pub plugin_path: String,
+    /// With `pluginImage`: the image whose static `ztwim-gitops` binary copies the plugin out of the
+    /// shell-less plugin image (this project's image).
+    #[schemars(pattern(r"^\S+$"))]
+    #[schemars(example = &"ghcr.io/ztwim-gitops/ztwim-gitops:0.1.0")]
+    pub copier_image: String,
+    /// With `pluginImage`: the plugin's `-timeout` (a Go duration), so a stuck Workload API fails the
+    /// request instead of hanging Argo CD's refresh.
+    #[schemars(pattern(r"^[0-9]+(ms|s|m)$"))]
+    #[schemars(example = &"10s")]
+    pub timeout: String,
 }
 
 pub const DEFAULT_DOWNLOAD_URL: &str = "https://github.com/spiffe/k8s-spiffe-workload-jwt-exec-auth/releases/download/{{ version }}/k8s-spiffe-workload-jwt-exec-auth_Linux_{{ arch }}.tar.gz";
@@ -379,6 +398,10 @@ impl Default for ExecAuth {
             bin_dir: "/binaries".into(),
             socket_dir: "/run/spire/sockets".into(),
             credential_version: CredentialVersion::V1beta1,
+            plugin_image: String::new(),
+            plugin_path: "/ko-app/cmd".into(),
+            copier_image: "ghcr.io/ztwim-gitops/ztwim-gitops:0.1.0".into(),
+            timeout: "10s".into(),
         }
     }
 }

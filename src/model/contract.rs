@@ -54,6 +54,8 @@ pub struct ExecConfig {
     pub credential_version: CredentialVersion,
     /// The Workload API endpoint, as `SPIFFE_ENDPOINT_SOCKET`.
     pub socket_endpoint: String,
+    /// Command-line arguments (`-timeout=…` for releases that have it).
+    pub args: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

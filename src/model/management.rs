@@ -82,6 +82,23 @@ pub struct Plugin {
     /// Proxy environment variables for the download, upper- and lower-case (curl reads `http_proxy` only
     /// in lower case).
     pub proxy_env: Vec<(&'static str, String)>,
+    /// The plugin copied out of its own image instead of downloaded (`execAuth.pluginImage`).
+    pub from_image: Option<PluginImage>,
+}
+
+/// The plugin image install: the plugin image has no shell, so a first init container copies this
+/// project's static binary into the scratch volume, and a second one, from the plugin image, runs it to
+/// copy the plugin binary into `bin_dir`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PluginImage {
+    pub image: String,
+    pub image_pull_policy: &'static str,
+    /// The binary inside the image.
+    pub path: String,
+    pub copier: String,
+    pub copier_pull_policy: &'static str,
+    /// The plugin's `-timeout`.
+    pub timeout: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -11,7 +11,7 @@ use crate::config::{self, Form, Identity, Spec};
 use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
     ArgoIdentity, BootstrapApp, Component, CredentialVersion, ExecConfig, Gitops, InstallPlanApproval, Issuer, Plugin,
-    Rbac, Setting, SharedIdentity, Spoke, SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, EXEC_BINARY,
+    PluginImage, Rbac, Setting, SharedIdentity, Spoke, SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, EXEC_BINARY,
     INSTANCE_LABEL,
 };
 
@@ -106,6 +106,8 @@ pub(super) fn resolve(
         api_version: format!("client.authentication.k8s.io/{}", credential_version.as_str()),
         credential_version,
         socket_endpoint: workload_api.endpoint.clone(),
+        // Only image releases (0.2.0 on) know -timeout; v0.0.x would exit on the unknown flag.
+        args: plugin.from_image.iter().map(|i| format!("-timeout={}", i.timeout)).collect(),
     };
     Some(Management {
         trust: Trust { trust_domain, issuer, workload_api, identities, shared },
@@ -391,10 +393,13 @@ fn exec_auth(
         }
         Ok(url) => Some(url),
     };
+    let from_image = plugin_image(e, d);
+    ok &= from_image.as_ref().is_none_or(Option::is_some);
+    let from_image = from_image.flatten();
     let sha256 = if e.sha256.is_empty() {
         // The ConfigMap form can set neither sha256 nor the download URL: warning about what it cannot
-        // change would only teach its users to ignore warnings.
-        if form == Form::Structured {
+        // change would only teach its users to ignore warnings. An image install downloads no archive.
+        if form == Form::Structured && e.plugin_image.is_empty() {
             d.note(
                 Severity::Warning,
                 format!("{p}.sha256"),
@@ -444,10 +449,58 @@ fn exec_auth(
             bin_dir: bin_dir.to_string(),
             scratch_dir: scratch_dir(bin_dir),
             proxy_env: Vec::new(),
+            from_image,
         }),
         _ => None,
     };
     (plugin, socket_dir.map(str::to_string), credential_version)
+}
+
+/// `pluginImage`: None when not set; Some(None) when set but unusable (errors reported).
+fn plugin_image(e: &config::ExecAuth, d: &mut Diagnostics) -> Option<Option<PluginImage>> {
+    let p = "spec.management.execAuth";
+    if e.plugin_image.is_empty() {
+        return None;
+    }
+    let mut ok = true;
+    for (field, value) in [("pluginImage", &e.plugin_image), ("copierImage", &e.copier_image)] {
+        if value.is_empty() || value.contains(char::is_whitespace) {
+            d.error(format!("{p}.{field}"), format!("{field} must be a container image reference without spaces."));
+            ok = false;
+        }
+    }
+    if !e.plugin_path.starts_with('/') {
+        d.error(
+            format!("{p}.pluginPath"),
+            "pluginPath must be the absolute path of the binary in pluginImage, e.g. `/ko-app/cmd`.",
+        );
+        ok = false;
+    }
+    let digits = e.timeout.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = &e.timeout[digits.len()..];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || !["ms", "s", "m"].contains(&unit) {
+        d.error(
+            format!("{p}.timeout"),
+            format!("timeout `{}` must be a duration such as `10s` (ms, s or m).", e.timeout),
+        );
+        ok = false;
+    }
+    if ok && !e.plugin_image.contains("@sha256:") {
+        d.note(
+            Severity::Warning,
+            format!("{p}.pluginImage"),
+            Topic::UnverifiedDownload,
+            format!("pluginImage `{}` is not pinned by digest, so what runs in Argo CD's pods can change under the same name; write it as `…@sha256:<digest>` (`crane digest {}`), or acknowledge `unverifiedDownload`.", e.plugin_image, e.plugin_image),
+        );
+    }
+    Some(ok.then(|| PluginImage {
+        image: e.plugin_image.clone(),
+        image_pull_policy: image_pull_policy(&e.plugin_image),
+        path: e.plugin_path.clone(),
+        copier: e.copier_image.clone(),
+        copier_pull_policy: image_pull_policy(&e.copier_image),
+        timeout: e.timeout.clone(),
+    }))
 }
 
 /// The proxy variables for the download. A proxy URL is `http(s)://host[:port]`; credentials in it would

@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 
 /// The init container that installs the exec plugin.
 pub const INIT_CONTAINER: &str = "install-jwt-spiffe";
+/// With `pluginImage`: the init container that puts our static copier into the scratch volume first.
+pub const COPIER_INIT_CONTAINER: &str = "install-jwt-spiffe-copier";
 /// The emptyDir the plugin binary lives in (the main containers' root filesystems are read-only).
 pub const BINARIES_VOLUME: &str = "binaries";
 /// The SPIFFE CSI volume that carries the agent socket.
@@ -159,6 +161,54 @@ fn mount(name: &str, path: &str, read_only: bool) -> VolumeMount {
     }
 }
 
+/// The hardening every init container here gets: no privilege escalation, no capabilities, non-root,
+/// read-only root filesystem, the runtime's seccomp profile.
+fn hardened() -> SecurityContext {
+    SecurityContext {
+        allow_privilege_escalation: Some(false),
+        capabilities: Some(Capabilities { drop: Some(vec!["ALL".into()]), ..Capabilities::default() }),
+        read_only_root_filesystem: Some(true),
+        run_as_non_root: Some(true),
+        seccomp_profile: Some(SeccompProfile { type_: "RuntimeDefault".into(), ..SeccompProfile::default() }),
+        ..SecurityContext::default()
+    }
+}
+
+/// The init containers that install the plugin: the archive download, or with `pluginImage` the copier
+/// and the copy out of the plugin image. No shell runs in the second way: the plugin image has none.
+fn init_containers(model: &Model) -> Vec<Container> {
+    let e = &model.plugin;
+    let Some(from) = &e.from_image else { return vec![init_container(model)] };
+    let copier = format!("{}/ztwim-gitops", e.scratch_dir);
+    let container = |name: &str, image: &str, pull: &str, command: Vec<String>, mounts: Vec<VolumeMount>| Container {
+        name: name.into(),
+        image: Some(image.into()),
+        image_pull_policy: Some(pull.into()),
+        command: Some(command),
+        volume_mounts: Some(mounts),
+        security_context: Some(hardened()),
+        termination_message_path: Some("/dev/termination-log".into()),
+        termination_message_policy: Some("File".into()),
+        ..Container::default()
+    };
+    vec![
+        container(
+            COPIER_INIT_CONTAINER,
+            &from.copier,
+            from.copier_pull_policy,
+            vec!["/usr/local/bin/ztwim-gitops".into(), "install-to".into(), e.scratch_dir.into()],
+            vec![mount(SCRATCH_VOLUME, e.scratch_dir, false)],
+        ),
+        container(
+            INIT_CONTAINER,
+            &from.image,
+            from.image_pull_policy,
+            vec![copier, "copy-file".into(), from.path.clone(), format!("{}/{EXEC_BINARY}", e.bin_dir)],
+            vec![mount(BINARIES_VOLUME, &e.bin_dir, false), mount(SCRATCH_VOLUME, e.scratch_dir, true)],
+        ),
+    ]
+}
+
 fn init_container(model: &Model) -> Container {
     let e = &model.plugin;
     let mut env = vec![
@@ -181,14 +231,7 @@ fn init_container(model: &Model) -> Container {
             mount(BINARIES_VOLUME, &e.bin_dir, false),
             mount(SCRATCH_VOLUME, e.scratch_dir, false),
         ]),
-        security_context: Some(SecurityContext {
-            allow_privilege_escalation: Some(false),
-            capabilities: Some(Capabilities { drop: Some(vec!["ALL".into()]), ..Capabilities::default() }),
-            read_only_root_filesystem: Some(true),
-            run_as_non_root: Some(true),
-            seccomp_profile: Some(SeccompProfile { type_: "RuntimeDefault".into(), ..SeccompProfile::default() }),
-            ..SecurityContext::default()
-        }),
+        security_context: Some(hardened()),
         termination_message_path: Some("/dev/termination-log".into()),
         termination_message_policy: Some("File".into()),
         ..Container::default()
@@ -205,7 +248,7 @@ fn workload(model: &Model, resources: ResourceRequirements) -> Workload {
     Workload {
         labels: model.trust.shared.as_ref().map(|shared| BTreeMap::from([shared.pod_label.clone()])),
         resources,
-        init_containers: vec![init_container(model)],
+        init_containers: init_containers(model),
         volumes: vec![
             empty_dir(BINARIES_VOLUME),
             Volume {

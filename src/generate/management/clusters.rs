@@ -53,6 +53,8 @@ struct TlsClientConfig<'a> {
 #[serde(rename_all = "camelCase")]
 struct ExecProviderConfig<'a> {
     command: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    args: &'a [String],
     api_version: &'a str,
     /// A JSON object: Argo CD rejects the kubeconfig list form.
     env: ExecEnv<'a>,
@@ -73,6 +75,7 @@ fn secret(model: &Model, spoke: &Spoke, exec: &ExecConfig, tls: &Tls) -> Secret 
         tls_client_config: TlsClientConfig { insecure: tls.insecure, ca_data: tls.ca_data.as_deref() },
         exec_provider_config: ExecProviderConfig {
             command: &exec.command,
+            args: &exec.args,
             api_version: &exec.api_version,
             env: ExecEnv {
                 spiffe_endpoint_socket: &exec.socket_endpoint,
