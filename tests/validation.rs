@@ -832,6 +832,15 @@ fn proxy_and_acknowledge_rules() {
                     "has the name of spec.applications.0",
                 ),
                 (
+                    |s| {
+                        s.management.bootstrap.repo_url = "https://git.example.com/fleet.git".into();
+                        s.spokes[0].name = "management".into();
+                        s.applications[0].spoke = "management".into();
+                    },
+                    &[(E, "spec.management.bootstrap")],
+                    "would exist twice",
+                ),
+                (
                     |s| s.management.bootstrap.path = "clusters".into(),
                     &[(E, "spec.management.bootstrap.repoURL")],
                     "repoURL is empty",

@@ -66,31 +66,15 @@ pub fn run(args: &Args) -> i32 {
     });
     let mut decoded = None;
     if let Some(path) = &args.token {
-        match std::fs::read_to_string(path) {
-            Ok(text) => match token::decode(&text) {
-                Ok(t) => {
-                    token::check(&t, &management, &spokes, &pairs, now, &mut checks);
-                    decoded = Some(t);
-                }
-                Err(e) => checks.add(
-                    "token",
-                    "decode",
-                    None,
-                    report::Status::Fail,
-                    (None, None),
-                    format!("{}: {e}", path.display()),
-                    None,
-                ),
-            },
-            Err(e) => checks.add(
-                "token",
-                "decode",
-                None,
-                report::Status::Fail,
-                (None, None),
-                format!("cannot read {}: {e}", path.display()),
-                None,
-            ),
+        let read = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+            .and_then(|text| token::decode(&text).map_err(|e| format!("{}: {e}", path.display())));
+        match read {
+            Ok(t) => {
+                token::check(&t, &management, &spokes, &pairs, now, &mut checks);
+                decoded = Some(t);
+            }
+            Err(e) => checks.add("token", "decode", None, report::Status::Fail, (None, None), e, None),
         }
     }
     if args.live {

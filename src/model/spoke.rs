@@ -83,6 +83,10 @@ pub struct Hosted {
     pub ca_configmap: String,
 }
 
+/// The file kube-apiserver reads its structured authentication config from: the name `generate -o`
+/// writes it under, the carrier ConfigMap's key, and what a bootstrap Application must not apply.
+pub const KUBE_APISERVER_CONFIG_FILE: &str = "authentication-config.yaml";
+
 /// Vanilla Kubernetes: kube-apiserver reads a structured authentication config file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Kubernetes {

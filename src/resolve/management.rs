@@ -12,7 +12,7 @@ use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
     ArgoIdentity, BootstrapApp, Component, CredentialVersion, ExecConfig, Gitops, InstallPlanApproval, Issuer, Plugin,
     PluginImage, Rbac, Setting, SharedIdentity, Spoke, SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, EXEC_BINARY,
-    INSTANCE_LABEL,
+    INSTANCE_LABEL, KUBE_APISERVER_CONFIG_FILE,
 };
 
 /// The only ZTWIM channel whose API (1.0, `operator.openshift.io/v1alpha1` with trustDomain on
@@ -140,25 +140,21 @@ pub(super) fn gitops_for(gitops: Gitops, spokes: &[Spoke], bootstrap: &config::B
             spoke,
             exclude,
         };
-        apps.push(app(format!("{}-management", gitops.name), dir("management"), None, None));
-        for s in spokes {
-            let exclude = matches!(s.kind, SpokeKind::Kubernetes(_)).then_some(KUBE_APISERVER_FILE);
-            apps.push(app(
-                bootstrap_name(&gitops.name, &s.name),
-                dir(&format!("spokes/{}", s.name)),
-                Some(s.name.clone()),
-                exclude,
-            ));
+        let names = bootstrap_names(&gitops.name, spokes.iter().map(|s| s.name.as_str()));
+        let directories = std::iter::once((dir("management"), None, None)).chain(spokes.iter().map(|s| {
+            let exclude = matches!(s.kind, SpokeKind::Kubernetes(_)).then_some(KUBE_APISERVER_CONFIG_FILE);
+            (dir(&format!("spokes/{}", s.name)), Some(s.name.clone()), exclude)
+        }));
+        for ((path, spoke, exclude), name) in directories.zip(names) {
+            apps.push(app(name, path, spoke, exclude));
         }
     }
     Gitops { respect_rbac: namespaced.then_some("normal"), bootstrap: apps, ..gitops }
 }
 
-/// The file a kubernetes spoke's directory holds besides its objects; Argo CD must not apply it.
-const KUBE_APISERVER_FILE: &str = "authentication-config.yaml";
-
-fn bootstrap_name(argocd: &str, spoke: &str) -> String {
-    format!("{argocd}-{spoke}")
+/// The bootstrap Applications' names: the management directory's first, then one per spoke.
+fn bootstrap_names<'a>(argocd: &str, spokes: impl Iterator<Item = &'a str>) -> Vec<String> {
+    std::iter::once(format!("{argocd}-management")).chain(spokes.map(|s| format!("{argocd}-{s}"))).collect()
 }
 
 /// The bootstrap Applications' names must be usable and not collide with `applications[]`.
@@ -174,13 +170,16 @@ fn bootstrap(spec: &Spec, d: &mut Diagnostics) {
     if b.target_revision.is_empty() {
         d.error(format!("{p}.targetRevision"), "targetRevision must not be empty; use `HEAD`, a branch or a tag.");
     }
-    let argocd = &spec.management.gitops.name;
-    let names = std::iter::once(format!("{argocd}-management"))
-        .chain(spec.spokes.iter().filter(|s| !s.name.is_empty()).map(|s| bootstrap_name(argocd, &s.name)));
-    for name in names {
-        if name.len() > 63 {
+    let names = bootstrap_names(
+        &spec.management.gitops.name,
+        spec.spokes.iter().filter(|s| !s.name.is_empty()).map(|s| s.name.as_str()),
+    );
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            d.error(p, format!("the bootstrap Application `{name}` would exist twice (a spoke named `management` takes the management directory's name); rename that spoke."));
+        } else if name.len() > 63 {
             d.error(p, format!("the bootstrap Application `{name}` would be longer than 63 characters (Argo CD puts its name in a label); shorten management.gitops.name or the spoke's name."));
-        } else if let Some(i) = spec.applications.iter().position(|a| a.name == name) {
+        } else if let Some(i) = spec.applications.iter().position(|a| a.name == *name) {
             d.error(p, format!("the bootstrap Application `{name}` has the name of spec.applications.{i}; rename that Application."));
         }
     }

@@ -180,7 +180,7 @@ fn target(spec: &Spec, flag: Option<&str>, d: &mut Diagnostics) -> Option<Target
 /// Whether a spoke gets the TechPreviewNoUpgrade FeatureGate (OpenShift 4.19), so that it can be
 /// emitted alone.
 fn gets_feature_gate(spoke: &crate::config::Spoke) -> bool {
-    spoke.type_ == SpokeType::Openshift && major_minor(&spoke.openshift_version) == Some((4, 19))
+    spoke.type_ == SpokeType::Openshift && major_minor(&spoke.openshift_version) == Some(spokes::TECH_PREVIEW_RELEASE)
 }
 
 /// The distinct non-empty spoke names, in config order, for "use one of" hints.

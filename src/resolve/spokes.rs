@@ -15,6 +15,10 @@ use crate::model::{
 };
 use std::collections::BTreeMap;
 
+/// The one OpenShift release whose external OIDC needs `FeatureGate` `TechPreviewNoUpgrade` (earlier
+/// ones have none; 4.20 and later have it by default).
+pub(super) const TECH_PREVIEW_RELEASE: (u32, u32) = (4, 19);
+
 /// What a spoke resolves to on its own; the contract is completed with the management side.
 struct Parts {
     name: String,
@@ -434,11 +438,11 @@ fn openshift_version(spoke: &config::Spoke, p: &str, d: &mut Diagnostics, error:
             );
             None
         }
-        Some(v) if v < (4, 19) => {
+        Some(v) if v < TECH_PREVIEW_RELEASE => {
             error(d, "openshiftVersion", format!("openshiftVersion `{}` is too old: external OIDC authentication (Authentication type OIDC) needs OpenShift 4.19 or later (4.20 without TechPreviewNoUpgrade); upgrade the spoke.", spoke.openshift_version));
             None
         }
-        Some(v @ (4, 19)) => {
+        Some(v) if v == TECH_PREVIEW_RELEASE => {
             d.warning(
                 format!("{p}.openshiftVersion"),
                 "OpenShift 4.19 needs FeatureGate `TechPreviewNoUpgrade` for external OIDC, which is irreversible and blocks minor upgrades of the spoke; prefer 4.20 or later.",

@@ -9,13 +9,11 @@
 
 use super::{meta, Wave};
 use crate::generate::{Output, PlainFile};
-use crate::model::{Kubernetes, Model, Spoke};
+use crate::model::{Kubernetes, Model, Spoke, KUBE_APISERVER_CONFIG_FILE as FILE};
 use k8s_openapi::api::core::v1::ConfigMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The file name, and the carrier ConfigMap's data key.
-pub const FILE: &str = "authentication-config.yaml";
 /// The carrier ConfigMap's name and namespace. It is never applied (local-config); the namespace is
 /// kube-apiserver's, so that a pipeline that does apply it by mistake creates nothing in a user namespace.
 pub const CARRIER: (&str, &str) = ("authentication-config", "kube-system");
