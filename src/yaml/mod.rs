@@ -187,6 +187,17 @@ impl<'a> Reader<'a> {
             return self.skip(event, start);
         }
         let is_seq = matches!(event, Event::SequenceStart(..));
+        if let Event::Scalar(_, _, _, Some(tag))
+        | Event::SequenceStart(_, Some(tag))
+        | Event::MappingStart(_, Some(tag)) = &event
+        {
+            if user_tag(tag).is_some_and(|t| t == NUMBER_TAG) {
+                return Err(format!(
+                    "the tag `!{NUMBER_TAG}` at {} is reserved: ztwim-gitops marks the numbers it keeps as written with it; use another tag",
+                    at(&start)
+                ));
+            }
+        }
         match event {
             Event::DocumentStart(_) => {
                 self.documents += 1;
@@ -1093,6 +1104,15 @@ mod tests {
         assert_eq!(to_string(&big), "'n': 123456789012345678901234567890\nf: 1e400\n", "`n` is false to YAML 1.1");
         assert_eq!(v("k: 'one\n two'\nj: x\n")["k"], Value::String("one two".into()));
         assert_eq!(v("a:\n    k: 'one\n  two'\n")["a"]["k"], Value::String("one two".into()));
+        // Found by fuzzing: the marker written by hand came back as a number, or lost its sequence.
+        for text in [
+            "- !ztwim-gitops.dev/number []\n",
+            "a: !ztwim-gitops.dev/number 12\n",
+            "%TAG !e! ztwim-gitops.dev/\n--- !e!number x\n",
+        ] {
+            let e = parse(text).unwrap_err();
+            assert!(e.contains("is reserved") && e.contains("line"), "{text}: {e}");
+        }
     }
 
     #[test]
