@@ -527,6 +527,11 @@ fn resolve_plain(text: &str) -> Option<Value> {
         "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
         _ => {}
     }
+    // Every number starts with a digit, a sign or a dot (`.5`, `.inf`): the cheap test spares most
+    // words the number parsers.
+    if !text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
+        return None;
+    }
     if let Ok(n) = text.parse::<Number>() {
         return Some(Value::Number(n));
     }

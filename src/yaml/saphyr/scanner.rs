@@ -2216,7 +2216,9 @@ impl<'input, T: Input> Scanner<'input, T> {
                 // We can unroll the first iteration of the loop.
                 string.push(self.input.peek());
                 self.skip_non_blank();
-                string.reserve(self.input.bufmaxlen());
+                // ztwim: no `string.reserve(bufmaxlen)` here: it grew every plain scalar from 32 to
+                // 160 bytes, a reallocation per scalar (a tenth of the run on a package) for words that
+                // are mostly shorter than 32 bytes. Growth as needed is amortised.
 
                 // Add content non-blank characters to the scalar.
                 let mut end = false;
