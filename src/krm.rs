@@ -44,7 +44,7 @@ impl<'a> ResourceList<'a> {
     /// [`crate::yaml::parse_resource_list`]) that has the kind and name of one of `objects`: the only
     /// items a generated object can patch. Each is one standalone document, read once more.
     pub fn hydrate<'v>(&mut self, objects: impl IntoIterator<Item = &'v Value>) {
-        let wanted: std::collections::BTreeSet<(String, String)> = objects.into_iter().map(kind_and_name).collect();
+        let wanted: std::collections::BTreeSet<(&str, &str)> = objects.into_iter().map(kind_and_name).collect();
         let Some(spans) = self.spans.as_mut() else { return };
         for (i, span) in spans.iter_mut().enumerate() {
             if !span.skeleton || !wanted.contains(&kind_and_name(&self.items[i])) {
@@ -59,8 +59,10 @@ impl<'a> ResourceList<'a> {
     }
 }
 
-fn kind_and_name(object: &Value) -> (String, String) {
-    let s = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
+fn kind_and_name(object: &Value) -> (&str, &str) {
+    fn s(v: Option<&Value>) -> &str {
+        v.and_then(Value::as_str).unwrap_or_default()
+    }
     (s(object.get("kind")), s(object.get("metadata").and_then(|m| m.get("name"))))
 }
 

@@ -151,10 +151,11 @@ fn config_ref(fc: &Value, items: &[Value]) -> ConfigRef {
         path: None,
         index: None,
     };
+    let is = |v: Option<&Value>, want: &str| v.and_then(Value::as_str) == Some(want);
     let same = |item: &&Value| {
-        s(item, "apiVersion").as_deref() == Some(r.api_version.as_str())
-            && s(item, "kind").as_deref() == Some(r.kind.as_str())
-            && item.get("metadata").and_then(|m| s(m, "name")).as_deref() == Some(r.name.as_str())
+        is(item.get("apiVersion"), &r.api_version)
+            && is(item.get("kind"), &r.kind)
+            && is(item.get("metadata").and_then(|m| m.get("name")), &r.name)
     };
     let located = if krm::item_path(fc).is_some() { Some(fc) } else { items.iter().find(same) };
     if let Some(obj) = located {

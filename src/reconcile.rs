@@ -43,51 +43,96 @@ const LOCATION_ANNOTATIONS: &[&str] = &[
     "config.k8s.io/id",
 ];
 
-/// group, kind, namespace, name: what makes two objects the same object on one cluster.
-type Key = (String, String, String, String);
+/// group, kind, namespace, name: what makes two objects the same object on one cluster. Borrowed from
+/// the object: a package's thousands of items are read, not copied.
+type Key<'v> = (&'v str, &'v str, &'v str, &'v str);
 
-fn key(object: &Value) -> Key {
-    let s = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
-    let api_version = s(object.get("apiVersion"));
-    let group = api_version.rsplit_once('/').map(|(g, _)| g.to_string()).unwrap_or_default();
+fn key(object: &Value) -> Key<'_> {
+    fn s(v: Option<&Value>) -> &str {
+        v.and_then(Value::as_str).unwrap_or_default()
+    }
+    let group = s(object.get("apiVersion")).rsplit_once('/').map_or("", |(g, _)| g);
     let meta = object.get("metadata");
     (group, s(object.get("kind")), s(meta.and_then(|m| m.get("namespace"))), s(meta.and_then(|m| m.get("name"))))
 }
 
 /// The identity of an owned object across runs: the target cluster plus [`key`]. The target is part of
 /// it because every spoke has its own `Authentication/cluster`.
-fn identity(object: &Value) -> (String, Key) {
-    (annotation(object, TARGET_ANNOTATION).unwrap_or_default().to_string(), key(object))
+type Identity<'v> = (&'v str, Key<'v>);
+
+fn identity(object: &Value) -> Identity<'_> {
+    (annotation(object, TARGET_ANNOTATION).unwrap_or_default(), key(object))
+}
+
+/// What reconcile looks at in an input item, read once: every look-up in a `Value` hashes its key.
+struct Seen<'v> {
+    owner: Option<&'v str>,
+    identity: Identity<'v>,
+    /// The `(path, index)` the item occupies in the package, if it has a path.
+    location: Option<(&'v str, u64)>,
+}
+
+fn seen(item: &Value) -> Seen<'_> {
+    let annotations = krm::annotations(item);
+    let get = |key: &str| annotations.and_then(|a| a.get(key)).and_then(Value::as_str);
+    let path = get(krm::PATH_ANNOTATION).or_else(|| get(krm::LEGACY_PATH_ANNOTATION));
+    let index = get(krm::INDEX_ANNOTATION).or_else(|| get(krm::LEGACY_INDEX_ANNOTATION));
+    Seen {
+        owner: get(OWNER_ANNOTATION),
+        identity: (get(TARGET_ANNOTATION).unwrap_or_default(), key(item)),
+        location: path.map(|p| (p, index.and_then(|i| i.parse().ok()).unwrap_or(0))),
+    }
+}
+
+/// What becomes of one generated object.
+enum Fate<'v> {
+    /// It patches the unowned input item `i` in place.
+    Patch(usize),
+    /// It is emitted, replacing the owned input item it names; `conflict` is another config that
+    /// generates the same object.
+    Emit { replaces: Option<usize>, conflict: Option<&'v str> },
 }
 
 /// Decides the output items: unowned inputs in their order (patched in place where a generated object
 /// has their identity), then the generated objects. `with_locations` adds package file paths to new
 /// objects (kpt needs them; a bare stream does not).
 pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with_locations: bool) -> Reconciled {
-    let ours: BTreeSet<usize> =
-        (0..inputs.len()).filter(|&i| annotation(&inputs[i], OWNER_ANNOTATION) == Some(model.owner.as_str())).collect();
+    let seen: Vec<Seen> = inputs.iter().map(seen).collect();
+    let ours: Vec<bool> = seen.iter().map(|s| s.owner == Some(model.owner.as_str())).collect();
     // The first copy of an owned object is replaced; any further copy (a file duplicated by hand) is
     // pruned with the other owned items that are not generated any more.
-    let mut owned: BTreeMap<_, usize> = BTreeMap::new();
-    for &i in &ours {
-        owned.entry(identity(&inputs[i])).or_insert(i);
-    }
+    let mut owned: BTreeMap<Identity, usize> = BTreeMap::new();
     // Only items without any owner are patched: another config's objects are that config's business.
     let mut patchable: BTreeMap<Key, usize> = BTreeMap::new();
-    for (i, item) in inputs.iter().enumerate() {
-        if annotation(item, OWNER_ANNOTATION).is_none() {
-            patchable.entry(key(item)).or_insert(i);
-        }
-    }
     // Objects another config generated: never touched, but the same object from two configs is a
     // conflict the user must hear about (the last one applied wins).
-    let foreign: BTreeMap<_, &str> = inputs
+    let mut foreign: BTreeMap<Identity, &str> = BTreeMap::new();
+    for (i, item) in seen.iter().enumerate() {
+        match item.owner {
+            None => {
+                patchable.entry(item.identity.1).or_insert(i);
+            }
+            Some(_) if ours[i] => {
+                owned.entry(item.identity).or_insert(i);
+            }
+            Some(other) => {
+                foreign.insert(item.identity, other);
+            }
+        }
+    }
+    // Patching wins over replacing: an object a base gained after an earlier run generated it is
+    // patched, and the owned copy pruned, exactly as a first run on that base would do.
+    let fates: Vec<Fate> = generated
         .iter()
-        .filter_map(|item| {
-            annotation(item, OWNER_ANNOTATION).filter(|o| *o != model.owner).map(|o| (identity(item), o))
+        .map(|manifest| match patchable.remove(&key(&manifest.object)) {
+            Some(i) => Fate::Patch(i),
+            None => {
+                let identity = identity(&manifest.object);
+                Fate::Emit { replaces: owned.remove(&identity), conflict: foreign.get(&identity).copied() }
+            }
         })
         .collect();
-    let mut out: Vec<Item> = (0..inputs.len()).filter(|i| !ours.contains(i)).map(Item::Input).collect();
+    let mut out: Vec<Item> = (0..inputs.len()).filter(|&i| !ours[i]).map(Item::Input).collect();
     // Where each unowned input sits in `out`, so a patch finds its slot without a scan.
     let mut slot_of = vec![usize::MAX; inputs.len()];
     for (slot, item) in out.iter().enumerate() {
@@ -95,30 +140,32 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
             slot_of[*i] = slot;
         }
     }
-    let mut notes = Diagnostics::default();
-    // Patching wins over replacing: an object a base gained after an earlier run generated it is
-    // patched, and the owned copy pruned, exactly as a first run on that base would do. `emitted`: the
-    // other generated objects, each with the owned item it replaces, in generation order.
-    let mut emitted = Vec::new();
-    for manifest in generated {
-        if let Some(i) = patchable.remove(&key(&manifest.object)) {
-            notes.push(crate::diag::Severity::Info, None, patch_note(&inputs[i]));
-            let patched = patch(&inputs[i], manifest, &mut notes);
-            if patched != inputs[i] {
-                out[slot_of[i]] = Item::New(patched);
-            }
-        } else {
-            if let Some(other) = foreign.get(&identity(&manifest.object)) {
-                notes.push(crate::diag::Severity::Warning, None, conflict_note(&manifest, other));
-            }
-            emitted.push((owned.remove(&identity(&manifest.object)), manifest));
-        }
-    }
     // New objects avoid every location an item in the output keeps (kpt refuses duplicates).
-    let kept = (0..inputs.len()).filter(|i| !ours.contains(i)).chain(emitted.iter().filter_map(|(old, _)| *old));
-    let mut used: BTreeSet<(String, u64)> = kept.filter_map(|i| location(&inputs[i])).collect();
+    let replaced = fates.iter().filter_map(|f| match f {
+        Fate::Emit { replaces, .. } => *replaces,
+        Fate::Patch(_) => None,
+    });
+    let mut taken: BTreeMap<&str, BTreeSet<u64>> = BTreeMap::new();
+    for (path, index) in (0..inputs.len()).filter(|&i| !ours[i]).chain(replaced).filter_map(|i| seen[i].location) {
+        taken.entry(path).or_default().insert(index);
+    }
+    let mut notes = Diagnostics::default();
     let mut next_index: BTreeMap<String, u64> = BTreeMap::new();
-    for (old, manifest) in emitted {
+    for (manifest, fate) in generated.into_iter().zip(fates) {
+        let (old, conflict) = match fate {
+            Fate::Patch(i) => {
+                notes.push(crate::diag::Severity::Info, None, patch_note(&inputs[i]));
+                let patched = patch(&inputs[i], manifest, &mut notes);
+                if patched != inputs[i] {
+                    out[slot_of[i]] = Item::New(patched);
+                }
+                continue;
+            }
+            Fate::Emit { replaces, conflict } => (replaces, conflict),
+        };
+        if let Some(other) = conflict {
+            notes.push(crate::diag::Severity::Warning, None, conflict_note(&manifest, other));
+        }
         let path = model.file_path(&manifest.cluster, manifest.wave(), manifest.kind(), manifest.name());
         let mut object = manifest.object;
         if let Some(old) = old {
@@ -128,12 +175,12 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
                 }
             }
         } else if with_locations {
-            // Search on from the last index given out for this path: indexes below it are all taken,
-            // so N objects sharing one file cost O(N), not O(N²).
+            // Indexes are given out upwards per path, so N objects sharing one file cost O(N), not
+            // O(N²): below the last one given out, every index is taken.
             let next = next_index.entry(path.clone()).or_insert(0);
-            let index = (*next..).find(|n| !used.contains(&(path.clone(), *n))).expect("an unused index exists");
+            let taken = taken.get(path.as_str());
+            let index = (*next..).find(|n| !taken.is_some_and(|t| t.contains(n))).expect("an unused index exists");
             *next = index + 1;
-            used.insert((path.clone(), index));
             // The order LOCATION_ANNOTATIONS copies them in on the next run, so that run changes no byte.
             let index = index.to_string();
             for (key, value) in [
@@ -158,12 +205,6 @@ fn conflict_note(manifest: &Manifest, other: &str) -> String {
         manifest.name(),
         manifest.cluster.target(),
     )
-}
-
-/// The `(path, index)` an item occupies in the package, if it has a path.
-fn location(item: &Value) -> Option<(String, u64)> {
-    let path = krm::item_path(item)?;
-    Some((path.to_string(), krm::item_index(item).and_then(|i| i.parse().ok()).unwrap_or(0)))
 }
 
 /// The generated fields laid over an input item that is not ours, less the local defaults the item has
