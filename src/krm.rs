@@ -265,7 +265,18 @@ struct Results<'a> {
 
 /// Writes the output ResourceList in block-style YAML.
 pub fn write(items: &[Emit<'_>], results: &[KrmResult]) -> String {
-    let mut out = format!("apiVersion: {OUTPUT_API_VERSION}\nkind: ResourceList\n");
+    // Sized up front: growing a package-sized string by doubling copies it and faults its pages in
+    // again each time.
+    let size: usize = items
+        .iter()
+        .map(|item| match item {
+            Emit::Source { span, .. } => span.end - span.start + 16,
+            Emit::Verbatim(text) => text.len() + 16,
+            Emit::Value(_) => 1024,
+        })
+        .sum();
+    let mut out = String::with_capacity(size + 4096);
+    out.push_str(&format!("apiVersion: {OUTPUT_API_VERSION}\nkind: ResourceList\n"));
     out.push_str(if items.is_empty() { "items: []\n" } else { "items:\n" });
     for item in items {
         match item {

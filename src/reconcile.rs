@@ -73,14 +73,25 @@ struct Seen<'v> {
 }
 
 fn seen(item: &Value) -> Seen<'_> {
-    let annotations = krm::annotations(item);
-    let get = |key: &str| annotations.and_then(|a| a.get(key)).and_then(Value::as_str);
-    let path = get(krm::PATH_ANNOTATION).or_else(|| get(krm::LEGACY_PATH_ANNOTATION));
-    let index = get(krm::INDEX_ANNOTATION).or_else(|| get(krm::LEGACY_INDEX_ANNOTATION));
+    // One walk over the annotations, comparing keys, instead of six hashed look-ups.
+    let [mut owner, mut target, mut path, mut legacy_path, mut index, mut legacy_index] = [None; 6];
+    for (key, value) in krm::annotations(item).into_iter().flatten() {
+        let slot = match key.as_str() {
+            Some(OWNER_ANNOTATION) => &mut owner,
+            Some(TARGET_ANNOTATION) => &mut target,
+            Some(krm::PATH_ANNOTATION) => &mut path,
+            Some(krm::LEGACY_PATH_ANNOTATION) => &mut legacy_path,
+            Some(krm::INDEX_ANNOTATION) => &mut index,
+            Some(krm::LEGACY_INDEX_ANNOTATION) => &mut legacy_index,
+            _ => continue,
+        };
+        *slot = value.as_str();
+    }
+    let index = index.or(legacy_index);
     Seen {
-        owner: get(OWNER_ANNOTATION),
-        identity: (get(TARGET_ANNOTATION).unwrap_or_default(), key(item)),
-        location: path.map(|p| (p, index.and_then(|i| i.parse().ok()).unwrap_or(0))),
+        owner,
+        identity: (target.unwrap_or_default(), key(item)),
+        location: path.or(legacy_path).map(|p| (p, index.and_then(|i| i.parse().ok()).unwrap_or(0))),
     }
 }
 
