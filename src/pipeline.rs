@@ -180,14 +180,15 @@ pub fn to_results(diags: &Diagnostics, reference: &ConfigRef, form: Form, source
         namespace: reference.namespace.clone(),
     });
     let file = reference.path.as_ref().map(|p| FileRef { path: p.clone(), index: reference.index.filter(|&i| i > 0) });
+    let locator = source.filter(|_| file.is_some()).and_then(|text| source::Locator::new(krm::strip_bom(text)));
     let mut results = diags
         .iter()
         .map(|d| {
             let field = d.path.as_ref().map(|p| Field { path: form.user_path(p) });
             let position = field
                 .as_ref()
-                .zip(source.filter(|_| file.is_some()))
-                .and_then(|(f, text)| source::locate(krm::strip_bom(text), &f.path))
+                .zip(locator.as_ref())
+                .and_then(|(f, locator)| locator.locate(&f.path))
                 .map(|(line, column)| Position { line, column });
             KrmResult {
                 message: d.message.clone(),

@@ -116,13 +116,14 @@ pub fn generate(model: &Model) -> Generated {
         spoke::generate(model, spoke, &mut out);
     }
     let mut generated = out.generated;
-    let mut clusters: Vec<Cluster> = Vec::new();
+    // Clusters in the order they first appear, each ranked once: a lookup per comparison in a list of
+    // clusters made the sort cubic in a fleet's size.
+    let mut rank: std::collections::HashMap<Cluster, usize> = std::collections::HashMap::new();
     for m in &generated.manifests {
-        if !clusters.contains(&m.cluster) {
-            clusters.push(m.cluster.clone());
-        }
+        let next = rank.len();
+        rank.entry(m.cluster.clone()).or_insert(next);
     }
-    generated.manifests.sort_by_key(|m| (clusters.iter().position(|c| *c == m.cluster), m.wave()));
+    generated.manifests.sort_by_cached_key(|m| (rank[&m.cluster], m.wave()));
     generated
 }
 
