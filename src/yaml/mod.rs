@@ -791,6 +791,13 @@ fn analyze(s: &str) -> Allowed {
     if s.is_empty() {
         return Allowed { plain: false, single: true, block: false };
     }
+    // Most strings are words (names, kinds, label values): an alphanumeric start and no space,
+    // indicator or break anywhere, so every style is allowed — the loop below would conclude the same.
+    if s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-'))
+    {
+        return Allowed { plain: true, single: true, block: true };
+    }
     let blank = |c: Option<char>| c.is_none_or(|c| c == ' ' || c == '\t' || is_break(c));
     let mut block_indicators = s.starts_with("---") || s.starts_with("...");
     let (mut special, mut line_breaks) = (false, false);
