@@ -57,7 +57,7 @@ fn item_lines<'a>(source: &'a str, span: &ItemSpan) -> Option<Vec<&'a str>> {
     }
     let begin = head_comment_start(source, span.start);
     let mut lines = comments_above_dash(source, begin);
-    let body = dedent(source.get(begin..span.end)?, span.col)?;
+    let body = dedent(source.get(begin..span.end)?, span.content_end.saturating_sub(begin), span.col)?;
     lines.extend(body);
     Some(lines)
 }
@@ -119,12 +119,18 @@ fn comments_above_dash(source: &str, begin: usize) -> Vec<&str> {
 
 /// Moves an item whose first line starts at column `col` to column 0: every later line loses up to
 /// `col` leading spaces. Trailing blank and comment lines (they sit between items) are dropped.
-fn dedent(text: &str, col: usize) -> Option<Vec<&str>> {
+fn dedent(text: &str, content_end: usize, col: usize) -> Option<Vec<&str>> {
     let mut lines: Vec<&str> = text.split('\n').collect();
-    while lines.last().is_some_and(|l| {
+    // Trailing blank lines, and comments no deeper than the item (the next entry's), are not the
+    // item's — unless they start before its last scalar ends: then they are that scalar's lines.
+    let mut line_start = text.len() + 1;
+    while let Some(l) = lines.last() {
+        line_start -= l.len() + 1;
         let t = l.trim();
-        t.is_empty() || (t.starts_with('#') && l.len() - l.trim_start().len() <= col)
-    }) {
+        let trailing = t.is_empty() || (t.starts_with('#') && l.len() - l.trim_start().len() <= col);
+        if !trailing || line_start + (l.len() - l.trim_start().len()) < content_end {
+            break;
+        }
         lines.pop();
     }
     // White-space-only lines are cut like the others: inside a literal block scalar, spaces beyond
@@ -383,6 +389,16 @@ functionConfig:
         assert_eq!(locate(CONFIG, "spec.trustDomain"), Some((3, 1)));
         assert_eq!(locate(CONFIG, "data.spokeServer"), None);
         assert_eq!(locate("a: [", "a"), None);
+    }
+
+    #[test]
+    fn a_quoted_line_that_looks_like_a_comment_stays_in_the_item() {
+        // Found by fuzzing: the scalar's last line, `#`-first and no deeper than the item, was cut off
+        // as if it were the next entry's head comment, and the output did not parse.
+        let source = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- kind: A\n  data: {a: \"x\n  # y\"}\n  # between\n- kind: B\n";
+        let texts = item_texts(source);
+        assert_eq!(texts[0].as_deref(), Some("kind: A\ndata: {a: \"x\n# y\"}\n"));
+        assert_eq!(texts[1].as_deref(), Some("kind: B\n"));
     }
 
     #[test]

@@ -40,6 +40,10 @@ pub struct ItemSpan {
     pub start: usize,
     /// Byte offset where the parser closed the item (the next entry's `-` or the next top-level key).
     pub end: usize,
+    /// Byte offset just past the item's last scalar or alias: lines that look like comments between
+    /// here and `end` are the next entry's head comments, lines before it are content (a quoted
+    /// scalar's continuation may start with `#`).
+    pub content_end: usize,
     /// Column of the first character.
     pub col: usize,
     /// False when its text alone does not say what it is: an alias to an anchor outside the item, or a
@@ -142,6 +146,8 @@ struct Reader<'a> {
     flow_items: bool,
     /// Whether the item being read so far is self-contained.
     item_ok: bool,
+    /// Char index just past the last scalar or alias read in the current item (see [`ItemSpan`]).
+    item_content_end: usize,
     skeletons: bool,
     /// Inside a skipped part of an item: its open collections (empty when not skipping).
     skipped: Vec<Skipped>,
@@ -164,6 +170,7 @@ impl<'a> Reader<'a> {
             spans: None,
             flow_items: false,
             item_ok: true,
+            item_content_end: 0,
             skeletons: false,
             skipped: Vec::new(),
             hasher: Default::default(),
@@ -183,6 +190,9 @@ impl<'a> Reader<'a> {
     }
 
     fn event(&mut self, event: Event<'_>, start: Marker, end: Marker) -> Result<(), String> {
+        if matches!(event, Event::Scalar(..) | Event::Alias(_)) && self.frames.get(1).is_some_and(|f| f.items) {
+            self.item_content_end = end.index();
+        }
         if !self.skipped.is_empty() || self.skip_starts(&event) {
             return self.skip(event, start);
         }
@@ -411,6 +421,7 @@ impl<'a> Reader<'a> {
             let skeleton = self.skeletons && self_contained && !self.flow_items;
             let span = ItemSpan {
                 start: self.offsets.byte(start.index()),
+                content_end: self.offsets.byte(self.item_content_end.max(start.index())),
                 end: self.offsets.byte(end.index()),
                 col: start.col(),
                 self_contained,
