@@ -504,7 +504,9 @@ fn user_tag(tag: &saphyr::Tag) -> Option<Tag> {
     if tag.handle == CORE || tag.handle == "!!" || non_specific {
         return None;
     }
-    let text = if tag.handle == "!" { tag.suffix.clone() } else { format!("{}{}", tag.handle, tag.suffix) };
+    // A local tag keeps its `!`: Tag drops one leading `!`, and a suffix that starts with `!` itself
+    // (`!%21x`) must not lose its own.
+    let text = format!("{}{}", tag.handle, tag.suffix);
     (!text.is_empty()).then(|| Tag::new(text))
 }
 
@@ -628,7 +630,8 @@ pub fn to_string_of<T: serde::Serialize>(value: &T) -> String {
 fn tag_text(tag: &Tag) -> String {
     let shown = tag.to_string();
     let mut out = String::from("!");
-    for b in shown.trim_start_matches('!').bytes() {
+    // One `!` is the tag's own; any further one is its text (`!%21` is the local tag `!!`).
+    for b in shown.strip_prefix('!').unwrap_or(&shown).bytes() {
         if b.is_ascii_alphanumeric() || b"-#;/?:@&=+$_.~*'()".contains(&b) {
             out.push(b as char);
         } else {
@@ -648,21 +651,28 @@ fn write_map(out: &mut String, m: &Mapping, at: usize, inline: bool) {
         if n > 0 || !inline {
             indent(out, at);
         }
-        if is_complex_key(k) {
+        let mark = out.len();
+        if !is_complex_key(k) {
+            write_scalar(out, k, 0, true);
+        }
+        if is_complex_key(k) || out.len() - mark > MAX_IMPLICIT_KEY_BYTES {
             // Explicit `? key` then `:` on its own line: a flow collection or a tagged node as an
-            // implicit key at the start of a block mapping reads back as that mapping's own tag or key
-            // (found by fuzzing), an explicit key cannot be misread.
+            // implicit key at the start of a block mapping reads back as that mapping's own tag or key,
+            // and an implicit key may not be longer than 1024 characters (both found by fuzzing); an
+            // explicit key cannot be misread.
+            out.truncate(mark);
             out.push_str("? ");
             write_flow(out, k);
             out.push('\n');
             indent(out, at);
-        } else {
-            write_scalar(out, k, 0, true);
         }
         out.push(':');
         write_value(out, v, at, true);
     }
 }
+
+/// YAML's limit on an implicit key is 1024 characters; bytes are never fewer than characters.
+const MAX_IMPLICIT_KEY_BYTES: usize = 1024;
 
 fn is_complex_key(k: &Value) -> bool {
     matches!(k, Value::Mapping(_) | Value::Sequence(_) | Value::Tagged(_)) && !is_number_tag(k)
@@ -1127,6 +1137,16 @@ mod tests {
         assert_eq!(to_string(&big), "'n': 123456789012345678901234567890\nf: 1e400\n", "`n` is false to YAML 1.1");
         assert_eq!(v("k: 'one\n two'\nj: x\n")["k"], Value::String("one two".into()));
         assert_eq!(v("a:\n    k: 'one\n  two'\n")["a"]["k"], Value::String("one two".into()));
+        // Found by fuzzing: the local tag `!!` (`!%21`) was written as the non-specific `!`, and a key
+        // over 1024 characters as an implicit key, which no reader accepts.
+        for text in ["!%21 7\n", "a: !%21x 7\n"] {
+            let value = v(text);
+            assert_eq!(v(&to_string(&value)), value, "{}", to_string(&value));
+        }
+        let mut long = Mapping::new();
+        long.insert(Value::String("k".repeat(1100)), Value::Null);
+        let long = Value::Mapping(long);
+        assert_eq!(v(&to_string(&long)), long, "{}", to_string(&long));
         // Found by fuzzing: the marker written by hand came back as a number, or lost its sequence.
         for text in [
             "- !ztwim-gitops.dev/number []\n",
