@@ -412,21 +412,23 @@ impl<'a> Reader<'a> {
                     at(&start)
                 ));
             }
-            let self_contained = std::mem::replace(&mut self.item_ok, true);
+            // In text order: the offsets are found by walking from the last one asked for.
+            let first = self.offsets.byte(start.index());
+            let content_end = self.offsets.byte(self.item_content_end.max(start.index()));
+            let last = self.offsets.byte(end.index());
+            // A bare carriage return is a line break of its own to YAML, and the copy drops one `\r`
+            // before each `\n` (CRLF files come out LF, as kpt writes them): such an item is serialised,
+            // or every run would remove another `\r` (found by fuzzing).
+            let text = self.offsets.text.as_bytes().get(first..last).unwrap_or_default();
+            let bare_cr = text.iter().enumerate().any(|(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'));
+            let self_contained = std::mem::replace(&mut self.item_ok, true) && !bare_cr;
             if std::mem::take(&mut self.item_skipped) && !self_contained {
                 return Err(RESTART.into());
             }
             // Its other keys were skipped while reading (see `skip`); an alias into them from anywhere
             // else made the reader start over without skipping.
             let skeleton = self.skeletons && self_contained && !self.flow_items;
-            let span = ItemSpan {
-                start: self.offsets.byte(start.index()),
-                content_end: self.offsets.byte(self.item_content_end.max(start.index())),
-                end: self.offsets.byte(end.index()),
-                col: start.col(),
-                self_contained,
-                skeleton,
-            };
+            let span = ItemSpan { start: first, content_end, end: last, col: start.col(), self_contained, skeleton };
             if let Some(spans) = self.spans.as_mut() {
                 spans.push(span);
             }
@@ -1147,6 +1149,15 @@ mod tests {
         long.insert(Value::String("k".repeat(1100)), Value::Null);
         let long = Value::Mapping(long);
         assert_eq!(v(&to_string(&long)), long, "{}", to_string(&long));
+        // Found by fuzzing: a %-escaped multi-byte character in a tag was mis-decoded by the scanner.
+        let tagged = |tag: &str| Value::Tagged(Box::new(TaggedValue { tag: Tag::new(tag), value: "x".into() }));
+        assert_eq!(v("!%D0%AE x\n"), tagged("!Ю"));
+        assert_eq!(v(&to_string(&v("!%E2%82%AC x\n"))), tagged("!€"));
+        // Found by fuzzing: an item with a bare carriage return is read whole and serialised.
+        let text = "items:\n- kind: A\n  data: {k: \"x\ry\"}\n  spec: {keep: me}\n";
+        let parsed = parse_resource_list(text).unwrap();
+        assert!(!parsed.items.unwrap()[0].self_contained);
+        assert_eq!(parsed.value["items"][0]["spec"]["keep"], Value::String("me".into()));
         // Found by fuzzing: the marker written by hand came back as a number, or lost its sequence.
         for text in [
             "- !ztwim-gitops.dev/number []\n",

@@ -1318,8 +1318,12 @@ impl<'input, T: Input> Scanner<'input, T> {
     }
 
     fn scan_uri_escapes(&mut self, mark: &Marker) -> Result<char, ScanError> {
+        // ztwim: the bytes are decoded as UTF-8. Upstream concatenated them (`code << 8 | byte`), so
+        // `%D0%AE` (Ю) became U+D0AE and a 3- or 4-byte sequence was rejected as invalid (found by
+        // fuzzing: our own writer's `%`-escapes did not read back).
         let mut width = 0usize;
-        let mut code = 0u32;
+        let mut bytes = [0u8; 4];
+        let mut len = 0usize;
         loop {
             self.input.lookahead(3);
 
@@ -1344,7 +1348,6 @@ impl<'input, T: Input> Scanner<'input, T> {
                         ));
                     }
                 };
-                code = byte;
             } else {
                 if byte & 0xc0 != 0x80 {
                     return Err(ScanError::new_str(
@@ -1352,8 +1355,9 @@ impl<'input, T: Input> Scanner<'input, T> {
                         "while parsing a tag, found an incorrect trailing UTF-8 byte",
                     ));
                 }
-                code = (code << 8) + byte;
             }
+            bytes[len] = byte as u8;
+            len += 1;
 
             self.skip_n_non_blank(3);
 
@@ -1363,7 +1367,7 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
         }
 
-        match char::from_u32(code) {
+        match std::str::from_utf8(&bytes[..len]).ok().and_then(|s| s.chars().next()) {
             Some(ch) => Ok(ch),
             None => Err(ScanError::new_str(*mark, "while parsing a tag, found an invalid UTF-8 codepoint")),
         }
