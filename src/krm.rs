@@ -60,10 +60,12 @@ impl<'a> ResourceList<'a> {
 }
 
 fn kind_and_name(object: &Value) -> (&str, &str) {
-    fn s(v: Option<&Value>) -> &str {
-        v.and_then(Value::as_str).unwrap_or_default()
-    }
-    (s(object.get("kind")), s(object.get("metadata").and_then(|m| m.get("name"))))
+    (text(object.get("kind")), text(object.get("metadata").and_then(|m| m.get("name"))))
+}
+
+/// A field's string, borrowed; empty when it is absent or not a string (how identity keys treat both).
+pub fn text(v: Option<&Value>) -> &str {
+    v.and_then(Value::as_str).unwrap_or_default()
 }
 
 /// A KRM function result, as the functions spec defines it.
@@ -280,13 +282,13 @@ pub fn write(items: &[Emit<'_>], results: &[KrmResult]) -> String {
     out.push_str(if items.is_empty() { "items: []\n" } else { "items:\n" });
     for item in items {
         match item {
-            Emit::Verbatim(text) => out.push_str(&crate::source::as_sequence_entry(text)),
+            Emit::Verbatim(text) => crate::source::push_entry(&mut out, text.lines()),
             Emit::Source { source, span, value } => {
                 if !crate::source::write_entry(&mut out, source, span) {
-                    out.push_str(&crate::source::as_sequence_entry(&crate::yaml::to_string(value)));
+                    crate::source::push_entry(&mut out, crate::yaml::to_string(value).lines());
                 }
             }
-            Emit::Value(value) => out.push_str(&crate::source::as_sequence_entry(&crate::yaml::to_string(value))),
+            Emit::Value(value) => crate::source::push_entry(&mut out, crate::yaml::to_string(value).lines()),
         }
     }
     if !results.is_empty() {

@@ -48,12 +48,10 @@ const LOCATION_ANNOTATIONS: &[&str] = &[
 type Key<'v> = (&'v str, &'v str, &'v str, &'v str);
 
 fn key(object: &Value) -> Key<'_> {
-    fn s(v: Option<&Value>) -> &str {
-        v.and_then(Value::as_str).unwrap_or_default()
-    }
-    let group = s(object.get("apiVersion")).rsplit_once('/').map_or("", |(g, _)| g);
+    let group = krm::text(object.get("apiVersion")).rsplit_once('/').map_or("", |(g, _)| g);
     let meta = object.get("metadata");
-    (group, s(object.get("kind")), s(meta.and_then(|m| m.get("namespace"))), s(meta.and_then(|m| m.get("name"))))
+    let field = |name: &str| krm::text(meta.and_then(|m| m.get(name)));
+    (group, krm::text(object.get("kind")), field("namespace"), field("name"))
 }
 
 /// The identity of an owned object across runs: the target cluster plus [`key`]. The target is part of

@@ -31,22 +31,12 @@ pub fn item_text(source: &str, span: &ItemSpan) -> Option<String> {
     Some(text)
 }
 
-/// Writes the item as one entry of the output's block `items` sequence, exactly as
-/// `as_sequence_entry(&item_text(..))` would, without building either string: a package's text is
-/// then held once in the input and once in the output, not four times. False (nothing written) when
-/// the item must be serialised.
+/// Writes the item as one entry of the output's block `items` sequence, as [`push_entry`] writes
+/// `item_text(..)`, without building that string: a package's text is then held once in the input and
+/// once in the output. False (nothing written) when the item must be serialised.
 pub fn write_entry(out: &mut String, source: &str, span: &ItemSpan) -> bool {
     let Some(lines) = item_lines(source, span) else { return false };
-    for (n, line) in lines.into_iter().enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        match (n, line.is_empty()) {
-            (0, _) => out.push_str("- "),
-            (_, false) => out.push_str("  "),
-            (_, true) => {}
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
+    push_entry(out, lines);
     true
 }
 
@@ -142,11 +132,12 @@ fn dedent(text: &str, content_end: usize, col: usize) -> Option<Vec<&str>> {
     (!lines.is_empty()).then_some(lines)
 }
 
-/// Places a block document (column 0) as one entry of a block sequence: `- ` before the first line, two
-/// spaces before the others. Empty lines stay empty so block scalars keep their exact content.
-pub fn as_sequence_entry(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for (n, line) in text.lines().enumerate() {
+/// Places a block document's lines (column 0) as one entry of a block sequence: `- ` before the first
+/// line, two spaces before the others, a CRLF ending as LF. Empty lines stay empty so block scalars keep
+/// their exact content.
+pub fn push_entry<'a>(out: &mut String, lines: impl IntoIterator<Item = &'a str>) {
+    for (n, line) in lines.into_iter().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
         match (n, line.is_empty()) {
             (0, _) => out.push_str("- "),
             (_, false) => out.push_str("  "),
@@ -155,7 +146,6 @@ pub fn as_sequence_entry(text: &str) -> String {
         out.push_str(line);
         out.push('\n');
     }
-    out
 }
 
 /// Where the field at a dotted `path` (`spec.spokes.1.server`, list indexes as numbers, as results name
@@ -362,7 +352,9 @@ functionConfig:
 
     #[test]
     fn sequence_entry_indents_all_but_empty_lines() {
-        assert_eq!(as_sequence_entry("a: 1\nb: |\n  x\n\n  y\n"), "- a: 1\n  b: |\n    x\n\n    y\n");
+        let mut entry = String::new();
+        push_entry(&mut entry, "a: 1\r\nb: |\n  x\n\n  y\n".lines());
+        assert_eq!(entry, "- a: 1\n  b: |\n    x\n\n    y\n");
     }
 
     const CONFIG: &str = "apiVersion: fn.ztwim-gitops.dev/v1alpha1\nkind: ZtwimGitOps\nspec:\n  appDomain: a.example.com\n  spokes:\n  - name: a\n    server: https://a\n  -   name: b\n      labels: {ztwim-gitops.dev/kind: x, ztwim-gitops.dev: y}\n      servr: https://b\n";
