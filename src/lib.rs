@@ -5,6 +5,7 @@
 //! The pipeline runs one way — [`krm`] parse → [`config`] load + validate → [`model`] resolve →
 //! [`generate`] → [`reconcile`] → [`krm`] emit — and [`pipeline`] wires it together.
 
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod diag;
