@@ -551,3 +551,75 @@ fn every_kind_of_spoke_is_read_and_checked() {
     assert_eq!(code, 1);
     assert_eq!(with(&report, "fail"), set(&["kind issuer"]), "{report:#}");
 }
+
+/// The status doctor gives `link` (`scope link`), if it ran.
+fn status_of<'a>(report: &'a Json, link: &str) -> Option<&'a str> {
+    report["checks"].as_array().unwrap().iter().find_map(|c| {
+        (format!("{} {}", c["scope"].as_str().unwrap(), c["link"].as_str().unwrap()) == link)
+            .then(|| c["status"].as_str().unwrap())
+    })
+}
+
+/// Issue 22: the issuer-URL and PEM rules are one rule each. `generate` (the config) and `doctor` (the
+/// manifests) are fed the same values and must agree; the port, the trailing slash and a CERTIFICATE
+/// block without DER once passed one and failed the other.
+#[test]
+fn issuer_and_pem_rules_give_generate_and_doctor_the_same_verdict() {
+    let dir = TempDir::new("doctor-same-rules");
+    let fleet = std::fs::read_to_string(Path::new(ROOT).join("fn-config/fleet.yaml")).unwrap();
+    let good = generate(&Path::new(ROOT).join("fn-config/fleet.yaml"));
+    let generates = |config: String| {
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, config).unwrap();
+        let (_, stderr, code) = run_bin(&["generate", "-c", path.to_str().unwrap(), "--target", "all"], b"");
+        (code == 0, stderr)
+    };
+    let host = "spire-spiffe-oidc-discovery-provider.apps.mgmt.example.com";
+    let issuers = [
+        (format!("https://{host}"), true),
+        (format!("https://{host}:8443"), false),
+        (format!("https://{host}:443"), false),
+        (format!("https://{host}/"), false),
+        (format!("https://{host}/spire"), false),
+        (format!("https://user@{host}"), false),
+        (format!("http://{host}"), false),
+    ];
+    for (issuer, expected) in &issuers {
+        let config = fleet
+            .replace("      clusterName: mgmt\n", &format!("      clusterName: mgmt\n      jwtIssuer: '{issuer}'\n"));
+        let (generated, stderr) = generates(config);
+        let mut docs = good.clone();
+        object(&mut docs, "SpireServer", "management")["spec"]["jwtIssuer"] = s(issuer);
+        let (report, _) = doctor(&stream(&docs), &[]);
+        let doctored = status_of(&report, "management issuer-form") == Some("pass");
+        assert_eq!((generated, doctored), (*expected, *expected), "{issuer}: {stderr}\n{report}");
+    }
+    let cert = "MIIBkjCCATegAwIBAgIUL0pwfkQc+oPriJ2v3VYrjpWweG4wCgYIKoZIzj0EAwIw";
+    let block = |body: &str| format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n");
+    let pems = [
+        (block(cert), true),
+        (format!("{}{}", block(cert), block(cert)), true),
+        // Base64, but not DER: no certificate a kube-apiserver could load.
+        (block("AAAAAAAA"), false),
+        // A good block, then a broken one: the bundle as a whole does not load.
+        (format!("{}-----BEGIN CERTIFICATE-----\n{cert}\n", block(cert)), false),
+        (block("not base64!"), false),
+        ("no pem here\n".to_string(), false),
+    ];
+    let original_ca = fleet.split("    issuerCA: |\n").nth(1).unwrap().split("    labels:").next().unwrap();
+    for (pem, expected) in &pems {
+        let indented: String = pem.lines().map(|l| format!("      {l}\n")).collect();
+        let (generated, stderr) = generates(fleet.replacen(original_ca, &indented, 1));
+        let mut docs = good.clone();
+        let cm = docs
+            .iter_mut()
+            .find(|d| {
+                d["kind"] == s("ConfigMap") && target(d) == "spoke/spoke-a" && d["data"].get("ca-bundle.crt").is_some()
+            })
+            .unwrap();
+        cm["data"]["ca-bundle.crt"] = s(pem);
+        let (report, _) = doctor(&stream(&docs), &[]);
+        let doctored = status_of(&report, "spoke-a ca") == Some("pass");
+        assert_eq!((generated, doctored), (*expected, *expected), "{pem}: {stderr}\n{report}");
+    }
+}

@@ -193,7 +193,7 @@ fn management(m: &Management, checks: &mut Checks) {
         (Some(_), None) => {}
     }
     if let Some(i) = &m.issuer {
-        if let Err(why) = issuer_shape(&i.value) {
+        if let Some(why) = crate::model::issuer_problem(&i.value) {
             checks.add(
                 scope,
                 "issuer-form",
@@ -201,7 +201,7 @@ fn management(m: &Management, checks: &mut Checks) {
                 Status::Fail,
                 (Some(side(q(&i.value), &i.at)), None),
                 format!(
-                    "{why}: SPIRE puts jwtIssuer verbatim into `iss`, while its discovery endpoint publishes \
+                    "jwtIssuer {why}: SPIRE puts jwtIssuer verbatim into `iss`, while its discovery endpoint publishes \
                      `https://<host>`; a spoke refuses a discovery document whose issuer differs from issuerURL"
                 ),
                 Some("Use exactly https://<lower-case host>, no path, no trailing `/`, here and in every spoke's issuerURL.".into()),
@@ -218,24 +218,6 @@ fn management(m: &Management, checks: &mut Checks) {
             );
         }
     }
-}
-
-/// The issuer as ZTWIM publishes it: `https://<lower-case host>`, nothing else.
-pub fn issuer_shape(issuer: &str) -> Result<(), String> {
-    let Some(rest) = issuer.strip_prefix("https://") else { return Err("not an https:// URL".into()) };
-    if rest.is_empty() {
-        return Err("no host".into());
-    }
-    if rest.ends_with('/') {
-        return Err("a trailing `/`".into());
-    }
-    if rest.contains(['/', '?', '#', '@']) {
-        return Err("a path, query, fragment or user info".into());
-    }
-    if rest.chars().any(|c| c.is_ascii_uppercase()) {
-        return Err("upper case in the host (the Route host is lower-cased)".into());
-    }
-    Ok(())
 }
 
 /// The SPIFFE ID each component gets: the first matching non-fallback ClusterSPIFFEID of ZTWIM's class,
@@ -805,9 +787,9 @@ fn ca(scope: &str, auth: &Authenticator, spoke: &Spoke, unnamed: Option<&Spoke>,
         CaSource::System => checks.add(scope, "ca", None, Status::Info, (Some(side("system trust store", right_at)), None),
             "no issuer CA: the spoke verifies the issuer's certificate with system roots, which works only for a publicly trusted route certificate (--live checks it)", None),
         CaSource::Inline(pem) => {
-            let r = parse_pem(pem);
+            let r = crate::model::pem_certificates(pem);
             checks.add(scope, "ca", None, pass_fail(r.is_ok()), (Some(side("inline PEM", right_at)), None),
-                r.clone().err().unwrap_or_else(|| format!("{} certificate(s)", r.unwrap_or(0))), None);
+                match r { Ok(n) => format!("{n} certificate(s)"), Err(e) => format!("the inline CA {e}") }, None);
         }
         CaSource::ConfigMap { namespace, name, key } => {
             let found = spoke.config_maps.iter().chain(unnamed.into_iter().flat_map(|u| u.config_maps.iter()))
@@ -820,30 +802,14 @@ fn ca(scope: &str, auth: &Authenticator, spoke: &Spoke, unnamed: Option<&Spoke>,
                 return;
             };
             let pem = cm.data.get(key);
-            let r = pem.ok_or(format!("{} has no key {key}", cm.at)).and_then(|p| parse_pem(p));
+            let r = pem
+                .ok_or(format!("{} has no key {key}", cm.at))
+                .and_then(|p| crate::model::pem_certificates(p).map_err(|e| format!("data.{key} {e}")));
             let fix = r.is_err().then(|| format!("Put the PEM CA certificate(s) under data.{key} of {}.", cm.at));
             checks.add(scope, "ca", None, pass_fail(r.is_ok()), (left, Some(side(cm.at.clone(), &cm.at))),
                 match &r { Ok(n) => format!("{n} PEM certificate(s)"), Err(e) => e.clone() }, fix);
         }
     }
-}
-
-/// The number of certificates in a PEM bundle; each must parse as X.509 (rustls' webpki reads it as a trust anchor).
-pub fn parse_pem(pem: &str) -> Result<usize, String> {
-    use rustls_pki_types::pem::PemObject;
-    use rustls_pki_types::CertificateDer;
-    let mut n = 0;
-    for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-        let cert = cert.map_err(|e| format!("not parseable PEM: {e:?}"))?;
-        if !cert.as_ref().starts_with(&[0x30]) {
-            return Err("a CERTIFICATE block that is not DER".into());
-        }
-        n += 1;
-    }
-    if n == 0 {
-        return Err("no PEM CERTIFICATE block".into());
-    }
-    Ok(n)
 }
 
 /// Users bound with enough rights for this Secret's scope, and every user bound at all (for diagnosis).

@@ -5,14 +5,14 @@
 use super::Written;
 use crate::config::syntax::{
     absolute_dir_problem, bare_domain_problem, host_port_problem, is_dns_label, is_dns_subdomain, is_semver_tag,
-    is_under, issuer_problem, mount_dir, LABEL_RULE,
+    is_under, mount_dir, LABEL_RULE,
 };
 use crate::config::{self, Form, Identity, Spec};
 use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
-    ArgoIdentity, BootstrapApp, Component, CredentialVersion, ExecConfig, Gitops, InstallPlanApproval, Issuer, Plugin,
-    PluginImage, Rbac, Setting, SharedIdentity, Spoke, SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, EXEC_BINARY,
-    INSTANCE_LABEL, KUBE_APISERVER_CONFIG_FILE,
+    issuer_problem, ArgoIdentity, BootstrapApp, Component, CredentialVersion, ExecConfig, Gitops, InstallPlanApproval,
+    Issuer, Plugin, PluginImage, Rbac, Setting, SharedIdentity, Spoke, SpokeKind, Trust, WorkloadApi, Ztwim,
+    AGENT_SOCKET, EXEC_BINARY, INSTANCE_LABEL, KUBE_APISERVER_CONFIG_FILE,
 };
 
 /// The only ZTWIM channel whose API (1.0, `operator.openshift.io/v1alpha1` with trustDomain on
