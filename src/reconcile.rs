@@ -11,7 +11,7 @@
 use crate::diag::Diagnostics;
 use crate::generate::{merge, LocalDefault, Manifest, NamedList};
 use crate::krm::{self, annotation, set_annotation};
-use crate::model::{Model, MANAGED_BY_LABEL, OWNER_ANNOTATION, PART_OF_LABEL, TARGET_ANNOTATION};
+use crate::model::{Cluster, Model, Target, MANAGED_BY_LABEL, OWNER_ANNOTATION, PART_OF_LABEL, TARGET_ANNOTATION};
 use serde_yaml_ng::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -141,6 +141,8 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
             }
         })
         .collect();
+    let mut notes = Diagnostics::default();
+    pruned_notes(model, inputs, &seen, &ours, &generated, &fates, &mut notes);
     let mut out: Vec<Item> = (0..inputs.len()).filter(|&i| !ours[i]).map(Item::Input).collect();
     // Where each unowned input sits in `out`, so a patch finds its slot without a scan.
     let mut slot_of = vec![usize::MAX; inputs.len()];
@@ -158,7 +160,6 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
     for (path, index) in (0..inputs.len()).filter(|&i| !ours[i]).chain(replaced).filter_map(|i| seen[i].location) {
         taken.entry(path).or_default().insert(index);
     }
-    let mut notes = Diagnostics::default();
     let mut next_index: BTreeMap<String, u64> = BTreeMap::new();
     for (manifest, fate) in generated.into_iter().zip(fates) {
         let (old, conflict) = match fate {
@@ -204,6 +205,128 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
         out.push(Item::New(object));
     }
     Reconciled { items: out, notes }
+}
+
+/// Why an owned item of the previous run is not in this run's output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Pruned {
+    /// Its spoke is not in the config any more.
+    SpokeGone,
+    /// The config's `spec.target` does not cover its cluster.
+    OutsideTarget,
+    /// A base's unowned object with the same identity was patched instead.
+    PatchedBase,
+    /// A second copy of an object kept once.
+    Duplicate,
+    /// The config no longer generates it (a setting changed).
+    NotGenerated,
+}
+
+/// Every owned item this run drops is a warning: one per cluster and reason, listing the objects in
+/// input order, because pruning removes what the user may still want (a spoke dropped by mistake, a
+/// ConfigMap-form config whose `spokeName` changed) and the package shows nothing of it otherwise.
+fn pruned_notes(
+    model: &Model,
+    inputs: &[Value],
+    seen: &[Seen],
+    ours: &[bool],
+    generated: &[Manifest],
+    fates: &[Fate],
+    notes: &mut Diagnostics,
+) {
+    let mut kept = BTreeSet::new();
+    let mut patched = BTreeSet::new();
+    for fate in fates {
+        match fate {
+            Fate::Emit { replaces: Some(i), .. } => {
+                kept.insert(*i);
+            }
+            Fate::Emit { replaces: None, .. } => {}
+            Fate::Patch(i) => {
+                patched.insert(seen[*i].identity.1);
+            }
+        }
+    }
+    let generated: BTreeSet<Identity> = generated.iter().map(|m| identity(&m.object)).collect();
+    let mut groups: BTreeMap<(&str, Pruned), Vec<String>> = BTreeMap::new();
+    for (i, item) in seen.iter().enumerate().filter(|&(i, _)| ours[i] && !kept.contains(&i)) {
+        let target = item.identity.0;
+        let cluster = match target.split_once('/') {
+            Some(("spoke", name)) => Some(Cluster::Spoke(name.to_string())),
+            Some(("control-plane", name)) => Some(Cluster::ControlPlane(name.to_string())),
+            _ if target == "management" => Some(Cluster::Management),
+            _ => None,
+        };
+        let spoke_gone = match &cluster {
+            Some(Cluster::Spoke(name) | Cluster::ControlPlane(name)) => model.spoke(name).is_none(),
+            _ => false,
+        };
+        let reason = if spoke_gone {
+            Pruned::SpokeGone
+        } else if cluster.as_ref().is_some_and(|c| !model.target.selects(c, item.identity.1 .1)) {
+            Pruned::OutsideTarget
+        } else if patched.contains(&item.identity.1) {
+            Pruned::PatchedBase
+        } else if generated.contains(&item.identity) {
+            Pruned::Duplicate
+        } else {
+            Pruned::NotGenerated
+        };
+        groups.entry((target, reason)).or_default().push(describe(&inputs[i]));
+    }
+    for ((target, reason), objects) in groups {
+        let cluster =
+            if target.is_empty() { "no cluster (no target annotation)".to_string() } else { target.to_string() };
+        let spoke = target.split_once('/').map_or(target, |(_, name)| name);
+        let why = match reason {
+            Pruned::SpokeGone => format!(
+                "spoke `{spoke}` is not in the config any more (a ConfigMap-form config names its one spoke in \
+                 `data.spokeName`); if that is a mistake, add the spoke back and run again"
+            ),
+            Pruned::OutsideTarget => format!(
+                "the config's target `{}` does not cover {cluster}; set `spec.target: all` to keep every cluster's objects",
+                target_name(&model.target)
+            ),
+            Pruned::PatchedBase => {
+                "an object without an owner in the input (a base's) has the same identity and was patched instead".into()
+            }
+            Pruned::Duplicate => "each was a second copy of an object the config keeps once".into(),
+            Pruned::NotGenerated => {
+                "the config no longer generates them (the spoke, application or setting they came from was removed \
+                 or renamed)"
+                    .into()
+            }
+        };
+        notes.push(
+            crate::diag::Severity::Warning,
+            None,
+            format!(
+                "removed {} object(s) of {cluster} that the config `{}` generated earlier: {}; {why}.",
+                objects.len(),
+                model.owner,
+                objects.join(", ")
+            ),
+        );
+    }
+}
+
+/// `spec.target`'s value for a model's target.
+fn target_name(target: &Target) -> String {
+    match target {
+        Target::All => "all".into(),
+        Target::Management => "management".into(),
+        Target::Spoke(name) => format!("spoke/{name}"),
+        Target::FeatureGate(name) => format!("spoke/{name}/featuregate"),
+        Target::ControlPlane(name) => format!("control-plane/{name}"),
+    }
+}
+
+/// `Kind namespace/name (file)`, how a result names an input item.
+fn describe(item: &Value) -> String {
+    let (_, kind, namespace, name) = key(item);
+    let ns = if namespace.is_empty() { String::new() } else { format!("{namespace}/") };
+    let file = krm::item_path(item).map(|p| format!(" ({p})")).unwrap_or_default();
+    format!("{kind} {ns}{name}{file}")
 }
 
 fn conflict_note(manifest: &Manifest, other: &str) -> String {
