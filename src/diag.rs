@@ -47,6 +47,8 @@ pub enum Topic {
     IssuerSystemTrust,
     /// The plugin download is not checksum-verified.
     UnverifiedDownload,
+    /// Transformer mode replaces a spoke's existing OIDC provider (OpenShift allows one).
+    ReplaceOidcProvider,
 }
 
 /// An ordered collection; the order of discovery is kept so output is deterministic and reads like the

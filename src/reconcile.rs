@@ -8,6 +8,8 @@
 //! that are only our local defaults ([`LocalDefault`]), where the base keeps its own value (and an info
 //! result says so when it differs from ours). Every other item passes through untouched.
 
+mod providers;
+
 use crate::diag::Diagnostics;
 use crate::generate::{merge, LocalDefault, Manifest, NamedList};
 use crate::krm::{self, annotation, set_annotation};
@@ -164,6 +166,10 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
     for (manifest, fate) in generated.into_iter().zip(fates) {
         let (old, conflict) = match fate {
             Fate::Patch(i) => {
+                let mut manifest = manifest;
+                if !providers::guard(model, &inputs[i], &mut manifest, &mut notes) {
+                    continue;
+                }
                 notes.push(crate::diag::Severity::Info, None, patch_note(&inputs[i]));
                 let patched = patch(&inputs[i], manifest, &mut notes);
                 if patched != inputs[i] {
@@ -459,7 +465,7 @@ fn patch_note(input: &Value) -> String {
 mod tests {
     use super::*;
     use crate::config::{self, ConfigRef};
-    use crate::model::Cluster;
+    use crate::diag::Topic;
     use crate::resolve::{resolve, Options};
 
     fn model(config_dir: &str) -> Model {
@@ -732,5 +738,104 @@ mod tests {
         let patched = new(&r.items[0]);
         assert_eq!(patched["spec"], yaml("{mine: 1, a: 1}"));
         assert_eq!(ann(patched, OWNER_ANNOTATION), None, "the base's object stays the user's");
+    }
+
+    /// An OpenShift `Authentication/cluster` as a spoke has it, with one provider.
+    fn spoke_authentication(name: &str, issuer: &str) -> Value {
+        yaml(&format!(
+            "apiVersion: config.openshift.io/v1\nkind: Authentication\nmetadata: {{name: cluster}}\n\
+             spec:\n  type: OIDC\n  oidcProviders:\n  - name: {name}\n    issuer: {{issuerURL: '{issuer}', audiences: [x]}}\n"
+        ))
+    }
+
+    fn our_authentication() -> Manifest {
+        manifest(
+            Cluster::Spoke("s1".into()),
+            "config.openshift.io/v1",
+            "Authentication",
+            None,
+            "cluster",
+            "{type: OIDC, oidcProviders: [{name: ztwim, issuer: {issuerURL: 'https://issuer.example.com'}}]}",
+        )
+    }
+
+    #[test]
+    fn an_existing_oidc_provider_is_not_replaced_without_acknowledgement() {
+        let entra = spoke_authentication("entra", "https://login.microsoftonline.com/t/v2.0");
+        let r = reconcile(&model(""), std::slice::from_ref(&entra), vec![our_authentication()], true);
+        assert_eq!(r.items, [Item::Input(0)], "the spoke's Authentication is left as it is");
+        let errors: Vec<_> = r.notes.iter().filter(|n| n.severity == crate::diag::Severity::Error).collect();
+        assert_eq!(errors.len(), 1, "{:?}", r.notes);
+        assert_eq!(errors[0].path.as_deref(), Some("spec.spokes.0"));
+        let message = &errors[0].message;
+        assert!(message.contains("`entra` (issuer https://login.microsoftonline.com/t/v2.0)"), "{message}");
+        assert!(message.contains("replaceOidcProvider"), "{message}");
+
+        let mut m = model("");
+        m.acknowledged.insert(Topic::ReplaceOidcProvider);
+        let r = reconcile(&m, &[entra], vec![our_authentication()], true);
+        let patched = new(&r.items[0]);
+        assert_eq!(patched["spec"]["oidcProviders"][0]["name"], yaml("ztwim"));
+        assert_eq!(patched["spec"]["oidcProviders"].as_sequence().unwrap().len(), 1);
+        let warnings: Vec<_> = r.notes.iter().filter(|n| n.severity == crate::diag::Severity::Warning).collect();
+        assert_eq!(warnings.len(), 1, "{:?}", r.notes);
+        assert!(warnings[0].message.contains("replaced the OIDC provider `entra` (issuer https://login.microsoftonline.com/t/v2.0)"));
+        assert!(!r.notes.has_errors());
+    }
+
+    #[test]
+    fn our_own_provider_by_name_or_issuer_is_replaced_without_a_word() {
+        for (name, issuer) in [("ztwim", "https://old-issuer.example.com"), ("renamed", "https://issuer.example.com")] {
+            let r = reconcile(&model(""), &[spoke_authentication(name, issuer)], vec![our_authentication()], true);
+            assert!(matches!(r.items[..], [Item::New(_)]), "{name}");
+            assert!(r.notes.iter().all(|n| n.severity == crate::diag::Severity::Info), "{name}: {:?}", r.notes);
+        }
+    }
+
+    #[test]
+    fn a_hosted_clusters_existing_provider_is_not_replaced_either() {
+        let hosted = yaml(
+            "apiVersion: hypershift.openshift.io/v1beta1\nkind: HostedCluster\nmetadata: {name: s1, namespace: clusters}\n\
+             spec:\n  configuration:\n    authentication:\n      type: OIDC\n      oidcProviders:\n      \
+             - {name: keycloak, issuer: {issuerURL: 'https://sso.example.com/realms/x'}}\n",
+        );
+        let ours = manifest(
+            Cluster::ControlPlane("s1".into()),
+            "hypershift.openshift.io/v1beta1",
+            "HostedCluster",
+            Some("clusters"),
+            "s1",
+            "{configuration: {authentication: {type: OIDC, oidcProviders: [{name: ztwim, issuer: {issuerURL: 'https://issuer.example.com'}}]}}}",
+        );
+        let r = reconcile(&model(""), &[hosted], vec![ours], true);
+        assert_eq!(r.items, [Item::Input(0)]);
+        assert!(r.notes.has_errors());
+        assert!(r.notes.iter().any(|n| n.message.contains("`keycloak` (issuer https://sso.example.com/realms/x)")));
+    }
+
+    #[test]
+    fn a_kube_apiserver_config_keeps_the_other_jwt_issuers() {
+        let file = "apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\njwt:\n\
+                    - issuer: {url: 'https://sso.example.com', audiences: [k8s]}\n  claimMappings: {username: {claim: email, prefix: ''}}\n\
+                    - issuer: {url: 'https://issuer.example.com', audiences: [old]}\n  claimMappings: {username: {claim: sub, prefix: ''}}\n";
+        let mut carrier = yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: authentication-config, namespace: kube-system}\n");
+        carrier.as_mapping_mut().unwrap().insert("data".into(), yaml("{}"));
+        carrier["data"].as_mapping_mut().unwrap().insert("authentication-config.yaml".into(), file.into());
+        let ours_text = "apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\njwt:\n\
+                         - issuer: {url: 'https://issuer.example.com', audiences: [new]}\n  claimMappings: {username: {claim: sub, prefix: ''}}\n";
+        let mut ours = manifest(Cluster::Spoke("s1".into()), "v1", "ConfigMap", Some("kube-system"), "authentication-config", "{}");
+        ours.object.as_mapping_mut().unwrap().remove("spec");
+        ours.object.as_mapping_mut().unwrap().insert("data".into(), yaml("{}"));
+        ours.object["data"].as_mapping_mut().unwrap().insert("authentication-config.yaml".into(), ours_text.into());
+        ours.file = Some(crate::generate::PlainFile { name: "authentication-config.yaml", text: ours_text.into() });
+        let r = reconcile(&model(""), &[carrier], vec![ours], true);
+        let text = new(&r.items[0])["data"]["authentication-config.yaml"].as_str().unwrap().to_string();
+        let merged = yaml(&text);
+        let urls: Vec<_> = merged["jwt"].as_sequence().unwrap().iter().map(|j| j["issuer"]["url"].as_str().unwrap()).collect();
+        assert_eq!(urls, ["https://sso.example.com", "https://issuer.example.com"], "{text}");
+        assert_eq!(merged["jwt"][1]["issuer"]["audiences"], yaml("[new]"), "ours replaces the entry of our issuer");
+        let infos: Vec<_> = r.notes.iter().filter(|n| n.message.starts_with("kept 1 other jwt issuer")).collect();
+        assert_eq!(infos.len(), 1, "{:?}", r.notes);
+        assert!(infos[0].message.contains("https://sso.example.com"));
     }
 }

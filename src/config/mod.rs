@@ -471,7 +471,7 @@ fn load_configmap(data: &Value, diags: &mut Diagnostics) -> Option<Spec> {
                 Ok(a) => spec.acknowledge.push(a),
                 Err(_) => diags.error(
                     "data.acknowledge",
-                    format!("acknowledge item {i}, `{item}`, is not one of lockout, apiServerSystemRoots, issuerSystemTrust, unverifiedDownload; separate items with commas."),
+                    format!("acknowledge item {i}, `{item}`, is not one of lockout, apiServerSystemRoots, issuerSystemTrust, unverifiedDownload, replaceOidcProvider; separate items with commas."),
                 ),
             }
         }

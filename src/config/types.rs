@@ -102,7 +102,8 @@ pub struct Spec {
 
 /// A deliberate choice to stop hearing about: `lockout` (each spoke's OAuth lock-out notice),
 /// `apiServerSystemRoots` (spokes without caData), `issuerSystemTrust` (spokes without issuerCA),
-/// `unverifiedDownload` (no execAuth.sha256).
+/// `unverifiedDownload` (no execAuth.sha256),
+/// `replaceOidcProvider` (transformer mode may replace a spoke's existing OIDC provider, with a warning).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Acknowledgement {
@@ -110,6 +111,7 @@ pub enum Acknowledgement {
     ApiServerSystemRoots,
     IssuerSystemTrust,
     UnverifiedDownload,
+    ReplaceOidcProvider,
 }
 
 impl Default for Spec {

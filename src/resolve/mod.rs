@@ -57,6 +57,7 @@ pub fn resolve(config: &Config, options: &Options) -> Result<(Model, Diagnostics
             Acknowledgement::ApiServerSystemRoots => Topic::ApiServerSystemRoots,
             Acknowledgement::IssuerSystemTrust => Topic::IssuerSystemTrust,
             Acknowledgement::UnverifiedDownload => Topic::UnverifiedDownload,
+            Acknowledgement::ReplaceOidcProvider => Topic::ReplaceOidcProvider,
         })
         .collect();
     let d = d.without(&acknowledged);
