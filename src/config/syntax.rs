@@ -171,9 +171,10 @@ pub const OPTIONAL_DNS_SUBDOMAIN_PATTERN: &str =
     r"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*)?$";
 /// [`trust_domain_problem`] (empty: the appDomain).
 pub const TRUST_DOMAIN_PATTERN: &str = r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$";
-/// [`crate::model::issuer_problem`]: `https://<lower-case host>` and nothing else (empty: derived).
+/// [`crate::model::issuer_problem`]: `https://<lower-case host>[:<port>]` and nothing else (empty:
+/// derived); the port's range is checked by the rule, not the pattern.
 pub const ISSUER_PATTERN: &str =
-    r"^(https://[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*)?$";
+    r"^(https://[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*(:[0-9]{1,5})?)?$";
 /// A spoke server: `https://` and a host with an optional port and one trailing `/` ([`host_port_problem`]
 /// then checks the host and port).
 pub const SERVER_PATTERN: &str = r"^https://[^/?#@\s]+/?$";

@@ -9,18 +9,18 @@ use crate::config::syntax::is_dns_subdomain;
 pub const ISSUER_MAX_LEN: usize = 512;
 
 /// Why `url` is not an issuer a ZTWIM discovery endpoint can publish, if it is not: exactly
-/// `https://<lower-case host>`.
+/// `https://<lower-case host>[:<port>]`.
 ///
-/// OpenShift's own rule is looser. openshift/api@2a3d73913b5a7caec4c57d5c3d04f51106ec4da3
+/// OpenShift's own rule: openshift/api@2a3d73913b5a7caec4c57d5c3d04f51106ec4da3
 /// (`config/v1/zz_generated.crd-manifests/0000_10_config-operator_01_authentications-Default.crd.yaml`,
 /// copied to `../shared/crds/openshift-api/master`) validates `issuerURL` with `isURL(self)`, scheme
-/// `https`, no query, no fragment, no `@`, 1–512 characters: a port, a path and a trailing `/` all pass
-/// there, and ZTWIM's `jwtIssuer` pattern `^(?i)https?://[^\s?#]+$` lets them through too. This rule
-/// rejects them anyway, because the issuer must be byte for byte what the discovery endpoint publishes
-/// and what SPIRE writes into `iss`: the discovery Route serves `/.well-known/openid-configuration` at
-/// the host root on 443, so a path or a port names an endpoint nothing serves, and a trailing `/` makes
-/// `iss` differ from the `https://<host>` the endpoint's host gives. Everything OpenShift rejects is
-/// rejected here too (scheme, query, fragment, user info, length).
+/// `https`, no query, no fragment, no `@`, 1–512 characters. A port passes there, and ZTWIM's `jwtIssuer`
+/// pattern `^(?i)https?://[^\s?#]+$` lets it through too, so a port is allowed here (an issuer served
+/// behind a load balancer on another port works). A path and a trailing `/` pass OpenShift too but are
+/// rejected here: the issuer must be byte for byte what the discovery endpoint publishes and what SPIRE
+/// writes into `iss`, and SPIRE's discovery provider serves `/.well-known/openid-configuration` at the
+/// host root, so a path names a document nothing serves and a trailing `/` is one byte the token's `iss`
+/// and the spoke's `issuerURL` easily disagree on. Everything OpenShift rejects is rejected here too.
 pub fn issuer_problem(url: &str) -> Option<&'static str> {
     let Some(rest) = url.strip_prefix("https://") else {
         return Some("must start with `https://`");
@@ -35,15 +35,26 @@ pub fn issuer_problem(url: &str) -> Option<&'static str> {
         Some("has user info; remove everything up to `@`")
     } else if rest.contains('/') {
         Some("has a path; the discovery document is served at the host root, so remove the path")
-    } else if rest.contains(':') {
-        Some("has a port; the OIDC discovery Route serves on 443 and publishes `https://<host>`, so remove it")
+    } else if issuer_port(url).is_some_and(|port| port.parse::<u16>().map_or(true, |n| n == 0)) {
+        Some("has an invalid port; use a number from 1 to 65535, or no port for 443")
     } else if rest.bytes().any(|b| b.is_ascii_uppercase()) {
         Some("has upper-case letters; the Route host is lower-cased, so write it in lower case")
-    } else if rest.is_empty() || !is_dns_subdomain(rest) {
+    } else if issuer_host(url).is_empty() || !is_dns_subdomain(issuer_host(url)) {
         Some("does not have a valid host name (a DNS-1123 subdomain of at most 253 characters)")
     } else {
         None
     }
+}
+
+/// The host of an `https://host[:port]` issuer.
+pub fn issuer_host(url: &str) -> &str {
+    let rest = url.strip_prefix("https://").unwrap_or(url);
+    rest.split_once(':').map_or(rest, |(host, _)| host)
+}
+
+/// The port of an `https://host:port` issuer, if it names one.
+pub fn issuer_port(url: &str) -> Option<&str> {
+    url.strip_prefix("https://").unwrap_or(url).split_once(':').map(|(_, port)| port)
 }
 
 /// The number of certificates in PEM text, or why it is not a CA bundle a kube-apiserver can load:
@@ -76,10 +87,14 @@ mod tests {
     #[test]
     fn issuer_rule() {
         assert_eq!(issuer_problem("https://oidc.apps.example.com"), None);
+        assert_eq!(issuer_problem("https://oidc.apps.example.com:8443"), None);
         for bad in [
             "http://oidc.example.com",
             "https://oidc.example.com/",
-            "https://oidc.example.com:8443",
+            "https://oidc.example.com:0",
+            "https://oidc.example.com:",
+            "https://oidc.example.com:x",
+            "https://oidc.example.com:8443/",
             "https://oidc.example.com/path",
             "https://u@oidc.example.com",
             "https://oidc.example.com?x=1",

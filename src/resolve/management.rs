@@ -275,7 +275,17 @@ fn issuer(z: &config::Ztwim, app_domain: Option<&str>, d: &mut Diagnostics) -> O
         }
         return None;
     }
-    let host = url.trim_start_matches("https://").to_string();
+    if let Some(port) = crate::model::issuer_port(&url) {
+        d.warning(
+            "spec.management.ztwim.jwtIssuer",
+            format!(
+                "jwtIssuer `{url}` has the port {port}: spokes fetch the discovery document and keys there, while \
+                 ZTWIM's managed Route is served by the OpenShift router on 443. Serve the discovery endpoint on \
+                 port {port} (a load balancer in front of it), or drop the port."
+            ),
+        );
+    }
+    let host = crate::model::issuer_host(&url).to_string();
     Some(Issuer { discovery_url: format!("{url}/.well-known/openid-configuration"), host, url })
 }
 
