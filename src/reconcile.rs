@@ -779,7 +779,9 @@ mod tests {
         assert_eq!(patched["spec"]["oidcProviders"].as_sequence().unwrap().len(), 1);
         let warnings: Vec<_> = r.notes.iter().filter(|n| n.severity == crate::diag::Severity::Warning).collect();
         assert_eq!(warnings.len(), 1, "{:?}", r.notes);
-        assert!(warnings[0].message.contains("replaced the OIDC provider `entra` (issuer https://login.microsoftonline.com/t/v2.0)"));
+        assert!(warnings[0]
+            .message
+            .contains("replaced the OIDC provider `entra` (issuer https://login.microsoftonline.com/t/v2.0)"));
         assert!(!r.notes.has_errors());
     }
 
@@ -818,12 +820,20 @@ mod tests {
         let file = "apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\njwt:\n\
                     - issuer: {url: 'https://sso.example.com', audiences: [k8s]}\n  claimMappings: {username: {claim: email, prefix: ''}}\n\
                     - issuer: {url: 'https://issuer.example.com', audiences: [old]}\n  claimMappings: {username: {claim: sub, prefix: ''}}\n";
-        let mut carrier = yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: authentication-config, namespace: kube-system}\n");
+        let mut carrier =
+            yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: authentication-config, namespace: kube-system}\n");
         carrier.as_mapping_mut().unwrap().insert("data".into(), yaml("{}"));
         carrier["data"].as_mapping_mut().unwrap().insert("authentication-config.yaml".into(), file.into());
         let ours_text = "apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\njwt:\n\
                          - issuer: {url: 'https://issuer.example.com', audiences: [new]}\n  claimMappings: {username: {claim: sub, prefix: ''}}\n";
-        let mut ours = manifest(Cluster::Spoke("s1".into()), "v1", "ConfigMap", Some("kube-system"), "authentication-config", "{}");
+        let mut ours = manifest(
+            Cluster::Spoke("s1".into()),
+            "v1",
+            "ConfigMap",
+            Some("kube-system"),
+            "authentication-config",
+            "{}",
+        );
         ours.object.as_mapping_mut().unwrap().remove("spec");
         ours.object.as_mapping_mut().unwrap().insert("data".into(), yaml("{}"));
         ours.object["data"].as_mapping_mut().unwrap().insert("authentication-config.yaml".into(), ours_text.into());
@@ -831,7 +841,8 @@ mod tests {
         let r = reconcile(&model(""), &[carrier], vec![ours], true);
         let text = new(&r.items[0])["data"]["authentication-config.yaml"].as_str().unwrap().to_string();
         let merged = yaml(&text);
-        let urls: Vec<_> = merged["jwt"].as_sequence().unwrap().iter().map(|j| j["issuer"]["url"].as_str().unwrap()).collect();
+        let urls: Vec<_> =
+            merged["jwt"].as_sequence().unwrap().iter().map(|j| j["issuer"]["url"].as_str().unwrap()).collect();
         assert_eq!(urls, ["https://sso.example.com", "https://issuer.example.com"], "{text}");
         assert_eq!(merged["jwt"][1]["issuer"]["audiences"], yaml("[new]"), "ours replaces the entry of our issuer");
         let infos: Vec<_> = r.notes.iter().filter(|n| n.message.starts_with("kept 1 other jwt issuer")).collect();

@@ -4,7 +4,7 @@
 use super::observe::{
     ArgoCd, Authenticator, Binding, CaSource, ClusterSecret, Component, Management, Spoke, SPIRE_CLASS,
 };
-use super::report::{side, Checks, Status};
+use super::report::{literal, side, Checks, Status};
 use std::collections::BTreeMap;
 
 /// The SPIRE agent socket's file name in the CSI volume: hard-coded by ZTWIM's agent.
@@ -170,7 +170,7 @@ fn management(m: &Management, checks: &mut Checks) {
                 "issuer-discovery",
                 None,
                 if ok { Status::Pass } else { Status::Fail },
-                (Some(side(q(&i.value), &i.at)), Some(side(q(&d.value), &d.at))),
+                (Some(literal(&i.value, &i.at)), Some(literal(&d.value, &d.at))),
                 if ok {
                     "SPIRE signs with the issuer its discovery endpoint publishes".to_string()
                 } else {
@@ -199,7 +199,7 @@ fn management(m: &Management, checks: &mut Checks) {
                 "issuer-form",
                 None,
                 Status::Fail,
-                (Some(side(q(&i.value), &i.at)), None),
+                (Some(literal(&i.value, &i.at)), None),
                 format!(
                     "jwtIssuer {why}: SPIRE puts jwtIssuer verbatim into `iss`, while its discovery endpoint publishes \
                      `https://<host>`; a spoke refuses a discovery document whose issuer differs from issuerURL"
@@ -212,7 +212,7 @@ fn management(m: &Management, checks: &mut Checks) {
                 "issuer-form",
                 None,
                 Status::Pass,
-                (Some(side(q(&i.value), &i.at)), None),
+                (Some(literal(&i.value, &i.at)), None),
                 "https://<host> as the discovery endpoint publishes it",
                 None,
             );
@@ -250,7 +250,7 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
                 "spiffe-id",
                 Some(c.key),
                 Status::Fail,
-                (Some(side(q(&a.namespace), &a.at)), None),
+                (Some(literal(&a.namespace, &a.at)), None),
                 format!(
                     "ZTWIM's controller manager ignores every namespace whose name contains {part:?}, so this pod gets \
                      no SPIFFE ID at all and the plugin blocks or fails"
@@ -279,8 +279,8 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
                 Some(c.key),
                 Status::Warn,
                 (
-                    Some(side(q(&s.class_name), format!("ClusterSPIFFEID {} spec.className", s.name))),
-                    Some(side(q(SPIRE_CLASS), "ZTWIM's controller manager")),
+                    Some(literal(&s.class_name, format!("ClusterSPIFFEID {} spec.className", s.name))),
+                    Some(literal(SPIRE_CLASS, "ZTWIM's controller manager")),
                 ),
                 "this ClusterSPIFFEID selects the pod but is ignored: ZTWIM only reads its own class",
                 Some(format!("Set spec.className: {SPIRE_CLASS}.")),
@@ -302,7 +302,7 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
                     "trust-domain",
                     Some(c.key),
                     Status::Fail,
-                    (Some(side(q(id), &at)), Some(side(q(&td.value), &td.at))),
+                    (Some(literal(id, &at)), Some(literal(&td.value, &td.at))),
                     "the registration's SPIFFE ID is outside SPIRE's trust domain; SPIRE refuses to issue it",
                     Some("Make the ID start with spiffe://<trustDomain>/ (use {{ .TrustDomain }}).".into()),
                 );
@@ -419,7 +419,7 @@ fn plugin_version(m: &Management, a: &ArgoCd, checks: &mut Checks) {
         return;
     };
     let v = format!("v{x}.{y}.{z}");
-    let left = Some(side(q(&v), at));
+    let left = Some(literal(&v, at));
     let secrets_v1beta1 = m.secrets.iter().any(|s| s.exec.as_ref().is_some_and(|e| !e.api_version.ends_with("/v1")));
     if (x, y, z) <= (0, 0, 5) && secrets_v1beta1 {
         checks.add("management", "plugin-version", None, Status::Fail, (left, None),
@@ -511,7 +511,7 @@ pub fn check_pair(
         "server",
         None,
         pass_fail(server_ok),
-        (Some(side(q(&secret.server), format!("{} server", secret.at))), None),
+        (Some(literal(&secret.server, format!("{} server", secret.at))), None),
         if server_ok { "an https URL" } else { "Argo CD needs the spoke API server's https:// URL" },
         (!server_ok).then(|| "Set server to https://api.<spoke domain>:6443.".into()),
     );
@@ -534,7 +534,7 @@ pub fn check_pair(
                 "namespace",
                 None,
                 pass_fail(ns_ok),
-                (Some(side(q(&secret.namespace), &secret.at)), Some(side(q(&a.namespace), &a.at))),
+                (Some(literal(&secret.namespace, &secret.at)), Some(literal(&a.namespace, &a.at))),
                 if ns_ok {
                     "Argo CD reads cluster Secrets from its own namespace"
                 } else {
@@ -572,7 +572,7 @@ pub fn check_pair(
             Some("Set spec.type: OIDC.".into()),
         );
     }
-    let auth_issuer = side(q(&auth.issuer_url), format!("{} issuer.issuerURL", auth.at));
+    let auth_issuer = literal(&auth.issuer_url, format!("{} issuer.issuerURL", auth.at));
     match &ctx.m.issuer {
         Some(i) => {
             let ok = i.value == auth.issuer_url;
@@ -588,7 +588,7 @@ pub fn check_pair(
                 "issuer",
                 None,
                 pass_fail(ok),
-                (Some(side(q(&i.value), &i.at)), Some(auth_issuer)),
+                (Some(literal(&i.value, &i.at)), Some(auth_issuer)),
                 hint,
                 (!ok).then(|| {
                     "Make issuerURL exactly SpireServer's jwtIssuer (https://<host>, no trailing `/`).".into()
@@ -621,7 +621,7 @@ pub fn check_pair(
                     format!("{} (SPIFFE_JWT_AUDIENCE unset: the plugin's default)", secret.at)
                 },
             )),
-            Some(side(format!("{:?}", auth.audiences), format!("{} issuer.audiences", auth.at))),
+            Some(literal(&auth.audiences, format!("{} issuer.audiences", auth.at))),
         ),
         if aud_ok {
             "the token's aud is one the spoke accepts"
@@ -651,8 +651,8 @@ fn exec_api_version(scope: &str, exec: &super::observe::Exec, at: &str, env_at: 
         None,
         pass_fail(ok),
         (
-            Some(side(q(&exec.api_version), format!("{at} config.execProviderConfig.apiVersion"))),
-            Some(side(q(&emitted), right_at)),
+            Some(literal(&exec.api_version, format!("{at} config.execProviderConfig.apiVersion"))),
+            Some(literal(&emitted, right_at)),
         ),
         if ok {
             "the plugin answers the ExecCredential version client-go asks for"
@@ -668,7 +668,7 @@ fn exec_api_version(scope: &str, exec: &super::observe::Exec, at: &str, env_at: 
 /// The plugin must be an absolute path inside a volume the init container fills and the main container mounts.
 fn binary(secret: &ClusterSecret, exec: &super::observe::Exec, a: &ArgoCd, c: &Component, checks: &mut Checks) {
     let scope = secret.cluster_name.as_str();
-    let left = Some(side(q(&exec.command), format!("{} config.execProviderConfig.command", secret.at)));
+    let left = Some(literal(&exec.command, format!("{} config.execProviderConfig.command", secret.at)));
     if !exec.command.starts_with('/') {
         checks.add(
             scope,
@@ -744,7 +744,7 @@ fn socket(secret: &ClusterSecret, exec: &super::observe::Exec, c: &Component, en
         .iter()
         .filter(|m| c.volumes.iter().any(|v| v.name == m.name && v.csi_driver.as_deref() == Some(CSI_DRIVER)))
         .collect();
-    let left = Some(side(q(&value), at));
+    let left = Some(literal(&value, at));
     if csi_mounts.is_empty() {
         checks.add(
             scope,
@@ -904,7 +904,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                 continue;
             }
         };
-        let left = side(q(&y), &ident.at);
+        let left = literal(&y, &ident.at);
         // 1. The ID itself, when the spoke pins it with a required sub claim.
         let expected = match &required_sub {
             Some(r) if *r != y => {
@@ -918,7 +918,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                     link,
                     comp,
                     Status::Fail,
-                    (Some(left.clone()), Some(side(q(r), format!("{} claimValidationRules sub", auth.at)))),
+                    (Some(left.clone()), Some(literal(r, format!("{} claimValidationRules sub", auth.at)))),
                     "the spoke requires a sub this pod's JWT-SVID does not carry: every token is rejected (401)",
                     Some("Make the ClusterSPIFFEID's spiffeIDTemplate and the required sub the same ID.".into()),
                 );
@@ -930,7 +930,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                     "spiffe-id",
                     comp,
                     Status::Pass,
-                    (Some(left.clone()), Some(side(q(r), format!("{} claimValidationRules sub", auth.at)))),
+                    (Some(left.clone()), Some(literal(r, format!("{} claimValidationRules sub", auth.at)))),
                     "the required sub is the ID the pod gets",
                     None,
                 );
@@ -957,7 +957,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                 "username",
                 comp,
                 Status::Info,
-                (Some(side(q(expression), at)), None),
+                (Some(literal(expression, at)), None),
                 "a CEL expression makes the username; doctor cannot evaluate it",
                 None,
             );
@@ -973,13 +973,13 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
             continue;
         }
         if auth.username_claim != "sub" {
-            checks.add(scope, "username", comp, Status::Fail, (Some(side(q(&auth.username_claim), format!("{} claimMappings.username.claim", auth.at))), Some(side("\"sub\"", "JWT-SVID claims"))),
+            checks.add(scope, "username", comp, Status::Fail, (Some(literal(&auth.username_claim, format!("{} claimMappings.username.claim", auth.at))), Some(literal("sub", "JWT-SVID claims"))),
                 "JWT-SVIDs carry the SPIFFE ID in sub and have no other identity claim; the spoke finds no username and rejects the token",
                 Some("Set claimMappings.username.claim: sub.".into()));
             continue;
         }
         let username = format!("{prefix}{expected}");
-        let user_side = side(q(&username), format!("{} claimMappings.username ({})", auth.at, auth.prefix_rule));
+        let user_side = literal(&username, format!("{} claimMappings.username ({})", auth.at, auth.prefix_rule));
         if enough.contains(&username) {
             checks.add(
                 scope,
@@ -995,7 +995,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                 "rbac",
                 comp,
                 Status::Pass,
-                (Some(side(q(&username), "username")), Some(side("bound", &rbac_at))),
+                (Some(literal(&username, "username")), Some(side("bound", &rbac_at))),
                 "bound with enough rights",
                 None,
             );
@@ -1003,7 +1003,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
         }
         let subject_at = rbac_at.clone();
         let users: Vec<&str> = all.iter().map(|(u, _)| u.as_str()).collect();
-        let users_side = side(format!("{users:?}"), subject_at);
+        let users_side = literal(&users, subject_at);
         // 3. A subject for the same ID with another prefix: the prefix is what differs.
         if let Some(s) = users.iter().find(|s| s.ends_with(expected.as_str()) && **s != username) {
             checks.add(
@@ -1011,7 +1011,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                 "username",
                 comp,
                 Status::Fail,
-                (Some(user_side), Some(side(q(s), &users_side.at))),
+                (Some(user_side), Some(literal(s, &users_side.at))),
                 "RBAC binds the same SPIFFE ID under another username prefix; the spoke's user has no rights (403)",
                 Some(format!(
                     "Make the prefix ({}) and the RBAC subjects agree: bind {username:?}, or change prefixPolicy.",
@@ -1035,7 +1035,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
             if let Some(s) = stripped.iter().find(|s| {
                 trust_domain_of(s).is_some() && trust_domain_of(s) != trust_domain_of(&y) && path_of(s) == path_of(&y)
             }) {
-                checks.add(scope, "trust-domain", comp, Status::Fail, (Some(left.clone()), Some(side(q(s), &users_side.at))),
+                checks.add(scope, "trust-domain", comp, Status::Fail, (Some(left.clone()), Some(literal(s, &users_side.at))),
                     "RBAC binds the SPIFFE ID of another trust domain: ZTWIM's trustDomain and the spoke's subjects disagree",
                     Some("Use one trust domain: ZeroTrustWorkloadIdentityManager spec.trustDomain and the spoke's RBAC subjects.".into()));
                 continue;
@@ -1056,7 +1056,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                     && !spoke.cluster_roles.contains_key(&b.role)
                     && !["view", "edit", "basic-user"].contains(&b.role.as_str())
             });
-        checks.add(scope, "rbac", comp, if custom { Status::Info } else { Status::Fail }, (Some(side(q(&username), "username")), Some(users_side)),
+        checks.add(scope, "rbac", comp, if custom { Status::Info } else { Status::Fail }, (Some(literal(&username, "username")), Some(users_side)),
             if custom { format!("{msg}; its ClusterRole is not in the input, so doctor cannot judge it") } else { msg },
             Some(format!("Bind User {username:?} (apiGroup rbac.authorization.k8s.io) to cluster-admin, or to admin in each namespace of a namespace-scoped Secret.")));
     }
@@ -1095,7 +1095,7 @@ fn required_claims(ctx: &Context, scope: &str, secret: &ClusterSecret, auth: &Au
                     "required-claims",
                     None,
                     pass_fail(ok),
-                    (Some(side(q(&v), at)), right),
+                    (Some(literal(&v, at)), right),
                     if ok { "satisfied" } else { "never satisfied: every token is rejected" },
                     (!ok).then(|| "Make the rule's requiredValue what the token carries, or remove the rule.".into()),
                 );

@@ -28,12 +28,44 @@ impl Status {
 /// One compared value and where it was read.
 #[derive(Debug, Clone, Serialize)]
 pub struct Side {
-    pub value: String,
+    /// A value read from the input (a string, a list, a number), as JSON carries it; or, for a side
+    /// that only describes where a value would come from (`inline PEM`), that text.
+    pub value: serde_json::Value,
     pub at: String,
+    /// The text report quotes a value (a trailing `/` or a space must be visible) but not a description.
+    #[serde(skip)]
+    quoted: bool,
 }
 
-pub fn side(value: impl Into<String>, at: impl Into<String>) -> Side {
-    Side { value: value.into(), at: at.into() }
+impl Side {
+    /// The value as the text report shows it: strings quoted and escaped, lists in brackets.
+    pub fn shown(&self) -> String {
+        fn show(v: &serde_json::Value) -> String {
+            match v {
+                serde_json::Value::String(s) => format!("{s:?}"),
+                serde_json::Value::Array(items) => {
+                    format!("[{}]", items.iter().map(show).collect::<Vec<_>>().join(", "))
+                }
+                other => other.to_string(),
+            }
+        }
+        match (&self.value, self.quoted) {
+            (serde_json::Value::String(s), false) => s.clone(),
+            (v, _) => show(v),
+        }
+    }
+}
+
+/// A side that describes (`system trust store`, `2 PEM certificate(s)`): shown as it is.
+pub fn side(text: impl Into<String>, at: impl Into<String>) -> Side {
+    Side { value: serde_json::Value::String(text.into()), at: at.into(), quoted: false }
+}
+
+/// A side holding a value read from the input or a token: JSON carries the value itself (`"v0.0.7"`,
+/// never `"\"v0.0.7\""`), the text report quotes it.
+pub fn literal(value: impl Serialize, at: impl Into<String>) -> Side {
+    let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+    Side { value, at: at.into(), quoted: true }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -139,9 +171,9 @@ pub fn human(checks: &[Check], token: Option<&serde_json::Value>) -> String {
         match (&c.left, &c.right) {
             (Some(l), Some(r)) => {
                 let op = if c.status == Status::Fail { "≠" } else { "vs" };
-                line.push_str(&format!("{} ({}) {op} {} ({}) — ", l.value, l.at, r.value, r.at));
+                line.push_str(&format!("{} ({}) {op} {} ({}) — ", l.shown(), l.at, r.shown(), r.at));
             }
-            (Some(l), None) => line.push_str(&format!("{} ({}) — ", l.value, l.at)),
+            (Some(l), None) => line.push_str(&format!("{} ({}) — ", l.shown(), l.at)),
             _ => {}
         }
         line.push_str(&c.message);

@@ -4,7 +4,7 @@
 
 use super::checks;
 use super::observe::{Management, Spoke};
-use super::report::{side, Checks, Status};
+use super::report::{literal, side, Checks, Status};
 use base64::Engine;
 use serde_json::Value;
 
@@ -87,7 +87,7 @@ pub fn check(
                 "iss",
                 None,
                 if ok { Status::Pass } else { Status::Fail },
-                (Some(side(format!("{iss:?}"), "token iss")), Some(side(format!("{:?}", i.value), &i.at))),
+                (Some(literal(&iss, "token iss")), Some(literal(&i.value, &i.at))),
                 if ok {
                     "signed by the issuer the manifests configure"
                 } else {
@@ -103,7 +103,7 @@ pub fn check(
             "iss",
             None,
             Status::Info,
-            (Some(side(format!("{iss:?}"), "token iss")), None),
+            (Some(literal(&iss, "token iss")), None),
             "no SpireServer in the input to compare with",
             None,
         ),
@@ -118,7 +118,7 @@ pub fn check(
             targets.push((*si, *spoke));
         }
     }
-    let aud_side = Some(side(format!("{aud:?}"), "token aud"));
+    let aud_side = Some(literal(&aud, "token aud"));
     if targets.is_empty() {
         let known: Vec<String> = m
             .secrets
@@ -140,7 +140,7 @@ pub fn check(
             "aud",
             None,
             if m.secrets.is_empty() { Status::Info } else { Status::Fail },
-            (aud_side.clone(), Some(side(format!("{known:?}"), "cluster Secrets' SPIFFE_JWT_AUDIENCE"))),
+            (aud_side.clone(), Some(literal(&known, "cluster Secrets' SPIFFE_JWT_AUDIENCE"))),
             "no cluster Secret asks for this audience, so no spoke in the input accepts it",
             Some("Get a token with the spoke's audience (SPIFFE_JWT_AUDIENCE of its cluster Secret).".into()),
         );
@@ -173,10 +173,7 @@ pub fn check(
                 "aud",
                 None,
                 if ok { Status::Pass } else { Status::Fail },
-                (
-                    aud_side.clone(),
-                    Some(side(format!("{:?}", auth.audiences), format!("{} issuer.audiences", auth.at))),
-                ),
+                (aud_side.clone(), Some(literal(&auth.audiences, format!("{} issuer.audiences", auth.at)))),
                 if ok {
                     format!("accepted by spoke {}", s.cluster_name)
                 } else {
@@ -192,8 +189,8 @@ pub fn check(
                     None,
                     Status::Fail,
                     (
-                        Some(side(format!("{iss:?}"), "token iss")),
-                        Some(side(format!("{:?}", auth.issuer_url), format!("{} issuer.issuerURL", auth.at))),
+                        Some(literal(&iss, "token iss")),
+                        Some(literal(&auth.issuer_url, format!("{} issuer.issuerURL", auth.at))),
                     ),
                     format!("spoke {} trusts another issuer", s.cluster_name),
                     Some("Make issuerURL the token's iss exactly.".into()),
@@ -213,7 +210,7 @@ pub fn check(
                             got.map(Value::to_string).unwrap_or_else(|| "absent".into()),
                             format!("token {claim}"),
                         )),
-                        Some(side(format!("{value:?}"), format!("{} claimValidationRules", auth.at))),
+                        Some(literal(&value, format!("{} claimValidationRules", auth.at))),
                     ),
                     if ok { "satisfied" } else { "the spoke rejects this token" },
                     (!ok).then(|| "Get the token from the pod whose SPIFFE ID the spoke requires.".into()),
@@ -225,7 +222,7 @@ pub fn check(
                     "sub",
                     None,
                     Status::Info,
-                    (Some(side(format!("{sub:?}"), "token sub")), None),
+                    (Some(literal(&sub, "token sub")), None),
                     "the spoke makes the username with a CEL expression, which doctor cannot evaluate",
                     None,
                 );
@@ -239,7 +236,7 @@ pub fn check(
                 None,
                 if bound { Status::Pass } else { Status::Fail },
                 (
-                    Some(side(format!("{username:?}"), format!("token sub as username ({})", auth.prefix_rule))),
+                    Some(literal(&username, format!("token sub as username ({})", auth.prefix_rule))),
                     Some(side(spoke.bindings.iter().map(|b| b.at.clone()).collect::<Vec<_>>().join(", "), "RBAC")),
                 ),
                 if bound {
@@ -257,7 +254,7 @@ pub fn check(
             "sub",
             None,
             Status::Warn,
-            (Some(side(format!("{sub:?}"), "token sub")), Some(side(format!("{ids:?}"), "the IDs Argo CD's pods get"))),
+            (Some(literal(&sub, "token sub")), Some(literal(&ids, "the IDs Argo CD's pods get"))),
             "not the SPIFFE ID of Argo CD's controller or server: this token came from another workload",
             None,
         );

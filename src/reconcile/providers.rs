@@ -17,9 +17,9 @@
 //! kube-apiserver's `AuthenticationConfiguration` accepts several `jwt` issuers, so there the input's
 //! other issuers are kept beside ours, and an info says so.
 
+use crate::diag::Topic;
 use crate::diag::{Diagnostics, Severity};
 use crate::generate::Manifest;
-use crate::diag::Topic;
 use crate::model::{Cluster, Model};
 use serde::Deserialize;
 use serde_yaml_ng::Value;
@@ -81,10 +81,8 @@ pub(super) fn guard(model: &Model, input: &Value, manifest: &mut Manifest, notes
     if let Some(field) = providers_field(input) {
         let ours = providers(&manifest.object, field);
         let Some(ours) = ours.first() else { return true };
-        let theirs: Vec<Provider> = providers(input, field)
-            .into_iter()
-            .filter(|p| p.name != ours.name && p.url() != ours.url())
-            .collect();
+        let theirs: Vec<Provider> =
+            providers(input, field).into_iter().filter(|p| p.name != ours.name && p.url() != ours.url()).collect();
         if theirs.is_empty() {
             return true;
         }
