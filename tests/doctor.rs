@@ -340,10 +340,92 @@ fn shared_identity_corruptions_fail_their_link() {
 #[test]
 fn article_manifests_pass_and_read_well() {
     let dir = Path::new(ROOT).join("tests/data/doctor/article");
-    let (stdout, stderr, code) = run_bin(&["doctor", dir.to_str().unwrap()], b"");
+    let (stdout, stderr, code) = run_bin(&["doctor", "-v", dir.to_str().unwrap()], b"");
     assert_eq!(code, 0, "{stdout}{stderr}");
     let report = stdout.replace(ROOT, "<root>");
     insta::assert_snapshot!("article", report);
+}
+
+/// Issue 19.6: `-q` prints the failures and the summary, the default adds warnings and infos, `-v` the
+/// passes; the summary counts everything each time.
+#[test]
+fn quiet_and_verbose_choose_the_lines() {
+    let mut docs = generate(&Path::new(ROOT).join("fn-config/fleet.yaml"));
+    object(&mut docs, "Authentication", "spoke/spoke-a")["spec"]["oidcProviders"][0]["issuer"]["issuerURL"] =
+        s("https://spire-spiffe-oidc-discovery-provider.apps.mgmt.example.com/");
+    let input = stream(&docs);
+    let lines = |flag: Option<&str>| {
+        let mut args = vec!["doctor", "-"];
+        args.extend(flag);
+        let (stdout, stderr, code) = run_bin(&args, input.as_bytes());
+        assert_eq!(code, 1, "{stderr}");
+        let marks: BTreeSet<char> =
+            stdout.lines().filter_map(|l| l.chars().next()).filter(|c| "✓✗!i".contains(*c)).collect();
+        let summary = stdout.lines().find(|l| l.starts_with("summary: ")).unwrap().to_string();
+        (marks, summary, stdout)
+    };
+    let (quiet, summary_q, out) = lines(Some("-q"));
+    assert_eq!(quiet, ['✗'].into(), "{out}");
+    assert!(out.contains("note: ") && out.contains("without -q"), "{out}");
+    let (normal, summary_n, out) = lines(None);
+    assert!(normal.contains(&'✗') && normal.contains(&'!') && !normal.contains(&'✓'), "{out}");
+    assert!(out.contains("with -v"), "{out}");
+    let (verbose, summary_v, out) = lines(Some("-v"));
+    assert!(verbose.contains(&'✓') && verbose.contains(&'✗'), "{out}");
+    assert!(!out.contains("note: "), "{out}");
+    assert_eq!((&summary_q, &summary_n), (&summary_v, &summary_v));
+}
+
+/// Issue 19.6: a report of infos alone fails, saying which input is missing.
+#[test]
+fn nothing_checked_is_a_failure_that_names_the_missing_input() {
+    let docs = generate(&Path::new(ROOT).join("fn-config/fleet.yaml"));
+    let only_spokes: Vec<Value> = docs.iter().filter(|d| target(d).starts_with("spoke/")).cloned().collect();
+    let (report, code) = doctor(&stream(&only_spokes), &[]);
+    assert_eq!((with(&report, "fail"), code), (set(&["input coverage"]), 1), "{report}");
+    let coverage = report["checks"].as_array().unwrap().iter().find(|c| c["link"] == "coverage").unwrap();
+    assert_eq!(coverage["message"], "no cluster Secret in the input, so no link was checked");
+    assert!(coverage["fix"].as_str().unwrap().starts_with("Pass the management manifests too"));
+    // The management side alone has links of its own that pass: not a failure, the pairing info says the rest.
+    let only_management: Vec<Value> = docs.iter().filter(|d| target(d) == "management").cloned().collect();
+    let (report, code) = doctor(&stream(&only_management), &[]);
+    assert_eq!((with(&report, "fail"), code), (set(&[]), 0), "{report}");
+}
+
+/// Issue 19.6: JSON carries the values themselves.
+#[test]
+fn json_sides_hold_values_not_quoted_text() {
+    let docs = generate(&Path::new(ROOT).join("fn-config/fleet.yaml"));
+    let (report, _) = doctor(&stream(&docs), &[]);
+    let check = |link: &str| report["checks"].as_array().unwrap().iter().find(|c| c["link"] == link).unwrap().clone();
+    let version = &check("plugin-version")["left"]["value"];
+    assert!(version.as_str().is_some_and(|v| v.starts_with('v') && !v.contains('"')), "{version}");
+    let audience = &check("audience")["right"]["value"];
+    assert!(audience.is_array(), "{audience}");
+    let issuer = &check("issuer-form")["left"]["value"];
+    assert_eq!(issuer, "https://spire-spiffe-oidc-discovery-provider.apps.mgmt.example.com");
+}
+
+/// Issue 19.6: for a namespace-scoped spoke, the RBAC failure names the namespace without a binding.
+#[test]
+fn the_namespaced_rbac_failure_names_the_namespace_missing_the_binding() {
+    let mut docs = generate(&Path::new(ROOT).join("fn-config/fleet.yaml"));
+    let before = docs.len();
+    docs.retain(|d| {
+        !(d["kind"] == s("RoleBinding")
+            && target(d) == "spoke/spoke-c"
+            && d["metadata"]["namespace"] == s("team-c-prod"))
+    });
+    assert_eq!(docs.len(), before - 1, "the fleet binds spoke-c's user in team-c-prod");
+    let (report, code) = doctor(&stream(&docs), &[]);
+    assert_eq!(code, 1);
+    let failures: Vec<&Json> = report["checks"].as_array().unwrap().iter().filter(|c| c["status"] == "fail").collect();
+    assert!(!failures.is_empty());
+    for f in failures {
+        assert_eq!((f["scope"].as_str(), f["link"].as_str()), (Some("spoke-c"), Some("rbac")), "{f}");
+        let message = f["message"].as_str().unwrap();
+        assert!(message.ends_with("no RoleBinding grants this user admin in `team-c-prod`"), "{message}");
+    }
 }
 
 /// The reference's own sketch pins `sub` to one ServiceAccount: doctor finds that the other Argo CD

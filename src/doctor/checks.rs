@@ -127,6 +127,37 @@ pub fn run(m: &Management, spokes: &[Spoke], checks: &mut Checks) -> Vec<(usize,
     pairs
 }
 
+/// A failure when no link could be checked at all: a report of infos alone ("0 pass, 0 fail") must not
+/// pass a CI gate that then believes the fleet was checked. It says which half of the input is missing.
+/// Management manifests alone still pass: their own links (issuer, identities, socket) were checked,
+/// and the pairing info says the spoke links were not.
+pub fn coverage(m: &Management, spokes: &[Spoke], pairs: &[(usize, Option<usize>)], checks: &mut Checks) {
+    let checked = checks.list.iter().any(|c| c.status != Status::Info);
+    if checked || pairs.iter().any(|(_, spoke)| spoke.is_some()) {
+        return;
+    }
+    let has_spokes = spokes.iter().any(|s| !s.authenticators.is_empty() || !s.bindings.is_empty());
+    let (message, fix) = match (m.secrets.is_empty(), has_spokes) {
+        (true, true) => (
+            "no cluster Secret in the input, so no link was checked",
+            "Pass the management manifests too (the Argo CD cluster Secrets, labelled argocd.argoproj.io/secret-type: cluster).",
+        ),
+        (false, false) => (
+            "no spoke authentication or RBAC in the input, so no cluster Secret was checked against its spoke",
+            "Pass the spoke manifests too (Authentication, HostedCluster, AuthenticationConfiguration or IdentityProviderConfig, and the RBAC).",
+        ),
+        (false, true) => (
+            "no cluster Secret in the input matches a spoke in the input, so no link was checked",
+            "Name each Secret after its spoke, or mark the spoke's files (see the pairing lines).",
+        ),
+        (true, false) => (
+            "neither cluster Secrets nor spoke objects in the input, so no link was checked",
+            "Pass ztwim-gitops' manifests for the management cluster and the spokes.",
+        ),
+    };
+    checks.add("input", "coverage", None, Status::Fail, (None, None), message, Some(fix.into()));
+}
+
 /// Which spoke each Secret talks to. Named spokes match on the Secret's cluster name or object name;
 /// unmarked spoke objects (hand-written manifests of one spoke) go to the only unmatched Secret, or to the
 /// Secrets whose audience they list.
@@ -820,36 +851,39 @@ fn bound_users<'a>(secret: &ClusterSecret, spoke: &'a Spoke) -> (Vec<String>, Ve
             all.push((u.clone(), b));
         }
     }
-    let star = |role: &str| {
-        spoke.cluster_roles.get(role).is_some_and(|rules| {
-            rules.iter().any(|r| {
-                r.api_groups.iter().any(|g| g == "*")
-                    && r.resources.iter().any(|x| x == "*")
-                    && r.verbs.iter().any(|v| v == "*")
-            })
-        })
-    };
     let mut enough = Vec::new();
     for (u, _) in &all {
         let mine: Vec<_> = all.iter().filter(|(x, _)| x == u).map(|(_, b)| *b).collect();
         let cluster_wide = mine.iter().any(|b| {
             b.namespace.is_none()
                 && b.role_kind == "ClusterRole"
-                && (CLUSTER_WIDE_ROLES.contains(&b.role.as_str()) || star(&b.role))
+                && (CLUSTER_WIDE_ROLES.contains(&b.role.as_str()) || grants_all(spoke, &b.role))
         });
-        let ok = cluster_wide
-            || (!secret.namespaces.is_empty()
-                && secret.namespaces.iter().all(|ns| {
-                    mine.iter().any(|b| {
-                        b.namespace.as_deref() == Some(ns)
-                            && (NAMESPACE_ROLES.contains(&b.role.as_str()) || star(&b.role))
-                    })
-                }));
+        let ok = cluster_wide || (!secret.namespaces.is_empty() && unbound_namespaces(secret, spoke, &mine).is_empty());
         if ok && !enough.contains(u) {
             enough.push(u.clone());
         }
     }
     (enough, all)
+}
+
+/// A ClusterRole of the input that allows every verb on every resource of every group.
+fn grants_all(spoke: &Spoke, role: &str) -> bool {
+    spoke.cluster_roles.get(role).is_some_and(|rules| {
+        rules.iter().any(|r| {
+            r.api_groups.iter().any(|g| g == "*")
+                && r.resources.iter().any(|x| x == "*")
+                && r.verbs.iter().any(|v| v == "*")
+        })
+    })
+}
+
+/// The namespaces of a namespace-scoped Secret in which none of `bindings` (one user's) grants enough.
+fn unbound_namespaces<'s>(secret: &'s ClusterSecret, spoke: &Spoke, bindings: &[&Binding]) -> Vec<&'s str> {
+    let enough = |ns: &str, b: &Binding| {
+        b.namespace.as_deref() == Some(ns) && (NAMESPACE_ROLES.contains(&b.role.as_str()) || grants_all(spoke, &b.role))
+    };
+    secret.namespaces.iter().map(String::as_str).filter(|ns| !bindings.iter().any(|b| enough(ns, b))).collect()
 }
 
 /// ID → username → RBAC subject, per component. Exactly one link fails for one broken value: the first
@@ -1043,11 +1077,19 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
         }
         let bound_weakly: Vec<_> =
             all.iter().filter(|(u, _)| *u == username).map(|(_, b)| format!("{} {}", b.role_kind, b.role)).collect();
-        let msg = if bound_weakly.is_empty() {
+        let mut msg = if bound_weakly.is_empty() {
             "no RBAC binding has this user as a subject: authenticated, then forbidden (403)".to_string()
         } else {
             format!("bound only to {}, which is not enough for Argo CD here (cluster-admin cluster-wide, or admin in each of the Secret's namespaces)", bound_weakly.join(", "))
         };
+        let mine: Vec<&Binding> = all.iter().filter(|(u, _)| *u == username).map(|(_, b)| *b).collect();
+        let missing = unbound_namespaces(secret, spoke, &mine);
+        if !missing.is_empty() {
+            msg.push_str(&format!(
+                "; the Secret is namespace-scoped, and no RoleBinding grants this user admin in {}",
+                missing.iter().map(|ns| format!("`{ns}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
         let custom = !bound_weakly.is_empty()
             && all.iter().any(|(u, b)| {
                 *u == username

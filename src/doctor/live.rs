@@ -134,7 +134,7 @@ pub fn check(m: &Management, spokes: &[Spoke], ca_file: Option<&str>, token: Opt
             "discovery",
             None,
             if ok { Status::Pass } else { Status::Fail },
-            (Some(literal(&t.issuer, &t.at)), Some(literal(&published, format!("{url} issuer")))),
+            (Some(literal(&t.issuer, &t.at)), Some(literal(published, format!("{url} issuer")))),
             if ok {
                 "the discovery document names exactly this issuer"
             } else {
@@ -199,7 +199,7 @@ fn signature(token: &Token, keys: &[Value], jwks_uri: &str, checks: &mut Checks)
     let kid = token.header.get("kid").and_then(Value::as_str);
     let kids: Vec<&str> = keys.iter().filter_map(|k| k.get("kid").and_then(Value::as_str)).collect();
     let Some(key) = kid.and_then(|kid| keys.iter().find(|k| k.get("kid").and_then(Value::as_str) == Some(kid))) else {
-        checks.add(SCOPE, "kid", None, Status::Fail, (Some(literal(&kid, "token header kid")), Some(literal(&kids, jwks_uri))),
+        checks.add(SCOPE, "kid", None, Status::Fail, (Some(literal(kid, "token header kid")), Some(literal(&kids, jwks_uri))),
             "the key that signed this token is not published: it rotated out, or the token comes from another SPIRE server",
             Some("Get a fresh token; if it persists, the spoke trusts another issuer than the one minting the tokens.".into()));
         return;
@@ -209,7 +209,7 @@ fn signature(token: &Token, keys: &[Value], jwks_uri: &str, checks: &mut Checks)
         "kid",
         None,
         Status::Pass,
-        (Some(literal(&kid, "token header kid")), Some(literal(&kids, jwks_uri))),
+        (Some(literal(kid, "token header kid")), Some(literal(&kids, jwks_uri))),
         "the signing key is published",
         None,
     );
@@ -221,7 +221,7 @@ fn signature(token: &Token, keys: &[Value], jwks_uri: &str, checks: &mut Checks)
         "signature",
         None,
         if ok { Status::Pass } else { Status::Fail },
-        (Some(literal(&alg, "token header alg")), Some(literal(&kid, jwks_uri))),
+        (Some(literal(alg, "token header alg")), Some(literal(kid, jwks_uri))),
         match &result {
             Ok(true) => "verifies with the published key".to_string(),
             Ok(false) => {

@@ -1,6 +1,7 @@
 //! The report: one line per link with both values side by side, and the same checks as JSON. Order is the
 //! order the checks ran in, which depends only on the input, so the same input gives the same bytes.
 
+use crate::cli::Verbosity;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -152,7 +153,10 @@ pub fn json(checks: &[Check], token: Option<&serde_json::Value>) -> String {
 }
 
 /// `✗ spoke-a audience: "x" (Secret …) ≠ ["y"] (Authentication …) — message. Fix: …`
-pub fn human(checks: &[Check], token: Option<&serde_json::Value>) -> String {
+///
+/// `-q` prints the failures only, the default adds warnings and infos (what could not be checked), `-v`
+/// adds the passes too; the summary always counts them all, and says how many lines were left out.
+pub fn human(checks: &[Check], token: Option<&serde_json::Value>, verbosity: Verbosity) -> String {
     let mut out = String::new();
     if let Some(token) = token {
         out.push_str("token (decoded, not verified):\n");
@@ -162,7 +166,12 @@ pub fn human(checks: &[Check], token: Option<&serde_json::Value>) -> String {
             out.push('\n');
         }
     }
-    for c in checks {
+    let shown = |status: Status| match verbosity {
+        Verbosity::Quiet => status == Status::Fail,
+        Verbosity::Normal => status != Status::Pass,
+        Verbosity::Verbose => true,
+    };
+    for c in checks.iter().filter(|c| shown(c.status)) {
         let link = match c.component {
             Some(component) => format!("{}[{component}]", c.link),
             None => c.link.to_string(),
@@ -189,5 +198,10 @@ pub fn human(checks: &[Check], token: Option<&serde_json::Value>) -> String {
         "summary: {} pass, {} fail, {} warn, {} info (not checkable)\n",
         s.pass, s.fail, s.warn, s.info
     ));
+    let hidden = checks.iter().filter(|c| !shown(c.status)).count();
+    if hidden > 0 {
+        let more = if verbosity == Verbosity::Quiet { "without -q" } else { "with -v" };
+        out.push_str(&format!("note: {hidden} lines not shown; run {more} to see them\n"));
+    }
     out
 }
