@@ -465,3 +465,30 @@ fn a_configmap_form_run_for_another_spoke_is_a_warning_listing_what_went() {
     let b = a.replace("spokeName: spoke-cluster", "spokeName: spoke-b");
     removals_are_warned(&a, &b, "spoke/spoke-cluster");
 }
+
+/// Issue 19.4, end to end: a spoke package whose Authentication has a people's login provider.
+#[test]
+fn an_existing_login_provider_is_an_error_unless_acknowledged() {
+    let entra = "- apiVersion: config.openshift.io/v1\n  kind: Authentication\n  metadata: {name: cluster}\n  spec:\n    type: OIDC\n    oidcProviders:\n    - name: entra\n      issuer: {issuerURL: 'https://login.microsoftonline.com/tenant/v2.0', audiences: [app]}\n";
+    let refused = run(resource_list(&fn_config("configmap.yaml"), entra).as_bytes());
+    assert_eq!(refused.code, 1, "{}", refused.stdout);
+    let out = output(&refused);
+    let errs = errors(&out);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    let message = errs[0]["message"].as_str().unwrap();
+    assert!(message.contains("`entra` (issuer https://login.microsoftonline.com/tenant/v2.0)"), "{message}");
+    assert!(refused.stderr.contains("replaceOidcProvider"), "{}", refused.stderr);
+    let auth = out["items"].as_sequence().unwrap().iter().find(|i| i["kind"] == "Authentication").unwrap();
+    assert_eq!(auth["spec"]["oidcProviders"][0]["name"], "entra", "left as it was");
+
+    let acknowledged = fn_config("configmap.yaml") + "  acknowledge: replaceOidcProvider\n";
+    let replaced = run(resource_list(&acknowledged, entra).as_bytes());
+    assert_eq!(replaced.code, 0, "{}", replaced.stderr);
+    let out = output(&replaced);
+    let warning = results(&out).into_iter().find(|r| {
+        r["severity"] == "warning" && r["message"].as_str().unwrap().contains("replaced the OIDC provider `entra`")
+    });
+    assert!(warning.is_some(), "{:?}", results(&out));
+    let auth = out["items"].as_sequence().unwrap().iter().find(|i| i["kind"] == "Authentication").unwrap();
+    assert_ne!(auth["spec"]["oidcProviders"][0]["name"], "entra");
+}

@@ -94,7 +94,7 @@ pub(super) fn guard(model: &Model, input: &Value, manifest: &mut Manifest, notes
                     "spoke `{}`: {what} already has the OIDC provider {list}. OpenShift allows one provider, so \
                      patching in `{}` would remove it, and everyone who logs in through it would be locked out; \
                      the item is left unchanged. Keep that provider (remove this spoke from the config or the \
-                     item from the input), or list `replaceOidcProvider` in spec.acknowledge to replace it.",
+                     item from the input), or acknowledge `replaceOidcProvider` (spec.acknowledge; data.acknowledge in the ConfigMap form) to replace it.",
                     spoke.name, ours.name
                 ),
             );
