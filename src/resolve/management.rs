@@ -10,9 +10,10 @@ use crate::config::syntax::{
 use crate::config::{self, ExecAuthMethod, Form, Identity, Spec, DEFAULT_COPIER_IMAGE};
 use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
-    ArgoIdentity, Archive, BootstrapApp, Catalog, Component, CredentialVersion, ExecConfig, Gitops, ImageRef,
+    Archive, ArgoIdentity, BootstrapApp, Catalog, Component, CredentialVersion, ExecConfig, Gitops, ImageRef,
     InstallPlanApproval, Issuer, Plugin, PluginImage, PluginInstall, Rbac, Setting, SharedIdentity, Spoke, SpokeKind,
-    Trust, WorkloadApi, Ztwim, AGENT_SOCKET, CREDENTIAL_COMMAND, INIT_CONTAINER, INSTANCE_LABEL, KUBE_APISERVER_CONFIG_FILE,
+    Trust, WorkloadApi, Ztwim, AGENT_SOCKET, CREDENTIAL_COMMAND, INIT_CONTAINER, INSTANCE_LABEL,
+    KUBE_APISERVER_CONFIG_FILE,
 };
 
 /// The only ZTWIM channel whose API (1.0, `operator.openshift.io/v1alpha1` with trustDomain on
@@ -527,7 +528,10 @@ fn builtin_image(e: &config::ExecAuth, d: &mut Diagnostics) -> Option<ImageRef> 
     let p = "spec.management.execAuth";
     let image = &e.copier_image;
     if image.is_empty() || image.contains(char::is_whitespace) {
-        d.error(format!("{p}.copierImage"), format!("copierImage must be a container image reference without spaces, e.g. `{DEFAULT_COPIER_IMAGE}`."));
+        d.error(
+            format!("{p}.copierImage"),
+            format!("copierImage must be a container image reference without spaces, e.g. `{DEFAULT_COPIER_IMAGE}`."),
+        );
         return None;
     }
     let pull_policy = image_pull_policy(image);

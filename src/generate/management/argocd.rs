@@ -267,8 +267,7 @@ fn workload(model: &Model, resources: ResourceRequirements) -> Workload {
         init_containers: init_containers(model),
         volumes: [
             Some(empty_dir(BINARIES_VOLUME)),
-            Some(
-            Volume {
+            Some(Volume {
                 name: CSI_VOLUME.into(),
                 csi: Some(CSIVolumeSource {
                     driver: CSI_DRIVER.into(),

@@ -4,8 +4,7 @@
 
 use super::{meta, Crd, Output, Wave};
 use crate::model::{
-    Cluster, Connection, ExecConfig, Model, Spoke, SpokeKind, Tls, SECRET_TYPE_LABEL,
-    STANDARD_LABEL_PREFIX,
+    Cluster, Connection, ExecConfig, Model, Spoke, SpokeKind, Tls, SECRET_TYPE_LABEL, STANDARD_LABEL_PREFIX,
 };
 use k8s_openapi::api::core::v1::Secret;
 use serde::Serialize;
