@@ -30,8 +30,8 @@ fn fleet_shared(dir: &TempDir) -> std::path::PathBuf {
 fn fleet_archive(dir: &TempDir) -> std::path::PathBuf {
     let text = std::fs::read_to_string(Path::new(ROOT).join("fn-config/fleet.yaml")).unwrap();
     let path = dir.path().join("fleet-archive.yaml");
-    assert!(text.contains("\n    execAuth:\n"));
-    std::fs::write(&path, text.replace("\n    execAuth:\n", "\n    execAuth:\n      method: archive\n")).unwrap();
+    assert!(text.contains("\n      method: builtin\n"));
+    std::fs::write(&path, text.replace("\n      method: builtin\n", "\n      method: archive\n")).unwrap();
     path
 }
 
