@@ -366,7 +366,7 @@ fn a_plugin_image_is_installed_without_a_shell_and_gets_a_timeout() {
     assert_eq!(std::fs::read_to_string(&dst).unwrap(), "#!/bin/true\n");
     // Not pinned by digest: a warning that says how to pin it.
     value["spec"]["management"]["execAuth"]["pluginImage"] =
-        "ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth:0.2.0".into();
+        "ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth:0.0.7".into();
     std::fs::write(&config, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
     let o = generate(&["-c", config.to_str().unwrap(), "--target", "management"]);
     assert!(
