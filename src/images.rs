@@ -97,7 +97,8 @@ struct Named {
 
 /// The `ImageSetConfiguration` for `oc-mirror --v2`: the operators from `catalog` (the catalog image,
 /// e.g. `registry.redhat.io/redhat/redhat-operator-index:v4.20`) with the channels subscribed to, and the
-/// images of the output as `additionalImages`. None when there are operators and no catalog image.
+/// images of the output as `additionalImages`. An error naming `--catalog` when the output subscribes to
+/// operators and no catalog image is given.
 pub fn oc_mirror(manifests: &[Manifest], catalog: Option<&str>) -> Result<String, String> {
     let operators = operators(manifests);
     let mut packages: Vec<Package> = Vec::new();

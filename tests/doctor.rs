@@ -138,6 +138,19 @@ fn passes_on_every_example() {
 
 type Edit = fn(&mut Vec<Value>);
 
+/// Each case's edit of `docs` must fail exactly its links, exit 1, and say how to fix every failure.
+fn assert_each_fails_its_links(docs: &[Value], cases: Vec<(&str, Edit, &[&str])>) {
+    for (name, edit, expected) in cases {
+        let mut broken = docs.to_vec();
+        edit(&mut broken);
+        let (report, code) = doctor(&stream(&broken), &[]);
+        assert_eq!(with(&report, "fail"), set(expected), "{name}");
+        assert_eq!(code, 1, "{name}");
+        let fixes = report["checks"].as_array().unwrap().iter().filter(|c| c["status"] == "fail");
+        assert!(fixes.clone().all(|c| c["fix"].is_string()), "{name}: every failure says how to fix it");
+    }
+}
+
 /// Each case breaks one field of the fleet's output; the report must fail exactly these links.
 #[test]
 fn each_single_field_corruption_fails_its_link() {
@@ -304,15 +317,7 @@ fn each_single_field_corruption_fails_its_link() {
     // These break the upstream plugin's form (its settings are environment variables).
     let dir = TempDir::new("doctor-archive");
     let docs = generate(&fleet_archive(&dir));
-    for (name, edit, expected) in cases {
-        let mut broken = docs.clone();
-        edit(&mut broken);
-        let (report, code) = doctor(&stream(&broken), &[]);
-        assert_eq!(with(&report, "fail"), set(expected), "{name}");
-        assert_eq!(code, 1, "{name}");
-        let fixes = report["checks"].as_array().unwrap().iter().filter(|c| c["status"] == "fail");
-        assert!(fixes.clone().all(|c| c["fix"].is_string()), "{name}: every failure says how to fix it");
-    }
+    assert_each_fails_its_links(&docs, cases);
 }
 
 /// The built-in helper's form, link by link: its `--audience` and `--socket` arguments (either spelling)
@@ -390,15 +395,7 @@ fn the_builtin_helper_is_checked_link_by_link() {
             &["spoke-a exec-api-version"],
         ),
     ];
-    for (name, edit, expected) in cases {
-        let mut broken = docs.clone();
-        edit(&mut broken);
-        let (report, code) = doctor(&stream(&broken), &[]);
-        assert_eq!(with(&report, "fail"), set(expected), "{name}");
-        assert_eq!(code, 1, "{name}");
-        let fixes = report["checks"].as_array().unwrap().iter().filter(|c| c["status"] == "fail");
-        assert!(fixes.clone().all(|c| c["fix"].is_string()), "{name}: every failure says how to fix it");
-    }
+    assert_each_fails_its_links(&docs, cases);
 }
 
 /// `identity: shared` pins the ID with a required sub: a template that yields another ID fails the

@@ -479,7 +479,7 @@ fn plugin_version(m: &Management, a: &ArgoCd, checks: &mut Checks) {
 /// The audience the Secret's helper asks SPIRE for, where that is written, and whether it is written at
 /// all: the built-in helper's `--audience`, else `SPIFFE_JWT_AUDIENCE` (which both read), else the
 /// upstream plugin's default (the built-in helper has none and refuses to run).
-fn audience(s: &ClusterSecret) -> (String, String, bool) {
+pub(super) fn audience(s: &ClusterSecret) -> (String, String, bool) {
     let exec = s.exec.as_ref();
     let builtin = exec.is_some_and(|e| e.is_builtin());
     if let Some(a) = exec.filter(|_| builtin).and_then(|e| e.flag("--audience")) {

@@ -440,6 +440,11 @@ fn exec_auth(
             );
         }
     }
+    let install = match method {
+        ExecAuthMethod::Builtin => builtin_image(e, d).map(PluginInstall::Builtin),
+        ExecAuthMethod::Archive => archive(e, form, d).map(PluginInstall::Archive),
+        ExecAuthMethod::Image => plugin_image(e, d).map(PluginInstall::Image),
+    };
     let bin_dir = mount_path(&e.bin_dir, "binDir", p, d);
     let socket_dir = mount_path(&e.socket_dir, "socketDir", p, d);
     let mut ok = bin_dir.is_some() && socket_dir.is_some();
@@ -452,11 +457,6 @@ fn exec_auth(
             ok = false;
         }
     }
-    let install = match method {
-        ExecAuthMethod::Builtin => builtin_image(e, d).map(PluginInstall::Builtin),
-        ExecAuthMethod::Archive => archive(e, form, d).map(PluginInstall::Archive),
-        ExecAuthMethod::Image => plugin_image(e, d).map(PluginInstall::Image),
-    };
     let credential_version = match (method, e.credential_version) {
         (ExecAuthMethod::Builtin, _) | (_, config::CredentialVersion::V1) => CredentialVersion::V1,
         (_, config::CredentialVersion::V1beta1) => CredentialVersion::V1beta1,
