@@ -663,3 +663,21 @@ fn images_lists_what_the_output_pulls() {
         "ztwim keeps the default, gitops names the mirror"
     );
 }
+
+/// The ConfigMap form (kpt `-- k=v`) chooses the install method with `execAuthMethod`: the article's
+/// archive download stays one key away; a value that is no method is an error at that key.
+#[test]
+fn the_configmap_form_selects_the_install_method() {
+    let configmap = String::from_utf8(read("fn-config/configmap.yaml")).unwrap();
+    let archive = format!("{configmap}  execAuthMethod: archive\n");
+    let out = bin_with(&["generate", "-c", "-", "--target", "management"], archive.as_bytes(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("curl -fsSL") && stdout.contains("k8s-spiffe-workload-jwt-exec-auth"), "{stdout}");
+    let default = bin(&["generate", "-c", "fn-config/configmap.yaml", "--target", "management"]);
+    assert!(!text(&default.stdout).contains("curl"), "builtin by default");
+    let bad = format!("{configmap}  execAuthMethod: download\n");
+    let out = bin_with(&["generate", "-c", "-"], bad.as_bytes(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("data.execAuthMethod"), "{}", text(&out.stderr));
+}
