@@ -16,21 +16,28 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(Path::new(ROOT).join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
+/// The lines of `markdown` outside fenced code blocks.
+fn prose_lines(markdown: &str) -> Vec<&str> {
+    let mut fenced = false;
+    markdown
+        .lines()
+        .filter(|line| {
+            let fence = line.trim_start().starts_with("```");
+            fenced ^= fence;
+            !fence && !fenced
+        })
+        .collect()
+}
+
 /// Markdown headings outside fenced code blocks: (level, text).
 fn headings(markdown: &str) -> Vec<(usize, String)> {
-    let mut fenced = false;
-    let mut found = Vec::new();
-    for line in markdown.lines() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-            continue;
-        }
-        let level = line.chars().take_while(|&c| c == '#').count();
-        if !fenced && level > 0 && line[level..].starts_with(' ') {
-            found.push((level, line[level..].trim().to_string()));
-        }
-    }
-    found
+    prose_lines(markdown)
+        .into_iter()
+        .filter_map(|line| {
+            let level = line.chars().take_while(|&c| c == '#').count();
+            (level > 0 && line[level..].starts_with(' ')).then(|| (level, line[level..].trim().to_string()))
+        })
+        .collect()
 }
 
 /// GitHub's anchor for a heading: lower case, punctuation other than `-` and `_` dropped, spaces as `-`;
@@ -55,19 +62,11 @@ fn anchors(markdown: &str) -> BTreeSet<String> {
     seen
 }
 
-/// Targets of inline links `](target)` outside fenced code blocks.
+/// Targets of inline links `](target)` outside fenced code blocks and inline code (a pattern such as
+/// `[a-z](x)` in a table is not a link).
 fn links(markdown: &str) -> Vec<String> {
-    let mut fenced = false;
     let mut found = Vec::new();
-    for line in markdown.lines() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-            continue;
-        }
-        if fenced {
-            continue;
-        }
-        // Outside inline code: a pattern such as `[a-z](x)` in a table is not a link.
+    for line in prose_lines(markdown) {
         let prose: String = line.split('`').step_by(2).collect::<Vec<_>>().join(" ");
         for part in prose.split("](").skip(1) {
             if let Some(end) = part.find(')') {
