@@ -14,6 +14,7 @@ pub mod explain;
 pub mod files;
 pub mod generate;
 pub mod help;
+pub mod import;
 pub mod krm;
 pub mod model;
 pub mod pipeline;

@@ -1,0 +1,296 @@
+//! Adopting an existing fleet: `import` (cluster Secrets and kubeconfigs in, a config out), its cut-over
+//! plan, and `diff` between two configs.
+
+mod common;
+
+use common::golden::assert_golden_tree;
+use common::{run_bin, tree, TempDir, BIN, ROOT};
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+const SECRETS: &str = "tests/data/adopt/cluster-secrets.yaml";
+const APPS: &str = "tests/data/adopt/argocd-apps.yaml";
+const FLAGS: [&str; 6] =
+    ["--app-domain", "apps.mgmt.example.com", "--openshift-version", "4.20", "--spoke-type", "gke_prod=kubernetes"];
+
+/// Every credential in the fixture: tokens, the exec plugin's env value. None may reach any output.
+const CREDENTIALS: [&str; 4] = [
+    "FAKE-SIGNATURE-spoke-a-token",
+    "FAKE-SIGNATURE-edge-token",
+    "FAKE-SIGNATURE-team-b-token",
+    "FAKE-exec-env-secret",
+];
+
+fn fixture(rel: &str) -> String {
+    Path::new(ROOT).join(rel).display().to_string()
+}
+
+/// Runs `import` on the dump (and `--plan DIR` when given); stdout, stderr, exit code.
+fn import(extra: &[&str]) -> (String, String, i32) {
+    let (secrets, apps) = (fixture(SECRETS), fixture(APPS));
+    let mut args = vec!["import", secrets.as_str(), apps.as_str()];
+    args.extend(FLAGS);
+    args.extend(extra);
+    run_bin(&args, b"")
+}
+
+/// The cluster Secrets of the dump, decoded: name → (data, labels).
+fn dump_secrets() -> Vec<(serde_json::Map<String, Value>, Value)> {
+    let text = std::fs::read_to_string(fixture(SECRETS)).unwrap();
+    let list: Value = serde_yaml_ng::from_str(&text).unwrap();
+    use base64::Engine;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let data = s["data"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| {
+                    let bytes = base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap()).unwrap();
+                    (k.clone(), Value::String(String::from_utf8(bytes).unwrap()))
+                })
+                .collect();
+            (data, s["metadata"]["labels"].clone())
+        })
+        .collect()
+}
+
+fn no_credentials(what: &str, text: &str) {
+    for credential in CREDENTIALS {
+        assert!(!text.contains(credential), "{what} contains the credential {credential}:\n{text}");
+    }
+    assert!(!text.contains("bearerToken"), "{what} mentions a bearerToken field:\n{text}");
+}
+
+#[test]
+fn import_keeps_each_field_through_generate_and_copies_no_credential() {
+    let (config, stderr, code) = import(&[]);
+    assert_eq!(code, 0, "{stderr}");
+    no_credentials("the imported config", &config);
+    no_credentials("import's stderr", &stderr);
+
+    let dir = TempDir::new("adopt-import");
+    let config_path = dir.path().join("fleet.yaml");
+    std::fs::write(&config_path, &config).unwrap();
+    let out = dir.path().join("out");
+    let generated = Command::new(BIN)
+        .args(["generate", "-c"])
+        .arg(&config_path)
+        .args(["--target", "all", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
+    let files = tree(&out);
+    for (file, text) in &files {
+        no_credentials(file, text);
+    }
+
+    // Each kept cluster: its generated cluster Secret carries exactly what the old one had.
+    let renamed = |name: &str| if name == "gke_prod" { "gke-prod".to_string() } else { name.to_string() };
+    let mut checked = 0;
+    for (data, labels) in dump_secrets() {
+        let old_name = data["name"].as_str().unwrap();
+        if data["server"] == "https://kubernetes.default.svc" {
+            assert!(!files.keys().any(|f| f.contains("in-cluster")), "the in-cluster entry became a spoke");
+            continue;
+        }
+        let name = renamed(old_name);
+        let file = files
+            .iter()
+            .find(|(f, _)| f.starts_with("management/") && f.ends_with(&format!("-secret-{name}.yaml")))
+            .unwrap_or_else(|| panic!("no cluster Secret for {name}: {:?}", files.keys()))
+            .1;
+        let secret: Value = serde_yaml_ng::from_str(file).unwrap();
+        let got = &secret["stringData"];
+        assert_eq!(got["name"], name);
+        assert_eq!(got["server"].as_str().unwrap(), data["server"].as_str().unwrap().trim_end_matches('/'));
+        for key in ["project", "namespaces"] {
+            assert_eq!(got.get(key), data.get(key), "{name}: {key}");
+        }
+        let old: Value = serde_json::from_str(data["config"].as_str().unwrap()).unwrap();
+        let new: Value = serde_json::from_str(got["config"].as_str().unwrap()).unwrap();
+        assert_eq!(new["tlsClientConfig"]["caData"], old["tlsClientConfig"]["caData"], "{name}: caData");
+        assert_eq!(new["tlsClientConfig"]["insecure"], old["tlsClientConfig"]["insecure"], "{name}: insecure");
+        for (key, value) in labels.as_object().unwrap() {
+            if !key.starts_with("argocd.argoproj.io/") {
+                assert_eq!(&secret["metadata"]["labels"][key], value, "{name}: label {key}");
+            }
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
+    // The EKS cluster became an eks spoke of its EKS cluster; the GKE one what --spoke-type said.
+    let spoke_files = |dir: &str| files.keys().filter(|f| f.starts_with(dir)).count();
+    assert!(files.keys().any(|f| f.starts_with("control-plane/prod-eu/") && f.contains("identityproviderconfig")));
+    assert!(spoke_files("spokes/gke-prod/") > 0 && files.keys().any(|f| f.ends_with("authentication-config.yaml")));
+}
+
+#[test]
+fn import_reports_every_entry_it_leaves_out_and_every_credential_it_replaces() {
+    let (_, stderr, code) = import(&[]);
+    assert_eq!(code, 0, "{stderr}");
+    let line = |needle: &str| stderr.lines().any(|l| l.contains(needle));
+    assert!(line(
+        "warning: Secret openshift-gitops/openshift-gitops-default-cluster-config: left out: the in-cluster entry"
+    ));
+    assert!(line("cluster-api.edge-1.example.com-1196418342: tlsClientConfig.insecure is true"));
+    assert!(line("the cluster name `gke_prod` is not a unique DNS-1123 label, so the spoke is named `gke-prod`"));
+    for (secret, credential) in [
+        ("cluster-api.spoke-a.example.com-2751203617", "bearer token"),
+        ("cluster-api.team-b.example.com-3412987710", "bearer token"),
+        ("cluster-prod-eu-eks-2041337765", "awsAuthConfig"),
+        ("cluster-gke-prod-1803", "execProviderConfig"),
+    ] {
+        assert!(
+            line(&format!("{secret}: imported; the keyless setup replaces its {credential}")),
+            "{secret}:\n{stderr}"
+        );
+    }
+    assert!(line("label `argocd.argoproj.io/auto-label-cluster-info` is not carried over"));
+    assert!(line("spec.management.gitops.installOperator: false"));
+}
+
+#[test]
+fn import_names_the_flag_a_missing_decision_needs_and_prints_no_config() {
+    let secrets = fixture(SECRETS);
+    let (stdout, stderr, code) = run_bin(&["import", &secrets], b"");
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("error: --app-domain: required"), "{stderr}");
+    assert!(stderr.contains("error: --openshift-version: required"), "{stderr}");
+}
+
+#[test]
+fn import_reads_json_string_data_and_multi_document_streams_from_stdin() {
+    let json = r#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"c1","namespace":"argocd","labels":{"argocd.argoproj.io/secret-type":"cluster"}},
+      "stringData":{"name":"one","server":"https://one.example.com:6443","config":"{\"username\":\"admin\",\"password\":\"FAKE-basic-password\",\"tlsClientConfig\":{\"insecure\":false,\"certData\":\"RkFLRS1jZXJ0\",\"keyData\":\"RkFLRS1rZXk=\"}}"}}"#;
+    let stream = format!(
+        "{json}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: c2\n  labels: {{argocd.argoproj.io/secret-type: cluster}}\nstringData:\n  name: two\n  server: https://two.example.com\n"
+    );
+    let (config, stderr, code) =
+        run_bin(&["import", "-", "--app-domain", "apps.example.com", "--spoke-type", "kubernetes"], stream.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(config.contains("name: one") && config.contains("name: two"), "{config}");
+    assert!(
+        stderr.contains("Secret argocd/c1: imported; the keyless setup replaces its basic auth, client certificate"),
+        "{stderr}"
+    );
+    for secret in ["FAKE-basic-password", "RkFLRS1jZXJ0", "RkFLRS1rZXk=", "admin"] {
+        assert!(!config.contains(secret) && !stderr.contains(secret), "{secret} leaked");
+    }
+}
+
+#[test]
+fn import_takes_server_and_ca_from_kubeconfig_contexts() {
+    let dir = TempDir::new("adopt-kubeconfig");
+    let ca = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUIKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=";
+    let kubeconfig = format!(
+        "apiVersion: v1\nkind: Config\ncurrent-context: east\nclusters:\n- name: east-api\n  cluster:\n    server: https://api.east.example.com:6443\n    certificate-authority-data: {ca}\n- name: west-api\n  cluster:\n    server: https://api.west.example.com:6443/\n    insecure-skip-tls-verify: true\ncontexts:\n- name: east\n  context: {{cluster: east-api, user: admin}}\n- name: west\n  context: {{cluster: west-api, user: admin}}\nusers:\n- name: admin\n  user:\n    token: FAKE-kubeconfig-token\n"
+    );
+    let path = dir.path().join("kubeconfig");
+    std::fs::write(&path, kubeconfig).unwrap();
+    let path = path.display().to_string();
+    let (config, stderr, code) = run_bin(
+        &[
+            "import",
+            "--kubeconfig",
+            &path,
+            "--context",
+            "east",
+            "--context",
+            "west",
+            "--app-domain",
+            "apps.example.com",
+            "--openshift-version",
+            "4.20",
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(config.contains(&format!("server: https://api.east.example.com:6443\n    type: openshift\n    openshiftVersion: '4.20'\n    caData: {ca}")), "{config}");
+    assert!(
+        config.contains("server: https://api.west.example.com:6443\n")
+            && config.contains("insecureSkipTLSVerify: true"),
+        "{config}"
+    );
+    assert!(!config.contains("installOperator"), "a greenfield import must keep the operator install:\n{config}");
+    assert!(!config.contains("FAKE-kubeconfig-token") && !stderr.contains("FAKE-kubeconfig-token"));
+    assert!(stderr.contains("--context east: the context's user has a bearer token"), "{stderr}");
+
+    let (_, stderr, code) =
+        run_bin(&["import", "--kubeconfig", &path, "--context", "north", "--app-domain", "a.example.com"], b"");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no context `north`"), "{stderr}");
+}
+
+fn plan() -> std::collections::BTreeMap<String, String> {
+    let dir = TempDir::new("adopt-plan");
+    let plan = dir.path().join("plan");
+    let (_, stderr, code) = import(&["--plan", plan.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    tree(&plan)
+}
+
+#[test]
+fn the_cut_over_plan_is_golden() {
+    let files = plan();
+    for (file, text) in &files {
+        no_credentials(file, text);
+    }
+    assert_golden_tree("tests/golden/adopt-plan", &files, |_| true);
+}
+
+#[test]
+fn no_plan_step_deletes_an_application_with_its_resources_finalizer() {
+    let files = plan();
+    let mut deletes = 0;
+    for (file, text) in &files {
+        let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some((prefix, rest)) = line.split_once(" delete application.argoproj.io/") else { continue };
+            deletes += 1;
+            let app = rest.split_whitespace().next().unwrap();
+            assert!(rest.contains("--cascade=orphan"), "{file}: {line}");
+            let patch = format!("{prefix} patch application.argoproj.io/{app} --type=merge -p '{{\"metadata\":{{\"finalizers\":null}}}}'");
+            assert!(lines[..i].contains(&patch.as_str()), "{file}: `{line}` is not preceded by `{patch}`");
+        }
+        assert!(!text.contains("delete app ") && !text.contains("delete applications"), "{file}");
+    }
+    assert_eq!(deletes, 3, "one orphaning delete per moved Application");
+}
+
+#[test]
+fn retirement_comes_after_verification() {
+    let files = plan();
+    let names: Vec<&String> = files.keys().collect();
+    let retire_words = ["delete serviceaccount", "delete secret", "delete clusterrole", "delete role"];
+    for spoke in ["spoke-a", "edge-1", "team-b", "prod-eu", "gke-prod"] {
+        let (move_file, move_text) =
+            files.iter().find(|(f, _)| f.starts_with("10-spoke-") && f.ends_with(&format!("-{spoke}.sh"))).unwrap();
+        let (retire_file, retire_text) =
+            files.iter().find(|(f, _)| f.starts_with("50-retire-") && f.ends_with(&format!("-{spoke}.sh"))).unwrap();
+        let position = |f: &String| names.iter().position(|n| *n == f).unwrap();
+        assert!(position(move_file) < position(retire_file), "{retire_file} sorts before {move_file}");
+        // The move verifies (a sync, or says to check one) and retires nothing itself.
+        assert!(move_text.contains("# 5. Verify"), "{move_file}");
+        let verify_at = move_text.find("# 5. Verify").unwrap();
+        assert!(
+            move_text[verify_at..].contains("--for=jsonpath='{.status.sync.status}'=Synced")
+                || move_text[verify_at..].contains("before running the retire step")
+        );
+        for word in retire_words {
+            assert!(!move_text.contains(word), "{move_file} retires something: {word}");
+        }
+        assert!(retire_text.contains("delete secret"), "{retire_file} leaves the old cluster Secret");
+    }
+    let team_b = files.iter().find(|(f, _)| f.starts_with("50-retire-") && f.ends_with("-team-b.sh")).unwrap().1;
+    for ns in ["team-b", "team-b-dev"] {
+        assert!(team_b.contains(&format!("-n {ns} delete rolebinding argocd-manager-role-binding")), "{team_b}");
+    }
+    assert!(!team_b.contains("delete clusterrolebinding"), "a namespaced cluster has no ClusterRoleBinding of ours");
+}
