@@ -9,6 +9,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod doctor;
 pub mod explain;
 pub mod files;

@@ -294,3 +294,136 @@ fn retirement_comes_after_verification() {
     }
     assert!(!team_b.contains("delete clusterrolebinding"), "a namespaced cluster has no ClusterRoleBinding of ours");
 }
+
+const BASE: &str = "apiVersion: fn.ztwim-gitops.dev/v1alpha1\nkind: ZtwimGitOps\nmetadata:\n  name: fleet\nspec:\n  appDomain: apps.mgmt.example.com\n  acknowledge: [unverifiedDownload, issuerSystemTrust, apiServerSystemRoots]\n";
+const SPOKE_A: &str = "  - name: a\n    server: https://api.a.example.com:6443\n";
+
+/// `diff OLD NEW --output json`: the report and the exit code.
+fn diff(old: &str, new: &str) -> (Value, i32) {
+    let dir = TempDir::new("adopt-diff");
+    let (o, n) = (dir.path().join("old.yaml"), dir.path().join("new.yaml"));
+    std::fs::write(&o, old).unwrap();
+    std::fs::write(&n, new).unwrap();
+    let (stdout, stderr, code) = run_bin(&["diff", o.to_str().unwrap(), n.to_str().unwrap(), "--output", "json"], b"");
+    assert!(code == 0 || code == 1, "exit {code}: {stderr}");
+    (serde_json::from_str(&stdout).unwrap(), code)
+}
+
+/// The classes of the object `kind`/`name` in `cluster`, and how it changed.
+fn classes(report: &Value, cluster: &str, kind: &str, name: &str) -> (String, Vec<String>) {
+    let c = report["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cluster"] == cluster)
+        .unwrap_or_else(|| panic!("no {cluster}: {report:#}"));
+    let o = c["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == kind && o["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind} {name} in {cluster}: {report:#}"));
+    (
+        o["change"].as_str().unwrap().into(),
+        o["classes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect(),
+    )
+}
+
+#[test]
+fn diff_of_a_config_with_itself_is_no_change() {
+    let config = format!("{BASE}  spokes:\n{SPOKE_A}");
+    let (report, code) = diff(&config, &config);
+    assert_eq!(code, 0);
+    assert_eq!(report, serde_json::json!({"clusters": []}));
+    let dir = TempDir::new("adopt-diff-same");
+    let path = dir.path().join("c.yaml");
+    std::fs::write(&path, &config).unwrap();
+    let p = path.to_str().unwrap();
+    assert_eq!(run_bin(&["diff", p, p], b""), ("no change\n".into(), String::new(), 0));
+}
+
+#[test]
+fn diff_says_what_argo_cd_syncs_on_the_hub_and_what_is_applied_by_hand() {
+    let old = format!("{BASE}  spokes:\n{SPOKE_A}");
+    let new = format!("{BASE}  management:\n    gitops:\n      rbac:\n        defaultPolicy: role:readonly\n  spokes:\n{SPOKE_A}    clusterRole: admin\n");
+    let (report, code) = diff(&old, &new);
+    assert_eq!(code, 1);
+    let (change, hub) = classes(&report, "management", "ArgoCD", "openshift-gitops");
+    assert_eq!((change.as_str(), hub), ("changed", vec!["hub-sync".to_string()]));
+    let (_, spoke) = classes(&report, "spoke/a", "ClusterRoleBinding", "ztwim-gitops-admins");
+    assert!(spoke.contains(&"manual-apply".to_string()) && !spoke.contains(&"hub-sync".to_string()), "{spoke:?}");
+}
+
+#[test]
+fn diff_marks_every_kind_of_authentication_as_a_rollout_and_new_openshift_logins_as_lost() {
+    let new = std::fs::read_to_string(Path::new(ROOT).join("examples/mixed-fleet/ztwim-gitops.yaml")).unwrap();
+    let old = new.split("  spokes:").next().unwrap().to_string();
+    let (report, code) = diff(&old, &new);
+    assert_eq!(code, 1);
+    for (cluster, kind, name, lockout) in [
+        ("spoke/classic", "Authentication", "cluster", true),
+        ("control-plane/hosted", "HostedCluster", "hosted", true),
+        ("spoke/kind", "ConfigMap", "authentication-config", false),
+        ("control-plane/eks", "IdentityProviderConfig", "eks", false),
+    ] {
+        let (change, c) = classes(&report, cluster, kind, name);
+        assert_eq!(change, "added");
+        assert!(c.contains(&"apiserver-rollout".to_string()), "{cluster}: {c:?}");
+        assert!(c.contains(&"manual-apply".to_string()), "{cluster}: {c:?}");
+        assert_eq!(c.contains(&"removes-oauth-login".to_string()), lockout, "{cluster}: {c:?}");
+        assert!(c.contains(&"changes-trust".to_string()), "{cluster}: {c:?}");
+    }
+}
+
+#[test]
+fn diff_marks_tech_preview_as_irreversible() {
+    let old = format!("{BASE}  spokes:\n{SPOKE_A}");
+    let new = format!("{BASE}  spokes:\n{SPOKE_A}    openshiftVersion: \"4.19\"\n");
+    let (report, _) = diff(&old, &new);
+    let (change, c) = classes(&report, "spoke/a", "FeatureGate", "cluster");
+    assert_eq!(change, "added");
+    assert!(c.contains(&"irreversible".to_string()), "{c:?}");
+    // An existing spoke moving versions loses no login it still had: not a new external OIDC spoke.
+    assert!(!report.to_string().contains("removes-oauth-login"), "{report:#}");
+    let (back, _) = diff(&new, &old);
+    assert!(!back.to_string().contains("irreversible"), "removing the FeatureGate object is not the irreversible step");
+}
+
+#[test]
+fn diff_reports_trust_changes_from_the_model() {
+    let old = format!("{BASE}  spokes:\n{SPOKE_A}");
+    let new =
+        format!("{BASE}  audience: argocd\n  identity: shared\n  spokes:\n{SPOKE_A}    usernamePrefix: \"spiffe:\"\n");
+    let (report, _) = diff(&old, &new);
+    let spoke = report["clusters"].as_array().unwrap().iter().find(|c| c["cluster"] == "spoke/a").unwrap();
+    let facts: Vec<&str> = spoke["trust"].as_array().unwrap().iter().map(|t| t["fact"].as_str().unwrap()).collect();
+    for fact in ["audience", "rbacSubjects", "requiredClaims", "spiffeIds"] {
+        assert!(facts.contains(&fact), "{fact} missing: {spoke:#}");
+    }
+    let audience = spoke["trust"].as_array().unwrap().iter().find(|t| t["fact"] == "audience").unwrap();
+    assert_eq!((audience["old"].as_str(), audience["new"].as_str()), (Some("a"), Some("argocd")));
+    let (_, c) = classes(&report, "management", "Secret", "a");
+    assert!(c.contains(&"changes-trust".to_string()), "the cluster Secret carries the audience: {c:?}");
+    let (_, c) = classes(&report, "spoke/a", "Authentication", "cluster");
+    assert!(c.contains(&"changes-trust".to_string()) && c.contains(&"apiserver-rollout".to_string()), "{c:?}");
+}
+
+#[test]
+fn diff_prints_markdown_for_a_pull_request_and_exits_2_on_a_broken_config() {
+    let dir = TempDir::new("adopt-diff-md");
+    let (o, n, bad) = (dir.path().join("old.yaml"), dir.path().join("new.yaml"), dir.path().join("bad.yaml"));
+    std::fs::write(&o, format!("{BASE}  spokes:\n{SPOKE_A}")).unwrap();
+    std::fs::write(&n, format!("{BASE}  spokes:\n{SPOKE_A}    openshiftVersion: \"4.19\"\n")).unwrap();
+    std::fs::write(
+        &bad,
+        "apiVersion: fn.ztwim-gitops.dev/v1alpha1\nkind: ZtwimGitOps\nmetadata: {name: x}\nspec: {}\n",
+    )
+    .unwrap();
+    let (md, _, code) = run_bin(&["diff", o.to_str().unwrap(), n.to_str().unwrap(), "--output", "markdown"], b"");
+    assert_eq!(code, 1);
+    assert!(md.starts_with("### ztwim-gitops diff\n\n- **Irreversible**"), "{md}");
+    assert!(md.contains("| added | FeatureGate `cluster` | `spokes/a/01-featuregate-cluster.yaml` | applied by hand on the spoke, irreversible |"), "{md}");
+    let (stdout, stderr, code) = run_bin(&["diff", o.to_str().unwrap(), bad.to_str().unwrap()], b"");
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty() && stderr.contains("appDomain"), "{stderr}");
+}
