@@ -53,6 +53,17 @@ pub enum Change {
     Changed,
 }
 
+impl Change {
+    /// The word JSON uses too.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Removed => "removed",
+            Change::Changed => "changed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ObjectChange {
     pub change: Change,
@@ -395,11 +406,7 @@ impl Report {
             if !c.objects.is_empty() {
                 s.push_str("| | Object | File | What it means |\n|---|---|---|---|\n");
                 for o in &c.objects {
-                    let change = match o.change {
-                        Change::Added => "added",
-                        Change::Removed => "removed",
-                        Change::Changed => "changed",
-                    };
+                    let change = o.change.as_str();
                     let classes: Vec<&str> = o.classes.iter().map(|c| c.words()).collect();
                     s.push_str(&format!(
                         "| {change} | {} {} | {} | {} |\n",

@@ -427,3 +427,12 @@ fn diff_prints_markdown_for_a_pull_request_and_exits_2_on_a_broken_config() {
     assert_eq!(code, 2);
     assert!(stdout.is_empty() && stderr.contains("appDomain"), "{stderr}");
 }
+
+#[test]
+fn the_plan_goes_only_into_a_new_or_empty_directory() {
+    let dir = TempDir::new("adopt-plan-busy");
+    std::fs::write(dir.path().join("10-spoke-001-old.sh"), "echo an earlier plan\n").unwrap();
+    let (stdout, stderr, code) = import(&["--plan", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty() && stderr.contains("is not empty"), "{stderr}");
+}

@@ -57,7 +57,7 @@ pub struct Args {
     /// The config's metadata.name.
     #[arg(long, value_name = "NAME", default_value = "ztwim-gitops")]
     pub name: String,
-    /// Also write the cut-over plan into DIR (created; files of an earlier plan there are replaced).
+    /// Also write the cut-over plan into DIR, a new or empty directory.
     #[arg(long, value_name = "DIR")]
     pub plan: Option<PathBuf>,
 }
@@ -132,7 +132,7 @@ fn dns_label(name: &str) -> String {
 pub fn run(args: &Args, quiet: bool) -> i32 {
     let input = collect::read(&args.paths);
     let mut results: Vec<KrmResult> =
-        input.errors.iter().map(|e| result(Severity::Error, "input", format!("{e}"))).collect();
+        input.errors.iter().map(|e| result(Severity::Error, "input", e.clone())).collect();
     let mut chosen = Vec::new();
     for path in &args.kubeconfig {
         let (found, problems) = kubeconfig::choose(path, &args.context);
@@ -223,6 +223,11 @@ pub fn import(objects: &[Object], contexts: &[kubeconfig::Chosen], options: &Opt
                 }
             }
             ("argoproj.io", "Application" | "AppProject") => argo_objects.push(object.clone()),
+            ("argoproj.io", "ApplicationSet") => results.push(result(
+                Severity::Warning,
+                object.display(),
+                "not moved: an ApplicationSet keeps creating its Applications on the old instance; re-create it in the new namespace (its cluster generators select the new cluster Secrets by their labels) and delete the old one with --cascade=orphan before moving its Applications.",
+            )),
             _ => results.push(result(
                 Severity::Info,
                 object.display(),

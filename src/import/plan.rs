@@ -502,9 +502,16 @@ fn readme(outcome: &Outcome, moved: &[Moved], notes: &[String]) -> String {
     s
 }
 
-/// Writes the plan's files below `dir`, scripts executable.
+/// Writes the plan's files below `dir`, scripts executable. `dir` must be new or empty: a file of an
+/// earlier plan left beside these would be run in the same order.
 pub fn write(dir: &Path, files: &BTreeMap<String, String>) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
+    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "the directory is not empty; choose a new or empty one, so no file of an earlier plan is run by mistake",
+        ));
+    }
     for (rel, text) in files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
