@@ -436,3 +436,35 @@ fn the_plan_goes_only_into_a_new_or_empty_directory() {
     assert_eq!(code, 1);
     assert!(stdout.is_empty() && stderr.contains("is not empty"), "{stderr}");
 }
+
+#[test]
+fn hostile_names_stay_on_their_line_in_results_and_out_of_commands() {
+    let dump = "apiVersion: v1\nkind: List\nitems:\n\
+- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: \"x\\nerror: forged\"\n    namespace: argocd\n    labels: {argocd.argoproj.io/secret-type: cluster}\n  stringData: {name: a, server: \"https://a.example.com\\nerror: forged too\"}\n\
+- apiVersion: v1\n  kind: Secret\n  metadata: {name: b, namespace: argocd, labels: {argocd.argoproj.io/secret-type: cluster}}\n  stringData: {name: b, server: \"https://b.example.com\"}\n\
+- apiVersion: argoproj.io/v1alpha1\n  kind: AppProject\n  metadata: {name: p, namespace: argocd}\n  spec: {}\n\
+- apiVersion: argoproj.io/v1alpha1\n  kind: Application\n  metadata: {name: \"evil\\nrm -rf /\", namespace: argocd}\n  spec: {project: p, destination: {name: b}}\n";
+    let dir = TempDir::new("adopt-hostile");
+    let plan = dir.path().join("plan");
+    let (config, stderr, code) = run_bin(
+        &[
+            "import",
+            "-",
+            "--app-domain",
+            "apps.example.com",
+            "--spoke-type",
+            "kubernetes",
+            "--plan",
+            plan.to_str().unwrap(),
+        ],
+        dump.as_bytes(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(config.contains("name: b") && !config.contains("a.example.com"), "{config}");
+    for line in stderr.lines() {
+        assert!(!line.starts_with("error:"), "a forged line: {line}\n{stderr}");
+    }
+    for (file, text) in tree(&plan) {
+        assert!(!text.lines().any(|l| l.trim_start().starts_with("rm ")), "{file} runs input text:\n{text}");
+    }
+}

@@ -225,12 +225,12 @@ pub fn import(objects: &[Object], contexts: &[kubeconfig::Chosen], options: &Opt
             ("argoproj.io", "Application" | "AppProject") => argo_objects.push(object.clone()),
             ("argoproj.io", "ApplicationSet") => results.push(result(
                 Severity::Warning,
-                object.display(),
+                shown(&object.display()),
                 "not moved: an ApplicationSet keeps creating its Applications on the old instance; re-create it in the new namespace (its cluster generators select the new cluster Secrets by their labels) and delete the old one with --cascade=orphan before moving its Applications.",
             )),
             _ => results.push(result(
                 Severity::Info,
-                object.display(),
+                shown(&object.display()),
                 format!("({}) not a cluster Secret, Application or AppProject; skipped.", shown(&object.origin)),
             )),
         }
@@ -333,7 +333,7 @@ pub fn import(objects: &[Object], contexts: &[kubeconfig::Chosen], options: &Opt
             results.push(result(
                 Severity::Warning,
                 gone.origin.clone(),
-                format!("left out: the config would not load: {}", messages.join(" ")),
+                format!("left out: the config would not load: {}", shown(&messages.join(" "))),
             ));
         }
     }
@@ -401,7 +401,7 @@ fn without_defaults(full: Mapping, default: &Mapping, always: &[&str]) -> Mappin
 }
 
 fn from_secret(object: &Object, results: &mut Vec<KrmResult>) -> Option<Imported> {
-    let at = object.display();
+    let at = shown(&object.display());
     let left_out = |results: &mut Vec<KrmResult>, why: String| {
         results.push(result(Severity::Warning, at.clone(), format!("left out: {why}")));
         None

@@ -184,8 +184,9 @@ pub fn plan(outcome: &Outcome, config: &str) -> Result<BTreeMap<String, String>,
             )
             .unwrap();
         } else {
-            writeln!(s, "# kept: AppProject {} is still used on the old instance by {}", p.name, users.join(", "))
-                .unwrap();
+            // Escaped: an Application's name from the input must not end this comment line.
+            let users = shown(&users.join(", "));
+            writeln!(s, "# kept: AppProject {} is still used on the old instance by {users}", p.name).unwrap();
         }
     }
     files.insert("90-old-projects.sh".into(), s);
