@@ -242,7 +242,7 @@ fn the_cut_over_plan_is_golden() {
     for (file, text) in &files {
         no_credentials(file, text);
     }
-    assert_golden_tree("tests/golden/adopt-plan", &files, |_| true);
+    assert_golden_tree("tests/data/adopt/expected-plan", &files, |_| true);
 }
 
 #[test]
