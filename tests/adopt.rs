@@ -2,6 +2,8 @@
 //! plan, and `diff` between two configs.
 
 mod common;
+#[path = "support/schema/mod.rs"]
+mod schema;
 
 use common::golden::assert_golden_tree;
 use common::{run_bin, tree, TempDir, BIN, ROOT};
@@ -243,6 +245,27 @@ fn the_cut_over_plan_is_golden() {
         no_credentials(file, text);
     }
     assert_golden_tree("tests/data/adopt/expected-plan", &files, |_| true);
+}
+
+#[test]
+fn re_emitted_applications_and_projects_pass_the_upstream_schemas() {
+    let Some(catalog) = schema::catalog() else { return };
+    for kind in ["Application", "AppProject"] {
+        assert!(!catalog.sources("argoproj.io/v1alpha1", kind).is_empty(), "no {kind} CRD in ../shared/crds");
+    }
+    let files = plan();
+    let mut checked = 0;
+    for (file, text) in files.iter().filter(|(f, _)| f.starts_with("argocd/")) {
+        let object: Value = serde_yaml_ng::from_str(text).unwrap();
+        let report = catalog.validate(&object);
+        assert!(report.violations.is_empty(), "{file}: {:#?}", report.violations);
+        checked += 1;
+        // The negative control: the same object with a field the schema does not know is refused.
+        let mut broken = object.clone();
+        broken["spec"]["destinationz"] = Value::Bool(true);
+        assert!(!catalog.validate(&broken).violations.is_empty(), "{file}: the schema check accepts anything");
+    }
+    assert_eq!(checked, 4);
 }
 
 #[test]
