@@ -25,7 +25,8 @@ use std::fmt::Write;
 use std::path::Path;
 
 /// What `argocd cluster add` creates on a spoke (argoproj/argo-cd@0287ae9d `util/clusterauth/clusterauth.go`):
-/// the ServiceAccount in `kube-system` (its `--system-namespace` default), the ClusterRole and
+/// the ServiceAccount in `kube-system` (where `UninstallClusterManagerRBAC` removes it; a cluster added
+/// with another `--system-namespace` keeps it there — the retire step then finds nothing), the ClusterRole and
 /// ClusterRoleBinding (a Role and RoleBinding of the same names in each namespace of a namespaced
 /// cluster) and the long-lived token Secret.
 pub const MANAGER_SA: &str = "argocd-manager";
@@ -271,6 +272,8 @@ fn spoke_script(
             s.push_str("oc --kubeconfig \"$SPOKE_KUBECONFIG\" wait clusteroperator/kube-apiserver --for=condition=Progressing=True --timeout=10m\n");
             s.push_str("oc --kubeconfig \"$SPOKE_KUBECONFIG\" wait clusteroperator/kube-apiserver --for=condition=Progressing=False --timeout=60m\n");
         }
+        // The ACK CRD's `status.status` mirrors the EKS API's config status; CREATING is documented, ACTIVE
+        // (the value once associated) is the EKS API's word, not checked against a live cluster here.
         crate::config::SpokeType::Eks => {
             let idp = manifests.iter().find(|m| m.cluster == control && m.kind() == "IdentityProviderConfig");
             if let Some(idp) = idp {
