@@ -63,6 +63,28 @@ pub enum Command {
     /// Check manifests (any author) for why a spoke would answer 401/403: every link of the trust chain,
     /// per cluster Secret and spoke. Exits 1 when a check fails.
     Doctor(crate::doctor::Args),
+    /// Turn an existing Argo CD's cluster Secrets (and kubeconfig contexts) into a config, and with --plan
+    /// write the cut-over from token clusters to keyless ones as reviewable scripts.
+    ///
+    /// The config goes to stdout; results to stderr, all of them (each cluster's account is an info).
+    /// No credential is ever copied. Exits 1 on any error, printing no config.
+    Import(crate::import::Args),
+    /// Show what changing a config from OLD to NEW does, per cluster: each generated object added, removed
+    /// or changed, and whether Argo CD syncs it on the hub or an admin applies it on a spoke, whether it
+    /// starts a kube-apiserver rollout, is irreversible, removes OAuth login or changes who is trusted.
+    ///
+    /// Exits 0 when nothing changes, 1 when something does, 2 on an error (like `diff`).
+    Diff {
+        /// The config before the change (e.g. `git show main:fleet.yaml > old.yaml`).
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        /// The config after it.
+        #[arg(value_name = "NEW")]
+        new: PathBuf,
+        /// `text`, `json`, or `markdown` for a pull-request comment.
+        #[arg(long = "output", value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "markdown"])]
+        output: String,
+    },
     /// Print the JSON Schema of the function config.
     Schema,
     /// Copy the file SRC to DST with mode 0755, atomically: how an init container copies the exec plugin
@@ -137,6 +159,8 @@ pub fn main() -> i32 {
         }
         Some(Command::Explain { config, format }) => run_explain(&config, format),
         Some(Command::Doctor(args)) => crate::doctor::run(&args),
+        Some(Command::Diff { old, new, output }) => crate::diff::run(&old, &new, &output),
+        Some(Command::Import(args)) => crate::import::run(&args, verbosity == Verbosity::Quiet),
         Some(Command::Schema) => {
             let schema = crate::config::schema::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));
@@ -202,7 +226,7 @@ struct Target {
 }
 
 /// Writes generated text to stdout; a reader that stops early (`| head`) is not an error.
-fn write_stdout(bytes: &[u8]) -> i32 {
+pub(crate) fn write_stdout(bytes: &[u8]) -> i32 {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => 0,

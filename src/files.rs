@@ -26,6 +26,14 @@ pub fn document(m: &Manifest) -> String {
     format!("{comment}{}", crate::yaml::to_string(&m.object))
 }
 
+/// The file below the output directory that holds a manifest (the plan of `import` names them too).
+pub fn path(m: &Manifest) -> PathBuf {
+    match &m.file {
+        Some(file) => Path::new(&m.cluster.dir()).join(file.name),
+        None => PathBuf::from(m.cluster.file(m.wave(), m.kind(), m.name())),
+    }
+}
+
 /// Writes the manifests of the config `owner` below `dir`: objects that share a path (RoleBindings of one
 /// name in several namespaces) share the file in emission order, as kpt stores them, and an object that
 /// carries a plain file (a kube-apiserver config) is written as that file. Then removes this config's
@@ -33,11 +41,11 @@ pub fn document(m: &Manifest) -> String {
 pub fn write_tree(dir: &Path, owner: &str, manifests: &[Manifest]) -> std::io::Result<Written> {
     let mut files: indexmap::IndexMap<PathBuf, Vec<String>> = indexmap::IndexMap::new();
     for m in manifests {
-        let (path, text) = match &m.file {
-            Some(file) => (Path::new(&m.cluster.dir()).join(file.name), file.text.clone()),
-            None => (PathBuf::from(m.cluster.file(m.wave(), m.kind(), m.name())), document(m)),
+        let text = match &m.file {
+            Some(file) => file.text.clone(),
+            None => document(m),
         };
-        files.entry(path).or_default().push(text);
+        files.entry(path(m)).or_default().push(text);
     }
     let header = header(owner);
     let mut written: Vec<PathBuf> = Vec::new();

@@ -97,15 +97,27 @@ pub fn load_and_resolve(fc: &Value, reference: ConfigRef, options: &Options) -> 
 /// The CLI's `generate`: a bare config file in, generated manifests out (no reconciliation: there are
 /// no input items). `target` is `--target`, which wins over the file's own.
 pub fn generate_from_file(text: &str, file: &str, target: Option<&str>) -> (Vec<Manifest>, Vec<KrmResult>) {
+    let (_, manifests, results) = generate_with_model(text, file, target);
+    (manifests, results)
+}
+
+/// [`generate_from_file`], keeping the model the manifests came from (for `diff`, which classifies
+/// changes by contract facts).
+pub fn generate_with_model(
+    text: &str,
+    file: &str,
+    target: Option<&str>,
+) -> (Option<Model>, Vec<Manifest>, Vec<KrmResult>) {
     let loaded = match load_file(text, file, target) {
         Ok(loaded) => loaded,
-        Err(message) => return (Vec::new(), vec![KrmResult::input_error(message)]),
+        Err(message) => return (None, Vec::new(), vec![KrmResult::input_error(message)]),
     };
     let (manifests, diags) = match &loaded.model {
         Some(model) => generate(model, loaded.diagnostics.clone()),
         None => (Vec::new(), loaded.diagnostics.clone()),
     };
-    (manifests, to_results(&diags, &loaded.reference, loaded.form, Some(text)))
+    let results = to_results(&diags, &loaded.reference, loaded.form, Some(text));
+    (loaded.model, manifests, results)
 }
 
 /// The CLI's view of a config file: the model when it resolves, and the config's own results.
