@@ -293,15 +293,15 @@ fn run_generate(
             let Some(model) = model else { return 1 };
             let provenance = crate::files::Provenance::of(text.as_bytes());
             crate::files::write_tree(dir, &model.owner, &model.target, &provenance, &manifests).map(|w| {
-            // The files written, one per line, for scripts; removals are news, on stderr.
-            for path in &w.written {
-                println!("{}", dir.join(path).display());
-            }
-            if verbosity != Verbosity::Quiet {
-                for path in &w.removed {
-                    eprintln!("removed: {}", dir.join(path).display());
+                // The files written, one per line, for scripts; removals are news, on stderr.
+                for path in &w.written {
+                    println!("{}", dir.join(path).display());
                 }
-            }
+                if verbosity != Verbosity::Quiet {
+                    for path in &w.removed {
+                        eprintln!("removed: {}", dir.join(path).display());
+                    }
+                }
             })
         }
     };

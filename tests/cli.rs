@@ -592,3 +592,49 @@ fn function_results_carry_no_position() {
     assert!(!out.stdout.contains("tags:"), "{}", out.stdout);
     assert!(out.stderr.contains("error: spec.spokes.0.servr: unknown field"), "{}", out.stderr);
 }
+
+/// Without -o and without a chosen target, a config with spokes is refused rather than streaming every
+/// cluster's objects together (piped into `oc apply -f -` on the hub, the spokes' Authentication switched
+/// the hub itself to external OIDC); the error lists the targets. `--target all` or `spec.target: all`
+/// asks for the whole fleet; a config of one cluster streams as before.
+#[test]
+fn a_stream_never_mixes_clusters_unless_asked() {
+    let refused = bin(&["generate", "-c", "fn-config/fleet.yaml"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(text(&refused.stdout), "", "nothing is printed");
+    let stderr = text(&refused.stderr);
+    assert!(stderr.starts_with("error: fn-config/fleet.yaml:10:1: spec.target: no target is chosen"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "--target: management, spoke/spoke-a, spoke/spoke-b, spoke/spoke-c, spoke/spoke-c/featuregate; or pass --target all"
+        ) && stderr.contains("-o DIR"),
+        "{stderr}"
+    );
+    let mixed = text(&bin(&["generate", "-c", "examples/mixed-fleet/ztwim-gitops.yaml"]).stderr);
+    assert!(mixed.contains("spoke/hosted, control-plane/hosted, spoke/kind, spoke/eks, control-plane/eks;"), "{mixed}");
+    // The ConfigMap form names its own key.
+    let configmap = text(&bin(&["generate", "-c", "fn-config/configmap.yaml"]).stderr);
+    assert!(configmap.contains(": data.target: no target is chosen"), "{configmap}");
+
+    let all = bin(&["generate", "-c", "fn-config/fleet.yaml", "--target", "all"]);
+    assert!(all.status.success(), "{}", text(&all.stderr));
+    let targets: std::collections::BTreeSet<String> = documents(&text(&all.stdout))
+        .iter()
+        .filter_map(|d| annotation(d, "ztwim-gitops.dev/target").map(String::from))
+        .collect();
+    assert_eq!(targets.len(), 4, "{targets:?}");
+    let dir = scratch("stream-own-target");
+    let own_all = dir.join("fleet.yaml");
+    let fleet = text(&read("fn-config/fleet.yaml"));
+    std::fs::write(&own_all, fleet.replacen("spec:\n", "spec:\n  target: all\n", 1)).unwrap();
+    let own = bin(&["generate", "-c", own_all.to_str().unwrap()]);
+    assert!(own.status.success(), "{}", text(&own.stderr));
+    assert_eq!(text(&own.stdout), text(&all.stdout));
+    // One cluster (no spokes): nothing to mix.
+    let single = dir.join("single.yaml");
+    std::fs::write(&single, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {appDomain: a.example.com}\n")
+        .unwrap();
+    let single = bin(&["generate", "-c", single.to_str().unwrap()]);
+    assert!(single.status.success(), "{}", text(&single.stderr));
+    assert!(!single.stdout.is_empty());
+}

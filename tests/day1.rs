@@ -377,3 +377,146 @@ fn write(dir: &TempDir, name: &str, text: &str) -> std::path::PathBuf {
     std::fs::write(&path, text).unwrap();
     path
 }
+
+fn stderr_of(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The README's recipe into one directory — the whole fleet, then `--target management`, then one spoke,
+/// its FeatureGate alone, a control plane — removes nothing of another target: every run leaves the tree
+/// byte for byte as the first wrote it (issue 19: the management run used to remove every spoke's files).
+#[test]
+fn each_target_run_into_one_directory_owns_only_its_targets_files() {
+    let cases: [(&str, &[&str]); 2] = [
+        ("fn-config/fleet.yaml", &["management", "spoke/spoke-a", "spoke/spoke-c/featuregate", "spoke/spoke-c"]),
+        (
+            "examples/mixed-fleet/ztwim-gitops.yaml",
+            &["management", "spoke/kind", "control-plane/hosted", "spoke/hosted", "control-plane/eks"],
+        ),
+    ];
+    for (config, targets) in cases {
+        let out = TempDir::new("recipe");
+        let dir = out.path().to_str().unwrap();
+        let first = generate(&["-c", config, "-o", dir]);
+        assert!(first.status.success(), "{}", stderr_of(&first));
+        // The objects' files; the record of what produced them is checked on its own below.
+        let objects = || -> BTreeMap<String, String> {
+            tree(out.path()).into_iter().filter(|(f, _)| !f.starts_with(".ztwim-gitops/")).collect()
+        };
+        let whole = objects();
+        for target in targets {
+            let o = generate(&["-c", config, "--target", target, "-o", dir]);
+            assert!(o.status.success(), "{config} {target}: {}", stderr_of(&o));
+            assert!(!stderr_of(&o).contains("removed:"), "{config} {target}: {}", stderr_of(&o));
+            let now = objects();
+            let changed: Vec<&String> =
+                whole.keys().chain(now.keys()).filter(|f| whole.get(*f) != now.get(*f)).collect();
+            assert!(changed.is_empty(), "{config} --target {target} changed {changed:?}");
+        }
+    }
+}
+
+/// A run still cleans up below its own target, and a spoke that left the config loses its directory on a
+/// run that covers it (`--target all`), never on another target's run.
+#[test]
+fn a_dropped_spoke_is_removed_only_by_a_run_that_covers_it() {
+    let out = TempDir::new("dropped");
+    let dir = out.path().to_str().unwrap().to_string();
+    let fleet = std::fs::read_to_string(Path::new(ROOT).join("fn-config/fleet.yaml")).unwrap();
+    let config = out.path().join("../dropped-fleet.yaml");
+    std::fs::write(&config, &fleet).unwrap();
+    let config = config.to_str().unwrap();
+    assert!(generate(&["-c", config, "-o", &dir]).status.success());
+    let spoke_b = |files: &BTreeMap<String, String>| files.keys().filter(|f| f.starts_with("spokes/spoke-b/")).count();
+    let before = tree(out.path());
+    assert!(spoke_b(&before) > 0);
+
+    // spoke-b leaves the config.
+    let mut value: Value = serde_yaml_ng::from_str(&fleet).unwrap();
+    value["spec"]["spokes"].as_sequence_mut().unwrap().remove(1);
+    std::fs::write(config, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
+
+    for target in ["management", "spoke/spoke-a"] {
+        let o = generate(&["-c", config, "--target", target, "-o", &dir]);
+        assert!(o.status.success(), "{}", stderr_of(&o));
+        let files = tree(out.path());
+        assert_eq!(spoke_b(&files), spoke_b(&before), "--target {target} is not spoke-b's run");
+        if target == "management" {
+            // Below its own directory the run cleans up: spoke-b's cluster Secret on the hub goes.
+            assert!(
+                stderr_of(&o).contains("removed: ") && stderr_of(&o).contains("secret-spoke-b"),
+                "{}",
+                stderr_of(&o)
+            );
+            assert!(!files.keys().any(|f| f.starts_with("management/") && f.contains("spoke-b")));
+        } else {
+            assert!(!stderr_of(&o).contains("removed:"), "{}", stderr_of(&o));
+        }
+    }
+    let all = generate(&["-c", config, "--target", "all", "-o", &dir]);
+    assert!(all.status.success(), "{}", stderr_of(&all));
+    assert!(stderr_of(&all).contains("spokes/spoke-b/03-authentication-cluster.yaml"), "{}", stderr_of(&all));
+    assert!(!out.path().join("spokes/spoke-b").exists(), "the whole fleet's run removes the dropped spoke");
+    assert!(out.path().join("spokes/spoke-a").exists() && out.path().join("spokes/spoke-c").exists());
+    let record = std::fs::read_to_string(out.path().join(".ztwim-gitops/fleet.yaml")).unwrap();
+    assert!(!record.contains("spoke-b"), "the record forgets the dropped spoke:\n{record}");
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, bytes).as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `DIR/.ztwim-gitops/<owner>.yaml` says per target which version and which config bytes produced its
+/// files; the per-file headers carry neither, so a change of either is one line per target there plus
+/// only the objects that really changed (issue 21 point 4).
+#[test]
+fn the_output_directory_records_version_and_config_digest_per_target() {
+    let out = TempDir::new("record");
+    let dir = out.path().to_str().unwrap().to_string();
+    let fleet = std::fs::read_to_string(Path::new(ROOT).join("fn-config/fleet.yaml")).unwrap();
+    let config = out.path().join("../record-fleet.yaml");
+    std::fs::write(&config, &fleet).unwrap();
+    let config = config.to_str().unwrap();
+    let first = generate(&["-c", config, "-o", &dir]);
+    assert!(first.status.success(), "{}", stderr_of(&first));
+    let listed = String::from_utf8(first.stdout).unwrap();
+    assert!(listed.lines().any(|l| l.ends_with("/.ztwim-gitops/fleet.yaml")), "{listed}");
+    let record = |files: &BTreeMap<String, String>| files[".ztwim-gitops/fleet.yaml"].clone();
+    let before = tree(out.path());
+    let digest = sha256_hex(fleet.as_bytes());
+    let version = env!("CARGO_PKG_VERSION");
+    let entry = |d: &str| format!("  configSha256: {d}\n  version: {version}\n");
+    let mut expected = String::new();
+    for target in ["management", "spoke/spoke-a", "spoke/spoke-b", "spoke/spoke-c"] {
+        expected.push_str(&format!("{target}:\n{}", entry(&digest)));
+    }
+    assert!(record(&before).ends_with(&expected), "{}", record(&before));
+    for (file, text) in before.iter().filter(|(f, _)| !f.starts_with(".ztwim-gitops/")) {
+        let header = text.lines().next().unwrap_or_default();
+        assert!(!header.contains(&digest) && !header.contains(version), "{file}: {header}");
+    }
+
+    // A comment changes the config's bytes, not its objects: a management run rewrites one line of the
+    // record, the management entry's digest, and no object file.
+    let edited = format!("{fleet}# reviewed\n");
+    std::fs::write(config, &edited).unwrap();
+    assert!(generate(&["-c", config, "--target", "management", "-o", &dir]).status.success());
+    let after = tree(out.path());
+    let changed: Vec<&String> = after.keys().filter(|f| before.get(*f) != after.get(*f)).collect();
+    assert_eq!(changed, [".ztwim-gitops/fleet.yaml"]);
+    let old = record(&before);
+    let new = record(&after);
+    let diff: Vec<(&str, &str)> = old.lines().zip(new.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(
+        diff,
+        [(&*format!("  configSha256: {digest}"), &*format!("  configSha256: {}", sha256_hex(edited.as_bytes())))]
+    );
+    assert_eq!(old.lines().count(), new.lines().count());
+    assert!(new.contains(&format!("management:\n{}", entry(&sha256_hex(edited.as_bytes())))), "{new}");
+
+    // A FeatureGate-only run records itself apart; the spoke's own run then covers it again.
+    assert!(generate(&["-c", config, "--target", "spoke/spoke-c/featuregate", "-o", &dir]).status.success());
+    assert!(record(&tree(out.path())).contains("spoke/spoke-c/featuregate:\n"));
+    assert!(generate(&["-c", config, "--target", "spoke/spoke-c", "-o", &dir]).status.success());
+    assert!(!record(&tree(out.path())).contains("featuregate"), "{}", record(&tree(out.path())));
+}
