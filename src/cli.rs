@@ -336,7 +336,7 @@ fn run_explain(config: &std::path::Path, format: ExplainFormat) -> i32 {
 }
 
 /// Results on stderr, in the same words as the KRM results. Left-out infos are counted by default, so
-/// a user who never passes -v still learns that there is more (each spoke's lock-out notice is one).
+/// a user who never passes -v still learns that there is more; what cannot be undone is a warning, shown.
 fn report(results: &[KrmResult], verbosity: Verbosity) {
     use crate::diag::Severity;
     let shown = |s: Severity| match verbosity {

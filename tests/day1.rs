@@ -160,23 +160,41 @@ fn a_4_19_spokes_feature_gate_is_emitted_alone() {
 fn acknowledged_notes_are_not_repeated_and_the_configmap_form_is_not_told_what_it_cannot_change() {
     let stderr = |args: &[&str]| String::from_utf8(generate(args).stderr).unwrap();
     let minimal = stderr(&["-v", "-c", "fn-config/minimal.yaml", "--target", "all"]);
-    for topic in
-        ["removes the spoke's built-in OAuth server", "caData is empty", "issuerCA is empty", "sha256 is empty"]
-    {
+    for topic in [
+        "removes the spoke's built-in OAuth server",
+        "caData is empty",
+        "issuerCA is empty",
+        "sha256 is empty",
+        "DISABLE_DEFAULT",
+    ] {
         assert!(minimal.contains(topic), "{topic} in:\n{minimal}");
     }
     let out = TempDir::new("ack");
     let mut value: Value =
         serde_yaml_ng::from_str(&std::fs::read_to_string(Path::new(ROOT).join("fn-config/minimal.yaml")).unwrap())
             .unwrap();
-    value["spec"]["acknowledge"] =
-        serde_yaml_ng::from_str("[lockout, apiServerSystemRoots, issuerSystemTrust, unverifiedDownload]").unwrap();
+    value["spec"]["acknowledge"] = serde_yaml_ng::from_str(
+        "[lockout, apiServerSystemRoots, issuerSystemTrust, unverifiedDownload, removeDefaultInstance]",
+    )
+    .unwrap();
     let acked = out.path().join("acked.yaml");
     std::fs::write(&acked, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
     let quiet = stderr(&["-v", "-c", acked.to_str().unwrap(), "--target", "all"]);
-    for topic in ["OAuth server", "caData is empty", "issuerCA is empty", "sha256 is empty"] {
+    for topic in ["OAuth server", "caData is empty", "issuerCA is empty", "sha256 is empty", "DISABLE_DEFAULT"] {
         assert!(!quiet.contains(topic), "{topic} was acknowledged:\n{quiet}");
     }
+    // The ConfigMap form lists them comma-separated; both irreversible ones are warnings until then.
+    let dir = TempDir::new("ack-configmap");
+    let configmap = std::fs::read_to_string(Path::new(ROOT).join("fn-config/configmap.yaml")).unwrap();
+    let before = stderr(&["-c", "fn-config/configmap.yaml", "--target", "all"]);
+    assert!(
+        before.contains("warning: ") && before.contains("OAuth server") && before.contains("DISABLE_DEFAULT"),
+        "{before}"
+    );
+    let acked = dir.path().join("acked.yaml");
+    std::fs::write(&acked, format!("{configmap}  acknowledge: lockout, removeDefaultInstance\n")).unwrap();
+    let after = stderr(&["-c", acked.to_str().unwrap(), "--target", "all"]);
+    assert!(!after.contains("OAuth server") && !after.contains("DISABLE_DEFAULT"), "{after}");
     let configmap = stderr(&["-v", "-c", "fn-config/configmap.yaml", "--target", "all"]);
     assert!(!configmap.contains("sha256"), "the ConfigMap form cannot set sha256:\n{configmap}");
 }

@@ -96,13 +96,14 @@ pub struct Spec {
     #[schemars(example = serde_json::json!([{"name": "guestbook", "spoke": "spoke-a", "namespace": "guestbook", "repoURL": "https://github.com/argoproj/argocd-example-apps.git", "path": "guestbook"}]))]
     pub applications: Vec<Application>,
     /// Deliberate choices whose warning or info results are not repeated.
-    #[schemars(example = serde_json::json!(["lockout", "issuerSystemTrust"]))]
+    #[schemars(example = serde_json::json!(["lockout", "removeDefaultInstance"]))]
     pub acknowledge: Vec<Acknowledgement>,
 }
 
 /// A deliberate choice to stop hearing about: `lockout` (each spoke's OAuth lock-out notice),
 /// `apiServerSystemRoots` (spokes without caData), `issuerSystemTrust` (spokes without issuerCA),
-/// `unverifiedDownload` (no execAuth.sha256).
+/// `unverifiedDownload` (no execAuth.sha256),
+/// `removeDefaultInstance` (the GitOps Subscription removes an existing `openshift-gitops` Argo CD).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Acknowledgement {
@@ -110,6 +111,7 @@ pub enum Acknowledgement {
     ApiServerSystemRoots,
     IssuerSystemTrust,
     UnverifiedDownload,
+    RemoveDefaultInstance,
 }
 
 impl Default for Spec {

@@ -63,6 +63,7 @@ pub fn resolve(config: &Config, options: &Options) -> Result<(Model, Diagnostics
             Acknowledgement::ApiServerSystemRoots => Topic::ApiServerSystemRoots,
             Acknowledgement::IssuerSystemTrust => Topic::IssuerSystemTrust,
             Acknowledgement::UnverifiedDownload => Topic::UnverifiedDownload,
+            Acknowledgement::RemoveDefaultInstance => Topic::RemoveDefaultInstance,
         })
         .collect();
     let d = d.without(&acknowledged);
