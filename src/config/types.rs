@@ -80,7 +80,9 @@ pub struct Spec {
     /// JWT audience for every spoke without its own. Empty: the spoke's name.
     #[schemars(example = &"argocd")]
     pub audience: String,
-    /// Which cluster's manifests to emit: `all`, `management` or `spoke/<name>`.
+    /// Which cluster's manifests to emit: `all`, `management`, `spoke/<name>`, `spoke/<name>/featuregate` or
+    /// `control-plane/<name>`. Left out, `generate` without `-o` refuses a config with spokes rather than
+    /// mix clusters in one stream; write `all` to stream the whole fleet.
     #[schemars(example = &"spoke/spoke-a")]
     pub target: String,
     /// How Argo CD's pods are identified to spokes.
