@@ -434,16 +434,22 @@ fn each_target_run_into_one_directory_owns_only_its_targets_files() {
     }
 }
 
+/// An empty output directory, and a copy of fn-config/fleet.yaml (its path and text) in another one that
+/// the test may edit.
+fn fleet_copy(label: &str) -> (TempDir, TempDir, String, String) {
+    let beside = TempDir::new(&format!("{label}-config"));
+    let fleet = std::fs::read_to_string(Path::new(ROOT).join("fn-config/fleet.yaml")).unwrap();
+    let config = beside.path().join("fleet.yaml");
+    std::fs::write(&config, &fleet).unwrap();
+    (TempDir::new(label), beside, config.to_str().unwrap().to_string(), fleet)
+}
+
 /// A run still cleans up below its own target, and a spoke that left the config loses its directory on a
 /// run that covers it (`--target all`), never on another target's run.
 #[test]
 fn a_dropped_spoke_is_removed_only_by_a_run_that_covers_it() {
-    let out = TempDir::new("dropped");
-    let dir = out.path().to_str().unwrap().to_string();
-    let fleet = std::fs::read_to_string(Path::new(ROOT).join("fn-config/fleet.yaml")).unwrap();
-    let config = out.path().join("../dropped-fleet.yaml");
-    std::fs::write(&config, &fleet).unwrap();
-    let config = config.to_str().unwrap();
+    let (out, _beside, config, fleet) = fleet_copy("dropped");
+    let (dir, config) = (out.path().to_str().unwrap().to_string(), config.as_str());
     assert!(generate(&["-c", config, "-o", &dir]).status.success());
     let spoke_b = |files: &BTreeMap<String, String>| files.keys().filter(|f| f.starts_with("spokes/spoke-b/")).count();
     let before = tree(out.path());
@@ -489,12 +495,8 @@ fn sha256_hex(bytes: &[u8]) -> String {
 /// only the objects that really changed (issue 21 point 4).
 #[test]
 fn the_output_directory_records_version_and_config_digest_per_target() {
-    let out = TempDir::new("record");
-    let dir = out.path().to_str().unwrap().to_string();
-    let fleet = std::fs::read_to_string(Path::new(ROOT).join("fn-config/fleet.yaml")).unwrap();
-    let config = out.path().join("../record-fleet.yaml");
-    std::fs::write(&config, &fleet).unwrap();
-    let config = config.to_str().unwrap();
+    let (out, _beside, config, fleet) = fleet_copy("record");
+    let (dir, config) = (out.path().to_str().unwrap().to_string(), config.as_str());
     let first = generate(&["-c", config, "-o", &dir]);
     assert!(first.status.success(), "{}", stderr_of(&first));
     let listed = String::from_utf8(first.stdout).unwrap();
