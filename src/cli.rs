@@ -52,7 +52,8 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         target_env: Option<String>,
         /// Write files split by cluster (DIR/management/…, DIR/spokes/<name>/…, DIR/control-plane/<name>/…)
-        /// instead of stdout. A run replaces and removes only the files of the targets it generated.
+        /// instead of stdout. A run replaces and removes only the files of the targets it generated, and
+        /// records which version and config produced them in DIR/.ztwim-gitops/<config name>.yaml.
         #[arg(short = 'o', long = "output", value_name = "DIR")]
         output: Option<PathBuf>,
     },
@@ -290,6 +291,7 @@ fn run_generate(
             manifests.iter().try_for_each(|m| write!(out, "---\n{}", crate::files::document(m)))
         }
         Some(dir) => {
+            // No model means an error, which returned above; never write a tree without one.
             let Some(model) = model else { return 1 };
             let provenance = crate::files::Provenance::of(text.as_bytes());
             crate::files::write_tree(dir, &model.owner, &model.target, &provenance, &manifests).map(|w| {

@@ -206,7 +206,7 @@ fn mixed_stream(spec: &Spec, d: &mut Diagnostics) {
     d.error(
         "spec.target",
         format!(
-            "no target is chosen, and one YAML stream would mix the objects of several clusters: applied with one `oc apply -f -`, the spokes' Authentication would land on the cluster it is run against and remove its OAuth login. Choose one cluster with --target: {}; or pass --target all (or set `spec.target: all`) for the whole fleet in one stream, or -o DIR to write it as files split by cluster.",
+            "no target is chosen, and one YAML stream would mix the objects of several clusters: applied with one `oc apply -f -`, every spoke's objects would land on the one cluster it is run against, and an OpenShift spoke's Authentication removes that cluster's OAuth login. Choose one cluster with --target: {}; or pass --target all (or write `target: all` in the config) for the whole fleet in one stream, or -o DIR to write it as files split by cluster.",
             target_choices(spec).join(", ")
         ),
     );
