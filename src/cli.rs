@@ -33,20 +33,27 @@ pub struct Cli {
 pub enum Command {
     /// Print the manifests for a function config file (either form) as a multi-document YAML stream.
     ///
-    /// With -o, write them as files instead. Results go to stderr as `<severity>: <field.path>: <message>`;
-    /// any error exits 1 and prints no manifests.
+    /// One stream never mixes clusters unless asked: for a config with spokes, choose a cluster with
+    /// --target (or spec.target), or ask for the whole fleet with --target all; with -o, the files are
+    /// split by cluster instead. Results go to stderr as `<severity>: <field.path>: <message>`; any error
+    /// exits 1 and prints no manifests.
     Generate {
         /// The function config: a ZtwimGitOps object or a ConfigMap; `-` reads it from stdin.
         #[arg(short = 'c', long = "config", value_name = "CONFIG.yaml")]
         config: PathBuf,
-        /// Which cluster's manifests: all, management or spoke/<name> (overrides the config's target).
+        /// Which cluster's manifests (overrides the config's spec.target): all (the whole fleet),
+        /// management, spoke/<name>, spoke/<name>/featuregate (only an OpenShift 4.19 spoke's FeatureGate,
+        /// applied before the rest) or control-plane/<name> (a hosted or eks spoke's objects for the
+        /// cluster that configures its API server).
         #[arg(long, value_name = "TARGET", conflicts_with = "target_env")]
         target: Option<String>,
         /// Take --target from the environment variable NAME when it is set and not empty, e.g. PARAM_TARGET,
         /// which Argo CD sets from a config management plugin parameter `target` (no shell needed).
         #[arg(long, value_name = "NAME")]
         target_env: Option<String>,
-        /// Write files split by cluster (DIR/management/…, DIR/spokes/<name>/…) instead of stdout.
+        /// Write files split by cluster (DIR/management/…, DIR/spokes/<name>/…, DIR/control-plane/<name>/…)
+        /// instead of stdout. A run replaces and removes only the files of the targets it generated, and
+        /// records which version and config produced them in DIR/.ztwim-gitops/<config name>.yaml.
         #[arg(short = 'o', long = "output", value_name = "DIR")]
         output: Option<PathBuf>,
     },
@@ -149,7 +156,7 @@ pub fn main() -> i32 {
                     Ok(t) if !t.is_empty() => Some(Target { value: t, label: format!("--target-env {name}") }),
                     Ok(_) | Err(std::env::VarError::NotPresent) => None,
                     Err(std::env::VarError::NotUnicode(_)) => {
-                        eprintln!("error: --target-env {name}: the variable's value is not UTF-8; set it to all, management or spoke/<name>.");
+                        eprintln!("error: --target-env {name}: the variable's value is not UTF-8; set it to all, management, spoke/<name>, spoke/<name>/featuregate or control-plane/<name>.");
                         return 1;
                     }
                 },
@@ -287,7 +294,9 @@ fn run_generate(
             return 1;
         }
     };
-    let (manifests, mut results) = pipeline::generate_from_file(&text, &name, target.map(|t| t.value.as_str()));
+    let to = if output.is_some() { pipeline::Output::Tree } else { pipeline::Output::Stream };
+    let pipeline::Generated { manifests, mut results, model } =
+        pipeline::generate_for(&text, &name, target.map(|t| t.value.as_str()), to);
     // Resolve names a bad override `--target`; `--target-env NAME` says where the value really came from.
     if let Some(target) = target {
         for field in results.iter_mut().filter_map(|r| r.field.as_mut()) {
@@ -305,17 +314,22 @@ fn run_generate(
             let mut out = std::io::stdout().lock();
             manifests.iter().try_for_each(|m| write!(out, "---\n{}", crate::files::document(m)))
         }
-        Some(dir) => crate::files::write_tree(dir, crate::files::owner(&manifests), &manifests).map(|w| {
-            // The files written, one per line, for scripts; removals are news, on stderr.
-            for path in &w.written {
-                println!("{}", dir.join(path).display());
-            }
-            if verbosity != Verbosity::Quiet {
-                for path in &w.removed {
-                    eprintln!("removed: {}", dir.join(path).display());
+        Some(dir) => {
+            // No model means an error, which returned above; never write a tree without one.
+            let Some(model) = model else { return 1 };
+            let provenance = crate::files::Provenance::of(text.as_bytes());
+            crate::files::write_tree(dir, &model.owner, &model.target, &provenance, &manifests).map(|w| {
+                // The files written, one per line, for scripts; removals are news, on stderr.
+                for path in &w.written {
+                    println!("{}", dir.join(path).display());
                 }
-            }
-        }),
+                if verbosity != Verbosity::Quiet {
+                    for path in &w.removed {
+                        eprintln!("removed: {}", dir.join(path).display());
+                    }
+                }
+            })
+        }
     };
     if let Err(e) = written {
         // A reader that stops early (`| head`) is not an error worth reporting.
@@ -348,7 +362,7 @@ fn run_explain(config: &std::path::Path, format: ExplainFormat) -> i32 {
 }
 
 /// Results on stderr, in the same words as the KRM results. Left-out infos are counted by default, so
-/// a user who never passes -v still learns that there is more (each spoke's lock-out notice is one).
+/// a user who never passes -v still learns that there is more; what cannot be undone is a warning, shown.
 fn report(results: &[KrmResult], verbosity: Verbosity) {
     use crate::diag::Severity;
     let shown = |s: Severity| match verbosity {

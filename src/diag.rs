@@ -47,6 +47,8 @@ pub enum Topic {
     IssuerSystemTrust,
     /// The plugin download is not checksum-verified.
     UnverifiedDownload,
+    /// The GitOps Subscription makes the operator remove an existing default `openshift-gitops` instance.
+    RemoveDefaultInstance,
 }
 
 /// An ordered collection; the order of discovery is kept so output is deterministic and reads like the

@@ -455,7 +455,8 @@ pub fn run(old: &std::path::Path, new: &std::path::Path, output: &str) -> i32 {
                 continue;
             }
         };
-        let (model, manifests, results) = crate::pipeline::generate_with_model(&text, &name, Some("all"));
+        let crate::pipeline::Generated { manifests, results, model } =
+            crate::pipeline::generate_for(&text, &name, Some("all"), crate::pipeline::Output::Tree);
         let errors: Vec<&KrmResult> = results.iter().filter(|r| r.severity == Severity::Error).collect();
         for e in &errors {
             eprintln!("error: {}", e.human_line());

@@ -298,9 +298,10 @@ fn minimal_snapshot() {
     let (manifests, results) = management(&read("fn-config/minimal.yaml"));
     insta::assert_snapshot!("minimal", stream(&manifests));
     check_invariants(&manifests);
-    let info = result_at(&results, "spec.management.gitops.installOperator").expect("the operator note");
-    assert_eq!(info.severity, Severity::Info);
-    assert!(info.message.contains("DISABLE_DEFAULT_ARGOCD_INSTANCE"), "{}", info.message);
+    let note = result_at(&results, "spec.management.gitops.installOperator").expect("the operator note");
+    assert_eq!(note.severity, Severity::Warning, "irreversible: printed by default");
+    assert!(note.message.contains("DISABLE_DEFAULT_ARGOCD_INSTANCE"), "{}", note.message);
+    assert!(note.message.contains("acknowledge `removeDefaultInstance`"), "{}", note.message);
 }
 
 #[test]

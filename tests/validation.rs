@@ -35,6 +35,9 @@ fn spoke(name: &str, server: &str) -> Spoke {
 fn good() -> Spec {
     let mut spec = Spec { app_domain: "apps.mgmt.example.com".into(), ..Spec::default() };
     spec.management.exec_auth.sha256 = "a".repeat(64);
+    // The irreversible consequences every OpenShift fleet has, deliberately accepted (their warnings are
+    // checked in proxy_and_acknowledge_rules).
+    spec.acknowledge = vec![Acknowledgement::Lockout, Acknowledgement::RemoveDefaultInstance];
     spec.spokes.push(spoke("spoke-a", "https://api.spoke-a.example.com:6443"));
     spec.applications.push(Application {
         name: "guestbook".into(),
@@ -564,7 +567,7 @@ fn spoke_rules() {
                 |s| s.spokes[0].ca_data = format!("{}\n", b64(PEM)),
                 |s| {
                     s.spokes[0].ca_data = String::new();
-                    s.acknowledge = vec![Acknowledgement::ApiServerSystemRoots];
+                    s.acknowledge.push(Acknowledgement::ApiServerSystemRoots);
                 },
             ],
             bad: &[
@@ -604,7 +607,7 @@ fn spoke_rules() {
                 |s| s.spokes[0].issuer_ca = PEM.into(),
                 |s| {
                     s.spokes[0].issuer_ca = String::new();
-                    s.acknowledge = vec![Acknowledgement::IssuerSystemTrust];
+                    s.acknowledge.push(Acknowledgement::IssuerSystemTrust);
                 },
             ],
             bad: &[
@@ -781,15 +784,47 @@ fn proxy_and_acknowledge_rules() {
         },
         Rule {
             name: "acknowledge",
-            good: &[|s| {
-                s.management.exec_auth.sha256 = String::new();
-                s.acknowledge = vec![Acknowledgement::UnverifiedDownload];
-            }],
-            bad: &[(
-                |s| s.management.exec_auth.sha256 = String::new(),
-                &[(W, "spec.management.execAuth.sha256")],
-                "acknowledge `unverifiedDownload`",
-            )],
+            good: &[
+                |s| {
+                    s.management.exec_auth.sha256 = String::new();
+                    s.acknowledge.push(Acknowledgement::UnverifiedDownload);
+                },
+                // A kube-apiserver or EKS spoke keeps its other authenticators: no lock-out.
+                |s| {
+                    s.acknowledge.retain(|a| *a != Acknowledgement::Lockout);
+                    kind(s, SpokeType::Kubernetes);
+                },
+                |s| {
+                    s.acknowledge.retain(|a| *a != Acknowledgement::Lockout);
+                    kind(s, SpokeType::Eks);
+                },
+            ],
+            bad: &[
+                (
+                    |s| s.management.exec_auth.sha256 = String::new(),
+                    &[(W, "spec.management.execAuth.sha256")],
+                    "acknowledge `unverifiedDownload`",
+                ),
+                // Irreversible consequences are warnings until acknowledged (issue 19).
+                (
+                    |s| s.acknowledge.retain(|a| *a != Acknowledgement::Lockout),
+                    &[(W, "spec.spokes.0")],
+                    "acknowledge `lockout`",
+                ),
+                (
+                    |s| {
+                        s.acknowledge.retain(|a| *a != Acknowledgement::Lockout);
+                        kind(s, SpokeType::Hosted);
+                    },
+                    &[(W, "spec.spokes.0")],
+                    "removes the guest's built-in OAuth login",
+                ),
+                (
+                    |s| s.acknowledge.retain(|a| *a != Acknowledgement::RemoveDefaultInstance),
+                    &[(W, "spec.management.gitops.installOperator")],
+                    "acknowledge `removeDefaultInstance`",
+                ),
+            ],
         },
         Rule {
             name: "oidcClients",

@@ -83,6 +83,7 @@ pub(super) fn resolve(
             audiences.insert(audience.clone(), i);
         }
         let details = details(spoke, &p, spec, written, d);
+        lockout(spoke, &p, d);
         parts.push(match (name, server, details) {
             (Some(name), Some(server), Some(details)) => Some(Parts { name, server, audience, details }),
             _ => None,
@@ -90,6 +91,30 @@ pub(super) fn resolve(
     }
     let management = management?;
     parts.into_iter().enumerate().map(|(i, p)| p.map(|p| spoke(i, p, management))).collect()
+}
+
+/// The irreversible consequence of switching a spoke to external OIDC, where it applies: OpenShift (and a
+/// hosted control plane's guest) allows one provider, so its OAuth login goes. A warning, printed by
+/// default, until the config acknowledges `lockout`.
+fn lockout(spoke: &config::Spoke, p: &str, d: &mut Diagnostics) {
+    let name = &spoke.name;
+    let message = match spoke.type_ {
+        SpokeType::Openshift => format!(
+            "spoke `{name}`: Authentication/cluster with type OIDC removes the spoke's built-in OAuth server and every \
+             other login method (oc login with passwords or identity providers, console OAuth), and the change \
+             rolls out kube-apiserver for 20 minutes or more. Before applying, keep a certificate-based admin \
+             kubeconfig (such as the installer's) and apply this spoke's manifests with it; then acknowledge \
+             `lockout`."
+        ),
+        SpokeType::Hosted => format!(
+            "spoke `{name}` is a hosted control plane: apply `--target control-plane/{name}` to the hosting cluster \
+             (server-side, see the object's comment), then `--target spoke/{name}` to the guest. Authentication \
+             type OIDC removes the guest's built-in OAuth login; keep a certificate-based admin kubeconfig \
+             for it, then acknowledge `lockout`."
+        ),
+        SpokeType::Kubernetes | SpokeType::Eks => return,
+    };
+    d.note(Severity::Warning, p, Topic::Lockout, message);
 }
 
 /// Completes a spoke's contract with the management side: the usernames are the identities' SPIFFE IDs
