@@ -1226,7 +1226,6 @@ mod tests {
         ] {
             let value = v(&format!("k: {text}\n"));
             assert_eq!(to_string(&value), format!("k: {written}\n"), "{text}");
-            assert!(!needs_quotes(written) || written.contains(['.', 'x']) || written.chars().all(|c| c.is_ascii_digit()));
             let back = v(&to_string(&value));
             match (&back["k"], &value["k"]) {
                 (Value::Number(a), Value::Number(b)) if b.is_nan() => assert!(a.is_nan()),
