@@ -232,40 +232,67 @@ fn the_shared_identity_selects_our_label_even_for_a_32_character_instance_name()
     }
 }
 
-/// The README's first-apply commands, run as written with `oc` and `curl` replaced by recorders: the
-/// `ztwim-gitops` lines really run, and the cluster commands come in the documented order on files
-/// that exist.
+/// The README's "Zero to first spoke" path, every shell block of it run in order as written, with `oc` and
+/// `curl` replaced by recorders that also note the `KUBECONFIG` each call ran with: the `ztwim-gitops`
+/// lines really run (`generate -o`, then `doctor`, which must pass), the hub's commands come first and in
+/// the documented order, the spoke's run only with the spoke's own kubeconfig, and every applied directory
+/// is one `generate` wrote, the spoke's with its Authentication last.
 #[test]
-fn the_first_apply_section_runs_as_written() {
+fn the_zero_to_first_spoke_path_runs_as_written() {
     let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
-    let section = readme.split("## First apply").nth(1).expect("README has a first-apply section");
-    let block = section.split("```sh\n").nth(1).and_then(|b| b.split("```").next()).expect("a shell block");
-    let work = TempDir::new("first-apply");
+    let section = readme.split("\n## Zero to first spoke\n").nth(1).expect("README has a zero-to-first-spoke section");
+    let section = section.split("\n## ").next().unwrap();
+    let blocks: Vec<&str> =
+        section.split("```sh\n").skip(1).map(|b| b.split("```").next().expect("a closed shell block")).collect();
+    assert!(blocks.len() >= 4, "generate, hub, spoke and verify blocks: {blocks:#?}");
+    let script = blocks.concat();
+    let work = TempDir::new("zero-to-first-spoke");
     std::fs::copy(Path::new(ROOT).join("fn-config/fleet.yaml"), work.path().join("fleet.yaml")).unwrap();
     let bin = bin_dir();
     let log = work.path().join("calls.log");
     for tool in ["oc", "curl"] {
-        let script = format!("#!/bin/sh\nprintf '%s' '{tool}' >> \"$RECORD\"\nfor a in \"$@\"; do printf ' %s' \"$a\" >> \"$RECORD\"; done\necho >> \"$RECORD\"\n[ \"$1\" = get ] && echo https://issuer.example.com\nexit 0\n");
+        let stub = format!("#!/bin/sh\nprintf '%s' \"${{KUBECONFIG:+KUBECONFIG=${{KUBECONFIG##*/}} }}{tool}\" >> \"$RECORD\"\nfor a in \"$@\"; do printf ' %s' \"$a\" >> \"$RECORD\"; done\necho >> \"$RECORD\"\n[ \"$1\" = get ] && echo https://issuer.example.com\nexit 0\n");
         let path = bin.path().join(tool);
-        std::fs::write(&path, script).unwrap();
+        std::fs::write(&path, stub).unwrap();
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     let out = run(
         Command::new("sh")
-            .args(["-eu", "-c", block])
+            .args(["-eu", "-c", &script])
             .current_dir(work.path())
             .env("PATH", path_with(bin.path()))
+            .env_remove("KUBECONFIG")
             .env("RECORD", &log),
         true,
     );
-    assert!(out.status.success());
     let calls: Vec<String> = std::fs::read_to_string(&log).unwrap().lines().map(String::from).collect();
-    let verbs: Vec<String> = calls.iter().map(|c| c.split(' ').take(2).collect::<Vec<_>>().join(" ")).collect();
-    assert_eq!(verbs, ["oc apply", "oc wait", "oc wait", "oc wait", "oc apply", "oc get", "curl -fsS"], "{calls:#?}");
-    assert!(calls[0].ends_with("-f out/management/"), "{calls:#?}");
+    let verbs: Vec<String> = calls.iter().map(|c| c.split(' ').take(3).collect::<Vec<_>>().join(" ")).collect();
+    let expected = [
+        "oc apply -f",
+        "oc wait --for=condition=Established",
+        "oc wait -n",
+        "oc wait -n",
+        "oc apply -f",
+        "oc get spireserver",
+        "curl -fsS https://issuer.example.com/.well-known/openid-configuration",
+        "KUBECONFIG=spoke-a-admin.kubeconfig oc whoami",
+        "KUBECONFIG=spoke-a-admin.kubeconfig oc apply",
+        "KUBECONFIG=spoke-a-admin.kubeconfig oc get",
+    ];
+    assert_eq!(verbs, expected, "{calls:#?}");
+    assert!(calls[0].ends_with("-f out/management/") && calls[4] == calls[0], "{calls:#?}");
+    let spoke_apply = calls[8].rsplit(' ').next().unwrap();
+    assert_eq!(spoke_apply, "out/spokes/spoke-a/", "{calls:#?}");
+    // What the spoke's apply reads, in `oc apply -f DIR`'s (file name) order: the Authentication last.
+    let mut files: Vec<_> =
+        std::fs::read_dir(work.path().join(spoke_apply)).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let last = std::fs::read_to_string(files.last().expect("the spoke's files")).unwrap();
+    assert!(last.contains("\nkind: Authentication\n"), "{files:?}");
     assert!(work.path().join("out/management").is_dir(), "the applied directory is what generate wrote");
-    assert!(calls[6].contains("/.well-known/openid-configuration"), "{calls:#?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("summary: ") && stdout.contains(" 0 fail"), "doctor ran and passed:\n{stdout}");
 }
 
 /// `management.bootstrap` keeps each directory `generate -o` writes in sync: the management one to the
