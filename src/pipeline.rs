@@ -27,7 +27,7 @@ pub fn run_function(input: &[u8]) -> Outcome {
             let result = KrmResult::input_error(message);
             return Outcome {
                 stderr: stderr_lines(std::slice::from_ref(&result)),
-                stdout: krm::write(&[], &[result]),
+                stdout: krm::write(&[], None, &[result]),
                 exit_code: 1,
             };
         }
@@ -57,7 +57,8 @@ pub fn run_function(input: &[u8]) -> Outcome {
         })
         .collect();
     let exit_code = i32::from(diags.has_errors());
-    Outcome { stdout: krm::write(&emitted, &results), stderr: stderr_lines(&results), exit_code }
+    let stdout = krm::write(&emitted, list.function_config.as_ref(), &results);
+    Outcome { stdout, stderr: stderr_lines(&results), exit_code }
 }
 
 /// A config as far as it got: the model when it resolved, and every finding on the way.

@@ -548,6 +548,9 @@ const ENUM_KEYS: [&str; 5] = ["identity", "installPlanApproval", "arch", "creden
 
 /// [`HOSTILE`] as an https URL without spaces, which the download URL rule accepts.
 const HOSTILE_URL: &str = "https://x.example/';$(touch${IFS}/tmp/pwned);'`id`\"";
+/// An audience may hold anything but white space and control characters (issue 19): the same shell and
+/// template syntax, without them.
+const HOSTILE_AUDIENCE: &str = "x'\";$(touch${IFS}/tmp/pwned)`id`${HOME}{{version}}#";
 
 /// Replaces every string in the config, at any depth, with [`HOSTILE`].
 fn poison(value: &mut Value, key: Option<&str>) {
@@ -574,6 +577,10 @@ fn hostile_fleet() -> Spec {
     let original = serde_yaml_ng::to_value(&original).unwrap();
     let mut value = original.clone();
     poison(&mut value, None);
+    value["audience"] = HOSTILE_AUDIENCE.into();
+    for spoke in value["spokes"].as_sequence_mut().into_iter().flatten() {
+        spoke["audience"] = HOSTILE_AUDIENCE.into();
+    }
     for _ in 0..10 {
         let spec: Spec = serde_yaml_ng::from_value(value.clone()).unwrap();
         let Err(diags) = resolve(&Config::from_spec(ConfigRef::default(), spec.clone()), &Options::default()) else {
@@ -627,7 +634,10 @@ fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
     assert_eq!(parsed, objects, "the output round-trips through YAML");
     for secret in find(&manifests, "Secret") {
         let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).unwrap();
-        assert_eq!(config["execProviderConfig"]["env"]["SPIFFE_JWT_AUDIENCE"], HOSTILE, "audiences are free-form");
+        assert_eq!(
+            config["execProviderConfig"]["env"]["SPIFFE_JWT_AUDIENCE"], HOSTILE_AUDIENCE,
+            "audiences travel as data"
+        );
         assert_no_credentials(&config);
     }
 }

@@ -77,7 +77,10 @@ pub struct Spec {
     #[schemars(length(max = 255))]
     #[schemars(example = &"mgmt.example.com")]
     pub trust_domain: String,
-    /// JWT audience for every spoke without its own. Empty: the spoke's name.
+    /// JWT audience for every spoke without its own. Empty: the spoke's name. At most 255 characters, no
+    /// white space or control characters.
+    #[schemars(pattern(crate::config::syntax::AUDIENCE_PATTERN))]
+    #[schemars(length(max = 255))]
     #[schemars(example = &"argocd")]
     pub audience: String,
     /// Which cluster's manifests to emit: `all`, `management`, `spoke/<name>`, `spoke/<name>/featuregate` or
@@ -464,7 +467,9 @@ pub struct Spoke {
     #[serde(rename = "type")]
     #[schemars(example = &"hosted")]
     pub type_: SpokeType,
-    /// Overrides spec.audience.
+    /// Overrides spec.audience. At most 255 characters, no white space or control characters.
+    #[schemars(pattern(crate::config::syntax::AUDIENCE_PATTERN))]
+    #[schemars(length(max = 255))]
     #[schemars(example = &"spoke-a.example.com")]
     pub audience: String,
     /// `type: openshift` only. `MAJOR.MINOR`; 4.19 adds the TechPreviewNoUpgrade FeatureGate; below 4.19
