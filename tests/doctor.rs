@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 fn generate(config: &Path) -> Vec<Value> {
-    let (stdout, stderr, code) = run_bin(&["generate", "-c", config.to_str().unwrap()], b"");
+    let (stdout, stderr, code) = run_bin(&["generate", "-c", config.to_str().unwrap(), "--target", "all"], b"");
     assert_eq!(code, 0, "generate failed: {stderr}");
     use serde::Deserialize;
     serde_yaml_ng::Deserializer::from_str(&stdout)

@@ -321,9 +321,10 @@ fn minimal_snapshot() {
     let (manifests, results) = management(&read("fn-config/minimal.yaml"));
     insta::assert_snapshot!("minimal", stream(&manifests));
     check_invariants(&manifests);
-    let info = result_at(&results, "spec.management.gitops.installOperator").expect("the operator note");
-    assert_eq!(info.severity, Severity::Info);
-    assert!(info.message.contains("DISABLE_DEFAULT_ARGOCD_INSTANCE"), "{}", info.message);
+    let note = result_at(&results, "spec.management.gitops.installOperator").expect("the operator note");
+    assert_eq!(note.severity, Severity::Warning, "irreversible: printed by default");
+    assert!(note.message.contains("DISABLE_DEFAULT_ARGOCD_INSTANCE"), "{}", note.message);
+    assert!(note.message.contains("acknowledge `removeDefaultInstance`"), "{}", note.message);
 }
 
 #[test]
@@ -640,6 +641,9 @@ const ENUM_KEYS: [&str; 6] = ["identity", "installPlanApproval", "arch", "creden
 
 /// [`HOSTILE`] as an https URL without spaces, which the download URL rule accepts.
 const HOSTILE_URL: &str = "https://x.example/';$(touch${IFS}/tmp/pwned);'`id`\"";
+/// An audience may hold anything but white space and control characters (issue 19): the same shell and
+/// template syntax, without them.
+const HOSTILE_AUDIENCE: &str = "x'\";$(touch${IFS}/tmp/pwned)`id`${HOME}{{version}}#";
 
 /// Replaces every string in the config, at any depth, with [`HOSTILE`].
 fn poison(value: &mut Value, key: Option<&str>) {
@@ -668,6 +672,10 @@ fn hostile_fleet() -> Spec {
     let original = serde_yaml_ng::to_value(&original).unwrap();
     let mut value = original.clone();
     poison(&mut value, None);
+    value["audience"] = HOSTILE_AUDIENCE.into();
+    for spoke in value["spokes"].as_sequence_mut().into_iter().flatten() {
+        spoke["audience"] = HOSTILE_AUDIENCE.into();
+    }
     for _ in 0..10 {
         let spec: Spec = serde_yaml_ng::from_value(value.clone()).unwrap();
         let Err(diags) = resolve(&Config::from_spec(ConfigRef::default(), spec.clone()), &Options::default()) else {
@@ -722,7 +730,10 @@ fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
     assert_eq!(parsed, objects, "the output round-trips through YAML");
     for secret in find(&manifests, "Secret") {
         let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).unwrap();
-        assert_eq!(config["execProviderConfig"]["env"]["SPIFFE_JWT_AUDIENCE"], HOSTILE, "audiences are free-form");
+        assert_eq!(
+            config["execProviderConfig"]["env"]["SPIFFE_JWT_AUDIENCE"], HOSTILE_AUDIENCE,
+            "audiences travel as data"
+        );
         assert_no_credentials(&config);
     }
     // The built-in helper gets the same audience as one argument of its own: no shell ever splits it.
@@ -736,7 +747,7 @@ fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
     let (manifests, _) = resolved(builtin, "hostile-builtin").expect("resolves");
     for secret in find(&manifests, "Secret") {
         let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).unwrap();
-        assert_eq!(config["execProviderConfig"]["args"][2], HOSTILE, "the audience is one argument");
+        assert_eq!(config["execProviderConfig"]["args"][2], HOSTILE_AUDIENCE, "the audience is one argument");
     }
 }
 

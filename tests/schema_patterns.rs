@@ -135,6 +135,8 @@ fn each_pattern_accepts_what_the_resolver_accepts_and_refuses_what_it_refuses() 
         ("Spoke", "issuerCA", "spec.spokes.0.issuerCA", &[], PEM, "MIIBkjCCATegAwIBAgIU"),
         ("Spoke", "oidcProviderName", "spec.spokes.0.oidcProviderName", &[], "ztwim-oidc", "-oidc"),
         ("Spoke", "project", "spec.spokes.0.project", &[], "team.a", "Team-A"),
+        ("Spec", "audience", "spec.audience", &[], "https://argocd.example.com", "argo cd"),
+        ("Spoke", "audience", "spec.spokes.0.audience", &[], "sts.amazonaws.com", "spoke-a\nerror: x"),
         ("Application", "name", "spec.applications.0.name", &[], "guestbook", "guest_book"),
         ("Application", "namespace", "spec.applications.0.namespace", &[], "guestbook", "GuestBook"),
     ];

@@ -35,6 +35,9 @@ fn spoke(name: &str, server: &str) -> Spoke {
 /// A config with no results at all: every rule below starts from it.
 fn good() -> Spec {
     let mut spec = Spec { app_domain: "apps.mgmt.example.com".into(), ..Spec::default() };
+    // The irreversible consequences every OpenShift fleet has, deliberately accepted (their warnings are
+    // checked in proxy_and_acknowledge_rules).
+    spec.acknowledge = vec![Acknowledgement::Lockout, Acknowledgement::RemoveDefaultInstance];
     spec.spokes.push(spoke("spoke-a", "https://api.spoke-a.example.com:6443"));
     spec.applications.push(Application {
         name: "guestbook".into(),
@@ -556,7 +559,7 @@ fn spoke_rules() {
                 |s| s.spokes[0].ca_data = format!("{}\n", b64(PEM)),
                 |s| {
                     s.spokes[0].ca_data = String::new();
-                    s.acknowledge = vec![Acknowledgement::ApiServerSystemRoots];
+                    s.acknowledge.push(Acknowledgement::ApiServerSystemRoots);
                 },
             ],
             bad: &[
@@ -596,7 +599,7 @@ fn spoke_rules() {
                 |s| s.spokes[0].issuer_ca = PEM.into(),
                 |s| {
                     s.spokes[0].issuer_ca = String::new();
-                    s.acknowledge = vec![Acknowledgement::IssuerSystemTrust];
+                    s.acknowledge.push(Acknowledgement::IssuerSystemTrust);
                 },
             ],
             bad: &[
@@ -773,15 +776,47 @@ fn proxy_and_acknowledge_rules() {
         },
         Rule {
             name: "acknowledge",
-            good: &[|s| {
-                archive(s).sha256 = String::new();
-                s.acknowledge = vec![Acknowledgement::UnverifiedDownload];
-            }],
-            bad: &[(
-                |s| archive(s).sha256 = String::new(),
-                &[(W, "spec.management.execAuth.sha256")],
-                "acknowledge `unverifiedDownload`",
-            )],
+            good: &[
+                |s| {
+                    archive(s).sha256 = String::new();
+                    s.acknowledge.push(Acknowledgement::UnverifiedDownload);
+                },
+                // A kube-apiserver or EKS spoke keeps its other authenticators: no lock-out.
+                |s| {
+                    s.acknowledge.retain(|a| *a != Acknowledgement::Lockout);
+                    kind(s, SpokeType::Kubernetes);
+                },
+                |s| {
+                    s.acknowledge.retain(|a| *a != Acknowledgement::Lockout);
+                    kind(s, SpokeType::Eks);
+                },
+            ],
+            bad: &[
+                (
+                    |s| archive(s).sha256 = String::new(),
+                    &[(W, "spec.management.execAuth.sha256")],
+                    "acknowledge `unverifiedDownload`",
+                ),
+                // Irreversible consequences are warnings until acknowledged (issue 19).
+                (
+                    |s| s.acknowledge.retain(|a| *a != Acknowledgement::Lockout),
+                    &[(W, "spec.spokes.0")],
+                    "acknowledge `lockout`",
+                ),
+                (
+                    |s| {
+                        s.acknowledge.retain(|a| *a != Acknowledgement::Lockout);
+                        kind(s, SpokeType::Hosted);
+                    },
+                    &[(W, "spec.spokes.0")],
+                    "removes the guest's built-in OAuth login",
+                ),
+                (
+                    |s| s.acknowledge.retain(|a| *a != Acknowledgement::RemoveDefaultInstance),
+                    &[(W, "spec.management.gitops.installOperator")],
+                    "acknowledge `removeDefaultInstance`",
+                ),
+            ],
         },
         Rule {
             name: "oidcClients",
@@ -885,7 +920,7 @@ fn proxy_and_acknowledge_rules() {
                 |s| s.management.exec_auth.copier_image = "registry.example.com/z/ztwim-gitops:0.1.0".into(),
                 |s| {
                     s.management.exec_auth.copier_image = "registry.example.com/z/ztwim-gitops:latest".into();
-                    s.acknowledge = vec![Acknowledgement::UnverifiedDownload];
+                    s.acknowledge.push(Acknowledgement::UnverifiedDownload);
                 },
             ],
             bad: &[

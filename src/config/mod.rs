@@ -117,6 +117,11 @@ const CONFIGMAP_KEYS: &[(&str, &str)] = &[
     ("execAuthMethod", "spec.management.execAuth.method"),
 ];
 
+/// The values of `spec.acknowledge` (`data.acknowledge`), as the user writes them, for messages and the
+/// schema text; one a line, so that additions merge cleanly.
+pub const ACKNOWLEDGEMENTS: &[&str] =
+    &["lockout", "apiServerSystemRoots", "issuerSystemTrust", "unverifiedDownload", "removeDefaultInstance"];
+
 /// The spoke name used when the ConfigMap form does not name one.
 pub const CONFIGMAP_DEFAULT_SPOKE: &str = "spoke-cluster";
 
@@ -472,7 +477,10 @@ fn load_configmap(data: &Value, diags: &mut Diagnostics) -> Option<Spec> {
                 Ok(a) => spec.acknowledge.push(a),
                 Err(_) => diags.error(
                     "data.acknowledge",
-                    format!("acknowledge item {i}, `{item}`, is not one of lockout, apiServerSystemRoots, issuerSystemTrust, unverifiedDownload; separate items with commas."),
+                    format!(
+                        "acknowledge item {i}, `{item}`, is not one of {}; separate items with commas.",
+                        ACKNOWLEDGEMENTS.join(", ")
+                    ),
                 ),
             }
         }

@@ -71,7 +71,8 @@ fn configmap_schema(defs: &Map<String, Value>) -> Value {
             }
             if *key == "acknowledge" {
                 schema["description"] = json!(format!(
-                    "`{path}` of the ZtwimGitOps form, comma-separated: lockout, apiServerSystemRoots, issuerSystemTrust, unverifiedDownload."
+                    "`{path}` of the ZtwimGitOps form, comma-separated: {}.",
+                    crate::config::ACKNOWLEDGEMENTS.join(", ")
                 ));
                 schema["examples"] = json!(["lockout,issuerSystemTrust"]);
             }

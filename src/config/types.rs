@@ -77,10 +77,15 @@ pub struct Spec {
     #[schemars(length(max = 255))]
     #[schemars(example = &"mgmt.example.com")]
     pub trust_domain: String,
-    /// JWT audience for every spoke without its own. Empty: the spoke's name.
+    /// JWT audience for every spoke without its own. Empty: the spoke's name. At most 255 characters, no
+    /// white space or control characters.
+    #[schemars(pattern(crate::config::syntax::AUDIENCE_PATTERN))]
+    #[schemars(length(max = 255))]
     #[schemars(example = &"argocd")]
     pub audience: String,
-    /// Which cluster's manifests to emit: `all`, `management` or `spoke/<name>`.
+    /// Which cluster's manifests to emit: `all`, `management`, `spoke/<name>`, `spoke/<name>/featuregate` or
+    /// `control-plane/<name>`. Left out, `generate` without `-o` refuses a config with spokes rather than
+    /// mix clusters in one stream; write `all` to stream the whole fleet.
     #[schemars(example = &"spoke/spoke-a")]
     pub target: String,
     /// How Argo CD's pods are identified to spokes.
@@ -96,13 +101,14 @@ pub struct Spec {
     #[schemars(example = serde_json::json!([{"name": "guestbook", "spoke": "spoke-a", "namespace": "guestbook", "repoURL": "https://github.com/argoproj/argocd-example-apps.git", "path": "guestbook"}]))]
     pub applications: Vec<Application>,
     /// Deliberate choices whose warning or info results are not repeated.
-    #[schemars(example = serde_json::json!(["lockout", "issuerSystemTrust"]))]
+    #[schemars(example = serde_json::json!(["lockout", "removeDefaultInstance"]))]
     pub acknowledge: Vec<Acknowledgement>,
 }
 
 /// A deliberate choice to stop hearing about: `lockout` (each spoke's OAuth lock-out notice),
 /// `apiServerSystemRoots` (spokes without caData), `issuerSystemTrust` (spokes without issuerCA),
-/// `unverifiedDownload` (no execAuth.sha256).
+/// `unverifiedDownload` (no execAuth.sha256),
+/// `removeDefaultInstance` (the GitOps Subscription removes an existing `openshift-gitops` Argo CD).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Acknowledgement {
@@ -110,6 +116,7 @@ pub enum Acknowledgement {
     ApiServerSystemRoots,
     IssuerSystemTrust,
     UnverifiedDownload,
+    RemoveDefaultInstance,
 }
 
 impl Default for Spec {
@@ -533,7 +540,9 @@ pub struct Spoke {
     #[serde(rename = "type")]
     #[schemars(example = &"hosted")]
     pub type_: SpokeType,
-    /// Overrides spec.audience.
+    /// Overrides spec.audience. At most 255 characters, no white space or control characters.
+    #[schemars(pattern(crate::config::syntax::AUDIENCE_PATTERN))]
+    #[schemars(length(max = 255))]
     #[schemars(example = &"spoke-a.example.com")]
     pub audience: String,
     /// `type: openshift` only. `MAJOR.MINOR`; 4.19 adds the TechPreviewNoUpgrade FeatureGate; below 4.19

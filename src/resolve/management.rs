@@ -362,6 +362,17 @@ fn gitops(g: &config::Gitops, app_domain: Option<&str>, written: &Written, d: &m
             None
         }
     };
+    if g.install_operator {
+        // Irreversible, so a warning printed by default until acknowledged (issue 19).
+        d.note(
+            Severity::Warning,
+            format!("{p}.installOperator"),
+            Topic::RemoveDefaultInstance,
+            "the OpenShift GitOps Subscription sets DISABLE_DEFAULT_ARGOCD_INSTANCE=true, so the operator removes an \
+             existing default `openshift-gitops` Argo CD instance; move anything it manages first, or set installOperator: false to keep \
+             managing the operator yourself; then acknowledge `removeDefaultInstance`.",
+        );
+    }
     let rbac = format!("{p}.rbac");
     let catalog = catalog(&g.source, &g.source_namespace, p, written, d);
     let approval = match g.install_plan_approval {

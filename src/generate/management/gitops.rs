@@ -56,10 +56,4 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         env_merge: Some(NamedList { field: &["spec", "config", "env"], joined: &[CLUSTER_CONFIG_NAMESPACES] }),
     }
     .push(out);
-    out.notes().info(
-        "spec.management.gitops.installOperator",
-        "the OpenShift GitOps Subscription sets DISABLE_DEFAULT_ARGOCD_INSTANCE=true, so the operator removes an \
-         existing default `openshift-gitops` Argo CD instance; move anything it manages first, or set \
-         installOperator: false to keep managing the operator yourself.",
-    );
 }
