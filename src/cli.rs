@@ -70,6 +70,23 @@ pub enum Command {
     /// Check manifests (any author) for why a spoke would answer 401/403: every link of the trust chain,
     /// per cluster Secret and spoke. Exits 1 when a check fails.
     Doctor(crate::doctor::Args),
+    /// Print every container image the generated output references, one per line, sorted: what a
+    /// disconnected hub must mirror (with the default `execAuth.method: builtin`, only this project's
+    /// image). With --format oc-mirror, an oc-mirror v2 ImageSetConfiguration that also lists the OLM
+    /// packages and channels the output subscribes to.
+    Images {
+        /// The function config: a ZtwimGitOps object or a ConfigMap; `-` reads it from stdin.
+        #[arg(short = 'c', long = "config", value_name = "CONFIG.yaml")]
+        config: PathBuf,
+        /// `list` (one image per line) or `oc-mirror` (an ImageSetConfiguration, apiVersion
+        /// mirror.openshift.io/v2alpha1).
+        #[arg(long, value_enum, default_value = "list")]
+        format: ImagesFormat,
+        /// With --format oc-mirror: the operator catalog image the Subscriptions' packages are mirrored
+        /// from, e.g. registry.redhat.io/redhat/redhat-operator-index:v4.20 (the hub's OpenShift version).
+        #[arg(long, value_name = "IMAGE")]
+        catalog: Option<String>,
+    },
     /// Turn an existing Argo CD's cluster Secrets (and kubeconfig contexts) into a config, and with --plan
     /// write the cut-over from token clusters to keyless ones as reviewable scripts.
     ///
@@ -133,6 +150,12 @@ enum Verbosity {
     Verbose,
 }
 
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImagesFormat {
+    List,
+    OcMirror,
+}
+
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum ExplainFormat {
     Text,
@@ -166,6 +189,7 @@ pub fn main() -> i32 {
         }
         Some(Command::Explain { config, format }) => run_explain(&config, format),
         Some(Command::Doctor(args)) => crate::doctor::run(&args),
+        Some(Command::Images { config, format, catalog }) => run_images(&config, format, catalog.as_deref(), verbosity),
         Some(Command::Diff { old, new, output }) => crate::diff::run(&old, &new, &output),
         Some(Command::Import(args)) => crate::import::run(&args, verbosity == Verbosity::Quiet),
         Some(Command::Schema) => {
@@ -280,20 +304,7 @@ fn run_generate(
     output: Option<&std::path::Path>,
     verbosity: Verbosity,
 ) -> i32 {
-    // `-` is stdin, as for most CLIs; a file of that name is `./-`.
-    let (read, name) = if config.as_os_str() == "-" {
-        let mut text = String::new();
-        (std::io::stdin().read_to_string(&mut text).map(|_| text), "stdin".to_string())
-    } else {
-        (std::fs::read_to_string(config), config.display().to_string())
-    };
-    let text = match read {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read {name}: {e}");
-            return 1;
-        }
-    };
+    let Some((text, name)) = read_config(config) else { return 1 };
     let to = if output.is_some() { pipeline::Output::Tree } else { pipeline::Output::Stream };
     let pipeline::Generated { manifests, mut results, model } =
         pipeline::generate_for(&text, &name, target.map(|t| t.value.as_str()), to);
@@ -340,6 +351,45 @@ fn run_generate(
         return 1;
     }
     0
+}
+
+/// A config file's text and the name results give it; None (after saying why) when it cannot be read.
+/// `-` is stdin, as for most CLIs; a file of that name is `./-`.
+fn read_config(config: &std::path::Path) -> Option<(String, String)> {
+    let (read, name) = if config.as_os_str() == "-" {
+        let mut text = String::new();
+        (std::io::stdin().read_to_string(&mut text).map(|_| text), "stdin".to_string())
+    } else {
+        (std::fs::read_to_string(config), config.display().to_string())
+    };
+    match read {
+        Ok(text) => Some((text, name)),
+        Err(e) => {
+            eprintln!("error: cannot read {name}: {e}");
+            None
+        }
+    }
+}
+
+/// `images`: the config's results as `generate` reports them, then the images of every cluster's output.
+fn run_images(config: &std::path::Path, format: ImagesFormat, catalog: Option<&str>, verbosity: Verbosity) -> i32 {
+    let Some((text, name)) = read_config(config) else { return 1 };
+    let (manifests, results) = pipeline::generate_from_file(&text, &name, Some("all"));
+    report(&results, verbosity);
+    if results.iter().any(|r| r.severity == crate::diag::Severity::Error) {
+        return 1;
+    }
+    let out = match format {
+        ImagesFormat::List => crate::images::images(&manifests).iter().map(|i| format!("{i}\n")).collect(),
+        ImagesFormat::OcMirror => match crate::images::oc_mirror(&manifests, catalog) {
+            Ok(text) => text,
+            Err(message) => {
+                eprintln!("error: --catalog: {message}");
+                return 1;
+            }
+        },
+    };
+    write_stdout(out.as_bytes())
 }
 
 fn run_explain(config: &std::path::Path, format: ExplainFormat) -> i32 {

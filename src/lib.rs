@@ -15,6 +15,7 @@ pub mod explain;
 pub mod files;
 pub mod generate;
 pub mod help;
+pub mod images;
 pub mod import;
 pub mod krm;
 pub mod model;

@@ -43,7 +43,7 @@ fn generate_prints_a_stream_and_warnings_on_stderr() {
     {
         let out = bin(&["generate", "-c", config, "--target", "all"]);
         assert!(out.status.success(), "{config}: {}", text(&out.stderr));
-        // sha256 is not set in either file: a warning, in the same words as the KRM result.
+        // caData is not set in either file: a warning, in the same words as the KRM result.
         assert!(text(&out.stderr).contains("warning: "), "{config}: {}", text(&out.stderr));
         assert!(!text(&out.stderr).contains("error: "));
         for doc in documents(&text(&out.stdout)) {
@@ -551,14 +551,26 @@ fn every_command_line_in_the_readme_parses() {
     let docs = String::from_utf8(read("docs/adopt.md")).unwrap();
     let commands = readme_commands(&format!("{}\n{docs}", readme()));
     assert!(commands.len() >= 20, "{commands:?}");
-    let used: std::collections::BTreeSet<&str> = commands.iter().filter_map(|c| c.get(1).map(String::as_str)).collect();
-    for sub in subcommands() {
-        assert!(sub == "help" || used.contains(sub.as_str()), "the README shows no `ztwim-gitops {sub}`");
+    // A subcommand may be shown in the user documentation under docs/ instead of the README.
+    let mut documented = commands.clone();
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            documented.extend(readme_commands(&std::fs::read_to_string(&path).unwrap()));
+        }
     }
-    for args in &commands {
+    let used: std::collections::BTreeSet<&str> =
+        documented.iter().filter_map(|c| c.get(1).map(String::as_str)).collect();
+    for sub in subcommands() {
+        assert!(
+            sub == "help" || used.contains(sub.as_str()),
+            "neither the README nor docs/ shows `ztwim-gitops {sub}`"
+        );
+    }
+    for args in &documented {
         match parse(args) {
             Ok(()) | Err(ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {}
-            Err(kind) => panic!("README: `{}` does not parse: {kind:?}", args.join(" ")),
+            Err(kind) => panic!("README or docs/: `{}` does not parse: {kind:?}", args.join(" ")),
         }
     }
     // The parser is the strict one the binary uses: a renamed or misspelt flag is refused.
@@ -608,6 +620,95 @@ fn function_results_carry_no_position() {
     assert!(out.stdout.contains("path: spec.spokes.0.servr"), "{}", out.stdout);
     assert!(!out.stdout.contains("tags:"), "{}", out.stdout);
     assert!(out.stderr.contains("error: spec.spokes.0.servr: unknown field"), "{}", out.stderr);
+}
+
+/// `images` reads the generated objects: with the default method only this project's image at the version
+/// that generated the output; every other method's images appear as soon as the config selects it.
+#[test]
+fn images_lists_what_the_output_pulls() {
+    let out = bin(&["images", "-c", "fn-config/fleet.yaml"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), format!("ghcr.io/ztwim-gitops/ztwim-gitops:{}\n", env!("CARGO_PKG_VERSION")));
+
+    let dir = scratch("images");
+    let config = dir.join("image.yaml");
+    let mut value: Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string("fn-config/minimal.yaml").unwrap()).unwrap();
+    value["spec"]["management"] = serde_yaml_ng::from_str(
+        "{execAuth: {method: image, pluginImage: 'ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', copierImage: 'mirror.example.com/z/ztwim-gitops:0.1.0'}, \
+         gitops: {source: cs-redhat-operator-index-v4-20, argocdSpec: {server: {initContainers: [{name: extra, image: 'mirror.example.com/tools:1'}]}}}}",
+    )
+    .unwrap();
+    std::fs::write(&config, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
+    let out = bin(&["images", "-c", config.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n\
+         mirror.example.com/tools:1\n\
+         mirror.example.com/z/ztwim-gitops:0.1.0\n",
+        "sorted, each once, including what argocdSpec adds"
+    );
+
+    // oc-mirror v2: the packages and channels subscribed to, from the catalog image the user names.
+    let out = bin(&["images", "-c", config.to_str().unwrap(), "--format", "oc-mirror"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("--catalog"), "{}", text(&out.stderr));
+    let catalog = "registry.redhat.io/redhat/redhat-operator-index:v4.20";
+    let out = bin(&["images", "-c", config.to_str().unwrap(), "--format", "oc-mirror", "--catalog", catalog]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let isc: Value = serde_yaml_ng::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(isc["apiVersion"], "mirror.openshift.io/v2alpha1");
+    assert_eq!(isc["kind"], "ImageSetConfiguration");
+    let operators = isc["mirror"]["operators"].as_sequence().unwrap();
+    assert_eq!(operators.len(), 1);
+    assert_eq!(operators[0]["catalog"], catalog);
+    let packages: Vec<(&str, &str)> = operators[0]["packages"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap(), p["channels"][0]["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        packages,
+        [("openshift-gitops-operator", "latest"), ("openshift-zero-trust-workload-identity-manager", "stable-v1")]
+    );
+    let additional: Vec<&str> =
+        isc["mirror"]["additionalImages"].as_sequence().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(additional.len(), 3);
+
+    // The mirrored catalog reaches both Subscriptions' source.
+    let out = bin(&["generate", "-c", config.to_str().unwrap(), "--target", "management"]);
+    let sources: Vec<String> = documents(&text(&out.stdout))
+        .iter()
+        .filter(|d| d["kind"] == "Subscription")
+        .map(|d| {
+            format!("{}/{}", d["spec"]["sourceNamespace"].as_str().unwrap(), d["spec"]["source"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        sources,
+        ["openshift-marketplace/redhat-operators", "openshift-marketplace/cs-redhat-operator-index-v4-20"],
+        "ztwim keeps the default, gitops names the mirror"
+    );
+}
+
+/// The ConfigMap form (kpt `-- k=v`) chooses the install method with `execAuthMethod`: the article's
+/// archive download stays one key away; a value that is no method is an error at that key.
+#[test]
+fn the_configmap_form_selects_the_install_method() {
+    let configmap = String::from_utf8(read("fn-config/configmap.yaml")).unwrap();
+    let archive = format!("{configmap}  execAuthMethod: archive\n");
+    let out = bin_with(&["generate", "-c", "-", "--target", "management"], archive.as_bytes(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("curl -fsSL") && stdout.contains("k8s-spiffe-workload-jwt-exec-auth"), "{stdout}");
+    let default = bin(&["generate", "-c", "fn-config/configmap.yaml", "--target", "management"]);
+    assert!(!text(&default.stdout).contains("curl"), "builtin by default");
+    let bad = format!("{configmap}  execAuthMethod: download\n");
+    let out = bin_with(&["generate", "-c", "-"], bad.as_bytes(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("data.execAuthMethod"), "{}", text(&out.stderr));
 }
 
 /// Without -o and without a chosen target, a config with spokes is refused rather than streaming every

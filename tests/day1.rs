@@ -160,19 +160,22 @@ fn a_4_19_spokes_feature_gate_is_emitted_alone() {
 fn acknowledged_notes_are_not_repeated_and_the_configmap_form_is_not_told_what_it_cannot_change() {
     let stderr = |args: &[&str]| String::from_utf8(generate(args).stderr).unwrap();
     let minimal = stderr(&["-v", "-c", "fn-config/minimal.yaml", "--target", "all"]);
-    for topic in [
-        "removes the spoke's built-in OAuth server",
-        "caData is empty",
-        "issuerCA is empty",
-        "sha256 is empty",
-        "DISABLE_DEFAULT",
-    ] {
+    for topic in
+        ["removes the spoke's built-in OAuth server", "caData is empty", "issuerCA is empty", "DISABLE_DEFAULT"]
+    {
         assert!(minimal.contains(topic), "{topic} in:\n{minimal}");
     }
+    // The default method (builtin) downloads nothing, so nothing goes unverified.
+    assert!(!minimal.contains("sha256") && !minimal.contains("unverifiedDownload"), "{minimal}");
     let out = TempDir::new("ack");
     let mut value: Value =
         serde_yaml_ng::from_str(&std::fs::read_to_string(Path::new(ROOT).join("fn-config/minimal.yaml")).unwrap())
             .unwrap();
+    value["spec"]["management"] = serde_yaml_ng::from_str("{execAuth: {method: archive}}").unwrap();
+    let archive = out.path().join("archive.yaml");
+    std::fs::write(&archive, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
+    let archive = stderr(&["-v", "-c", archive.to_str().unwrap(), "--target", "all"]);
+    assert!(archive.contains("sha256 is empty"), "method archive downloads unverified:\n{archive}");
     value["spec"]["acknowledge"] = serde_yaml_ng::from_str(
         "[lockout, apiServerSystemRoots, issuerSystemTrust, unverifiedDownload, removeDefaultInstance]",
     )
@@ -206,7 +209,7 @@ fn the_download_goes_through_the_configured_proxy() {
         serde_yaml_ng::from_str(&std::fs::read_to_string(Path::new(ROOT).join("fn-config/minimal.yaml")).unwrap())
             .unwrap();
     value["spec"]["management"] = serde_yaml_ng::from_str(
-        "{proxy: {httpProxy: 'http://proxy.example.com:3128', httpsProxy: 'http://proxy.example.com:3128', noProxy: '.svc,.cluster.local'}}",
+        "{execAuth: {method: archive}, proxy: {httpProxy: 'http://proxy.example.com:3128', httpsProxy: 'http://proxy.example.com:3128', noProxy: '.svc,.cluster.local'}}",
     )
     .unwrap();
     let config = out.path().join("proxy.yaml");
@@ -407,7 +410,7 @@ fn a_plugin_image_is_installed_without_a_shell_and_gets_a_timeout() {
     assert_eq!(std::fs::read_to_string(&dst).unwrap(), "#!/bin/true\n");
     // Not pinned by digest: a warning that says how to pin it.
     value["spec"]["management"]["execAuth"]["pluginImage"] =
-        "ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth:0.2.0".into();
+        "ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth:0.0.7".into();
     std::fs::write(&config, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
     let o = generate(&["-c", config.to_str().unwrap(), "--target", "management"]);
     assert!(

@@ -114,6 +114,7 @@ const CONFIGMAP_KEYS: &[(&str, &str)] = &[
     ("issuerCA", "spec.spokes.0.issuerCA"),
     ("insecureSkipTLSVerify", "spec.spokes.0.insecureSkipTLSVerify"),
     ("acknowledge", "spec.acknowledge"),
+    ("execAuthMethod", "spec.management.execAuth.method"),
 ];
 
 /// The values of `spec.acknowledge` (`data.acknowledge`), as the user writes them, for messages and the
@@ -482,6 +483,15 @@ fn load_configmap(data: &Value, diags: &mut Diagnostics) -> Option<Spec> {
                     ),
                 ),
             }
+        }
+    }
+    if let Some(method) = values.get("execAuthMethod") {
+        match serde_yaml_ng::from_value::<ExecAuthMethod>(Value::String(method.clone())) {
+            Ok(m) => spec.management.exec_auth.method = m,
+            Err(_) => diags.error(
+                "data.execAuthMethod",
+                format!("execAuthMethod `{method}` is not one of builtin, archive, image."),
+            ),
         }
     }
     if values.contains_key("spokeName") || values.contains_key("spokeServer") {

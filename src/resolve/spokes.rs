@@ -144,6 +144,7 @@ fn spoke(i: usize, Parts { name, server, audience, details: p }: Parts, m: &Mana
         .iter()
         .map(|shared| RequiredClaim { claim: SUBJECT_CLAIM, value: shared.spiffe_id.clone() })
         .collect();
+    let exec = m.exec.for_spoke(&audience, &m.trust.workload_api.endpoint);
     Spoke {
         path: format!("spec.spokes.{i}"),
         cluster: Cluster::Spoke(name.clone()),
@@ -155,7 +156,7 @@ fn spoke(i: usize, Parts { name, server, audience, details: p }: Parts, m: &Mana
             usernames,
             required_claims,
             issuer_ca: p.issuer_ca,
-            connection: Connection::ClusterSecret { exec: m.exec.clone(), tls: p.tls },
+            connection: Connection::ClusterSecret { exec, tls: p.tls },
         },
         kind: p.kind,
         access: Access {
