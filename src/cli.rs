@@ -34,20 +34,27 @@ pub struct Cli {
 pub enum Command {
     /// Print the manifests for a function config file (either form) as a multi-document YAML stream.
     ///
-    /// With -o, write them as files instead. Results go to stderr as `<severity>: <field.path>: <message>`;
-    /// any error exits 1 and prints no manifests.
+    /// One stream never mixes clusters unless asked: for a config with spokes, choose a cluster with
+    /// --target (or spec.target), or ask for the whole fleet with --target all; with -o, the files are
+    /// split by cluster instead. Results go to stderr as `<severity>: <field.path>: <message>`; any error
+    /// exits 1 and prints no manifests.
     Generate {
         /// The function config: a ZtwimGitOps object or a ConfigMap; `-` reads it from stdin.
         #[arg(short = 'c', long = "config", value_name = "CONFIG.yaml")]
         config: PathBuf,
-        /// Which cluster's manifests: all, management or spoke/<name> (overrides the config's target).
+        /// Which cluster's manifests (overrides the config's spec.target): all (the whole fleet),
+        /// management, spoke/<name>, spoke/<name>/featuregate (only an OpenShift 4.19 spoke's FeatureGate,
+        /// applied before the rest) or control-plane/<name> (a hosted or eks spoke's objects for the
+        /// cluster that configures its API server).
         #[arg(long, value_name = "TARGET", conflicts_with = "target_env")]
         target: Option<String>,
         /// Take --target from the environment variable NAME when it is set and not empty, e.g. PARAM_TARGET,
         /// which Argo CD sets from a config management plugin parameter `target` (no shell needed).
         #[arg(long, value_name = "NAME")]
         target_env: Option<String>,
-        /// Write files split by cluster (DIR/management/…, DIR/spokes/<name>/…) instead of stdout.
+        /// Write files split by cluster (DIR/management/…, DIR/spokes/<name>/…, DIR/control-plane/<name>/…)
+        /// instead of stdout. A run replaces and removes only the files of the targets it generated, and
+        /// records which version and config produced them in DIR/.ztwim-gitops/<config name>.yaml.
         #[arg(short = 'o', long = "output", value_name = "DIR")]
         output: Option<PathBuf>,
     },
@@ -64,6 +71,45 @@ pub enum Command {
     /// Check manifests (any author) for why a spoke would answer 401/403: every link of the trust chain,
     /// per cluster Secret and spoke. Exits 1 when a check fails.
     Doctor(crate::doctor::Args),
+    /// Print every container image the generated output references, one per line, sorted: what a
+    /// disconnected hub must mirror (with the default `execAuth.method: builtin`, only this project's
+    /// image). With --format oc-mirror, an oc-mirror v2 ImageSetConfiguration that also lists the OLM
+    /// packages and channels the output subscribes to.
+    Images {
+        /// The function config: a ZtwimGitOps object or a ConfigMap; `-` reads it from stdin.
+        #[arg(short = 'c', long = "config", value_name = "CONFIG.yaml")]
+        config: PathBuf,
+        /// `list` (one image per line) or `oc-mirror` (an ImageSetConfiguration, apiVersion
+        /// mirror.openshift.io/v2alpha1).
+        #[arg(long, value_enum, default_value = "list")]
+        format: ImagesFormat,
+        /// With --format oc-mirror: the operator catalog image the Subscriptions' packages are mirrored
+        /// from, e.g. registry.redhat.io/redhat/redhat-operator-index:v4.20 (the hub's OpenShift version).
+        #[arg(long, value_name = "IMAGE")]
+        catalog: Option<String>,
+    },
+    /// Turn an existing Argo CD's cluster Secrets (and kubeconfig contexts) into a config, and with --plan
+    /// write the cut-over from token clusters to keyless ones as reviewable scripts.
+    ///
+    /// The config goes to stdout; results to stderr, all of them (each cluster's account is an info).
+    /// No credential is ever copied. Exits 1 on any error, printing no config.
+    Import(crate::import::Args),
+    /// Show what changing a config from OLD to NEW does, per cluster: each generated object added, removed
+    /// or changed, and whether Argo CD syncs it on the hub or an admin applies it on a spoke, whether it
+    /// starts a kube-apiserver rollout, is irreversible, removes OAuth login or changes who is trusted.
+    ///
+    /// Exits 0 when nothing changes, 1 when something does, 2 on an error (like `diff`).
+    Diff {
+        /// The config before the change (e.g. `git show main:fleet.yaml > old.yaml`).
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        /// The config after it.
+        #[arg(value_name = "NEW")]
+        new: PathBuf,
+        /// `text`, `json`, or `markdown` for a pull-request comment.
+        #[arg(long = "output", value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "markdown"])]
+        output: String,
+    },
     /// Print the JSON Schema of the function config.
     Schema,
     /// Copy the file SRC to DST with mode 0755, atomically: how an init container copies the exec plugin
@@ -106,6 +152,12 @@ pub enum Verbosity {
     Verbose,
 }
 
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImagesFormat {
+    List,
+    OcMirror,
+}
+
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum ExplainFormat {
     Text,
@@ -129,7 +181,7 @@ pub fn main() -> i32 {
                     Ok(t) if !t.is_empty() => Some(Target { value: t, label: format!("--target-env {name}") }),
                     Ok(_) | Err(std::env::VarError::NotPresent) => None,
                     Err(std::env::VarError::NotUnicode(_)) => {
-                        eprintln!("error: --target-env {name}: the variable's value is not UTF-8; set it to all, management or spoke/<name>.");
+                        eprintln!("error: --target-env {name}: the variable's value is not UTF-8; set it to all, management, spoke/<name>, spoke/<name>/featuregate or control-plane/<name>.");
                         return 1;
                     }
                 },
@@ -139,6 +191,9 @@ pub fn main() -> i32 {
         }
         Some(Command::Explain { config, format }) => run_explain(&config, format),
         Some(Command::Doctor(args)) => crate::doctor::run(&args, verbosity),
+        Some(Command::Images { config, format, catalog }) => run_images(&config, format, catalog.as_deref(), verbosity),
+        Some(Command::Diff { old, new, output }) => crate::diff::run(&old, &new, &output),
+        Some(Command::Import(args)) => crate::import::run(&args, verbosity == Verbosity::Quiet),
         Some(Command::Schema) => {
             let schema = crate::config::schema::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));
@@ -204,7 +259,7 @@ struct Target {
 }
 
 /// Writes generated text to stdout; a reader that stops early (`| head`) is not an error.
-fn write_stdout(bytes: &[u8]) -> i32 {
+pub(crate) fn write_stdout(bytes: &[u8]) -> i32 {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => 0,
@@ -251,21 +306,10 @@ fn run_generate(
     output: Option<&std::path::Path>,
     verbosity: Verbosity,
 ) -> i32 {
-    // `-` is stdin, as for most CLIs; a file of that name is `./-`.
-    let (read, name) = if config.as_os_str() == "-" {
-        let mut text = String::new();
-        (std::io::stdin().read_to_string(&mut text).map(|_| text), "stdin".to_string())
-    } else {
-        (std::fs::read_to_string(config), config.display().to_string())
-    };
-    let text = match read {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read {name}: {e}");
-            return 1;
-        }
-    };
-    let (manifests, mut results) = pipeline::generate_from_file(&text, &name, target.map(|t| t.value.as_str()));
+    let Some((text, name)) = read_config(config) else { return 1 };
+    let to = if output.is_some() { pipeline::Output::Tree } else { pipeline::Output::Stream };
+    let pipeline::Generated { manifests, mut results, model } =
+        pipeline::generate_for(&text, &name, target.map(|t| t.value.as_str()), to);
     // Resolve names a bad override `--target`; `--target-env NAME` says where the value really came from.
     if let Some(target) = target {
         for field in results.iter_mut().filter_map(|r| r.field.as_mut()) {
@@ -283,17 +327,22 @@ fn run_generate(
             let mut out = std::io::stdout().lock();
             manifests.iter().try_for_each(|m| write!(out, "---\n{}", crate::files::document(m)))
         }
-        Some(dir) => crate::files::write_tree(dir, crate::files::owner(&manifests), &manifests).map(|w| {
-            // The files written, one per line, for scripts; removals are news, on stderr.
-            for path in &w.written {
-                println!("{}", dir.join(path).display());
-            }
-            if verbosity != Verbosity::Quiet {
-                for path in &w.removed {
-                    eprintln!("removed: {}", dir.join(path).display());
+        Some(dir) => {
+            // No model means an error, which returned above; never write a tree without one.
+            let Some(model) = model else { return 1 };
+            let provenance = crate::files::Provenance::of(text.as_bytes());
+            crate::files::write_tree(dir, &model.owner, &model.target, &provenance, &manifests).map(|w| {
+                // The files written, one per line, for scripts; removals are news, on stderr.
+                for path in &w.written {
+                    println!("{}", dir.join(path).display());
                 }
-            }
-        }),
+                if verbosity != Verbosity::Quiet {
+                    for path in &w.removed {
+                        eprintln!("removed: {}", dir.join(path).display());
+                    }
+                }
+            })
+        }
     };
     if let Err(e) = written {
         // A reader that stops early (`| head`) is not an error worth reporting.
@@ -304,6 +353,45 @@ fn run_generate(
         return 1;
     }
     0
+}
+
+/// A config file's text and the name results give it; None (after saying why) when it cannot be read.
+/// `-` is stdin, as for most CLIs; a file of that name is `./-`.
+fn read_config(config: &std::path::Path) -> Option<(String, String)> {
+    let (read, name) = if config.as_os_str() == "-" {
+        let mut text = String::new();
+        (std::io::stdin().read_to_string(&mut text).map(|_| text), "stdin".to_string())
+    } else {
+        (std::fs::read_to_string(config), config.display().to_string())
+    };
+    match read {
+        Ok(text) => Some((text, name)),
+        Err(e) => {
+            eprintln!("error: cannot read {name}: {e}");
+            None
+        }
+    }
+}
+
+/// `images`: the config's results as `generate` reports them, then the images of every cluster's output.
+fn run_images(config: &std::path::Path, format: ImagesFormat, catalog: Option<&str>, verbosity: Verbosity) -> i32 {
+    let Some((text, name)) = read_config(config) else { return 1 };
+    let (manifests, results) = pipeline::generate_from_file(&text, &name, Some("all"));
+    report(&results, verbosity);
+    if results.iter().any(|r| r.severity == crate::diag::Severity::Error) {
+        return 1;
+    }
+    let out = match format {
+        ImagesFormat::List => crate::images::images(&manifests).iter().map(|i| format!("{i}\n")).collect(),
+        ImagesFormat::OcMirror => match crate::images::oc_mirror(&manifests, catalog) {
+            Ok(text) => text,
+            Err(message) => {
+                eprintln!("error: --catalog: {message}");
+                return 1;
+            }
+        },
+    };
+    write_stdout(out.as_bytes())
 }
 
 fn run_explain(config: &std::path::Path, format: ExplainFormat) -> i32 {
@@ -326,7 +414,7 @@ fn run_explain(config: &std::path::Path, format: ExplainFormat) -> i32 {
 }
 
 /// Results on stderr, in the same words as the KRM results. Left-out infos are counted by default, so
-/// a user who never passes -v still learns that there is more (each spoke's lock-out notice is one).
+/// a user who never passes -v still learns that there is more; what cannot be undone is a warning, shown.
 fn report(results: &[KrmResult], verbosity: Verbosity) {
     use crate::diag::Severity;
     let shown = |s: Severity| match verbosity {

@@ -49,6 +49,8 @@ pub enum Topic {
     UnverifiedDownload,
     /// Transformer mode replaces a spoke's existing OIDC provider (OpenShift allows one).
     ReplaceOidcProvider,
+    /// The GitOps Subscription makes the operator remove an existing default `openshift-gitops` instance.
+    RemoveDefaultInstance,
 }
 
 /// An ordered collection; the order of discovery is kept so output is deterministic and reads like the
@@ -87,5 +89,46 @@ impl Diagnostics {
     }
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
+    }
+}
+
+/// `text` as one terminal line: control characters (C0 such as CR, LF and ESC, DEL, C1) and the Unicode
+/// line and paragraph separators are written as escapes (`\n`, `\r`, `\t`, `\u{1b}`), so a key or value
+/// holding `"k\nerror: forged"` cannot print a result line no result has, nor move the cursor.
+/// A backslash is left as it is: a message may name a Windows path, and an ambiguous `\n` forges
+/// nothing. KRM results (structured YAML) keep the exact text; only stderr lines go through here.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !text.contains(escaped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if escaped(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn one_line_escapes_every_line_break_and_control_character() {
+        assert_eq!(one_line("spec.spokes.0: fine, C:\\dir"), "spec.spokes.0: fine, C:\\dir");
+        assert_eq!(one_line("k\nerror: forged\r\tx"), "k\\nerror: forged\\r\\tx");
+        assert_eq!(
+            one_line("\u{1b}[2J\u{7f}\u{85}\u{2028}\u{2029}\0"),
+            "\\u{1b}[2J\\u{7f}\\u{85}\\u{2028}\\u{2029}\\u{0}"
+        );
+        for c in (0..0x20u32).chain(0x7f..0xa0).chain([0x2028, 0x2029]).filter_map(char::from_u32) {
+            assert!(!one_line(&format!("a{c}b")).contains(c), "{:x}", c as u32);
+        }
     }
 }

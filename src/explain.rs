@@ -102,9 +102,19 @@ fn id(prefix: &str, name: &str) -> String {
     format!("{prefix}_{safe}")
 }
 
-/// Mermaid labels are quoted; a `"` inside would end them.
+/// Mermaid labels are quoted; a `"` inside would end them, and a line break the statement: both are
+/// written as Mermaid entity codes (`#quot;`, `#10;`), as is every other control character and line
+/// separator. The config refuses such audiences, but a label never relies on that.
 fn label(s: &str) -> String {
-    s.replace('"', "#quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => out.push_str(&format!("#{};", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn mermaid(model: &Model) -> String {
@@ -138,4 +148,16 @@ fn mermaid(model: &Model) -> String {
         let _ = writeln!(out, "  {} -. keys .-> issuer", id("auth", &spoke.name));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label;
+
+    #[test]
+    fn a_mermaid_label_stays_one_quoted_label() {
+        // Found by fuzzing: an audience with a line break ended the Mermaid statement.
+        assert_eq!(label("aud \"x\"\nerror\r\u{2028}"), "aud #quot;x#quot;#10;error#13;#8232;");
+        assert_eq!(label("https://spoke-a.example.com"), "https://spoke-a.example.com");
+    }
 }

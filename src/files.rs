@@ -2,11 +2,48 @@
 //! header line that names the config it came from. The header is how a later run recognises its own
 //! files: those it no longer writes are removed (and directories it emptied), while every other file —
 //! another config's, or one a person wrote — is left alone.
+//!
+//! **A run owns only its target's files.** A file is attributed to a cluster by its directory, the one
+//! [`Cluster::dir`] gives (`management/`, `spokes/<name>/`, `control-plane/<name>/`), so no second header
+//! field is needed and a file moved by hand keeps its meaning. A run removes a stale file of its own config
+//! only below the directories of the target it generated: `--target all` owns every directory (so a spoke
+//! dropped from the config loses its directory there), `management`, `spoke/<name>` and
+//! `control-plane/<name>` own their one directory, and `spoke/<name>/featuregate` owns only that spoke's
+//! FeatureGate files (`NN-featuregate-*.yaml`). So the README's recipe — the whole fleet, then
+//! `--target management`, then `--target spoke/<name>`, all into one DIR — never removes another target's
+//! files.
+//!
+//! **The record.** `DIR/.ztwim-gitops/<owner>.yaml` says, per target, which ztwim-gitops version and
+//! which config bytes (sha256, as `sha256sum CONFIG` prints it: what is in Git, checkable without us)
+//! produced that target's files. A run rewrites only its own targets' entries, so runs for other targets
+//! do not churn it, and the per-file headers carry no version: a tool upgrade shows up as one line here
+//! plus the objects that really changed.
 
 use crate::generate::Manifest;
-use crate::krm::annotation;
-use crate::model::OWNER_ANNOTATION;
+use crate::model::{Cluster, Target};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// The directory below DIR that holds the records; never walked for stale files.
+pub const RECORD_DIR: &str = ".ztwim-gitops";
+
+/// What produced a run's files, for the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The ztwim-gitops version (`CARGO_PKG_VERSION`).
+    pub version: String,
+    /// The hex sha256 of the config file's bytes.
+    pub config_sha256: String,
+}
+
+impl Provenance {
+    /// This build, for the config bytes `config`.
+    pub fn of(config: &[u8]) -> Provenance {
+        let digest = ring::digest::digest(&ring::digest::SHA256, config);
+        let config_sha256 = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        Provenance { version: env!("CARGO_PKG_VERSION").to_string(), config_sha256 }
+    }
+}
 
 /// The files a run wrote and removed, relative to the output directory, sorted.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -26,18 +63,33 @@ pub fn document(m: &Manifest) -> String {
     format!("{comment}{}", crate::yaml::to_string(&m.object))
 }
 
-/// Writes the manifests of the config `owner` below `dir`: objects that share a path (RoleBindings of one
-/// name in several namespaces) share the file in emission order, as kpt stores them, and an object that
-/// carries a plain file (a kube-apiserver config) is written as that file. Then removes this config's
-/// files from earlier runs that are no longer part of the output.
-pub fn write_tree(dir: &Path, owner: &str, manifests: &[Manifest]) -> std::io::Result<Written> {
+/// The file below the output directory that holds a manifest (the plan of `import` names them too).
+pub fn path(m: &Manifest) -> PathBuf {
+    match &m.file {
+        Some(file) => Path::new(&m.cluster.dir()).join(file.name),
+        None => PathBuf::from(m.cluster.file(m.wave(), m.kind(), m.name())),
+    }
+}
+
+/// Writes the manifests of the config `owner` for `target` below `dir`: objects that share a path
+/// (RoleBindings of one name in several namespaces) share the file in emission order, as kpt stores them,
+/// and an object that carries a plain file (a kube-apiserver config) is written as that file. Then removes
+/// this config's files from earlier runs that `target` owns (see the module comment) and are no longer
+/// part of the output, and updates the record of what produced them.
+pub fn write_tree(
+    dir: &Path,
+    owner: &str,
+    target: &Target,
+    provenance: &Provenance,
+    manifests: &[Manifest],
+) -> std::io::Result<Written> {
     let mut files: indexmap::IndexMap<PathBuf, Vec<String>> = indexmap::IndexMap::new();
     for m in manifests {
-        let (path, text) = match &m.file {
-            Some(file) => (Path::new(&m.cluster.dir()).join(file.name), file.text.clone()),
-            None => (PathBuf::from(m.cluster.file(m.wave(), m.kind(), m.name())), document(m)),
+        let text = match &m.file {
+            Some(file) => file.text.clone(),
+            None => document(m),
         };
-        files.entry(path).or_default().push(text);
+        files.entry(path(m)).or_default().push(text);
     }
     let header = header(owner);
     let mut written: Vec<PathBuf> = Vec::new();
@@ -51,20 +103,94 @@ pub fn write_tree(dir: &Path, owner: &str, manifests: &[Manifest]) -> std::io::R
     }
     let mut removed = Vec::new();
     for path in ours(dir, &header)? {
-        if !files.contains_key(&path) {
+        if owns(target, &path) && !files.contains_key(&path) {
             std::fs::remove_file(dir.join(&path))?;
             remove_empty_parents(dir, &path)?;
             removed.push(path);
         }
+    }
+    if !owner.is_empty() {
+        let clusters: Vec<&Cluster> = manifests.iter().map(|m| &m.cluster).collect();
+        written.push(write_record(dir, owner, target, &clusters, provenance)?);
     }
     written.sort();
     removed.sort();
     Ok(Written { written, removed })
 }
 
-/// The owner the manifests of one run carry (every generated object has the annotation).
-pub fn owner(manifests: &[Manifest]) -> &str {
-    manifests.iter().find_map(|m| annotation(&m.object, OWNER_ANNOTATION)).unwrap_or_default()
+/// Whether a run for `target` owns the file `path` (relative to DIR): it lies in a directory of a cluster
+/// the target covers, and for a FeatureGate-only run it is a FeatureGate's file.
+fn owns(target: &Target, path: &Path) -> bool {
+    let below = |cluster: Cluster| path.starts_with(cluster.dir());
+    match target {
+        Target::All => true,
+        Target::Management => below(Cluster::Management),
+        Target::Spoke(name) => below(Cluster::Spoke(name.clone())),
+        Target::ControlPlane(name) => below(Cluster::ControlPlane(name.clone())),
+        Target::FeatureGate(name) => {
+            let file = path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default();
+            below(Cluster::Spoke(name.clone()))
+                && file.split_once('-').is_some_and(|(_, rest)| rest.starts_with("featuregate-"))
+        }
+    }
+}
+
+/// The record's key for what a run wrote to `cluster`: its target (`spoke/a`), or `spoke/a/featuregate`
+/// for a FeatureGate-only run, which wrote one file there and not the rest.
+fn record_key(target: &Target, cluster: &Cluster) -> String {
+    match target {
+        Target::FeatureGate(_) => format!("{}/featuregate", cluster.target()),
+        _ => cluster.target(),
+    }
+}
+
+/// Whether a run for `target` replaces the record entry `key`: the entries of what it owns.
+fn replaces(target: &Target, key: &str) -> bool {
+    match target {
+        Target::All => true,
+        Target::Management => key == Cluster::Management.target(),
+        Target::Spoke(name) => {
+            let spoke = Cluster::Spoke(name.clone()).target();
+            key == spoke || key == format!("{spoke}/featuregate")
+        }
+        Target::FeatureGate(name) => key == record_key(target, &Cluster::Spoke(name.clone())),
+        Target::ControlPlane(name) => key == Cluster::ControlPlane(name.clone()).target(),
+    }
+}
+
+/// Updates `DIR/.ztwim-gitops/<owner>.yaml`: the entries `target` owns are replaced by one per cluster this
+/// run wrote; the file is rewritten only when that changes it. Returns its path relative to `dir`.
+fn write_record(
+    dir: &Path,
+    owner: &str,
+    target: &Target,
+    clusters: &[&Cluster],
+    provenance: &Provenance,
+) -> std::io::Result<PathBuf> {
+    let rel = Path::new(RECORD_DIR).join(format!("{owner}.yaml"));
+    let full = dir.join(&rel);
+    let old = std::fs::read_to_string(&full).unwrap_or_default();
+    // Our own file: an entry that does not read back (edited by hand) is dropped with the rest of it.
+    let mut entries: BTreeMap<String, BTreeMap<String, String>> =
+        crate::yaml::from_str(&old).ok().and_then(|v| serde_yaml_ng::from_value(v).ok()).unwrap_or_default();
+    entries.retain(|key, _| !replaces(target, key));
+    for cluster in clusters {
+        let entry = BTreeMap::from([
+            ("configSha256".to_string(), provenance.config_sha256.clone()),
+            ("version".to_string(), provenance.version.clone()),
+        ]);
+        entries.insert(record_key(target, cluster), entry);
+    }
+    let text = format!(
+        "# Which ztwim-gitops version and which config (the sha256 of its bytes, as `sha256sum CONFIG` prints it)\n\
+         # produced each target's files of the config `{owner}` in this directory. Rewritten by `generate -o`.\n{}",
+        crate::yaml::to_string_of(&entries)
+    );
+    if text != old {
+        std::fs::create_dir_all(full.parent().unwrap_or(dir))?;
+        std::fs::write(&full, text)?;
+    }
+    Ok(rel)
 }
 
 /// Every file below `dir` (relative) whose first line is `header`. Links are not followed.
@@ -78,7 +204,9 @@ fn ours(dir: &Path, header: &str) -> std::io::Result<Vec<PathBuf>> {
             let kind = entry.file_type()?;
             let path = rel.join(entry.file_name());
             if kind.is_dir() {
-                pending.push(path);
+                if path != Path::new(RECORD_DIR) {
+                    pending.push(path);
+                }
             } else if kind.is_file() && first_line_is(&dir.join(&path), header) {
                 out.push(path);
             }

@@ -140,16 +140,19 @@ impl KrmResult {
         }
     }
     /// The stderr line for this result: `field.path: message`, after `file:line:column: ` when the
-    /// position is known, the form editors and terminals turn into a link to the line.
+    /// position is known, the form editors and terminals turn into a link to the line. One line
+    /// whatever the input held: control characters in keys, values and paths are escaped
+    /// ([`crate::diag::one_line`]); the result itself keeps the exact text.
     pub fn human_line(&self) -> String {
         let at = match (&self.file, self.position) {
             (Some(file), Some(Position { line, column })) => format!("{}:{line}:{column}: ", file.path),
             _ => String::new(),
         };
-        match &self.field {
+        let line = match &self.field {
             Some(f) => format!("{at}{}: {}", f.path, self.message),
             None => format!("{at}{}", self.message),
-        }
+        };
+        crate::diag::one_line(&line).into_owned()
     }
 }
 
@@ -265,8 +268,13 @@ struct Results<'a> {
     results: &'a [KrmResult],
 }
 
-/// Writes the output ResourceList in block-style YAML.
-pub fn write(items: &[Emit<'_>], results: &[KrmResult]) -> String {
+/// Writes the output ResourceList in block-style YAML: `apiVersion`, `kind`, `items`, the input's
+/// `functionConfig` echoed when it had one, then `results` — the keys and order of kyaml's writer
+/// (`kio.ByteWriter.Write`, kubernetes-sigs/kustomize@03933984c2f6021ee1f892f617b2536538740570
+/// `kyaml/kio/byteio_writer.go`, which `framework.Execute` gives the functionConfig it read), so a pipe
+/// of two runs (`fn < in | fn`) configures the second as the first. The functionConfig is serialised
+/// by our emitter, as kyaml re-encodes it; orchestrators (kpt, kustomize) ignore it on output.
+pub fn write(items: &[Emit<'_>], function_config: Option<&Value>, results: &[KrmResult]) -> String {
     // Sized up front: growing a package-sized string by doubling copies it and faults its pages in
     // again each time.
     let size: usize = items
@@ -290,6 +298,11 @@ pub fn write(items: &[Emit<'_>], results: &[KrmResult]) -> String {
             }
             Emit::Value(value) => crate::source::push_entry(&mut out, crate::yaml::to_string(value).lines()),
         }
+    }
+    if let Some(config) = function_config {
+        let mut echo = Mapping::new();
+        echo.insert("functionConfig".into(), config.clone());
+        out.push_str(&crate::yaml::to_string(&Value::Mapping(echo)));
     }
     if !results.is_empty() {
         out.push_str(&crate::yaml::to_string_of(&Results { results }));

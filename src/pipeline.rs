@@ -27,7 +27,7 @@ pub fn run_function(input: &[u8]) -> Outcome {
             let result = KrmResult::input_error(message);
             return Outcome {
                 stderr: stderr_lines(std::slice::from_ref(&result)),
-                stdout: krm::write(&[], &[result]),
+                stdout: krm::write(&[], None, &[result]),
                 exit_code: 1,
             };
         }
@@ -36,7 +36,7 @@ pub fn run_function(input: &[u8]) -> Outcome {
     let reference = config_ref(&fc, &list.items);
     let config_dir =
         reference.path.as_deref().and_then(|p| p.rsplit_once('/')).map(|(d, _)| d.to_string()).unwrap_or_default();
-    let loaded = load_and_resolve(&fc, reference, &Options { config_dir: &config_dir, target: None });
+    let loaded = load_and_resolve(&fc, reference, &Options { config_dir: &config_dir, target: None, stream: false });
     let (items, diags) = match &loaded.model {
         Some(model) => {
             let (manifests, mut all) = generate(model, loaded.diagnostics.clone());
@@ -57,7 +57,8 @@ pub fn run_function(input: &[u8]) -> Outcome {
         })
         .collect();
     let exit_code = i32::from(diags.has_errors());
-    Outcome { stdout: krm::write(&emitted, &results), stderr: stderr_lines(&results), exit_code }
+    let stdout = krm::write(&emitted, list.function_config.as_ref(), &results);
+    Outcome { stdout, stderr: stderr_lines(&results), exit_code }
 }
 
 /// A config as far as it got: the model when it resolved, and every finding on the way.
@@ -94,23 +95,51 @@ pub fn load_and_resolve(fc: &Value, reference: ConfigRef, options: &Options) -> 
     Loaded { reference: config.reference, form: config.form, model, diagnostics: diags }
 }
 
-/// The CLI's `generate`: a bare config file in, generated manifests out (no reconciliation: there are
-/// no input items). `target` is `--target`, which wins over the file's own.
+/// Where `generate` puts the manifests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// One YAML stream (stdout): a config with spokes needs a chosen target (see `resolve::Options::stream`).
+    Stream,
+    /// Files split by cluster (`-o DIR`), or a library caller that wants every manifest.
+    Tree,
+}
+
+/// A bare config file in, every generated manifest out (no reconciliation: there are no input items).
+/// `target` is `--target`, which wins over the file's own.
 pub fn generate_from_file(text: &str, file: &str, target: Option<&str>) -> (Vec<Manifest>, Vec<KrmResult>) {
-    let loaded = match load_file(text, file, target) {
+    let generated = generate_for(text, file, target, Output::Tree);
+    (generated.manifests, generated.results)
+}
+
+/// What the CLI's `generate` produced: the manifests, the results, and the model they came from (its
+/// owner and target decide which files below `-o DIR` the run owns).
+#[derive(Debug)]
+pub struct Generated {
+    pub manifests: Vec<Manifest>,
+    pub results: Vec<KrmResult>,
+    /// Some exactly when the config resolved without error.
+    pub model: Option<Model>,
+}
+
+/// The CLI's `generate`: [`generate_from_file`] for the place the manifests go.
+pub fn generate_for(text: &str, file: &str, target: Option<&str>, output: Output) -> Generated {
+    let loaded = match load_file(text, file, target, output == Output::Stream) {
         Ok(loaded) => loaded,
-        Err(message) => return (Vec::new(), vec![KrmResult::input_error(message)]),
+        Err(message) => {
+            return Generated { manifests: Vec::new(), results: vec![KrmResult::input_error(message)], model: None }
+        }
     };
     let (manifests, diags) = match &loaded.model {
         Some(model) => generate(model, loaded.diagnostics.clone()),
         None => (Vec::new(), loaded.diagnostics.clone()),
     };
-    (manifests, to_results(&diags, &loaded.reference, loaded.form, Some(text)))
+    let results = to_results(&diags, &loaded.reference, loaded.form, Some(text));
+    Generated { manifests, results, model: loaded.model }
 }
 
 /// The CLI's view of a config file: the model when it resolves, and the config's own results.
 pub fn model_from_file(text: &str, file: &str) -> (Option<Model>, Vec<KrmResult>) {
-    match load_file(text, file, None) {
+    match load_file(text, file, None, false) {
         Ok(loaded) => {
             let results = to_results(&loaded.diagnostics, &loaded.reference, loaded.form, Some(text));
             (loaded.model, results)
@@ -120,11 +149,11 @@ pub fn model_from_file(text: &str, file: &str) -> (Option<Model>, Vec<KrmResult>
 }
 
 /// Loads and resolves a bare config file; the message saying so when it is not YAML.
-fn load_file(text: &str, file: &str, target: Option<&str>) -> Result<Loaded, String> {
+fn load_file(text: &str, file: &str, target: Option<&str>, stream: bool) -> Result<Loaded, String> {
     let fc: Value = crate::yaml::from_str(krm::strip_bom(text)).map_err(|e| format!("{file}: not valid YAML: {e}"))?;
     let mut reference = config_ref(&fc, &[]);
     reference.path = Some(file.to_string());
-    Ok(load_and_resolve(&fc, reference, &Options { config_dir: "", target }))
+    Ok(load_and_resolve(&fc, reference, &Options { config_dir: "", target, stream }))
 }
 
 /// Generates for a resolved model. The notes returned are the config's warnings and infos plus the

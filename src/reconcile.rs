@@ -477,7 +477,7 @@ mod tests {
         let reference = ConfigRef { name: "cfg".into(), ..Default::default() };
         let (config, diags) = config::load(&fc, reference);
         assert!(!diags.has_errors(), "{diags:?}");
-        resolve(&config.unwrap(), &Options { config_dir, target: None }).unwrap().0
+        resolve(&config.unwrap(), &Options { config_dir, target: None, stream: false }).unwrap().0
     }
 
     fn yaml(s: &str) -> Value {

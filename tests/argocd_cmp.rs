@@ -320,8 +320,15 @@ fn generate_runs_on_a_checkout_as_the_plugin_runs_it() {
     );
     assert_eq!(stdout, String::from_utf8(cli.stdout).unwrap());
 
-    // Without the parameter, the config's own target (fleet.yaml: all, so the spokes' objects too).
-    let all = run_generate(repo.path(), &app, &serde_json::json!([]));
+    // Without the parameter, the config's own target. fleet.yaml chooses none and has spokes: the sync fails
+    // with the targets listed, rather than syncing every spoke's Authentication into the destination.
+    let unchosen = run_generate(repo.path(), &app, &serde_json::json!([]));
+    assert_eq!(unchosen.status.code(), Some(1));
+    assert_eq!(unchosen.stdout, b"");
+    let stderr = String::from_utf8_lossy(&unchosen.stderr);
+    assert!(stderr.contains("spec.target: no target is chosen") && stderr.contains("--target all"), "{stderr}");
+    // The whole fleet, when the Application asks for it.
+    let all = run_generate(repo.path(), &app, &serde_json::json!([{"name": "target", "string": "all"}]));
     assert!(all.status.success());
     let targets: std::collections::BTreeSet<String> = objects(&String::from_utf8(all.stdout).unwrap())
         .iter()

@@ -232,7 +232,7 @@ fn spoke_trusts_what_the_management_cluster_issues() {
             let secret = cluster_secret(&mgmt, &spoke.name);
             let config: serde_json::Value =
                 serde_json::from_str(str_at(&secret.object, &["stringData", "config"])).expect("config is JSON");
-            let audience = config["execProviderConfig"]["env"]["SPIFFE_JWT_AUDIENCE"].as_str().expect("audience");
+            let audience = exec_audience(&config["execProviderConfig"]);
             let audiences: Vec<&str> =
                 issuer["audiences"].as_sequence().unwrap().iter().filter_map(Value::as_str).collect();
             assert_eq!(audiences, [audience], "{ctx}");
@@ -405,11 +405,7 @@ fn every_kind_of_spoke_agrees_with_the_management_side() {
             let secret = manifests.iter().find(|m| m.kind() == "Secret" && m.name() == spoke).unwrap();
             let cluster: serde_json::Value =
                 serde_json::from_str(str_at(&secret.object, &["stringData", "config"])).unwrap();
-            assert_eq!(
-                cluster["execProviderConfig"]["env"]["SPIFFE_JWT_AUDIENCE"],
-                aud.as_str(),
-                "{identity}/{spoke}: audience"
-            );
+            assert_eq!(exec_audience(&cluster["execProviderConfig"]), aud.as_str(), "{identity}/{spoke}: audience");
             let binding = manifests
                 .iter()
                 .find(|m| m.kind() == "ClusterRoleBinding" && target_of(m) == format!("spoke/{spoke}"))
@@ -430,5 +426,17 @@ fn every_kind_of_spoke_agrees_with_the_management_side() {
             );
         }
         assert_eq!(kinds.len(), 4, "each kind emits its own set of objects: {kinds:?}");
+    }
+}
+
+/// The audience a cluster Secret's exec config asks for: the built-in helper's `--audience` argument, or
+/// the upstream plugin's `SPIFFE_JWT_AUDIENCE`.
+fn exec_audience(exec: &serde_json::Value) -> &str {
+    match exec["args"].as_array() {
+        Some(args) if args.first().and_then(|a| a.as_str()) == Some("credential") => {
+            let at = args.iter().position(|a| a == "--audience").expect("--audience");
+            args[at + 1].as_str().expect("audience")
+        }
+        _ => exec["env"]["SPIFFE_JWT_AUDIENCE"].as_str().expect("audience"),
     }
 }

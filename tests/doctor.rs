@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 fn generate(config: &Path) -> Vec<Value> {
-    let (stdout, stderr, code) = run_bin(&["generate", "-c", config.to_str().unwrap()], b"");
+    let (stdout, stderr, code) = run_bin(&["generate", "-c", config.to_str().unwrap(), "--target", "all"], b"");
     assert_eq!(code, 0, "generate failed: {stderr}");
     use serde::Deserialize;
     serde_yaml_ng::Deserializer::from_str(&stdout)
@@ -23,6 +23,15 @@ fn fleet_shared(dir: &TempDir) -> std::path::PathBuf {
     let text = std::fs::read_to_string(Path::new(ROOT).join("fn-config/fleet.yaml")).unwrap();
     let path = dir.path().join("fleet-shared.yaml");
     std::fs::write(&path, text.replace("\n  appDomain:", "\n  identity: shared\n  appDomain:")).unwrap();
+    path
+}
+
+/// The fleet with `execAuth.method: archive`: cluster Secrets that run the upstream plugin.
+fn fleet_archive(dir: &TempDir) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("fn-config/fleet.yaml")).unwrap();
+    let path = dir.path().join("fleet-archive.yaml");
+    assert!(text.contains("\n      method: builtin\n"));
+    std::fs::write(&path, text.replace("\n      method: builtin\n", "\n      method: archive\n")).unwrap();
     path
 }
 
@@ -128,6 +137,19 @@ fn passes_on_every_example() {
 }
 
 type Edit = fn(&mut Vec<Value>);
+
+/// Each case's edit of `docs` must fail exactly its links, exit 1, and say how to fix every failure.
+fn assert_each_fails_its_links(docs: &[Value], cases: Vec<(&str, Edit, &[&str])>) {
+    for (name, edit, expected) in cases {
+        let mut broken = docs.to_vec();
+        edit(&mut broken);
+        let (report, code) = doctor(&stream(&broken), &[]);
+        assert_eq!(with(&report, "fail"), set(expected), "{name}");
+        assert_eq!(code, 1, "{name}");
+        let fixes = report["checks"].as_array().unwrap().iter().filter(|c| c["status"] == "fail");
+        assert!(fixes.clone().all(|c| c["fix"].is_string()), "{name}: every failure says how to fix it");
+    }
+}
 
 /// Each case breaks one field of the fleet's output; the report must fail exactly these links.
 #[test]
@@ -292,16 +314,88 @@ fn each_single_field_corruption_fails_its_link() {
             &["spoke-c authentication"],
         ),
     ];
+    // These break the upstream plugin's form (its settings are environment variables).
+    let dir = TempDir::new("doctor-archive");
+    let docs = generate(&fleet_archive(&dir));
+    assert_each_fails_its_links(&docs, cases);
+}
+
+/// The built-in helper's form, link by link: its `--audience` and `--socket` arguments (either spelling)
+/// and the file its init container copies; the upstream plugin's expiry warning does not concern it.
+#[test]
+fn the_builtin_helper_is_checked_link_by_link() {
     let docs = generate(&Path::new(ROOT).join("fn-config/fleet.yaml"));
-    for (name, edit, expected) in cases {
-        let mut broken = docs.clone();
-        edit(&mut broken);
-        let (report, code) = doctor(&stream(&broken), &[]);
-        assert_eq!(with(&report, "fail"), set(expected), "{name}");
-        assert_eq!(code, 1, "{name}");
-        let fixes = report["checks"].as_array().unwrap().iter().filter(|c| c["status"] == "fail");
-        assert!(fixes.clone().all(|c| c["fix"].is_string()), "{name}: every failure says how to fix it");
+    let (report, code) = doctor(&stream(&docs), &[]);
+    assert_eq!(code, 0);
+    assert!(with(&report, "pass").contains("management plugin-version"), "{report}");
+    assert_eq!(with(&report, "warn"), set(&[]), "no expiry warning for the built-in helper");
+    for spoke in ["spoke-a", "spoke-b", "spoke-c"] {
+        for link in ["audience", "socket[server]", "socket[controller]", "binary[server]", "binary[controller]"] {
+            assert!(with(&report, "pass").contains(&format!("{spoke} {link}")), "{spoke} {link}: {report}");
+        }
     }
+
+    // `--flag=value` reads like `--flag value`.
+    let mut equals = docs.clone();
+    secret_config(&mut equals, "spoke-b", |c| {
+        c["execProviderConfig"]["args"] = serde_json::json!([
+            "credential",
+            "--audience=spoke-b",
+            "--socket=unix:///run/spire/sockets/spire-agent.sock"
+        ])
+    });
+    let (report, code) = doctor(&stream(&equals), &[]);
+    assert_eq!((with(&report, "fail"), code), (set(&[]), 0), "{report}");
+
+    let cases: Vec<(&str, Edit, &[&str])> = vec![
+        (
+            "audience argument",
+            |d| secret_config(d, "spoke-b", |c| c["execProviderConfig"]["args"][2] = "spoke-a.example.com".into()),
+            &["spoke-b audience"],
+        ),
+        (
+            "audience argument as --audience=",
+            |d| secret_config(d, "spoke-b", |c| c["execProviderConfig"]["args"][1] = "--audience=spoke-c".into()),
+            &["spoke-b audience"],
+        ),
+        (
+            "no audience argument",
+            |d| {
+                secret_config(d, "spoke-a", |c| {
+                    c["execProviderConfig"]["args"] =
+                        serde_json::json!(["credential", "--socket", "unix:///run/spire/sockets/spire-agent.sock"])
+                })
+            },
+            &["spoke-a audience"],
+        ),
+        (
+            "socket argument",
+            |d| {
+                secret_config(d, "spoke-c", |c| {
+                    c["execProviderConfig"]["args"][4] = "unix:///run/spire/sockets/api.sock".into()
+                })
+            },
+            &["spoke-c socket[server]", "spoke-c socket[controller]"],
+        ),
+        (
+            "copy target",
+            |d| {
+                let a = object(d, "ArgoCD", "management");
+                a["spec"]["server"]["initContainers"][0]["command"][3] = s("/opt/spiffe/bin/ztwim-gitops-0.1.0");
+            },
+            &["spoke-a binary[server]", "spoke-b binary[server]", "spoke-c binary[server]"],
+        ),
+        (
+            "exec apiVersion",
+            |d| {
+                secret_config(d, "spoke-a", |c| {
+                    c["execProviderConfig"]["apiVersion"] = "client.authentication.k8s.io/v2".into()
+                })
+            },
+            &["spoke-a exec-api-version"],
+        ),
+    ];
+    assert_each_fails_its_links(&docs, cases);
 }
 
 /// `identity: shared` pins the ID with a required sub: a template that yields another ID fails the
@@ -368,7 +462,7 @@ fn quiet_and_verbose_choose_the_lines() {
     assert_eq!(quiet, ['✗'].into(), "{out}");
     assert!(out.contains("note: ") && out.contains("without -q"), "{out}");
     let (normal, summary_n, out) = lines(None);
-    assert!(normal.contains(&'✗') && normal.contains(&'!') && !normal.contains(&'✓'), "{out}");
+    assert!(normal.contains(&'✗') && normal.contains(&'i') && !normal.contains(&'✓'), "{out}");
     assert!(out.contains("with -v"), "{out}");
     let (verbose, summary_v, out) = lines(Some("-v"));
     assert!(verbose.contains(&'✓') && verbose.contains(&'✗'), "{out}");
@@ -399,7 +493,7 @@ fn json_sides_hold_values_not_quoted_text() {
     let (report, _) = doctor(&stream(&docs), &[]);
     let check = |link: &str| report["checks"].as_array().unwrap().iter().find(|c| c["link"] == link).unwrap().clone();
     let version = &check("plugin-version")["left"]["value"];
-    assert!(version.as_str().is_some_and(|v| v.starts_with('v') && !v.contains('"')), "{version}");
+    assert!(version.as_str().is_some_and(|v| !v.is_empty() && !v.starts_with('"')), "{version}");
     let audience = &check("audience")["right"]["value"];
     assert!(audience.is_array(), "{audience}");
     let issuer = &check("issuer-form")["left"]["value"];

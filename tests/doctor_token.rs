@@ -23,7 +23,7 @@ fn good() -> Value {
 
 fn fleet() -> String {
     let config = format!("{ROOT}/fn-config/fleet.yaml");
-    let (stdout, stderr, code) = run_bin(&["generate", "-c", &config], b"");
+    let (stdout, stderr, code) = run_bin(&["generate", "-c", &config, "--target", "all"], b"");
     assert_eq!(code, 0, "{stderr}");
     stdout
 }

@@ -41,12 +41,15 @@ fn resource_list(data: &[u8]) {
         return;
     };
     let Some(config) = input.get("functionConfig").filter(|c| !c.is_null()) else { return };
-    let items = first.stdout.split("\nresults:\n").next().unwrap_or_default().trim_end();
+    let items = first.stdout.split("\nfunctionConfig:\n").next().unwrap_or_default();
+    let items = items.split("\nresults:\n").next().unwrap_or_default().trim_end();
     let second =
         pipeline::run_function(format!("{items}\nfunctionConfig:\n{}", indent(&yaml::to_string(config))).as_bytes());
     assert_eq!(second.exit_code, 0, "{}", second.stdout);
     let strip = |s: &str| s.split("\nresults:\n").next().unwrap_or_default().to_string();
     assert_eq!(strip(&second.stdout), strip(&first.stdout), "a second run changed the items");
+    let piped = pipeline::run_function(first.stdout.as_bytes());
+    assert_eq!(piped.stdout, first.stdout, "a pipe of two runs changed the output");
 }
 
 /// fuzz/fuzz_targets/config.rs

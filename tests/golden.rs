@@ -131,6 +131,10 @@ fn transformer_enforces_what_the_config_sets() {
     let list: Value = serde_yaml_ng::from_str(&case("transformer-gitops-catalog-base-configured")).unwrap();
     assert_eq!(item(&list, "ZeroTrustWorkloadIdentityManager")["spec"]["clusterName"], "mgmt-east");
     assert_eq!(item(&list, "Subscription")["spec"]["installPlanApproval"], "Manual");
+    // A mirrored catalog named in the config replaces the base's CatalogSource; its namespace, not
+    // configured, stays the base's.
+    assert_eq!(item(&list, "Subscription")["spec"]["source"], "cs-mirror-operators");
+    assert_eq!(item(&list, "Subscription")["spec"]["sourceNamespace"], "openshift-marketplace");
     let argocd = item(&list, "ArgoCD");
     assert_eq!(argocd["spec"]["rbac"]["scopes"], "[groups, email]");
     let limits = &argocd["spec"]["controller"]["resources"]["limits"];

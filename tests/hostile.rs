@@ -230,9 +230,11 @@ fn surrogate_pairs_big_integers_and_a_bom_are_valid_input() {
     assert!(outcome.stdout.contains(items), "{}", outcome.stdout);
 }
 
-/// What kpt sends on the next render: the previous output's items with the config again.
+/// What kpt sends on the next render: the previous output's items with the config again (kpt drops the
+/// echoed functionConfig and the results).
 fn rerun(previous: &Outcome, config: &str) -> Outcome {
-    let out = previous.stdout.split("\nresults:\n").next().unwrap_or_default().trim_end().to_string();
+    let out = previous.stdout.split("\nfunctionConfig:\n").next().unwrap_or_default();
+    let out = out.split("\nresults:\n").next().unwrap_or_default().trim_end().to_string();
     run(&format!("{out}\nfunctionConfig:\n{}", indent(config, 2)))
 }
 
@@ -249,6 +251,25 @@ fn a_run_over_its_own_output_changes_no_byte() {
         // Before: the second run reordered the location annotations of every generated object.
         assert_eq!(second.stdout, first.stdout, "{name}: the second run changed bytes");
         assert_eq!(rerun(&second, &config).stdout, first.stdout, "{name}");
+    }
+}
+
+#[test]
+fn a_pipe_of_two_runs_gives_the_same_items_byte_for_byte() {
+    // Before: the output had no functionConfig (kyaml's writer echoes it), so `fn < in | fn` failed
+    // with "no function config was given" on the second stage.
+    let unrelated = "- apiVersion: v1 # mine\n  kind: ConfigMap\n  metadata: {name: keep}\n  data: {a: \"1\"}\n";
+    for name in ["minimal.yaml", "fleet.yaml", "configmap.yaml"] {
+        let config = std::fs::read_to_string(format!("{ROOT}/fn-config/{name}")).unwrap();
+        let first = run(&resource_list(unrelated, &config));
+        assert_eq!(first.exit_code, 0, "{name}: {}", first.stderr);
+        let echoed = &output(&first)["functionConfig"];
+        assert_eq!(echoed, &serde_yaml_ng::from_str::<Value>(&config).unwrap(), "{name}: the config, unchanged");
+        let second = run(&first.stdout);
+        assert_eq!(second.exit_code, 0, "{name}: {}", second.stderr);
+        let items = |o: &Outcome| o.stdout.split("\nfunctionConfig:\n").next().unwrap_or_default().to_string();
+        assert_eq!(items(&second), items(&first), "{name}: the second stage changed items");
+        assert_eq!(second.stdout, first.stdout, "{name}: and the whole output");
     }
 }
 
@@ -274,4 +295,152 @@ fn a_patched_item_keeps_every_field_it_had() {
     assert!(outcome
         .stdout
         .contains("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: other}\n  data: {k: v}\n"));
+}
+
+// Issue 19 point 7: what passes through reads the same to every YAML reader, and stderr cannot be forged.
+
+/// A ResourceList whose last line is `last` without a final line break, the functionConfig before the items.
+fn items_last(items_without_final_newline: &str) -> String {
+    format!(
+        "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig:\n{}items:\n{items_without_final_newline}",
+        indent(&minimal(), 2)
+    )
+}
+
+#[test]
+fn a_block_scalar_ending_the_input_keeps_its_exact_value() {
+    // Before: the scanner made up a line break at the end of input, and the copy ended the last line with
+    // another: `echo hi` came out as "echo hi\n" (exit 0), a whitespace-only last line as a second break.
+    // The expected values are what libyaml and PyYAML read (YAML 1.2.2 §8.1.1.2: at the end of input the
+    // chomped last line break is absent).
+    let item = "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: s}\n  data:\n    run.sh: ";
+    for (scalar, value) in [
+        ("|\n      echo hi", "echo hi"),
+        ("|\n      echo hi\n      ", "echo hi\n"),
+        ("|\n      echo hi\n        ", "echo hi\n  "),
+        ("|+\n      echo hi\n      ", "echo hi\n"),
+        ("|-\n      echo hi\n        ", "echo hi\n  "),
+        (">\n      echo\n      hi", "echo hi"),
+    ] {
+        let input = items_last(&format!("{item}{scalar}"));
+        let expected = serde_yaml_ng::from_str::<Value>(&input).unwrap();
+        assert_eq!(expected["items"][0]["data"]["run.sh"], value, "libyaml reads {scalar:?} so");
+        let outcome = run(&input);
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stdout);
+        let out = output(&outcome);
+        let item = out["items"].as_sequence().unwrap().iter().find(|i| i["metadata"]["name"] == "s").unwrap();
+        assert_eq!(item["data"]["run.sh"], value, "{scalar:?}:\n{}", outcome.stdout);
+        assert_eq!(rerun(&outcome, &minimal()).stdout, outcome.stdout, "{scalar:?}: the second run changed bytes");
+    }
+}
+
+/// Whether PyYAML, the YAML 1.1 reader, can be used; under `CI=true` it must (`.ci/run` installs it).
+fn have_pyyaml() -> bool {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import yaml"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "PyYAML is missing; under CI=true it must be there");
+        eprintln!("SKIPPED: PyYAML is missing (apt-get install python3-yaml); only YAML 1.2 was checked");
+    }
+    ok
+}
+
+/// What PyYAML reads from `yaml` at the keys of `path`: `type:repr` of each value, one a line.
+fn pyyaml_read(yaml: &str, path: &[&str], keys: &[&str]) -> Vec<String> {
+    use std::io::Write;
+    let script = format!(
+        "import sys, yaml\nv = yaml.safe_load(sys.stdin)\nfor k in {path:?}: v = v[k] if not isinstance(v, list) else next(i for i in v if i.get('metadata', {{}}).get('name') == k)\nfor k in {keys:?}: print(type(v[k]).__name__ + ':' + repr(v[k]))\n"
+    );
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", &script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(yaml.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "PyYAML could not read:\n{yaml}");
+    String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
+}
+
+#[test]
+fn floats_read_as_the_same_number_by_yaml_1_1_and_1_2_readers() {
+    // Before: `1e16`, `1e-6`, `1.5e300`, `1e400`, which PyYAML (YAML 1.1) reads as strings.
+    let config = serde_json::to_string(&serde_yaml_ng::from_str::<Value>(&minimal()).unwrap()).unwrap();
+    let input = format!(
+        r#"{{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [{{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {{"name": "f"}}, "data": {{"a": 1e16, "b": 0.000001, "c": 1.5e300, "d": 1e400, "e": -2.5E-10, "f": 0.5, "g": 7}}}}], "functionConfig": {config}}}"#
+    );
+    let outcome = run(&input);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stdout);
+    for written in
+        ["a: 1.0e+16\n", "b: 1.0e-6\n", "c: 1.5e+300\n", "d: 1.0e+400\n", "e: -2.5e-10\n", "f: 0.5\n", "g: 7\n"]
+    {
+        assert!(outcome.stdout.contains(written), "{written}{}", outcome.stdout);
+    }
+    // YAML 1.2 (ours, libyaml's resolution in serde_yaml_ng): the same numbers.
+    let out = output(&outcome);
+    let data = &out["items"].as_sequence().unwrap().iter().find(|i| i["metadata"]["name"] == "f").unwrap()["data"];
+    assert_eq!(data["a"].as_f64(), Some(1e16));
+    assert_eq!(data["b"].as_f64(), Some(0.000001));
+    assert_eq!(data["e"].as_f64(), Some(-2.5e-10));
+    if have_pyyaml() {
+        let read = pyyaml_read(&outcome.stdout, &["items", "f", "data"], &["a", "b", "c", "d", "e", "f", "g"]);
+        assert_eq!(
+            read,
+            ["float:1e+16", "float:1e-06", "float:1.5e+300", "float:inf", "float:-2.5e-10", "float:0.5", "int:7"],
+            "{}",
+            outcome.stdout
+        );
+    }
+}
+
+#[test]
+fn every_stderr_result_is_one_line_and_the_result_keeps_the_exact_text() {
+    // Before: a key with a line break printed a line `error: forged line` that no result has.
+    let forged = "k\nerror: forged line\r\u{1b}[2K\u{2028}x";
+    let config = minimal().replace("spec:\n", &format!("spec:\n  {}: 1\n", serde_json::to_string(forged).unwrap()));
+    let outcome = run(&resource_list("", &config));
+    assert_eq!(outcome.exit_code, 1, "{}", outcome.stdout);
+    let lines: Vec<&str> = outcome.stderr.lines().collect();
+    assert_eq!(lines.len(), error_messages(&outcome).len(), "one line per error result:\n{}", outcome.stderr);
+    assert!(lines.iter().all(|l| l.starts_with("error: ")), "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("k\\nerror: forged line\\r\\u{1b}[2K\\u{2028}x"),
+        "escaped, not dropped:\n{}",
+        outcome.stderr
+    );
+    assert!(!outcome.stderr.contains(['\r', '\u{1b}', '\u{2028}']));
+    assert!(error_messages(&outcome).iter().any(|m| m.contains(forged)), "the result keeps the key as written");
+}
+
+#[test]
+fn nesting_past_the_limit_gives_the_documented_message_at_every_depth() {
+    // Before: 256 or more `[` gave the scanner's "recursion limit exceeded".
+    for depth in [129, 255, 256, 300, 10_000] {
+        let nested = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let input =
+            resource_list(&format!("- apiVersion: v1\n  kind: ConfigMap\n  data: {{k: {nested}}}\n"), &minimal());
+        let message = single_error(&run(&input));
+        assert!(
+            message.contains("collections nest deeper than the limit of 128 levels at line 6"),
+            "{depth}: {message}"
+        );
+    }
+}
+
+#[test]
+fn an_audience_with_white_space_or_a_control_character_is_an_error() {
+    // Before: any string was accepted, and a line break broke `explain --format mermaid`.
+    for (field, config) in [
+        ("spec.audience", minimal().replace("spec:\n", "spec:\n  audience: \"argo\\ncd\"\n")),
+        ("spec.spokes.0.audience", minimal().replace("  - name:", "  - audience: \"a b\"\n    name:")),
+    ] {
+        let outcome = run(&resource_list("", &config));
+        assert_eq!(outcome.exit_code, 1, "{field}: {}", outcome.stdout);
+        assert!(outcome.stderr.contains(&format!("{field}: audience `")), "{field}: {}", outcome.stderr);
+        assert!(outcome.stderr.contains("white space or a control character"), "{}", outcome.stderr);
+    }
 }

@@ -159,13 +159,13 @@ fn accepts_a_byte_order_mark() {
 
 #[test]
 fn warnings_do_not_fail_the_run() {
-    // minimal.yaml has no execAuth.sha256: a warning, exit 0, nothing on stderr.
+    // minimal.yaml has no caData: a warning, exit 0, nothing on stderr.
     let run = run(resource_list(&fn_config("minimal.yaml"), "").as_bytes());
     assert_eq!(run.code, 0);
     assert_eq!(run.stderr, "");
     let out = output(&run);
     let res = results(&out);
-    assert!(res.iter().any(|r| r["severity"] == "warning" && r["field"]["path"] == "spec.management.execAuth.sha256"));
+    assert!(res.iter().any(|r| r["severity"] == "warning" && r["field"]["path"] == "spec.spokes.0.caData"));
     assert!(res.iter().all(|r| r["severity"] != "error"));
 }
 
@@ -303,6 +303,7 @@ spec:
     gitops:
       namespace: openshift-gitops
     execAuth:
+      method: archive
       binDir: /usr/local/bin
       sha256: abc
   spokes:

@@ -3,15 +3,17 @@
 use serde::Deserialize;
 use serde_yaml_ng::Value;
 use std::collections::BTreeSet;
-use ztwim_gitops::config::{Config, ConfigRef, Spec};
+use ztwim_gitops::config::{Config, ConfigRef, ExecAuthMethod, Spec};
 use ztwim_gitops::diag::{Diagnostics, Severity};
 use ztwim_gitops::generate::{self, Manifest};
 use ztwim_gitops::krm::KrmResult;
-use ztwim_gitops::model;
+use ztwim_gitops::model::{self, PluginInstall};
 use ztwim_gitops::pipeline;
 use ztwim_gitops::resolve::{resolve, Options};
 
+/// The upstream plugin's file name (methods archive and image) and the built-in helper's (builtin).
 const BINARY: &str = "k8s-spiffe-workload-jwt-exec-auth";
+const BUILTIN_BINARY: &str = "ztwim-gitops";
 const COMPONENTS: [&str; 2] = ["controller", "server"];
 /// Volumes the argocd-operator already adds to the controller and server pods (argocd.md §1.3): a
 /// generated volume of the same name would clash with it.
@@ -144,7 +146,15 @@ fn check_invariants(manifests: &[Manifest]) {
         let csi = mount_path_of(component, |v| v.get("csi").is_some_and(|c| str_at(c, "driver") == "csi.spiffe.io"));
         sockets.insert(format!("unix://{csi}/spire-agent.sock"));
         let bin = mount_path_of(component, |v| str_at(v, "name") == "binaries");
-        commands.insert(format!("{bin}/{BINARY}"));
+        // The file the init container writes: the last word of its command (copy-file's DST), else the
+        // download script's `$BIN_DIR/$EXEC_BINARY`.
+        let installer = init.iter().find(|c| str_at(c, "name") == "install-jwt-spiffe").unwrap();
+        let last = seq(installer, "command").last().and_then(Value::as_str).unwrap();
+        let binary = if last.ends_with(BUILTIN_BINARY) { BUILTIN_BINARY } else { BINARY };
+        if last.starts_with('/') {
+            assert_eq!(last, format!("{bin}/{binary}"), "{key}: the init container installs into the mounted volume");
+        }
+        commands.insert(format!("{bin}/{binary}"));
     }
     assert_eq!(sockets.len(), 1, "controller and server mount the socket at the same path: {sockets:?}");
     assert_eq!(commands.len(), 1, "controller and server hold the plugin at the same path: {commands:?}");
@@ -166,12 +176,25 @@ fn check_invariants(manifests: &[Manifest]) {
         serde_json::from_value::<argo::ClusterConfig>(config.clone())
             .unwrap_or_else(|e| panic!("config is not an Argo CD ClusterConfig (Argo CD would ignore the key): {e}"));
         let exec = &config["execProviderConfig"];
-        let env = exec["env"].as_object().expect("env is a JSON object, not a list");
-        assert_eq!(env["SPIFFE_ENDPOINT_SOCKET"], sockets.first().unwrap().as_str());
         assert_eq!(exec["command"], commands.first().unwrap().as_str());
-        let version = env["EXEC_CREDENTIAL_VERSION"].as_str().unwrap();
-        assert_eq!(exec["apiVersion"], format!("client.authentication.k8s.io/{version}"));
-        assert!(env["SPIFFE_JWT_AUDIENCE"].as_str().is_some_and(|a| !a.is_empty()));
+        if exec["command"].as_str().unwrap().ends_with(BUILTIN_BINARY) {
+            // The contract with `ztwim-gitops credential`: args only, v1, no env (Argo CD's random env
+            // order would split client-go's credential cache).
+            let args: Vec<&str> = exec["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+            assert_eq!(args.len(), 5, "{args:?}");
+            assert_eq!((args[0], args[1], args[3]), ("credential", "--audience", "--socket"));
+            assert!(!args[2].is_empty());
+            assert_eq!(args[4], sockets.first().unwrap().as_str());
+            assert_eq!(exec["apiVersion"], "client.authentication.k8s.io/v1");
+            assert!(exec.get("env").is_none(), "no env for the built-in helper");
+        } else {
+            let env = exec["env"].as_object().expect("env is a JSON object, not a list");
+            assert_eq!(env["SPIFFE_ENDPOINT_SOCKET"], sockets.first().unwrap().as_str());
+            let version = env["EXEC_CREDENTIAL_VERSION"].as_str().unwrap();
+            assert_eq!(exec["apiVersion"], format!("client.authentication.k8s.io/{version}"));
+            assert!(env["SPIFFE_JWT_AUDIENCE"].as_str().is_some_and(|a| !a.is_empty()));
+        }
+        assert!(exec["installHint"].as_str().unwrap().contains("install-jwt-spiffe"));
         assert!(config["tlsClientConfig"]["insecure"].is_boolean());
     }
     check_waves(manifests);
@@ -298,9 +321,10 @@ fn minimal_snapshot() {
     let (manifests, results) = management(&read("fn-config/minimal.yaml"));
     insta::assert_snapshot!("minimal", stream(&manifests));
     check_invariants(&manifests);
-    let info = result_at(&results, "spec.management.gitops.installOperator").expect("the operator note");
-    assert_eq!(info.severity, Severity::Info);
-    assert!(info.message.contains("DISABLE_DEFAULT_ARGOCD_INSTANCE"), "{}", info.message);
+    let note = result_at(&results, "spec.management.gitops.installOperator").expect("the operator note");
+    assert_eq!(note.severity, Severity::Warning, "irreversible: printed by default");
+    assert!(note.message.contains("DISABLE_DEFAULT_ARGOCD_INSTANCE"), "{}", note.message);
+    assert!(note.message.contains("acknowledge `removeDefaultInstance`"), "{}", note.message);
 }
 
 #[test]
@@ -363,10 +387,20 @@ fn invariants_hold_for_variations() {
         // The init container's scratch directory moves out of binDir's way.
         variant("fn-config/minimal.yaml", |c| set(c, "spec.management.execAuth.binDir", "/scratch".into())),
         variant("fn-config/minimal.yaml", |c| set(c, "spec.management.execAuth.binDir", "/scratch/bin/".into())),
+        variant("fn-config/minimal.yaml", |c| set(c, "spec.management.execAuth.method", "archive".into())),
+        variant("fn-config/minimal.yaml", |c| {
+            set(c, "spec.management.execAuth.method", "image".into());
+            set(
+                c,
+                "spec.management.execAuth.pluginImage",
+                "ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth:0.0.7".into(),
+            );
+        }),
         variant("fn-config/fleet.yaml", |c| {
             set(c, "spec.identity", "shared".into());
             set(c, "spec.management.ztwim.install", false.into());
             set(c, "spec.management.gitops.installOperator", false.into());
+            set(c, "spec.management.execAuth.method", "archive".into());
             set(c, "spec.management.execAuth.arch", "arm64".into());
             set(c, "spec.management.execAuth.sha256", "ab".repeat(32).into());
             set(c, "spec.management.execAuth.image", "registry.example.com/tools/ubi:9.6".into());
@@ -382,6 +416,7 @@ fn invariants_hold_for_variations() {
 #[test]
 fn custom_paths_and_credential_version_reach_every_consumer() {
     let config = variant("fn-config/minimal.yaml", |c| {
+        set(c, "spec.management.execAuth.method", "archive".into());
         set(c, "spec.management.execAuth.binDir", "/opt/spiffe/bin/".into());
         set(c, "spec.management.execAuth.socketDir", "/spiffe-workload-api".into());
         set(c, "spec.management.execAuth.credentialVersion", "v1".into());
@@ -396,6 +431,54 @@ fn custom_paths_and_credential_version_reach_every_consumer() {
     assert_eq!(exec["env"]["SPIFFE_ENDPOINT_SOCKET"], "unix:///spiffe-workload-api/spire-agent.sock");
 }
 
+/// The default install: one hardened init container from this project's image, at the version that
+/// generated the output, copies the binary into binDir; the cluster Secret runs `credential` with the
+/// audience and socket as arguments, exec v1, no env.
+#[test]
+fn the_builtin_helper_is_the_default_install() {
+    let config = variant("fn-config/minimal.yaml", |c| {
+        set(c, "spec.management.execAuth.binDir", "/opt/spiffe/bin/".into());
+        set(c, "spec.management.execAuth.socketDir", "/spiffe-workload-api".into());
+    });
+    let (manifests, results) = management(&config);
+    let spec = one(&manifests, "ArgoCD").get("spec").unwrap();
+    for key in COMPONENTS {
+        let init = seq(spec.get(key).unwrap(), "initContainers");
+        assert_eq!(init.len(), 1, "{key}: one init container");
+        let c = &init[0];
+        assert_eq!(str_at(c, "image"), format!("ghcr.io/ztwim-gitops/ztwim-gitops:{}", env!("CARGO_PKG_VERSION")));
+        assert_eq!(str_at(c, "imagePullPolicy"), "IfNotPresent");
+        let command: Vec<&str> = seq(c, "command").iter().map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(
+            command,
+            ["/usr/local/bin/ztwim-gitops", "copy-file", "/usr/local/bin/ztwim-gitops", "/opt/spiffe/bin/ztwim-gitops"]
+        );
+        assert!(c.get("env").is_none(), "{key}: no environment, no download");
+        let sc = c.get("securityContext").unwrap();
+        assert_eq!(sc["allowPrivilegeEscalation"], Value::from(false));
+        assert_eq!(sc["readOnlyRootFilesystem"], Value::from(true));
+        assert_eq!(sc["runAsNonRoot"], Value::from(true));
+        assert_eq!(str_at(sc, "seccompProfile.type"), "RuntimeDefault");
+        assert_eq!(seq(sc.get("capabilities").unwrap(), "drop"), [Value::from("ALL")]);
+        let volumes: Vec<&str> = seq(spec.get(key).unwrap(), "volumes").iter().map(|v| str_at(v, "name")).collect();
+        assert_eq!(volumes, ["binaries", "spiffe-workload-api"], "{key}: no scratch volume is needed");
+    }
+    let secret = one(&manifests, "Secret");
+    let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).unwrap();
+    let exec = &config["execProviderConfig"];
+    assert_eq!(
+        exec,
+        &serde_json::json!({
+            "command": "/opt/spiffe/bin/ztwim-gitops",
+            "args": ["credential", "--audience", "spoke-cluster", "--socket", "unix:///spiffe-workload-api/spire-agent.sock"],
+            "apiVersion": "client.authentication.k8s.io/v1",
+            "installHint": "ztwim-gitops is installed into /opt/spiffe/bin by the install-jwt-spiffe init container of the Argo CD application controller and server; check that container's log."
+        })
+    );
+    let warnings: Vec<&KrmResult> = results.iter().filter(|r| r.severity != Severity::Info).collect();
+    assert!(warnings.iter().all(|r| !r.message.contains("sha256") && !r.message.contains("unused")), "{warnings:?}");
+}
+
 #[test]
 fn sha256_is_passed_to_the_init_container_only_when_set() {
     let env_names = |text: &str| -> Vec<String> {
@@ -403,9 +486,12 @@ fn sha256_is_passed_to_the_init_container_only_when_set() {
         let init = &seq(one(&manifests, "ArgoCD").get("spec").unwrap().get("server").unwrap(), "initContainers")[0];
         seq(init, "env").iter().map(|e| str_at(e, "name").to_string()).collect()
     };
-    assert!(!env_names(&read("fn-config/minimal.yaml")).contains(&"ARCHIVE_SHA256".to_string()));
-    let pinned =
-        variant("fn-config/minimal.yaml", |c| set(c, "spec.management.execAuth.sha256", "0f".repeat(32).into()));
+    let archive = variant("fn-config/minimal.yaml", |c| set(c, "spec.management.execAuth.method", "archive".into()));
+    assert!(!env_names(&archive).contains(&"ARCHIVE_SHA256".to_string()));
+    let pinned = variant("fn-config/minimal.yaml", |c| {
+        set(c, "spec.management.execAuth.method", "archive".into());
+        set(c, "spec.management.execAuth.sha256", "0f".repeat(32).into())
+    });
     assert!(env_names(&pinned).contains(&"ARCHIVE_SHA256".to_string()));
 }
 
@@ -427,7 +513,7 @@ fn argocd_spec_is_merged_last() {
     assert_eq!(spec["server"]["replicas"], Value::from(2));
     assert_eq!(spec["server"]["route"]["enabled"], Value::from(false));
     assert_eq!(str_at(spec, "server.route.tls.termination"), "reencrypt");
-    assert_eq!(seq(spec.get("server").unwrap(), "volumes").len(), 3);
+    assert_eq!(seq(spec.get("server").unwrap(), "volumes").len(), 2);
     assert_eq!(str_at(spec, "rbac.scopes"), "[email]");
     assert!(str_at(spec, "rbac.policy").contains("role:admin"));
     assert_eq!(spec["notifications"]["enabled"], Value::from(true));
@@ -535,18 +621,29 @@ fn image_pull_policy_matches_the_api_server_default() {
         ("registry.redhat.io/ubi9/ubi:latest@sha256:0123", "IfNotPresent"),
     ] {
         let mut spec = minimal_spec();
+        spec.management.exec_auth.method = ExecAuthMethod::Archive;
         spec.management.exec_auth.image = image.into();
+        let (model, _) = resolve(&Config::from_spec(ConfigRef::default(), spec.clone()), &Options::default()).unwrap();
+        let PluginInstall::Archive(archive) = &model.plugin.install else { panic!("method archive") };
+        assert_eq!(archive.image.pull_policy, policy, "{image}");
+        // The built-in helper's image follows the same rule.
+        spec.management.exec_auth.method = ExecAuthMethod::Builtin;
+        spec.management.exec_auth.copier_image = image.into();
         let (model, _) = resolve(&Config::from_spec(ConfigRef::default(), spec), &Options::default()).unwrap();
-        assert_eq!(model.plugin.image_pull_policy, policy, "{image}");
+        let PluginInstall::Builtin(builtin) = &model.plugin.install else { panic!("method builtin") };
+        assert_eq!(builtin.pull_policy, policy, "{image}");
     }
 }
 
 const HOSTILE: &str = "x'\"; $(touch /tmp/pwned) `id` ${HOME}\nevil: {{ version }} #";
 /// Keys whose values are enums: a hostile value would not even deserialise.
-const ENUM_KEYS: [&str; 5] = ["identity", "installPlanApproval", "arch", "credentialVersion", "type"];
+const ENUM_KEYS: [&str; 6] = ["identity", "installPlanApproval", "arch", "credentialVersion", "type", "method"];
 
 /// [`HOSTILE`] as an https URL without spaces, which the download URL rule accepts.
 const HOSTILE_URL: &str = "https://x.example/';$(touch${IFS}/tmp/pwned);'`id`\"";
+/// An audience may hold anything but white space and control characters (issue 19): the same shell and
+/// template syntax, without them.
+const HOSTILE_AUDIENCE: &str = "x'\";$(touch${IFS}/tmp/pwned)`id`${HOME}{{version}}#";
 
 /// Replaces every string in the config, at any depth, with [`HOSTILE`].
 fn poison(value: &mut Value, key: Option<&str>) {
@@ -568,11 +665,17 @@ fn poison(value: &mut Value, key: Option<&str>) {
 fn hostile_fleet() -> Spec {
     let fleet: Value = serde_yaml_ng::from_str(&read("fn-config/fleet.yaml")).unwrap();
     let mut original: Spec = serde_yaml_ng::from_value(fleet.get("spec").unwrap().clone()).unwrap();
+    // The download script is method archive's; the other methods run no shell at all.
+    original.management.exec_auth.method = ExecAuthMethod::Archive;
     original.management.exec_auth.sha256 = "a".repeat(64);
     original.spokes[0].username_prefix = "spiffe:".into();
     let original = serde_yaml_ng::to_value(&original).unwrap();
     let mut value = original.clone();
     poison(&mut value, None);
+    value["audience"] = HOSTILE_AUDIENCE.into();
+    for spoke in value["spokes"].as_sequence_mut().into_iter().flatten() {
+        spoke["audience"] = HOSTILE_AUDIENCE.into();
+    }
     for _ in 0..10 {
         let spec: Spec = serde_yaml_ng::from_value(value.clone()).unwrap();
         let Err(diags) = resolve(&Config::from_spec(ConfigRef::default(), spec.clone()), &Options::default()) else {
@@ -600,7 +703,8 @@ fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
     assert_eq!(spec.management.exec_auth.download_url, HOSTILE_URL, "the hostile download URL is accepted");
     let (manifests, _) = resolved(spec, "hostile").expect("resolves");
 
-    let (clean, _) = management(&read("fn-config/minimal.yaml"));
+    let (clean, _) =
+        management(&variant("fn-config/minimal.yaml", |c| set(c, "spec.management.execAuth.method", "archive".into())));
     let script_of = |manifests: &[Manifest], key: &str| -> Vec<Value> {
         let component = one(manifests, "ArgoCD").get("spec").unwrap().get(key).unwrap().clone();
         let init = seq(&component, "initContainers")[0].clone();
@@ -626,8 +730,24 @@ fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
     assert_eq!(parsed, objects, "the output round-trips through YAML");
     for secret in find(&manifests, "Secret") {
         let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).unwrap();
-        assert_eq!(config["execProviderConfig"]["env"]["SPIFFE_JWT_AUDIENCE"], HOSTILE, "audiences are free-form");
+        assert_eq!(
+            config["execProviderConfig"]["env"]["SPIFFE_JWT_AUDIENCE"], HOSTILE_AUDIENCE,
+            "audiences travel as data"
+        );
         assert_no_credentials(&config);
+    }
+    // The built-in helper gets the same audience as one argument of its own: no shell ever splits it.
+    let mut builtin = hostile_fleet();
+    builtin.management.exec_auth = ztwim_gitops::config::ExecAuth {
+        method: ExecAuthMethod::Builtin,
+        bin_dir: builtin.management.exec_auth.bin_dir.clone(),
+        socket_dir: builtin.management.exec_auth.socket_dir.clone(),
+        ..Default::default()
+    };
+    let (manifests, _) = resolved(builtin, "hostile-builtin").expect("resolves");
+    for secret in find(&manifests, "Secret") {
+        let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).unwrap();
+        assert_eq!(config["execProviderConfig"]["args"][2], HOSTILE_AUDIENCE, "the audience is one argument");
     }
 }
 

@@ -1,6 +1,8 @@
 //! Random pass-through packages: every item we do not own comes out byte-identical (comments, quoting,
 //! flow style, kpt's annotations), none is lost or duplicated, and a second run over the output (as
-//! kpt's next render sends it) returns the same bytes.
+//! kpt's next render sends it, and as a pipe `fn < in | fn` sends it) returns the same bytes. Values
+//! include the shapes fuzzing found changed or forged (issue 19): floats with exponents, control
+//! characters in keys, and a block scalar ending the input without a line break.
 
 use proptest::prelude::*;
 use ztwim_gitops::pipeline;
@@ -38,14 +40,29 @@ fn scalar() -> impl Strategy<Value = String> {
             "grüße",
             "a#b",
             "'x: y'",
+            "1e16",
+            "1.5e300",
+            "-2.5E-10",
+            "1e400",
+            "0.000001",
         ])
         .prop_map(str::to_string),
     ]
 }
 
+/// A key: mostly a word, sometimes a double-quoted one holding line breaks and other control characters
+/// (a forged `error:` line on stderr, before issue 19).
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[a-z]{1,6}".prop_map(|k| k.to_string()),
+        1 => prop::sample::select(vec!["\"k\\nerror: forged\"", "\"\\r\\u2028x\"", "\"\\e[2Jy\"", "\"t\\tz\""])
+            .prop_map(str::to_string),
+    ]
+}
+
 /// A data section in block or flow style, with or without comments and block scalars.
 fn data() -> impl Strategy<Value = String> {
-    let entries = || prop::collection::vec(("[a-z]{1,6}", scalar(), any::<bool>()), 1..5);
+    let entries = || prop::collection::vec((key(), scalar(), any::<bool>()), 1..5);
     prop_oneof![
         entries().prop_map(|es| {
             let mut seen = std::collections::BTreeSet::new();
@@ -93,10 +110,23 @@ fn item(n: usize) -> impl Strategy<Value = String> {
     })
 }
 
-fn package() -> impl Strategy<Value = (Vec<String>, bool)> {
+/// Optionally, the last lines of a last item whose block scalar ends the input without a line break,
+/// with the value every YAML reader (libyaml, PyYAML) gives it.
+fn tail() -> impl Strategy<Value = Option<(&'static str, &'static str)>> {
+    prop::option::of(prop::sample::select(vec![
+        ("|\n      echo hi", "echo hi"),
+        ("|\n      echo hi\n      ", "echo hi\n"),
+        ("|\n      echo hi\n        ", "echo hi\n  "),
+        ("|+\n      echo hi\n\n      ", "echo hi\n\n"),
+        ("|-\n      echo hi\n", "echo hi"),
+        (">\n      echo\n      hi", "echo hi"),
+    ]))
+}
+
+fn package() -> impl Strategy<Value = (Vec<String>, bool, Option<(&'static str, &'static str)>)> {
     (1usize..12).prop_flat_map(|len| {
         let items: Vec<_> = (0..len).map(item).collect();
-        (items, any::<bool>())
+        (items, any::<bool>(), tail())
     })
 }
 
@@ -118,13 +148,28 @@ fn resource_list(items: &str) -> String {
     format!("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n{items}functionConfig:\n{config}")
 }
 
+/// The items last, as the input's end (`tail` ends without a line break when it says so).
+fn resource_list_items_last(items: &str) -> String {
+    let config: String = CONFIG.lines().map(|l| format!("  {l}\n")).collect();
+    format!("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig:\n{config}items:\n{items}")
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
-    fn unowned_items_pass_through_byte_identical_and_reruns_are_stable((items, wide) in package()) {
-        let input: String = items.iter().map(|t| entry(t, if wide { 2 } else { 0 })).collect();
-        let first = pipeline::run_function(resource_list(&input).as_bytes());
+    fn unowned_items_pass_through_byte_identical_and_reruns_are_stable((items, wide, tail) in package()) {
+        let mut input: String = items.iter().map(|t| entry(t, if wide { 2 } else { 0 })).collect();
+        let pad = if wide { "  " } else { "" };
+        let input = match tail {
+            None => resource_list(&input),
+            Some((scalar, _)) => {
+                let scalar = scalar.replace('\n', &format!("\n{pad}"));
+                input.push_str(&format!("{pad}- apiVersion: v1\n{pad}  kind: ConfigMap\n{pad}  metadata: {{name: tail}}\n{pad}  data:\n{pad}    run.sh: {scalar}"));
+                resource_list_items_last(&input)
+            }
+        };
+        let first = pipeline::run_function(input.as_bytes());
         prop_assert_eq!(first.exit_code, 0, "{}", first.stdout);
         for text in &items {
             let expected = entry(text, 0);
@@ -132,11 +177,20 @@ proptest! {
         }
         let (generated, _) = pipeline::generate_from_file(CONFIG, "cfg.yaml", None);
         let out = ztwim_gitops::yaml::from_str(&first.stdout).unwrap();
-        prop_assert_eq!(out["items"].as_sequence().map(Vec::len), Some(items.len() + generated.len()));
-        // kpt's next render: the output's items (results dropped) with the config again.
-        let items_only = first.stdout.split("\nresults:\n").next().unwrap().trim_end();
+        let tails = usize::from(tail.is_some());
+        prop_assert_eq!(out["items"].as_sequence().map(Vec::len), Some(items.len() + tails + generated.len()));
+        if let Some((_, value)) = tail {
+            let item = out["items"].as_sequence().unwrap().iter().find(|i| i["metadata"]["name"] == "tail").unwrap();
+            prop_assert_eq!(&item["data"]["run.sh"], value, "{}", first.stdout);
+        }
+        // kpt's next render: the output's items (echoed functionConfig and results dropped) with the
+        // config again.
+        let items_only = first.stdout.split("\nfunctionConfig:\n").next().unwrap().trim_end();
         let config: String = CONFIG.lines().map(|l| format!("  {l}\n")).collect();
         let second = pipeline::run_function(format!("{items_only}\nfunctionConfig:\n{config}").as_bytes());
         prop_assert_eq!(&second.stdout, &first.stdout);
+        // A pipe: the whole output, echoed functionConfig and results included, is the next input.
+        let piped = pipeline::run_function(first.stdout.as_bytes());
+        prop_assert_eq!(&piped.stdout, &first.stdout);
     }
 }

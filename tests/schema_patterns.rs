@@ -78,6 +78,8 @@ fn each_pattern_accepts_what_the_resolver_accepts_and_refuses_what_it_refuses() 
     let hosted: &[(&str, &str)] =
         &[("spec.spokes.0.type", "hosted"), ("spec.spokes.0.hostedCluster", "{name: h, namespace: clusters}")];
     let eks: &[(&str, &str)] = &[("spec.spokes.0.type", "eks")];
+    // The archive's fields are read (and checked) only with method archive.
+    let archive: &[(&str, &str)] = &[("spec.management.execAuth.method", "archive")];
     const CA: &str = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJsRENDQVR1Z0F3SUJBZ0lVVjZ1K20rOERDeHBqYXJKMVd0bjUvK3RlYlk4d0NnWUlLb1pJemowRUF3SXcKSHpFZE1Cc0dBMVVFQXd3VVpYaGhiWEJzWlNCemNHOXJaU0JoY0drZ1EwRXdJQmNOTWpZeE1USTRNakl3TWpFMQpXaGdQTWpFeU5qRXhNRFF5TWpBeU1UVmFNQjh4SFRBYkJnTlZCQU1NRkdWNFlXMXdiR1VnYzNCdmEyVWdZWEJwCklFTkJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVJcmszRFgyV05jQUtpck5BNjJlRnh5V3QKNTJnK2JhTE90RE5pRGJPYnFya3QyTjh3bEN0dzNjZTZxdWhGZ0syaWNHaHpuZDZmWTdtaW16QW5NbjVuc0tOVApNRkV3SFFZRFZSME9CQllFRk5yVVhaODBiTEs0WjRYSGYvaHNwTDMyM1ZvY01COEdBMVVkSXdRWU1CYUFGTnJVClhaODBiTEs0WjRYSGYvaHNwTDMyM1ZvY01BOEdBMVVkRXdFQi93UUZNQU1CQWY4d0NnWUlLb1pJemowRUF3SUQKUndBd1JBSWdUdFZVWWxYb1VkMVZZMnUybUh1OUhjL0xSUkxLQXFIdHZwRGl6ZklBc3pJQ0lDOE0zczU5SlFUbQpiYkFNK0F3bkJOem5ia3d4Tm9NbFhCVVlCR2VaUXZHawotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==";
     const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIBkjCCATegAwIBAgIUL0pwfkQc+oPriJ2v3VYrjpWweG4wCgYIKoZIzj0EAwIw\n-----END CERTIFICATE-----\n";
     // (schema def, property, config path, extra spoke fields, accepted value, refused value)
@@ -86,6 +88,10 @@ fn each_pattern_accepts_what_the_resolver_accepts_and_refuses_what_it_refuses() 
         ("Spec", "trustDomain", "spec.trustDomain", &[], "mgmt.example.com", "spiffe://mgmt"),
         ("Ztwim", "namespace", "spec.management.ztwim.namespace", &[], "ztwim", "ZTWIM"),
         ("Ztwim", "clusterName", "spec.management.ztwim.clusterName", &[], "mgmt.example", "mgmt_1"),
+        ("Ztwim", "source", "spec.management.ztwim.source", &[], "cs-redhat-operator-index-v4-20", "Red_Hat"),
+        ("Ztwim", "sourceNamespace", "spec.management.ztwim.sourceNamespace", &[], "openshift-marketplace", "a.b"),
+        ("Gitops", "source", "spec.management.gitops.source", &[], "mirror.operators", "-mirror"),
+        ("Gitops", "sourceNamespace", "spec.management.gitops.sourceNamespace", &[], "mirror", "Mirror"),
         (
             "Ztwim",
             "jwtIssuer",
@@ -97,16 +103,17 @@ fn each_pattern_accepts_what_the_resolver_accepts_and_refuses_what_it_refuses() 
         ("Gitops", "namespace", "spec.management.gitops.namespace", &[], "fleet-gitops", "fleet_gitops"),
         ("Gitops", "name", "spec.management.gitops.name", &[], "fleet", "-fleet"),
         ("Gitops", "host", "spec.management.gitops.host", &[], "argocd.example.com", "https://argocd.example.com"),
-        ("ExecAuth", "version", "spec.management.execAuth.version", &[], "v0.0.8", "0.0.8"),
+        ("ExecAuth", "version", "spec.management.execAuth.version", archive, "v0.0.8", "0.0.8"),
         (
             "ExecAuth",
             "sha256",
             "spec.management.execAuth.sha256",
-            &[],
+            archive,
             "3F1C2E9A8B7D6C5E4F3A2B1C0D9E8F7A6B5C4D3E2F1A0B9C8D7E6F5A4B3C2D1E",
             "abc",
         ),
-        ("ExecAuth", "image", "spec.management.execAuth.image", &[], "quay.io/x/ubi:9", "quay.io/x ubi"),
+        ("ExecAuth", "image", "spec.management.execAuth.image", archive, "quay.io/x/ubi:9", "quay.io/x ubi"),
+        ("ExecAuth", "copierImage", "spec.management.execAuth.copierImage", &[], "quay.io/x/z:1", "quay.io/x z"),
         ("ExecAuth", "binDir", "spec.management.execAuth.binDir", &[], "/opt/spiffe/bin", "opt/spiffe/bin"),
         ("ExecAuth", "socketDir", "spec.management.execAuth.socketDir", &[], "/run/spiffe", "run/spiffe"),
         ("Spoke", "name", "spec.spokes.0.name", &[], "spoke-a", "Spoke-A"),
@@ -128,6 +135,8 @@ fn each_pattern_accepts_what_the_resolver_accepts_and_refuses_what_it_refuses() 
         ("Spoke", "issuerCA", "spec.spokes.0.issuerCA", &[], PEM, "MIIBkjCCATegAwIBAgIU"),
         ("Spoke", "oidcProviderName", "spec.spokes.0.oidcProviderName", &[], "ztwim-oidc", "-oidc"),
         ("Spoke", "project", "spec.spokes.0.project", &[], "team.a", "Team-A"),
+        ("Spec", "audience", "spec.audience", &[], "https://argocd.example.com", "argo cd"),
+        ("Spoke", "audience", "spec.spokes.0.audience", &[], "sts.amazonaws.com", "spoke-a\nerror: x"),
         ("Application", "name", "spec.applications.0.name", &[], "guestbook", "guest_book"),
         ("Application", "namespace", "spec.applications.0.namespace", &[], "guestbook", "GuestBook"),
     ];

@@ -316,12 +316,23 @@ fn config(name: &str, identity: &str, credential: &str, spokes: Vec<Value>, appl
         "spec": {
             "appDomain": "apps.mgmt.example.com",
             "identity": identity,
-            "management": {"execAuth": {"credentialVersion": credential}},
+            "management": {"execAuth": exec_auth(credential)},
             "spokes": spokes,
             "applications": apps,
         },
     });
     Case { name: name.into(), text: serde_yaml_ng::to_string(&config).expect("YAML") }
+}
+
+/// `execAuth` for a matrix case: `builtin` (the default install), `image` (the plugin from its image), or
+/// a credential version for the archive download.
+fn exec_auth(method: &str) -> Value {
+    const PLUGIN_IMAGE: &str = "ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    match method {
+        "builtin" => json!({"method": "builtin"}),
+        "image" => json!({"method": "image", "pluginImage": PLUGIN_IMAGE}),
+        version => json!({"method": "archive", "credentialVersion": version}),
+    }
 }
 
 /// The fn-config examples; every combination of identity mode, spoke version, credential version and the
@@ -334,7 +345,8 @@ fn matrix() -> Vec<Case> {
     let cas = example_cas();
     for identity in ["perServiceAccount", "shared"] {
         for version in ["4.19", "4.20", "4.21"] {
-            for credential in ["v1", "v1beta1"] {
+            // The built-in helper, and the archive download with the version it does not share.
+            for credential in ["builtin", "v1beta1"] {
                 for bits in 0..16 {
                     let f = Features {
                         prefix: bits & 1 != 0,
@@ -380,20 +392,15 @@ fn matrix() -> Vec<Case> {
                 }
                 spokes.push(Value::Object(s.clone()));
             }
-            let mut case = config(&format!("kinds-{}-{bits}", identity.to_lowercase()), identity, "v1", spokes, true);
+            // Every install method in turn: the built-in helper (one init container, args and no env in the
+            // Secrets), the plugin from its image (two init containers, `-timeout`), the archive download.
+            let method = ["builtin", "image", "v1"][bits % 3];
+            let mut case = config(&format!("kinds-{}-{bits}", identity.to_lowercase()), identity, method, spokes, true);
             // With the bootstrap Applications (management by server, spokes by name, a directory exclude).
             case.text = case.text.replace(
                 "management:\n",
                 "management:\n    bootstrap:\n      repoURL: https://git.example.com/fleet.git\n      path: clusters/prod\n",
             );
-            // Half of them install the plugin from its image (two init containers, `-timeout` in the Secrets).
-            if bits % 2 == 1 {
-                case.text = case.text.replace(
-                    "    execAuth:\n",
-                    "    execAuth:\n      pluginImage: ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
-                );
-                assert!(case.text.contains("pluginImage"), "{}", case.text);
-            }
             cases.push(case);
         }
     }
@@ -458,6 +465,10 @@ fn every_generated_object_is_valid_across_the_matrix() {
     let mut failures = Vec::new();
     let mut tech_preview_authentications = 0;
     let cases = matrix();
+    for method in ["builtin", "image", "archive"] {
+        let with = cases.iter().filter(|c| c.text.contains(&format!("method: {method}\n"))).count();
+        assert!(with >= 4, "the matrix covers execAuth.method {method} ({with} cases)");
+    }
     for case in &cases {
         let objects = generate(case);
         let target = |o: &Value| o["metadata"]["annotations"]["ztwim-gitops.dev/target"].as_str().map(String::from);

@@ -4,7 +4,8 @@
 
 use base64::Engine;
 use ztwim_gitops::config::{
-    Acknowledgement, Application, Config, HostedClusterRef, OidcClient, Spec, Spoke, SpokeType,
+    Acknowledgement, Application, Config, CredentialVersion, ExecAuth, ExecAuthMethod, HostedClusterRef,
+    InstallPlanApproval, OidcClient, Proxy, Spec, Spoke, SpokeType,
 };
 use ztwim_gitops::diag::Diagnostics;
 use ztwim_gitops::diag::Severity::{self, Error as E, Info as I, Warning as W};
@@ -34,7 +35,9 @@ fn spoke(name: &str, server: &str) -> Spoke {
 /// A config with no results at all: every rule below starts from it.
 fn good() -> Spec {
     let mut spec = Spec { app_domain: "apps.mgmt.example.com".into(), ..Spec::default() };
-    spec.management.exec_auth.sha256 = "a".repeat(64);
+    // The irreversible consequences every OpenShift fleet has, deliberately accepted (their warnings are
+    // checked in proxy_and_acknowledge_rules).
+    spec.acknowledge = vec![Acknowledgement::Lockout, Acknowledgement::RemoveDefaultInstance];
     spec.spokes.push(spoke("spoke-a", "https://api.spoke-a.example.com:6443"));
     spec.applications.push(Application {
         name: "guestbook".into(),
@@ -45,6 +48,19 @@ fn good() -> Spec {
         ..Application::default()
     });
     spec
+}
+
+/// `method: archive` with a verified download (clean), for the rules of the archive's fields.
+fn archive(s: &mut Spec) -> &mut ExecAuth {
+    s.management.exec_auth.method = ExecAuthMethod::Archive;
+    s.management.exec_auth.sha256 = "a".repeat(64);
+    &mut s.management.exec_auth
+}
+
+/// The proxy of `method: archive`, the only one that downloads.
+fn proxy(s: &mut Spec) -> &mut Proxy {
+    archive(s);
+    &mut s.management.proxy
 }
 
 /// Every finding of resolving `spec`, whether or not it resolved.
@@ -274,39 +290,30 @@ fn exec_auth_rules() {
     check(&[
         Rule {
             name: "execAuth.version",
-            good: &[|s| s.management.exec_auth.version = "v1.12.3".into()],
+            good: &[|s| archive(s).version = "v1.12.3".into()],
             bad: &[
-                (
-                    |s| s.management.exec_auth.version = "0.0.7".into(),
-                    &[(E, "spec.management.execAuth.version")],
-                    "vMAJOR",
-                ),
-                (
-                    |s| s.management.exec_auth.version = "v0.7".into(),
-                    &[(E, "spec.management.execAuth.version")],
-                    "vMAJOR",
-                ),
+                (|s| archive(s).version = "0.0.7".into(), &[(E, "spec.management.execAuth.version")], "vMAJOR"),
+                (|s| archive(s).version = "v0.7".into(), &[(E, "spec.management.execAuth.version")], "vMAJOR"),
             ],
         },
         Rule {
             name: "execAuth.downloadURL",
             good: &[|s| {
-                s.management.exec_auth.download_url =
-                    "https://mirror.example.com/{{ version }}/plugin_{{ arch }}.tar.gz".into()
+                archive(s).download_url = "https://mirror.example.com/{{ version }}/plugin_{{ arch }}.tar.gz".into()
             }],
             bad: &[
                 (
-                    |s| s.management.exec_auth.download_url = "http://mirror.example.com/{{ version }}.tgz".into(),
+                    |s| archive(s).download_url = "http://mirror.example.com/{{ version }}.tgz".into(),
                     &[(E, "spec.management.execAuth.downloadURL")],
                     "renders to `http://mirror.example.com/v0.0.7.tgz`",
                 ),
                 (
-                    |s| s.management.exec_auth.download_url = "https://x/{{ version".into(),
+                    |s| archive(s).download_url = "https://x/{{ version".into(),
                     &[(E, "spec.management.execAuth.downloadURL")],
                     "does not render",
                 ),
                 (
-                    |s| s.management.exec_auth.download_url = "{{ arch }}".into(),
+                    |s| archive(s).download_url = "{{ arch }}".into(),
                     &[(E, "spec.management.execAuth.downloadURL")],
                     "not an https URL",
                 ),
@@ -314,29 +321,17 @@ fn exec_auth_rules() {
         },
         Rule {
             name: "execAuth.sha256",
-            good: &[|s| s.management.exec_auth.sha256 = "0123456789ABCDEFabcdef".repeat(3)[..64].to_string()],
+            good: &[|s| archive(s).sha256 = "0123456789ABCDEFabcdef".repeat(3)[..64].to_string()],
             bad: &[
-                (
-                    |s| s.management.exec_auth.sha256 = String::new(),
-                    &[(W, "spec.management.execAuth.sha256")],
-                    "not verified",
-                ),
-                (|s| s.management.exec_auth.sha256 = "abc".into(), &[(E, "spec.management.execAuth.sha256")], "64 hex"),
-                (
-                    |s| s.management.exec_auth.sha256 = "g".repeat(64),
-                    &[(E, "spec.management.execAuth.sha256")],
-                    "64 hex",
-                ),
+                (|s| archive(s).sha256 = String::new(), &[(W, "spec.management.execAuth.sha256")], "not verified"),
+                (|s| archive(s).sha256 = "abc".into(), &[(E, "spec.management.execAuth.sha256")], "64 hex"),
+                (|s| archive(s).sha256 = "g".repeat(64), &[(E, "spec.management.execAuth.sha256")], "64 hex"),
             ],
         },
         Rule {
             name: "execAuth.image",
-            good: &[|s| s.management.exec_auth.image = "quay.io/example/tools:1".into()],
-            bad: &[(
-                |s| s.management.exec_auth.image = String::new(),
-                &[(E, "spec.management.execAuth.image")],
-                "image",
-            )],
+            good: &[|s| archive(s).image = "quay.io/example/tools:1".into()],
+            bad: &[(|s| archive(s).image = String::new(), &[(E, "spec.management.execAuth.image")], "image")],
         },
         Rule {
             name: "execAuth.binDir",
@@ -574,7 +569,7 @@ fn spoke_rules() {
                 |s| s.spokes[0].ca_data = format!("{}\n", b64(PEM)),
                 |s| {
                     s.spokes[0].ca_data = String::new();
-                    s.acknowledge = vec![Acknowledgement::ApiServerSystemRoots];
+                    s.acknowledge.push(Acknowledgement::ApiServerSystemRoots);
                 },
             ],
             bad: &[
@@ -614,7 +609,7 @@ fn spoke_rules() {
                 |s| s.spokes[0].issuer_ca = PEM.into(),
                 |s| {
                     s.spokes[0].issuer_ca = String::new();
-                    s.acknowledge = vec![Acknowledgement::IssuerSystemTrust];
+                    s.acknowledge.push(Acknowledgement::IssuerSystemTrust);
                 },
             ],
             bad: &[
@@ -767,23 +762,23 @@ fn proxy_and_acknowledge_rules() {
         Rule {
             name: "proxy",
             good: &[
-                |s| s.management.proxy.http_proxy = "http://proxy.example.com:3128".into(),
-                |s| s.management.proxy.https_proxy = "https://proxy.example.com:3129/".into(),
-                |s| s.management.proxy.no_proxy = ".cluster.local,.svc,10.0.0.0/16".into(),
+                |s| proxy(s).http_proxy = "http://proxy.example.com:3128".into(),
+                |s| proxy(s).https_proxy = "https://proxy.example.com:3129/".into(),
+                |s| proxy(s).no_proxy = ".cluster.local,.svc,10.0.0.0/16".into(),
             ],
             bad: &[
                 (
-                    |s| s.management.proxy.http_proxy = "proxy.example.com:3128".into(),
+                    |s| proxy(s).http_proxy = "proxy.example.com:3128".into(),
                     &[(E, "spec.management.proxy.httpProxy")],
                     "must start with `http://`",
                 ),
                 (
-                    |s| s.management.proxy.https_proxy = "http://user:secret@proxy.example.com:3128".into(),
+                    |s| proxy(s).https_proxy = "http://user:secret@proxy.example.com:3128".into(),
                     &[(E, "spec.management.proxy.httpsProxy")],
                     "proxy password would be readable",
                 ),
                 (
-                    |s| s.management.proxy.no_proxy = ".svc, .local".into(),
+                    |s| proxy(s).no_proxy = ".svc, .local".into(),
                     &[(E, "spec.management.proxy.noProxy")],
                     "without spaces",
                 ),
@@ -791,15 +786,47 @@ fn proxy_and_acknowledge_rules() {
         },
         Rule {
             name: "acknowledge",
-            good: &[|s| {
-                s.management.exec_auth.sha256 = String::new();
-                s.acknowledge = vec![Acknowledgement::UnverifiedDownload];
-            }],
-            bad: &[(
-                |s| s.management.exec_auth.sha256 = String::new(),
-                &[(W, "spec.management.execAuth.sha256")],
-                "acknowledge `unverifiedDownload`",
-            )],
+            good: &[
+                |s| {
+                    archive(s).sha256 = String::new();
+                    s.acknowledge.push(Acknowledgement::UnverifiedDownload);
+                },
+                // A kube-apiserver or EKS spoke keeps its other authenticators: no lock-out.
+                |s| {
+                    s.acknowledge.retain(|a| *a != Acknowledgement::Lockout);
+                    kind(s, SpokeType::Kubernetes);
+                },
+                |s| {
+                    s.acknowledge.retain(|a| *a != Acknowledgement::Lockout);
+                    kind(s, SpokeType::Eks);
+                },
+            ],
+            bad: &[
+                (
+                    |s| archive(s).sha256 = String::new(),
+                    &[(W, "spec.management.execAuth.sha256")],
+                    "acknowledge `unverifiedDownload`",
+                ),
+                // Irreversible consequences are warnings until acknowledged (issue 19).
+                (
+                    |s| s.acknowledge.retain(|a| *a != Acknowledgement::Lockout),
+                    &[(W, "spec.spokes.0")],
+                    "acknowledge `lockout`",
+                ),
+                (
+                    |s| {
+                        s.acknowledge.retain(|a| *a != Acknowledgement::Lockout);
+                        kind(s, SpokeType::Hosted);
+                    },
+                    &[(W, "spec.spokes.0")],
+                    "removes the guest's built-in OAuth login",
+                ),
+                (
+                    |s| s.acknowledge.retain(|a| *a != Acknowledgement::RemoveDefaultInstance),
+                    &[(W, "spec.management.gitops.installOperator")],
+                    "acknowledge `removeDefaultInstance`",
+                ),
+            ],
         },
         Rule {
             name: "oidcClients",
@@ -860,6 +887,7 @@ fn proxy_and_acknowledge_rules() {
         Rule {
             name: "pluginImage",
             good: &[|s| {
+                s.management.exec_auth.method = ExecAuthMethod::Image;
                 s.management.exec_auth.plugin_image =
                     format!("ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth@sha256:{}", "b".repeat(64));
                 s.management.exec_auth.timeout = "500ms".into();
@@ -867,19 +895,110 @@ fn proxy_and_acknowledge_rules() {
             bad: &[
                 (
                     |s| {
+                        s.management.exec_auth.method = ExecAuthMethod::Image;
                         s.management.exec_auth.plugin_image =
-                            "ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth:0.2.0".into()
+                            "ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth:0.0.7".into()
                     },
                     &[(W, "spec.management.execAuth.pluginImage")],
                     "not pinned by digest",
                 ),
                 (
                     |s| {
+                        s.management.exec_auth.method = ExecAuthMethod::Image;
                         s.management.exec_auth.plugin_image = format!("x@sha256:{}", "b".repeat(64));
                         s.management.exec_auth.timeout = "10".into();
                     },
                     &[(E, "spec.management.execAuth.timeout")],
                     "duration such as `10s`",
+                ),
+                (
+                    // Written before `method` existed: still the image install, and said so.
+                    |s| s.management.exec_auth.plugin_image = format!("x@sha256:{}", "b".repeat(64)),
+                    &[(I, "spec.management.execAuth.pluginImage")],
+                    "write `method: image`",
+                ),
+            ],
+        },
+        Rule {
+            name: "execAuth.method",
+            good: &[
+                |s| s.management.exec_auth.method = ExecAuthMethod::Builtin,
+                |s| {
+                    s.management.exec_auth.copier_image =
+                        format!("registry.example.com/z/ztwim-gitops@sha256:{}", "c".repeat(64))
+                },
+                |s| s.management.exec_auth.copier_image = "registry.example.com/z/ztwim-gitops:0.1.0".into(),
+                |s| {
+                    s.management.exec_auth.copier_image = "registry.example.com/z/ztwim-gitops:latest".into();
+                    s.acknowledge.push(Acknowledgement::UnverifiedDownload);
+                },
+            ],
+            bad: &[
+                (
+                    |s| s.management.exec_auth.copier_image = "registry.example.com/z/ztwim-gitops:latest".into(),
+                    &[(W, "spec.management.execAuth.copierImage")],
+                    "no version tag or digest",
+                ),
+                (
+                    |s| s.management.exec_auth.copier_image = "registry.example.com/z/ztwim-gitops".into(),
+                    &[(W, "spec.management.execAuth.copierImage")],
+                    "no version tag or digest",
+                ),
+                (
+                    |s| s.management.exec_auth.copier_image = String::new(),
+                    &[(E, "spec.management.execAuth.copierImage")],
+                    "without spaces",
+                ),
+                (
+                    // An archive config from before `method` existed: the default is builtin now.
+                    |s| {
+                        s.management.exec_auth.version = "v0.0.6".into();
+                        s.management.exec_auth.sha256 = "a".repeat(64);
+                    },
+                    &[(W, "spec.management.execAuth.version"), (W, "spec.management.execAuth.sha256")],
+                    "set `method: archive`",
+                ),
+                (
+                    |s| s.management.exec_auth.credential_version = CredentialVersion::V1,
+                    &[(W, "spec.management.execAuth.credentialVersion")],
+                    "only method archive or image reads it",
+                ),
+                (
+                    |s| archive(s).copier_image = "registry.example.com/z/ztwim-gitops:0.1.0".into(),
+                    &[(W, "spec.management.execAuth.copierImage")],
+                    "method is `archive`",
+                ),
+                (
+                    |s| s.management.proxy.https_proxy = "http://proxy.example.com:3128".into(),
+                    &[(W, "spec.management.proxy")],
+                    "only method `archive` downloads",
+                ),
+            ],
+        },
+        Rule {
+            name: "catalog sources",
+            good: &[|s| {
+                s.management.ztwim.source = "cs-redhat-operator-index-v4-20".into();
+                s.management.gitops.source = "cs-redhat-operator-index-v4-20".into();
+                s.management.ztwim.source_namespace = "openshift-marketplace".into();
+                s.management.gitops.source_namespace = "mirror".into();
+                s.management.gitops.install_plan_approval = InstallPlanApproval::Manual;
+            }],
+            bad: &[
+                (
+                    |s| s.management.ztwim.source = String::new(),
+                    &[(E, "spec.management.ztwim.source")],
+                    "CatalogSource name",
+                ),
+                (
+                    |s| s.management.gitops.source = "Red Hat".into(),
+                    &[(E, "spec.management.gitops.source")],
+                    "CatalogSource name",
+                ),
+                (
+                    |s| s.management.gitops.source_namespace = "a.b".into(),
+                    &[(E, "spec.management.gitops.sourceNamespace")],
+                    "not a namespace name",
                 ),
             ],
         },

@@ -1,5 +1,6 @@
 //! The whole KRM function on arbitrary stdin bytes: never a panic, always a ResourceList we can read
-//! back, and a run over a successful run's output (as kpt's next render sends it) changes no byte.
+//! back, and a run over a successful run's output (as kpt's next render sends it, and as a pipe
+//! `fn < in | fn` sends it, echoed functionConfig and results included) changes no byte.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -19,10 +20,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let Some(config) = input.get("functionConfig").filter(|c| !c.is_null()) else { return };
-    let items = first.stdout.split("\nresults:\n").next().unwrap_or_default().trim_end();
+    let items = first.stdout.split("\nfunctionConfig:\n").next().unwrap_or_default();
+    let items = items.split("\nresults:\n").next().unwrap_or_default().trim_end();
     let config: String = yaml::to_string(config).lines().map(|l| format!("  {l}\n")).collect();
     let second = pipeline::run_function(format!("{items}\nfunctionConfig:\n{config}").as_bytes());
     assert_eq!(second.exit_code, 0, "{}", second.stdout);
     let strip = |s: &str| s.split("\nresults:\n").next().unwrap_or_default().to_string();
     assert_eq!(strip(&second.stdout), strip(&first.stdout), "a second run changed the items");
+    let piped = pipeline::run_function(first.stdout.as_bytes());
+    assert_eq!(piped.stdout, first.stdout, "a pipe of two runs changed the output");
 });

@@ -3,4 +3,5 @@
 //! helper, `import`, `diff`, and in time the generators and the doctor — uses the type here instead of
 //! a private copy.
 
+pub mod argocd_cluster;
 pub mod exec_credential;

@@ -114,6 +114,18 @@ const CONFIGMAP_KEYS: &[(&str, &str)] = &[
     ("issuerCA", "spec.spokes.0.issuerCA"),
     ("insecureSkipTLSVerify", "spec.spokes.0.insecureSkipTLSVerify"),
     ("acknowledge", "spec.acknowledge"),
+    ("execAuthMethod", "spec.management.execAuth.method"),
+];
+
+/// The values of `spec.acknowledge` (`data.acknowledge`), as the user writes them, for messages and the
+/// schema text; one a line, so that additions merge cleanly.
+pub const ACKNOWLEDGEMENTS: &[&str] = &[
+    "lockout",
+    "apiServerSystemRoots",
+    "issuerSystemTrust",
+    "unverifiedDownload",
+    "removeDefaultInstance",
+    "replaceOidcProvider",
 ];
 
 /// The spoke name used when the ConfigMap form does not name one.
@@ -471,9 +483,21 @@ fn load_configmap(data: &Value, diags: &mut Diagnostics) -> Option<Spec> {
                 Ok(a) => spec.acknowledge.push(a),
                 Err(_) => diags.error(
                     "data.acknowledge",
-                    format!("acknowledge item {i}, `{item}`, is not one of lockout, apiServerSystemRoots, issuerSystemTrust, unverifiedDownload, replaceOidcProvider; separate items with commas."),
+                    format!(
+                        "acknowledge item {i}, `{item}`, is not one of {}; separate items with commas.",
+                        ACKNOWLEDGEMENTS.join(", ")
+                    ),
                 ),
             }
+        }
+    }
+    if let Some(method) = values.get("execAuthMethod") {
+        match serde_yaml_ng::from_value::<ExecAuthMethod>(Value::String(method.clone())) {
+            Ok(m) => spec.management.exec_auth.method = m,
+            Err(_) => diags.error(
+                "data.execAuthMethod",
+                format!("execAuthMethod `{method}` is not one of builtin, archive, image."),
+            ),
         }
     }
     if values.contains_key("spokeName") || values.contains_key("spokeServer") {

@@ -34,9 +34,10 @@ pub(super) fn required_without_default(schema: &mut schemars::Schema) {
 /// takes that field's syntax (pattern, length, format, string examples) from the structured schema.
 fn configmap_schema(defs: &Map<String, Value>) -> Value {
     let structured = |path: &str| {
-        let (def, field) = match path.strip_prefix("spec.spokes.0.") {
-            Some(field) => ("Spoke", field),
-            None => ("Spec", path.strip_prefix("spec.").unwrap_or(path)),
+        let (def, field) = match (path.strip_prefix("spec.spokes.0."), path.strip_prefix("spec.management.execAuth.")) {
+            (Some(field), _) => ("Spoke", field),
+            (_, Some(field)) => ("ExecAuth", field),
+            _ => ("Spec", path.strip_prefix("spec.").unwrap_or(path)),
         };
         defs.get(def).and_then(|d| d["properties"].get(field)).cloned().unwrap_or(Value::Null)
     };
@@ -60,13 +61,18 @@ fn configmap_schema(defs: &Map<String, Value>) -> Value {
                     "`{path}` of the ZtwimGitOps form: a DNS-1123 label. Default: `{CONFIGMAP_DEFAULT_SPOKE}`."
                 ));
             }
+            if *key == "execAuthMethod" {
+                schema["enum"] = json!(["builtin", "archive", "image"]);
+                schema["examples"] = json!(["archive"]);
+            }
             if *key == "insecureSkipTLSVerify" {
                 schema["enum"] = json!(["true", "false"]);
                 schema["examples"] = json!(["false"]);
             }
             if *key == "acknowledge" {
                 schema["description"] = json!(format!(
-                    "`{path}` of the ZtwimGitOps form, comma-separated: lockout, apiServerSystemRoots, issuerSystemTrust, unverifiedDownload, replaceOidcProvider."
+                    "`{path}` of the ZtwimGitOps form, comma-separated: {}.",
+                    crate::config::ACKNOWLEDGEMENTS.join(", ")
                 ));
                 schema["examples"] = json!(["lockout,issuerSystemTrust"]);
             }

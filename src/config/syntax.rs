@@ -59,6 +59,23 @@ pub fn trust_domain_problem(s: &str) -> Option<&'static str> {
     }
 }
 
+/// The longest audience accepted. Neither JWT (RFC 7519 §4.1.3) nor OpenShift's `Authentication`
+/// (`audiences` items: `minLength: 1`, no maximum) bounds it; 255 holds any name or URL used as one.
+pub const MAX_AUDIENCE_CHARS: usize = 255;
+
+/// Why `s` cannot be a JWT audience (`aud`), if it cannot: an audience is compared as an exact
+/// string, so white space (usually a copy-and-paste mistake) or a control character (it would break
+/// every line-based view of it, `explain --format mermaid` included) makes a token nobody mints.
+pub fn audience_problem(s: &str) -> Option<&'static str> {
+    if s.chars().count() > MAX_AUDIENCE_CHARS {
+        Some("it is longer than 255 characters")
+    } else if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Some("it contains white space or a control character (a line break, a tab)")
+    } else {
+        None
+    }
+}
+
 /// Why the part of an `https://` URL after the scheme (one trailing `/` already trimmed) is not
 /// `host[:port]`, if it is not.
 pub fn host_port_problem(rest: &str) -> Option<&'static str> {
@@ -192,6 +209,10 @@ pub const BASE64_PATTERN: &str = r"^[A-Za-z0-9+/=\s]*$";
 /// An approximation of [`crate::model::pem_certificates`]: a BEGIN and an END line somewhere, or empty.
 pub const OPTIONAL_PEM_PATTERN: &str =
     r"^([\s\S]*-----BEGIN CERTIFICATE-----[\s\S]*-----END CERTIFICATE-----[\s\S]*)?$";
+/// [`audience_problem`] less the length (a `maxLength`): no white space (ECMA-262's `\s` and Rust's
+/// Unicode one both hold the line and paragraph separators), no C0, DEL or C1 control character;
+/// empty is the default.
+pub const AUDIENCE_PATTERN: &str = r"^[^\s\x00-\x1f\x7f-\x9f]*$";
 /// The characters an OIDC provider name can have when `<name>-ca` is a DNS-1123 subdomain.
 pub const OIDC_PROVIDER_NAME_PATTERN: &str = r"^[a-z0-9][-a-z0-9.]*$";
 /// An EKS cluster name (1-100 letters, digits, `-`, `_`, starting with a letter or digit), or empty

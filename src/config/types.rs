@@ -77,10 +77,15 @@ pub struct Spec {
     #[schemars(length(max = 255))]
     #[schemars(example = &"mgmt.example.com")]
     pub trust_domain: String,
-    /// JWT audience for every spoke without its own. Empty: the spoke's name.
+    /// JWT audience for every spoke without its own. Empty: the spoke's name. At most 255 characters, no
+    /// white space or control characters.
+    #[schemars(pattern(crate::config::syntax::AUDIENCE_PATTERN))]
+    #[schemars(length(max = 255))]
     #[schemars(example = &"argocd")]
     pub audience: String,
-    /// Which cluster's manifests to emit: `all`, `management` or `spoke/<name>`.
+    /// Which cluster's manifests to emit: `all`, `management`, `spoke/<name>`, `spoke/<name>/featuregate` or
+    /// `control-plane/<name>`. Left out, `generate` without `-o` refuses a config with spokes rather than
+    /// mix clusters in one stream; write `all` to stream the whole fleet.
     #[schemars(example = &"spoke/spoke-a")]
     pub target: String,
     /// How Argo CD's pods are identified to spokes.
@@ -96,13 +101,14 @@ pub struct Spec {
     #[schemars(example = serde_json::json!([{"name": "guestbook", "spoke": "spoke-a", "namespace": "guestbook", "repoURL": "https://github.com/argoproj/argocd-example-apps.git", "path": "guestbook"}]))]
     pub applications: Vec<Application>,
     /// Deliberate choices whose warning or info results are not repeated.
-    #[schemars(example = serde_json::json!(["lockout", "issuerSystemTrust"]))]
+    #[schemars(example = serde_json::json!(["lockout", "removeDefaultInstance"]))]
     pub acknowledge: Vec<Acknowledgement>,
 }
 
 /// A deliberate choice to stop hearing about: `lockout` (each spoke's OAuth lock-out notice),
 /// `apiServerSystemRoots` (spokes without caData), `issuerSystemTrust` (spokes without issuerCA),
 /// `unverifiedDownload` (no execAuth.sha256),
+/// `removeDefaultInstance` (the GitOps Subscription removes an existing `openshift-gitops` Argo CD),
 /// `replaceOidcProvider` (transformer mode may replace a spoke's existing OIDC provider, with a warning).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -111,6 +117,7 @@ pub enum Acknowledgement {
     ApiServerSystemRoots,
     IssuerSystemTrust,
     UnverifiedDownload,
+    RemoveDefaultInstance,
     ReplaceOidcProvider,
 }
 
@@ -151,8 +158,9 @@ pub struct Management {
     /// OpenShift GitOps and its Argo CD instance.
     #[schemars(example = serde_json::json!({"namespace": "fleet-gitops"}))]
     pub gitops: Gitops,
-    /// The exec plugin Argo CD runs to fetch a JWT-SVID for each spoke.
-    #[schemars(example = serde_json::json!({"version": "v0.0.7", "sha256": "3f1c2e9a8b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e"}))]
+    /// The exec credential helper Argo CD runs to fetch a JWT-SVID for each spoke (default: the built-in
+    /// `ztwim-gitops credential`).
+    #[schemars(example = serde_json::json!({"method": "builtin", "copierImage": "registry.example.com/ztwim-gitops/ztwim-gitops:0.1.0"}))]
     pub exec_auth: ExecAuth,
     /// The cluster-wide proxy for the init containers that download (the operator gives its proxy
     /// environment to the main containers only). See `oc get proxy cluster -o yaml`.
@@ -218,6 +226,14 @@ pub struct Ztwim {
     /// `Automatic` or `Manual` approval of the operator's InstallPlans.
     #[schemars(example = &"Manual")]
     pub install_plan_approval: InstallPlanApproval,
+    /// The CatalogSource the Subscription installs from; a disconnected hub names its mirrored catalog's.
+    #[schemars(pattern(crate::config::syntax::DNS_SUBDOMAIN_PATTERN))]
+    #[schemars(example = &"cs-redhat-operator-index-v4-20")]
+    pub source: String,
+    /// The namespace of that CatalogSource.
+    #[schemars(pattern(crate::config::syntax::DNS_LABEL_PATTERN))]
+    #[schemars(example = &"openshift-marketplace")]
+    pub source_namespace: String,
     /// `ZeroTrustWorkloadIdentityManager.spec.clusterName`.
     #[schemars(pattern(crate::config::syntax::DNS_SUBDOMAIN_PATTERN))]
     #[schemars(length(max = 63))]
@@ -237,11 +253,17 @@ impl Default for Ztwim {
             namespace: "zero-trust-workload-identity-manager".into(),
             channel: "stable-v1".into(),
             install_plan_approval: InstallPlanApproval::Automatic,
+            source: DEFAULT_CATALOG_SOURCE.into(),
+            source_namespace: DEFAULT_CATALOG_NAMESPACE.into(),
             cluster_name: "management-cluster".into(),
             jwt_issuer: String::new(),
         }
     }
 }
+
+/// OpenShift's default catalog of Red Hat operators, where both operators come from when connected.
+pub const DEFAULT_CATALOG_SOURCE: &str = "redhat-operators";
+pub const DEFAULT_CATALOG_NAMESPACE: &str = "openshift-marketplace";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum InstallPlanApproval {
@@ -269,6 +291,17 @@ pub struct Gitops {
     /// OLM channel of OpenShift GitOps.
     #[schemars(example = &"gitops-1.18")]
     pub channel: String,
+    /// `Automatic` or `Manual` approval of the OpenShift GitOps operator's InstallPlans.
+    #[schemars(example = &"Manual")]
+    pub install_plan_approval: InstallPlanApproval,
+    /// The CatalogSource the Subscription installs from; a disconnected hub names its mirrored catalog's.
+    #[schemars(pattern(crate::config::syntax::DNS_SUBDOMAIN_PATTERN))]
+    #[schemars(example = &"cs-redhat-operator-index-v4-20")]
+    pub source: String,
+    /// The namespace of that CatalogSource.
+    #[schemars(pattern(crate::config::syntax::DNS_LABEL_PATTERN))]
+    #[schemars(example = &"openshift-marketplace")]
+    pub source_namespace: String,
     /// Where the Argo CD instance runs.
     #[schemars(pattern(crate::config::syntax::DNS_LABEL_PATTERN))]
     #[schemars(example = &"fleet-gitops")]
@@ -296,6 +329,9 @@ impl Default for Gitops {
         Gitops {
             install_operator: true,
             channel: "latest".into(),
+            install_plan_approval: InstallPlanApproval::Automatic,
+            source: DEFAULT_CATALOG_SOURCE.into(),
+            source_namespace: DEFAULT_CATALOG_NAMESPACE.into(),
             namespace: "ztwim-gitops".into(),
             name: "openshift-gitops".into(),
             host: String::new(),
@@ -331,31 +367,40 @@ impl Default for Rbac {
     }
 }
 
-/// The `k8s-spiffe-workload-jwt-exec-auth` plugin and where it lives in Argo CD's pods.
+/// The exec credential helper Argo CD runs to fetch a JWT-SVID for each spoke, and how it gets into Argo
+/// CD's pods (`method`). See docs/exec-auth.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 #[schemars(deny_unknown_fields)]
 pub struct ExecAuth {
-    /// Release tag of the plugin, `vMAJOR.MINOR.PATCH`.
+    /// How the helper is installed. `builtin` (the default): this project's own `ztwim-gitops credential`,
+    /// copied out of `copierImage` by one init container with no shell and no network. `archive`: the
+    /// upstream `k8s-spiffe-workload-jwt-exec-auth` release archive downloaded with curl at pod start (the
+    /// reference article's install; `version`, `downloadURL`, `sha256`, `arch`, `image`). `image`: the
+    /// upstream plugin copied out of its own image (`pluginImage`, `pluginPath`, `timeout`). Left out, a
+    /// config that sets `pluginImage` keeps meaning `image` (an info result says so).
+    #[schemars(example = &"archive")]
+    pub method: ExecAuthMethod,
+    /// With `archive`: release tag of the plugin, `vMAJOR.MINOR.PATCH`.
     #[schemars(pattern(crate::config::syntax::SEMVER_TAG_PATTERN))]
     #[schemars(example = &"v0.0.7")]
     pub version: String,
-    /// minijinja template with `version` and `arch`.
+    /// With `archive`: minijinja template with `version` and `arch`.
     #[serde(rename = "downloadURL")]
     #[schemars(example = &"https://mirror.example.com/k8s-spiffe-workload-jwt-exec-auth_Linux_{{ arch }}.tar.gz")]
     pub download_url: String,
-    /// Hex sha256 of the archive. Empty: not verified (warning result).
+    /// With `archive`: hex sha256 of the archive. Empty: not verified (warning result).
     #[schemars(pattern(crate::config::syntax::OPTIONAL_SHA256_PATTERN))]
     #[schemars(example = &"3f1c2e9a8b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e")]
     pub sha256: String,
-    /// Architecture of the plugin archive: `x86_64` or `arm64`.
+    /// With `archive`: architecture of the plugin archive, `x86_64` or `arm64`.
     #[schemars(example = &"arm64")]
     pub arch: Arch,
-    /// Init container image; needs sh, curl, tar and sha256sum.
+    /// With `archive`: the init container image; needs sh, curl, tar and sha256sum.
     #[schemars(pattern(r"^\S+$"))]
     #[schemars(example = &"registry.redhat.io/ubi9/ubi:latest")]
     pub image: String,
-    /// Where the init container puts the plugin in the controller and server (absolute).
+    /// Where the init container puts the helper in the controller and server (absolute).
     #[schemars(pattern(crate::config::syntax::ABSOLUTE_PATH_PATTERN))]
     #[schemars(example = &"/opt/spiffe/bin")]
     pub bin_dir: String,
@@ -363,25 +408,33 @@ pub struct ExecAuth {
     #[schemars(pattern(crate::config::syntax::ABSOLUTE_PATH_PATTERN))]
     #[schemars(example = &"/run/spire/sockets")]
     pub socket_dir: String,
-    /// `v1` or `v1beta1`: the exec apiVersion and EXEC_CREDENTIAL_VERSION agree.
+    /// With `archive` or `image`: `v1` or `v1beta1`, the exec apiVersion and the plugin's
+    /// EXEC_CREDENTIAL_VERSION. `builtin` always uses `v1`.
     #[schemars(example = &"v1")]
     pub credential_version: CredentialVersion,
-    /// The plugin as a container image instead of a release archive, pinned by digest
-    /// (`…/k8s-spiffe-workload-jwt-exec-auth@sha256:…`): releases from 0.2.0 on are published this way only,
-    /// and they report the token's real expiry. Empty: the archive download above.
+    /// With `image`: the upstream plugin's image, best pinned by digest
+    /// (`ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth@sha256:…`; unpinned: a warning). Upstream's
+    /// release configuration publishes an image (tagged without the `v`, e.g. `0.0.7`) beside the archives
+    /// for every release since v0.0.3; every release seen (up to v0.0.6) reports an expiry later than the
+    /// token's, which the `builtin` helper does not.
     #[schemars(example = &"ghcr.io/spiffe/k8s-spiffe-workload-jwt-exec-auth@sha256:0000000000000000000000000000000000000000000000000000000000000000")]
     pub plugin_image: String,
-    /// The binary's path inside `pluginImage` (ko builds put it at `/ko-app/cmd`).
+    /// With `image`: the binary's path inside `pluginImage` (ko builds put it at `/ko-app/cmd`).
     #[schemars(pattern(crate::config::syntax::ABSOLUTE_PATH_PATTERN))]
     #[schemars(example = &"/ko-app/cmd")]
     pub plugin_path: String,
-    /// With `pluginImage`: the image whose static `ztwim-gitops` binary copies the plugin out of the
-    /// shell-less plugin image (this project's image).
+    /// This project's image (its static `ztwim-gitops` binary at `/usr/local/bin/ztwim-gitops`). With
+    /// `builtin` the init container copies that binary, the credential helper, into `binDir`; with
+    /// `image` it copies the upstream plugin out of the shell-less plugin image. Default: the image of
+    /// the ztwim-gitops version that generated the output. Pulled `IfNotPresent` when pinned by digest
+    /// or a version tag; untagged or `:latest` it is pulled on every start and can change under the same
+    /// name, which gives a warning (acknowledge `unverifiedDownload`). A version tag gives none: it names
+    /// a release of the tool the user already runs.
     #[schemars(pattern(r"^\S+$"))]
-    #[schemars(example = &"ghcr.io/ztwim-gitops/ztwim-gitops:0.1.0")]
+    #[schemars(example = &"registry.example.com/ztwim-gitops/ztwim-gitops@sha256:0000000000000000000000000000000000000000000000000000000000000000")]
     pub copier_image: String,
-    /// With `pluginImage`: the plugin's `-timeout` (a Go duration), so a stuck Workload API fails the
-    /// request instead of hanging Argo CD's refresh.
+    /// With `image`: the plugin's `-timeout` (a Go duration), so a stuck Workload API fails the request
+    /// instead of hanging Argo CD's refresh. (`builtin` has its own 10 s default.)
     #[schemars(pattern(r"^[0-9]+(ms|s|m)$"))]
     #[schemars(example = &"10s")]
     pub timeout: String,
@@ -389,9 +442,13 @@ pub struct ExecAuth {
 
 pub const DEFAULT_DOWNLOAD_URL: &str = "https://github.com/spiffe/k8s-spiffe-workload-jwt-exec-auth/releases/download/{{ version }}/k8s-spiffe-workload-jwt-exec-auth_Linux_{{ arch }}.tar.gz";
 
+/// This project's image at the version that generated the output.
+pub const DEFAULT_COPIER_IMAGE: &str = concat!("ghcr.io/ztwim-gitops/ztwim-gitops:", env!("CARGO_PKG_VERSION"));
+
 impl Default for ExecAuth {
     fn default() -> Self {
         ExecAuth {
+            method: ExecAuthMethod::Builtin,
             version: "v0.0.7".into(),
             download_url: DEFAULT_DOWNLOAD_URL.into(),
             sha256: String::new(),
@@ -402,8 +459,31 @@ impl Default for ExecAuth {
             credential_version: CredentialVersion::V1beta1,
             plugin_image: String::new(),
             plugin_path: "/ko-app/cmd".into(),
-            copier_image: "ghcr.io/ztwim-gitops/ztwim-gitops:0.1.0".into(),
+            copier_image: DEFAULT_COPIER_IMAGE.into(),
             timeout: "10s".into(),
+        }
+    }
+}
+
+/// How the exec credential helper gets into Argo CD's pods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ExecAuthMethod {
+    /// `ztwim-gitops credential`, copied from this project's image.
+    #[default]
+    Builtin,
+    /// The upstream plugin's release archive, downloaded at pod start.
+    Archive,
+    /// The upstream plugin copied out of its own image.
+    Image,
+}
+
+impl ExecAuthMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecAuthMethod::Builtin => "builtin",
+            ExecAuthMethod::Archive => "archive",
+            ExecAuthMethod::Image => "image",
         }
     }
 }
@@ -462,7 +542,9 @@ pub struct Spoke {
     #[serde(rename = "type")]
     #[schemars(example = &"hosted")]
     pub type_: SpokeType,
-    /// Overrides spec.audience.
+    /// Overrides spec.audience. At most 255 characters, no white space or control characters.
+    #[schemars(pattern(crate::config::syntax::AUDIENCE_PATTERN))]
+    #[schemars(length(max = 255))]
     #[schemars(example = &"spoke-a.example.com")]
     pub audience: String,
     /// `type: openshift` only. `MAJOR.MINOR`; 4.19 adds the TechPreviewNoUpgrade FeatureGate; below 4.19

@@ -24,10 +24,6 @@ const IGNORED_NAMESPACE_PARTS: [&str; 4] = ["openshift", "kube-system", "kube-pu
 const CLUSTER_WIDE_ROLES: [&str; 1] = ["cluster-admin"];
 const NAMESPACE_ROLES: [&str; 2] = ["cluster-admin", "admin"];
 
-fn q(s: &str) -> String {
-    format!("{s:?}")
-}
-
 /// The SPIFFE ID one Argo CD component presents, or why it cannot be known from the input.
 #[derive(Debug, Clone)]
 pub struct Identity {
@@ -437,6 +433,22 @@ fn plugin_version_of(a: &ArgoCd) -> Option<(u32, u32, u32, String)> {
 }
 
 fn plugin_version(m: &Management, a: &ArgoCd, checks: &mut Checks) {
+    // The version and its known defects are the upstream plugin's; Secrets that run the built-in helper
+    // (`ztwim-gitops credential`) are not concerned.
+    let execs: Vec<_> =
+        m.secrets.iter().filter(|s| s.namespace == a.namespace).filter_map(|s| s.exec.as_ref()).collect();
+    if !execs.is_empty() && execs.iter().all(|e| e.is_builtin()) {
+        checks.add(
+            "management",
+            "plugin-version",
+            None,
+            Status::Pass,
+            (Some(side("ztwim-gitops credential", format!("{} cluster Secrets", a.namespace))), None),
+            "every cluster Secret runs the built-in helper, not k8s-spiffe-workload-jwt-exec-auth, so the upstream releases' expiry defect does not apply",
+            None,
+        );
+        return;
+    }
     let Some((x, y, z, at)) = plugin_version_of(a) else {
         checks.add(
             "management",
@@ -459,7 +471,7 @@ fn plugin_version(m: &Management, a: &ArgoCd, checks: &mut Checks) {
     } else if (x, y, z) <= (0, 0, 7) {
         checks.add("management", "plugin-version", None, Status::Warn, (left, None),
             "v0.0.6 (and, as far as is known, v0.0.7) reports an expirationTimestamp later than the token's exp, so client-go keeps an expired JWT-SVID and each refresh cycle costs one 401; it also has no -timeout",
-            Some("Expect one 401 per token lifetime, or move to a release with credentialExpiration (the upstream image 0.2.0).".into()));
+            Some("Use the built-in helper (execAuth.method: builtin, the default), or expect one 401 per token lifetime.".into()));
     } else {
         checks.add(
             "management",
@@ -473,10 +485,23 @@ fn plugin_version(m: &Management, a: &ArgoCd, checks: &mut Checks) {
     }
 }
 
-fn audience(s: &ClusterSecret) -> (String, bool) {
-    match s.exec.as_ref().and_then(|e| e.env.get("SPIFFE_JWT_AUDIENCE")) {
-        Some(a) => (a.clone(), true),
-        None => (DEFAULT_AUDIENCE.to_string(), false),
+/// The audience the Secret's helper asks SPIRE for, where that is written, and whether it is written at
+/// all: the built-in helper's `--audience`, else `SPIFFE_JWT_AUDIENCE` (which both read), else the
+/// upstream plugin's default (the built-in helper has none and refuses to run).
+pub(super) fn audience(s: &ClusterSecret) -> (String, String, bool) {
+    let exec = s.exec.as_ref();
+    let builtin = exec.is_some_and(|e| e.is_builtin());
+    if let Some(a) = exec.filter(|_| builtin).and_then(|e| e.flag("--audience")) {
+        return (a, format!("{} config.execProviderConfig.args --audience", s.at), true);
+    }
+    match exec.and_then(|e| e.env.get("SPIFFE_JWT_AUDIENCE")) {
+        Some(a) => (a.clone(), format!("{} config.execProviderConfig.env.SPIFFE_JWT_AUDIENCE", s.at), true),
+        None if builtin => {
+            (String::new(), format!("{}: no --audience argument (the helper requires one)", s.at), false)
+        }
+        None => {
+            (DEFAULT_AUDIENCE.to_string(), format!("{} (SPIFFE_JWT_AUDIENCE unset: the plugin's default)", s.at), false)
+        }
     }
 }
 
@@ -636,31 +661,23 @@ pub fn check_pair(
             None,
         ),
     }
-    let (aud, set) = audience(secret);
-    let aud_ok = auth.audiences.contains(&aud);
+    let (aud, aud_at, set) = audience(secret);
+    let aud_ok = auth.audiences.contains(&aud) && (set || !exec.is_builtin());
+    let setting = if exec.is_builtin() { "the helper's --audience argument" } else { "SPIFFE_JWT_AUDIENCE" };
     checks.add(
         scope,
         "audience",
         None,
         pass_fail(aud_ok),
-        (
-            Some(side(
-                q(&aud),
-                if set {
-                    format!("{env_at}.SPIFFE_JWT_AUDIENCE")
-                } else {
-                    format!("{} (SPIFFE_JWT_AUDIENCE unset: the plugin's default)", secret.at)
-                },
-            )),
-            Some(literal(&auth.audiences, format!("{} issuer.audiences", auth.at))),
-        ),
+        (Some(literal(&aud, aud_at)), Some(literal(&auth.audiences, format!("{} issuer.audiences", auth.at)))),
         if aud_ok {
             "the token's aud is one the spoke accepts"
+        } else if exec.is_builtin() && !set {
+            "the helper is given no audience, so it fetches no token"
         } else {
             "the plugin asks SPIRE for a token with this aud, which the spoke does not accept"
         },
-        (!aud_ok)
-            .then(|| "Make SPIFFE_JWT_AUDIENCE one of the spoke's issuer.audiences (one audience per spoke).".into()),
+        (!aud_ok).then(|| format!("Make {setting} one of the spoke's issuer.audiences (one audience per spoke).")),
     );
     ca(scope, auth, spoke, unnamed, checks);
     identity_chain(ctx, secret, auth, spoke, checks);
@@ -668,9 +685,27 @@ pub fn check_pair(
 }
 
 fn exec_api_version(scope: &str, exec: &super::observe::Exec, at: &str, env_at: &str, checks: &mut Checks) {
+    let known = [format!("{EXEC_API_GROUP}/v1"), format!("{EXEC_API_GROUP}/v1beta1")];
+    if exec.is_builtin() {
+        // The built-in helper answers the version client-go asks for in KUBERNETES_EXEC_INFO.
+        let ok = known.contains(&exec.api_version);
+        checks.add(
+            scope,
+            "exec-api-version",
+            None,
+            pass_fail(ok),
+            (Some(literal(&exec.api_version, format!("{at} config.execProviderConfig.apiVersion"))), None),
+            if ok {
+                "the built-in helper answers the ExecCredential version client-go asks for"
+            } else {
+                "client-go knows only client.authentication.k8s.io/v1 and /v1beta1"
+            },
+            (!ok).then(|| "Set apiVersion to client.authentication.k8s.io/v1.".into()),
+        );
+        return;
+    }
     let version = exec.env.get("EXEC_CREDENTIAL_VERSION").cloned();
     let emitted = format!("{EXEC_API_GROUP}/{}", version.as_deref().unwrap_or(DEFAULT_CREDENTIAL_VERSION));
-    let known = [format!("{EXEC_API_GROUP}/v1"), format!("{EXEC_API_GROUP}/v1beta1")];
     let ok = exec.api_version == emitted && known.contains(&exec.api_version);
     let right_at = match &version {
         Some(_) => format!("{env_at}.EXEC_CREDENTIAL_VERSION"),
@@ -736,19 +771,12 @@ fn binary(secret: &ClusterSecret, exec: &super::observe::Exec, a: &ArgoCd, c: &C
         );
         return;
     };
-    let filled = c.init_containers.iter().find(|i| i.mounts.iter().any(|m| m.name == mount.name));
+    // Prefer the init container that names its target (`copy-file SRC DST`): it can be checked exactly.
+    let writers = || c.init_containers.iter().filter(|i| i.mounts.iter().any(|m| m.name == mount.name));
+    let filled = writers().find(|i| i.copy_target().is_some()).or_else(|| writers().next());
     let right = Some(side(format!("{:?} at {:?}", mount.name, mount.path), at));
-    match filled {
-        Some(i) => checks.add(
-            scope,
-            "binary",
-            Some(c.key),
-            Status::Pass,
-            (left, right),
-            format!("in volume {:?}, filled by init container {:?}", mount.name, i.name),
-            None,
-        ),
-        None => checks.add(
+    let Some(i) = filled else {
+        checks.add(
             scope,
             "binary",
             Some(c.key),
@@ -759,16 +787,63 @@ fn binary(secret: &ClusterSecret, exec: &super::observe::Exec, a: &ArgoCd, c: &C
                 c.key, mount.name
             ),
             Some("Mount that volume in the init container that downloads the plugin.".into()),
+        );
+        return;
+    };
+    // The file copy-file writes, as this container sees it: the same volume may be mounted elsewhere.
+    let target = i.copy_target().and_then(|t| {
+        let init_mount = i.mounts.iter().find(|m| m.name == mount.name)?;
+        let relative = t.strip_prefix(init_mount.path.trim_end_matches('/'))?.strip_prefix('/')?;
+        Some((t, format!("{}/{relative}", mount.path.trim_end_matches('/'))))
+    });
+    match (i.copy_target(), target) {
+        (None, _) => checks.add(
+            scope,
+            "binary",
+            Some(c.key),
+            Status::Pass,
+            (left, right),
+            format!("in volume {:?}, filled by init container {:?}", mount.name, i.name),
+            None,
+        ),
+        (Some(_), Some((_, seen))) if seen == exec.command => checks.add(
+            scope,
+            "binary",
+            Some(c.key),
+            Status::Pass,
+            (left, right),
+            format!("in volume {:?}, where init container {:?} copies it", mount.name, i.name),
+            None,
+        ),
+        (Some(t), seen) => checks.add(
+            scope,
+            "binary",
+            Some(c.key),
+            Status::Fail,
+            (left, Some(literal(t, format!("{} spec.{}.initContainers {} copy-file target", a.at, c.key, i.name)))),
+            match seen {
+                Some((_, seen)) => format!(
+                    "init container {:?} copies the binary to {seen:?} (as the {} container sees volume {:?}), not to the command's path",
+                    i.name, c.key, mount.name
+                ),
+                None => format!("init container {:?} copies the binary outside volume {:?}", i.name, mount.name),
+            },
+            Some("Make the command the path the init container copies to (binDir plus the binary's name).".into()),
         ),
     }
 }
 
 fn socket(secret: &ClusterSecret, exec: &super::observe::Exec, c: &Component, env_at: &str, checks: &mut Checks) {
     let scope = secret.cluster_name.as_str();
-    let (value, at) = match (exec.env.get("SPIFFE_ENDPOINT_SOCKET"), c.env.get("SPIFFE_ENDPOINT_SOCKET")) {
-        (Some(v), _) => (v.clone(), format!("{env_at}.SPIFFE_ENDPOINT_SOCKET")),
-        (None, Some(v)) => (v.clone(), format!("spec.{}.env SPIFFE_ENDPOINT_SOCKET", c.key)),
-        (None, None) => (DEFAULT_SOCKET.to_string(), "SPIFFE_ENDPOINT_SOCKET unset: the plugin's default".to_string()),
+    // The built-in helper's `--socket` wins over the variable both it and the plugin read.
+    let flag = exec.flag("--socket").filter(|_| exec.is_builtin());
+    let (value, at) = match (flag, exec.env.get("SPIFFE_ENDPOINT_SOCKET"), c.env.get("SPIFFE_ENDPOINT_SOCKET")) {
+        (Some(v), _, _) => (v, format!("{} config.execProviderConfig.args --socket", secret.at)),
+        (None, Some(v), _) => (v.clone(), format!("{env_at}.SPIFFE_ENDPOINT_SOCKET")),
+        (None, None, Some(v)) => (v.clone(), format!("spec.{}.env SPIFFE_ENDPOINT_SOCKET", c.key)),
+        (None, None, None) => {
+            (DEFAULT_SOCKET.to_string(), "SPIFFE_ENDPOINT_SOCKET unset: the plugin's default".to_string())
+        }
     };
     let csi_mounts: Vec<_> = c
         .mounts
@@ -808,7 +883,10 @@ fn socket(secret: &ClusterSecret, exec: &super::observe::Exec, c: &Component, en
         } else {
             "the plugin dials a socket that does not exist; it fails (or, before -timeout, hangs)"
         },
-        (!ok).then(|| format!("Set SPIFFE_ENDPOINT_SOCKET to {}.", expected[0])),
+        (!ok).then(|| {
+            let setting = if exec.is_builtin() { "the helper's --socket argument" } else { "SPIFFE_ENDPOINT_SOCKET" };
+            format!("Set {setting} to {}.", expected[0])
+        }),
     );
 }
 
@@ -1125,7 +1203,10 @@ fn required_claims(ctx: &Context, scope: &str, secret: &ClusterSecret, auth: &Au
         let got = match claim.as_str() {
             "sub" => continue, // the identity chain checks it
             "iss" => ctx.m.issuer.as_ref().map(|i| (i.value.clone(), i.at.clone())),
-            "aud" => Some((audience(secret).0, format!("{} SPIFFE_JWT_AUDIENCE", secret.at))),
+            "aud" => {
+                let (value, at, _) = audience(secret);
+                Some((value, at))
+            }
             _ => None,
         };
         match got {

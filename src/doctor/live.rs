@@ -5,7 +5,7 @@
 //!
 //! HTTP is ureq on rustls with the ring provider (no C toolchain beyond cc, no cmake); JOSE is
 //! jsonwebtoken, whose `DecodingKey::from_jwk` and `crypto::verify` read SPIRE's JWKS keys (EC P-256/P-384,
-//! RSA) on the same ring. README explains the choice.
+//! RSA) on the same ring. docs/design.md ("Choices") explains the choice.
 
 use super::observe::{CaSource, Management, Spoke};
 use super::report::{literal, side, Checks, Status};

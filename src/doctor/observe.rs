@@ -88,6 +88,22 @@ pub struct InitContainer {
     pub mounts: Vec<Mount>,
     /// Every string of the container's command, args and env values, to find the plugin version in.
     pub text: Vec<String>,
+    /// The command line: `command` then `args`.
+    pub argv: Vec<String>,
+}
+
+impl InitContainer {
+    /// Where `ztwim-gitops copy-file SRC DST` in this container's command line copies to: the file the
+    /// built-in and image installs put in the binaries volume. None for any other command (the archive
+    /// install's script).
+    pub fn copy_target(&self) -> Option<&str> {
+        let at = self.argv.iter().position(|a| a == "copy-file")?;
+        let binary = self.argv.get(at.checked_sub(1)?)?;
+        if binary.rsplit('/').next() != Some(BUILTIN_BINARY) {
+            return None;
+        }
+        self.argv.get(at + 2).map(String::as_str)
+    }
 }
 
 /// A ClusterSPIFFEID: which pods get which SPIFFE ID.
@@ -159,6 +175,37 @@ pub struct Exec {
     pub api_version: String,
     pub args: Vec<String>,
     pub env: BTreeMap<String, String>,
+}
+
+/// The built-in helper's file name and subcommand (`<binDir>/ztwim-gitops credential …`).
+pub const BUILTIN_BINARY: &str = "ztwim-gitops";
+pub const CREDENTIAL_COMMAND: &str = "credential";
+
+impl Exec {
+    /// Whether the Secret runs the built-in helper, `…/ztwim-gitops credential`, rather than the upstream
+    /// `k8s-spiffe-workload-jwt-exec-auth`.
+    pub fn is_builtin(&self) -> bool {
+        self.command.rsplit('/').next() == Some(BUILTIN_BINARY)
+            && self.args.first().map(String::as_str) == Some(CREDENTIAL_COMMAND)
+    }
+
+    /// The value of the long flag `name` (`--audience`) in the args, written `--audience value` or
+    /// `--audience=value`; the last one wins, as for clap. None when absent or without a value.
+    pub fn flag(&self, name: &str) -> Option<String> {
+        let mut found = None;
+        let mut args = self.args.iter();
+        while let Some(arg) = args.next() {
+            if arg == "--" {
+                break;
+            }
+            if arg == name {
+                found = args.next().cloned();
+            } else if let Some(value) = arg.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+                found = Some(value.to_string());
+            }
+        }
+        found
+    }
 }
 
 /// A spoke cluster as the input describes it. An adapter per kind fills `authenticators`.
@@ -717,10 +764,14 @@ fn argocd(o: &Object) -> Result<ArgoCd, String> {
             init_containers: spec
                 .init_containers
                 .into_iter()
-                .map(|c| InitContainer {
-                    name: c.name,
-                    text: c.command.into_iter().chain(c.args).chain(c.env.into_iter().map(|e| e.value)).collect(),
-                    mounts: mounts(c.volume_mounts),
+                .map(|c| {
+                    let argv: Vec<String> = c.command.into_iter().chain(c.args).collect();
+                    InitContainer {
+                        name: c.name,
+                        text: argv.iter().cloned().chain(c.env.into_iter().map(|e| e.value)).collect(),
+                        argv,
+                        mounts: mounts(c.volume_mounts),
+                    }
                 })
                 .collect(),
             env: spec.env.into_iter().map(|e| (e.name, e.value)).collect(),

@@ -116,36 +116,26 @@ pub fn check(
     let mut targets = Vec::new();
     for (si, spoke) in pairs {
         let s = &m.secrets[*si];
-        let a = s.exec.as_ref().and_then(|e| e.env.get("SPIFFE_JWT_AUDIENCE")).cloned().unwrap_or_else(|| "k8s".into());
+        let (a, _, _) = checks::audience(s);
         if aud.contains(&a) {
             targets.push((*si, *spoke));
         }
     }
     let aud_side = Some(literal(&aud, "token aud"));
     if targets.is_empty() {
-        let known: Vec<String> = m
-            .secrets
-            .iter()
-            .map(|s| {
-                format!(
-                    "{}: {:?}",
-                    s.cluster_name,
-                    s.exec
-                        .as_ref()
-                        .and_then(|e| e.env.get("SPIFFE_JWT_AUDIENCE"))
-                        .cloned()
-                        .unwrap_or_else(|| "k8s".into())
-                )
-            })
-            .collect();
+        let known: Vec<String> =
+            m.secrets.iter().map(|s| format!("{}: {:?}", s.cluster_name, checks::audience(s).0)).collect();
         checks.add(
             scope,
             "aud",
             None,
             if m.secrets.is_empty() { Status::Info } else { Status::Fail },
-            (aud_side.clone(), Some(literal(&known, "cluster Secrets' SPIFFE_JWT_AUDIENCE"))),
+            (aud_side.clone(), Some(literal(&known, "cluster Secrets' audiences (--audience or SPIFFE_JWT_AUDIENCE)"))),
             "no cluster Secret asks for this audience, so no spoke in the input accepts it",
-            Some("Get a token with the spoke's audience (SPIFFE_JWT_AUDIENCE of its cluster Secret).".into()),
+            Some(
+                "Get a token with the spoke's audience (its cluster Secret's --audience or SPIFFE_JWT_AUDIENCE)."
+                    .into(),
+            ),
         );
     }
     let ids: Vec<String> = m
@@ -182,7 +172,7 @@ pub fn check(
                 } else {
                     format!("spoke {} accepts none of these audiences", s.cluster_name)
                 },
-                (!ok).then(|| "Align SPIFFE_JWT_AUDIENCE and the spoke's issuer.audiences.".into()),
+                (!ok).then(|| "Align the cluster Secret's audience (--audience or SPIFFE_JWT_AUDIENCE) and the spoke's issuer.audiences.".into()),
             );
             // With a SpireServer in the input, the manifests' issuer link already compares it with issuerURL.
             if auth.issuer_url != iss && m.issuer.is_none() {

@@ -43,19 +43,23 @@ pub enum Connection {
     ClusterSecret { exec: ExecConfig, tls: Tls },
 }
 
-/// The exec credential plugin as Argo CD runs it.
+/// The exec credential helper as Argo CD runs it for one spoke: everything its cluster Secret's
+/// `execProviderConfig` says, final.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecConfig {
-    /// Absolute path of the plugin in Argo CD's pods.
+    /// Absolute path of the helper in Argo CD's pods.
     pub command: String,
-    /// `client.authentication.k8s.io/<credential version>`.
-    pub api_version: String,
-    /// The same version, as the plugin's `EXEC_CREDENTIAL_VERSION`.
-    pub credential_version: CredentialVersion,
-    /// The Workload API endpoint, as `SPIFFE_ENDPOINT_SOCKET`.
-    pub socket_endpoint: String,
-    /// Command-line arguments (`-timeout=…` for releases that have it).
+    /// Command-line arguments: the built-in helper's `credential --audience … --socket …`, or the
+    /// upstream plugin's `-timeout=…` for the image install.
     pub args: Vec<String>,
+    /// `client.authentication.k8s.io/<version>`.
+    pub api_version: String,
+    /// Environment variables, in this order (the upstream plugin is configured only through them). Empty
+    /// for the built-in helper: Argo CD turns this map into a list in random order, and client-go keys its
+    /// credential cache on that list, so every variable costs extra helper runs.
+    pub env: Vec<(&'static str, String)>,
+    /// Where a failing command's user should look: the init container that installs it.
+    pub install_hint: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,8 +5,16 @@ use super::Setting;
 
 /// ZTWIM's OLM package (and Subscription name).
 pub const ZTWIM_PACKAGE: &str = "openshift-zero-trust-workload-identity-manager";
-/// The exec plugin's binary name.
+/// The upstream exec plugin's binary name.
 pub const EXEC_BINARY: &str = "k8s-spiffe-workload-jwt-exec-auth";
+/// This project's binary: the built-in helper's file name in `binDir`.
+pub const BUILTIN_BINARY: &str = "ztwim-gitops";
+/// Where this project's image holds its binary (see the Dockerfile).
+pub const IMAGE_BINARY_PATH: &str = "/usr/local/bin/ztwim-gitops";
+/// The init container that installs the helper (the cluster Secrets' `installHint` names it).
+pub const INIT_CONTAINER: &str = "install-jwt-spiffe";
+/// The built-in helper's subcommand.
+pub const CREDENTIAL_COMMAND: &str = "credential";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ztwim {
@@ -16,9 +24,17 @@ pub struct Ztwim {
     /// Enforced even over a base's value: the CRs generated are the 1.0 API, which only `stable-v1` serves.
     pub channel: String,
     pub install_plan_approval: Setting<InstallPlanApproval>,
+    pub catalog: Catalog,
     /// `ZeroTrustWorkloadIdentityManager.spec.clusterName`; immutable in ZTWIM, so a base's value wins
     /// over our default.
     pub cluster_name: Setting<String>,
+}
+
+/// The OLM CatalogSource a Subscription installs from (a disconnected hub's mirrored catalog has its own).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    pub source: Setting<String>,
+    pub source_namespace: Setting<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +57,8 @@ pub struct Gitops {
     /// Emit the OpenShift GitOps operator's Namespace, OperatorGroup and Subscription.
     pub install_operator: bool,
     pub channel: Setting<String>,
+    pub install_plan_approval: Setting<InstallPlanApproval>,
+    pub catalog: Catalog,
     pub namespace: String,
     /// The ArgoCD CR's name.
     pub name: String,
@@ -65,25 +83,60 @@ pub struct Rbac {
     pub scopes: Setting<String>,
 }
 
-/// The exec plugin's installation into Argo CD's pods.
+/// The exec credential helper's installation into Argo CD's pods.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plugin {
+    /// Without a trailing `/`, so that the exec command is exactly this plus `/` plus the binary.
+    pub bin_dir: String,
+    /// The init containers' writable scratch directory, never overlapping `bin_dir`.
+    pub scratch_dir: &'static str,
+    pub install: PluginInstall,
+}
+
+impl Plugin {
+    /// The helper's file name in `bin_dir`.
+    pub fn binary(&self) -> &'static str {
+        match self.install {
+            PluginInstall::Builtin(_) => BUILTIN_BINARY,
+            PluginInstall::Archive(_) | PluginInstall::Image(_) => EXEC_BINARY,
+        }
+    }
+    /// The helper's absolute path in Argo CD's pods (the exec `command`).
+    pub fn command(&self) -> String {
+        format!("{}/{}", self.bin_dir, self.binary())
+    }
+}
+
+/// How the helper gets into `bin_dir` (`execAuth.method`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PluginInstall {
+    /// This project's binary (`ztwim-gitops credential`), copied out of this project's image.
+    Builtin(ImageRef),
+    /// The upstream release archive, downloaded at pod start.
+    Archive(Archive),
+    /// The upstream plugin copied out of its own image.
+    Image(PluginImage),
+}
+
+/// A container image and the pull policy written for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageRef {
+    pub image: String,
+    /// Written out so the operator does not see a defaulted field as a diff on every reconcile.
+    pub pull_policy: &'static str,
+}
+
+/// The release archive install (`method: archive`, the reference article's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Archive {
     /// The rendered download URL.
     pub download_url: String,
     pub sha256: Option<String>,
-    pub image: String,
-    /// What the API server would default for `image`, written out so the operator does not see a diff
-    /// on every reconcile.
-    pub image_pull_policy: &'static str,
-    /// Without a trailing `/`, so that the exec command is exactly this plus `/` plus the binary.
-    pub bin_dir: String,
-    /// The init container's writable scratch directory, never overlapping `bin_dir`.
-    pub scratch_dir: &'static str,
+    /// The init container's image (sh, curl, tar, sha256sum).
+    pub image: ImageRef,
     /// Proxy environment variables for the download, upper- and lower-case (curl reads `http_proxy` only
     /// in lower case).
     pub proxy_env: Vec<(&'static str, String)>,
-    /// The plugin copied out of its own image instead of downloaded (`execAuth.pluginImage`).
-    pub from_image: Option<PluginImage>,
 }
 
 /// The plugin image install: the plugin image has no shell, so a first init container copies this
@@ -91,12 +144,10 @@ pub struct Plugin {
 /// copy the plugin binary into `bin_dir`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PluginImage {
-    pub image: String,
-    pub image_pull_policy: &'static str,
+    pub image: ImageRef,
     /// The binary inside the image.
     pub path: String,
-    pub copier: String,
-    pub copier_pull_policy: &'static str,
+    pub copier: ImageRef,
     /// The plugin's `-timeout`.
     pub timeout: String,
 }

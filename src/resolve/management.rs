@@ -7,12 +7,13 @@ use crate::config::syntax::{
     absolute_dir_problem, bare_domain_problem, host_port_problem, is_dns_label, is_dns_subdomain, is_semver_tag,
     is_under, mount_dir, LABEL_RULE,
 };
-use crate::config::{self, Form, Identity, Spec};
+use crate::config::{self, ExecAuthMethod, Form, Identity, Spec, DEFAULT_COPIER_IMAGE};
 use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
-    issuer_problem, ArgoIdentity, BootstrapApp, Component, CredentialVersion, ExecConfig, Gitops, InstallPlanApproval,
-    Issuer, Plugin, PluginImage, Rbac, Setting, SharedIdentity, Spoke, SpokeKind, Trust, WorkloadApi, Ztwim,
-    AGENT_SOCKET, EXEC_BINARY, INSTANCE_LABEL, KUBE_APISERVER_CONFIG_FILE,
+    issuer_problem, Archive, ArgoIdentity, BootstrapApp, Catalog, Component, CredentialVersion, ExecConfig, Gitops,
+    ImageRef, InstallPlanApproval, Issuer, Plugin, PluginImage, PluginInstall, Rbac, Setting, SharedIdentity, Spoke,
+    SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, CREDENTIAL_COMMAND, INIT_CONTAINER, INSTANCE_LABEL,
+    KUBE_APISERVER_CONFIG_FILE,
 };
 
 /// The only ZTWIM channel whose API (1.0, `operator.openshift.io/v1alpha1` with trustDomain on
@@ -60,8 +61,8 @@ pub(super) struct Management {
     pub ztwim: Ztwim,
     pub gitops: Gitops,
     pub plugin: Plugin,
-    /// How every cluster Secret runs the plugin; each spoke's contract carries it.
-    pub exec: ExecConfig,
+    /// How every cluster Secret runs the helper; each spoke's contract carries its own [`ExecConfig`].
+    pub exec: ExecTemplate,
 }
 
 pub(super) fn resolve(
@@ -75,12 +76,23 @@ pub(super) fn resolve(
     let m = &spec.management;
     let (ztwim, issuer) = ztwim(&m.ztwim, app_domain, written, d);
     let gitops = gitops(&m.gitops, app_domain, written, d);
-    let (plugin, socket_dir, credential_version) = exec_auth(&m.exec_auth, form, d);
+    let (plugin, socket_dir, exec) = exec_auth(&m.exec_auth, form, written, d);
     let proxy_env = proxy(&m.proxy, d);
     bootstrap(spec, d);
-    let plugin = plugin.map(|p| Plugin { proxy_env, ..p });
-    let (ztwim, issuer, gitops, plugin, socket_dir, trust_domain) =
-        (ztwim?, issuer?, gitops?, plugin?, socket_dir?, trust_domain?);
+    let plugin = plugin.map(|mut p| {
+        match &mut p.install {
+            PluginInstall::Archive(archive) => archive.proxy_env = proxy_env,
+            PluginInstall::Builtin(_) | PluginInstall::Image(_) if !proxy_env.is_empty() => d.warning(
+                "spec.management.proxy",
+                "the proxy is unused: only method `archive` downloads anything at pod start; remove it, or set \
+                 `execAuth.method: archive`.",
+            ),
+            PluginInstall::Builtin(_) | PluginInstall::Image(_) => {}
+        }
+        p
+    });
+    let (ztwim, issuer, gitops, plugin, socket_dir, exec, trust_domain) =
+        (ztwim?, issuer?, gitops?, plugin?, socket_dir?, exec?, trust_domain?);
     let identities: Vec<ArgoIdentity> = Component::ALL
         .iter()
         .map(|&c| ArgoIdentity {
@@ -101,14 +113,6 @@ pub(super) fn resolve(
         pod_label: (INSTANCE_LABEL.to_string(), gitops.name.clone()),
     });
     let workload_api = WorkloadApi { endpoint: format!("unix://{socket_dir}/{AGENT_SOCKET}"), socket_dir };
-    let exec = ExecConfig {
-        command: format!("{}/{EXEC_BINARY}", plugin.bin_dir),
-        api_version: format!("client.authentication.k8s.io/{}", credential_version.as_str()),
-        credential_version,
-        socket_endpoint: workload_api.endpoint.clone(),
-        // Only image releases (0.2.0 on) know -timeout; v0.0.x would exit on the unknown flag.
-        args: plugin.from_image.iter().map(|i| format!("-timeout={}", i.timeout)).collect(),
-    };
     Some(Management {
         trust: Trust { trust_domain, issuer, workload_api, identities, shared },
         ztwim,
@@ -195,6 +199,23 @@ fn setting<T>(value: T, written: &Written, path: &str) -> Setting<T> {
     Setting { value, configured: written.has(path) }
 }
 
+/// An operator's OLM CatalogSource (`<p>.source`, `<p>.sourceNamespace`): an object name and a namespace.
+fn catalog(source: &str, namespace: &str, p: &str, written: &Written, d: &mut Diagnostics) -> Option<Catalog> {
+    let mut ok = true;
+    if source.is_empty() || source.len() > 253 || !is_dns_subdomain(source) {
+        d.error(format!("{p}.source"), format!("source `{source}` is not a CatalogSource name (a DNS-1123 subdomain); use `redhat-operators`, or the name of your mirrored catalog as `oc get catalogsource -n openshift-marketplace` lists it."));
+        ok = false;
+    }
+    if !is_dns_label(namespace) {
+        d.error(format!("{p}.sourceNamespace"), format!("sourceNamespace `{namespace}` is not a namespace name; {LABEL_RULE}; the default is `openshift-marketplace`."));
+        ok = false;
+    }
+    ok.then(|| Catalog {
+        source: setting(source.to_string(), written, &format!("{p}.source")),
+        source_namespace: setting(namespace.to_string(), written, &format!("{p}.sourceNamespace")),
+    })
+}
+
 fn ztwim(
     z: &config::Ztwim,
     app_domain: Option<&str>,
@@ -239,11 +260,13 @@ fn ztwim(
         config::InstallPlanApproval::Automatic => InstallPlanApproval::Automatic,
         config::InstallPlanApproval::Manual => InstallPlanApproval::Manual,
     };
-    let resolved = (namespace_ok && channel_ok && cluster_name_ok).then(|| Ztwim {
+    let catalog = catalog(&z.source, &z.source_namespace, p, written, d);
+    let resolved = (namespace_ok && channel_ok && cluster_name_ok).then_some(()).and(catalog).map(|catalog| Ztwim {
         install: z.install,
         namespace: z.namespace.clone(),
         channel: z.channel.clone(),
         install_plan_approval: setting(approval, written, &format!("{p}.installPlanApproval")),
+        catalog,
         cluster_name: setting(z.cluster_name.clone(), written, &format!("{p}.clusterName")),
     });
     (resolved, issuer)
@@ -349,10 +372,28 @@ fn gitops(g: &config::Gitops, app_domain: Option<&str>, written: &Written, d: &m
             None
         }
     };
+    if g.install_operator {
+        // Irreversible, so a warning printed by default until acknowledged (issue 19).
+        d.note(
+            Severity::Warning,
+            format!("{p}.installOperator"),
+            Topic::RemoveDefaultInstance,
+            "the OpenShift GitOps Subscription sets DISABLE_DEFAULT_ARGOCD_INSTANCE=true, so the operator removes an \
+             existing default `openshift-gitops` Argo CD instance; move anything it manages first, or set installOperator: false to keep \
+             managing the operator yourself; then acknowledge `removeDefaultInstance`.",
+        );
+    }
     let rbac = format!("{p}.rbac");
+    let catalog = catalog(&g.source, &g.source_namespace, p, written, d);
+    let approval = match g.install_plan_approval {
+        config::InstallPlanApproval::Automatic => InstallPlanApproval::Automatic,
+        config::InstallPlanApproval::Manual => InstallPlanApproval::Manual,
+    };
     Some(Gitops {
         install_operator: g.install_operator,
         channel: setting(g.channel.clone(), written, &format!("{p}.channel")),
+        install_plan_approval: setting(approval, written, &format!("{p}.installPlanApproval")),
+        catalog: catalog?,
         namespace: g.namespace.clone(),
         name: g.name.clone(),
         host: setting(host?, written, &format!("{p}.host")),
@@ -368,12 +409,166 @@ fn gitops(g: &config::Gitops, app_domain: Option<&str>, written: &Written, d: &m
     .filter(|_| ok)
 }
 
-/// The plugin's installation, the Workload API socket directory and the credential version.
+/// Which config fields each install method reads; a field written for another method is unused.
+const METHOD_FIELDS: &[(&str, &[ExecAuthMethod])] = &[
+    ("version", &[ExecAuthMethod::Archive]),
+    ("downloadURL", &[ExecAuthMethod::Archive]),
+    ("sha256", &[ExecAuthMethod::Archive]),
+    ("arch", &[ExecAuthMethod::Archive]),
+    ("image", &[ExecAuthMethod::Archive]),
+    ("credentialVersion", &[ExecAuthMethod::Archive, ExecAuthMethod::Image]),
+    ("pluginImage", &[ExecAuthMethod::Image]),
+    ("pluginPath", &[ExecAuthMethod::Image]),
+    ("timeout", &[ExecAuthMethod::Image]),
+    ("copierImage", &[ExecAuthMethod::Builtin, ExecAuthMethod::Image]),
+];
+
+/// The install method: `method` as written, else `image` for a config that sets `pluginImage` (what it
+/// meant before `method` existed), else `builtin`.
+fn method(e: &config::ExecAuth, written: &Written, d: &mut Diagnostics) -> ExecAuthMethod {
+    let p = "spec.management.execAuth";
+    if written.has(&format!("{p}.method")) || e.plugin_image.is_empty() {
+        return e.method;
+    }
+    d.info(
+        format!("{p}.pluginImage"),
+        "pluginImage is set and method is not, so the plugin is installed from that image (`method: image`), as before `method` existed; write `method: image` to say so.",
+    );
+    ExecAuthMethod::Image
+}
+
+/// The helper's installation, the Workload API socket directory, and how a cluster Secret runs it.
 fn exec_auth(
     e: &config::ExecAuth,
     form: Form,
+    written: &Written,
     d: &mut Diagnostics,
-) -> (Option<Plugin>, Option<String>, CredentialVersion) {
+) -> (Option<Plugin>, Option<String>, Option<ExecTemplate>) {
+    let p = "spec.management.execAuth";
+    let method = method(e, written, d);
+    for (field, methods) in METHOD_FIELDS {
+        if written.has(&format!("{p}.{field}")) && !methods.contains(&method) {
+            let users: Vec<&str> = methods.iter().map(|m| m.as_str()).collect();
+            let how = if written.has(&format!("{p}.method")) { "" } else { ", the default" };
+            d.warning(
+                format!("{p}.{field}"),
+                format!(
+                    "{field} is unused: only method {} reads it, and method is `{}`{how}. Remove it, or set `method: {}` to install that way.",
+                    users.join(" or "),
+                    method.as_str(),
+                    users[0],
+                ),
+            );
+        }
+    }
+    let install = match method {
+        ExecAuthMethod::Builtin => builtin_image(e, d).map(PluginInstall::Builtin),
+        ExecAuthMethod::Archive => archive(e, form, d).map(PluginInstall::Archive),
+        ExecAuthMethod::Image => plugin_image(e, d).map(PluginInstall::Image),
+    };
+    let bin_dir = mount_path(&e.bin_dir, "binDir", p, d);
+    let socket_dir = mount_path(&e.socket_dir, "socketDir", p, d);
+    let mut ok = bin_dir.is_some() && socket_dir.is_some();
+    if let (Some(bin), Some(socket)) = (bin_dir, socket_dir) {
+        if bin == socket || is_under(bin, socket) || is_under(socket, bin) {
+            d.error(
+                format!("{p}.socketDir"),
+                format!("socketDir `{}` and binDir `{}` must be separate directories, neither inside the other: each is its own volume.", e.socket_dir, e.bin_dir),
+            );
+            ok = false;
+        }
+    }
+    let credential_version = match (method, e.credential_version) {
+        (ExecAuthMethod::Builtin, _) | (_, config::CredentialVersion::V1) => CredentialVersion::V1,
+        (_, config::CredentialVersion::V1beta1) => CredentialVersion::V1beta1,
+    };
+    let (Some(install), Some(bin_dir), true) = (install, bin_dir, ok) else {
+        return (None, socket_dir.map(str::to_string), None);
+    };
+    let plugin = Plugin { bin_dir: bin_dir.to_string(), scratch_dir: scratch_dir(bin_dir), install };
+    let template = ExecTemplate {
+        command: plugin.command(),
+        api_version: format!("client.authentication.k8s.io/{}", credential_version.as_str()),
+        credential_version,
+        builtin: method == ExecAuthMethod::Builtin,
+        // Only the image install has `-timeout`: no tagged release has it, and v0.0.x exits on an
+        // unknown flag; the image user pins a build that has it (see docs/exec-auth.md).
+        timeout: match &plugin.install {
+            PluginInstall::Image(i) => Some(i.timeout.clone()),
+            _ => None,
+        },
+        install_hint: format!(
+            "{} is installed into {} by the {INIT_CONTAINER} init container of the Argo CD application controller \
+             and server; check that container's log.",
+            plugin.binary(),
+            plugin.bin_dir
+        ),
+    };
+    (Some(plugin), socket_dir.map(str::to_string), Some(template))
+}
+
+/// How every cluster Secret runs the helper, less the spoke's audience.
+pub(super) struct ExecTemplate {
+    command: String,
+    api_version: String,
+    credential_version: CredentialVersion,
+    builtin: bool,
+    timeout: Option<String>,
+    install_hint: String,
+}
+
+impl ExecTemplate {
+    /// The exec config of the spoke with this audience, reaching the Workload API at `endpoint`. The
+    /// built-in helper takes both as arguments and no environment (the contract with
+    /// `ztwim-gitops credential`); the upstream plugin reads only its environment variables.
+    pub fn for_spoke(&self, audience: &str, endpoint: &str) -> ExecConfig {
+        let (args, env) = if self.builtin {
+            let args = [CREDENTIAL_COMMAND, "--audience", audience, "--socket", endpoint];
+            (args.map(str::to_string).to_vec(), Vec::new())
+        } else {
+            let env = vec![
+                ("SPIFFE_ENDPOINT_SOCKET", endpoint.to_string()),
+                ("SPIFFE_JWT_AUDIENCE", audience.to_string()),
+                ("EXEC_CREDENTIAL_VERSION", self.credential_version.as_str().to_string()),
+            ];
+            (self.timeout.iter().map(|t| format!("-timeout={t}")).collect(), env)
+        };
+        ExecConfig {
+            command: self.command.clone(),
+            args,
+            api_version: self.api_version.clone(),
+            env,
+            install_hint: self.install_hint.clone(),
+        }
+    }
+}
+
+/// `method: builtin`: this project's image. A digest or a version tag names fixed content; untagged or
+/// `:latest` is pulled on every start and can change, so it gets the unverified-download warning.
+fn builtin_image(e: &config::ExecAuth, d: &mut Diagnostics) -> Option<ImageRef> {
+    let p = "spec.management.execAuth";
+    let image = &e.copier_image;
+    if image.is_empty() || image.contains(char::is_whitespace) {
+        d.error(
+            format!("{p}.copierImage"),
+            format!("copierImage must be a container image reference without spaces, e.g. `{DEFAULT_COPIER_IMAGE}`."),
+        );
+        return None;
+    }
+    let pull_policy = image_pull_policy(image);
+    if pull_policy == "Always" {
+        d.note(
+            Severity::Warning,
+            format!("{p}.copierImage"),
+            Topic::UnverifiedDownload,
+            format!("copierImage `{image}` has no version tag or digest, so the helper Argo CD runs can change under the same name at any pod start; write it with the version tag or as `…@sha256:<digest>` (`skopeo inspect --format '{{{{.Digest}}}}' docker://<image>`), or acknowledge `unverifiedDownload`."),
+        );
+    }
+    Some(ImageRef { image: image.clone(), pull_policy })
+}
+
+/// `method: archive`: the release archive download, checked.
+fn archive(e: &config::ExecAuth, form: Form, d: &mut Diagnostics) -> Option<Archive> {
     let p = "spec.management.execAuth";
     let mut ok = true;
     if !is_semver_tag(&e.version) {
@@ -402,13 +597,10 @@ fn exec_auth(
         }
         Ok(url) => Some(url),
     };
-    let from_image = plugin_image(e, d);
-    ok &= from_image.as_ref().is_none_or(Option::is_some);
-    let from_image = from_image.flatten();
     let sha256 = if e.sha256.is_empty() {
         // The ConfigMap form can set neither sha256 nor the download URL: warning about what it cannot
-        // change would only teach its users to ignore warnings. An image install downloads no archive.
-        if form == Form::Structured && e.plugin_image.is_empty() {
+        // change would only teach its users to ignore warnings.
+        if form == Form::Structured {
             d.note(
                 Severity::Warning,
                 format!("{p}.sha256"),
@@ -434,47 +626,22 @@ fn exec_auth(
         );
         ok = false;
     }
-    let bin_dir = mount_path(&e.bin_dir, "binDir", p, d);
-    let socket_dir = mount_path(&e.socket_dir, "socketDir", p, d);
-    if let (Some(bin), Some(socket)) = (bin_dir, socket_dir) {
-        if bin == socket || is_under(bin, socket) || is_under(socket, bin) {
-            d.error(
-                format!("{p}.socketDir"),
-                format!("socketDir `{}` and binDir `{}` must be separate directories, neither inside the other: each is its own volume.", e.socket_dir, e.bin_dir),
-            );
-            ok = false;
-        }
-    }
-    let credential_version = match e.credential_version {
-        config::CredentialVersion::V1 => CredentialVersion::V1,
-        config::CredentialVersion::V1beta1 => CredentialVersion::V1beta1,
-    };
-    let plugin = match (download_url, bin_dir) {
-        (Some(download_url), Some(bin_dir)) if ok => Some(Plugin {
-            download_url,
-            sha256,
-            image: e.image.clone(),
-            image_pull_policy: image_pull_policy(&e.image),
-            bin_dir: bin_dir.to_string(),
-            scratch_dir: scratch_dir(bin_dir),
-            proxy_env: Vec::new(),
-            from_image,
-        }),
-        _ => None,
-    };
-    (plugin, socket_dir.map(str::to_string), credential_version)
+    let download_url = download_url.filter(|_| ok)?;
+    Some(Archive {
+        download_url,
+        sha256,
+        image: ImageRef { image: e.image.clone(), pull_policy: image_pull_policy(&e.image) },
+        proxy_env: Vec::new(),
+    })
 }
 
-/// `pluginImage`: None when not set; Some(None) when set but unusable (errors reported).
-fn plugin_image(e: &config::ExecAuth, d: &mut Diagnostics) -> Option<Option<PluginImage>> {
+/// `method: image`: the plugin's image and our copier, checked.
+fn plugin_image(e: &config::ExecAuth, d: &mut Diagnostics) -> Option<PluginImage> {
     let p = "spec.management.execAuth";
-    if e.plugin_image.is_empty() {
-        return None;
-    }
     let mut ok = true;
     for (field, value) in [("pluginImage", &e.plugin_image), ("copierImage", &e.copier_image)] {
         if value.is_empty() || value.contains(char::is_whitespace) {
-            d.error(format!("{p}.{field}"), format!("{field} must be a container image reference without spaces."));
+            d.error(format!("{p}.{field}"), format!("{field} must be a container image reference without spaces (method `image` copies the plugin out of pluginImage)."));
             ok = false;
         }
     }
@@ -502,14 +669,12 @@ fn plugin_image(e: &config::ExecAuth, d: &mut Diagnostics) -> Option<Option<Plug
             format!("pluginImage `{}` is not pinned by digest, so what runs in Argo CD's pods can change under the same name; write it as `…@sha256:<digest>` (`crane digest {}`), or acknowledge `unverifiedDownload`.", e.plugin_image, e.plugin_image),
         );
     }
-    Some(ok.then(|| PluginImage {
-        image: e.plugin_image.clone(),
-        image_pull_policy: image_pull_policy(&e.plugin_image),
+    ok.then(|| PluginImage {
+        image: ImageRef { image: e.plugin_image.clone(), pull_policy: image_pull_policy(&e.plugin_image) },
         path: e.plugin_path.clone(),
-        copier: e.copier_image.clone(),
-        copier_pull_policy: image_pull_policy(&e.copier_image),
+        copier: ImageRef { image: e.copier_image.clone(), pull_policy: image_pull_policy(&e.copier_image) },
         timeout: e.timeout.clone(),
-    }))
+    })
 }
 
 /// The proxy variables for the download. A proxy URL is `http(s)://host[:port]`; credentials in it would

@@ -25,6 +25,9 @@ pub struct Options<'a> {
     /// `--target`, which wins over the config's own `spec.target`; its problems are reported at
     /// `--target`.
     pub target: Option<&'a str>,
+    /// The output is one YAML stream (`generate` without `-o`), where objects of several clusters must not
+    /// mix unless the target was chosen: see [`mixed_stream`].
+    pub stream: bool,
 }
 
 /// The field path a `--target` problem is reported at.
@@ -46,6 +49,9 @@ pub fn resolve(config: &Config, options: &Options) -> Result<(Model, Diagnostics
     let app_domain = app_domain(spec, &mut d);
     let trust_domain = trust_domain(spec, app_domain, &mut d);
     let target = target(spec, options.target, &mut d);
+    if target == Some(Target::All) && options.stream && options.target.is_none() && !written.has("spec.target") {
+        mixed_stream(spec, &mut d);
+    }
     let management = management::resolve(spec, config.form, app_domain, trust_domain, &written, &mut d);
     let spokes = spokes::resolve(spec, management.as_ref(), &written, &mut d);
     let applications = applications::resolve(spec, &mut d);
@@ -57,6 +63,7 @@ pub fn resolve(config: &Config, options: &Options) -> Result<(Model, Diagnostics
             Acknowledgement::ApiServerSystemRoots => Topic::ApiServerSystemRoots,
             Acknowledgement::IssuerSystemTrust => Topic::IssuerSystemTrust,
             Acknowledgement::UnverifiedDownload => Topic::UnverifiedDownload,
+            Acknowledgement::RemoveDefaultInstance => Topic::RemoveDefaultInstance,
             Acknowledgement::ReplaceOidcProvider => Topic::ReplaceOidcProvider,
         })
         .collect();
@@ -142,7 +149,6 @@ fn target(spec: &Spec, flag: Option<&str>, d: &mut Diagnostics) -> Option<Target
         Some(t) => (t, TARGET_FLAG),
         None => (spec.target.as_str(), "spec.target"),
     };
-    let has_control_plane = |t: SpokeType| matches!(t, SpokeType::Hosted | SpokeType::Eks);
     let spoke = |name: &str| spec.spokes.iter().find(|s| s.name == name);
     let parts: Vec<&str> = given.split('/').collect();
     let problem = match parts[..] {
@@ -164,18 +170,47 @@ fn target(spec: &Spec, flag: Option<&str>, d: &mut Diagnostics) -> Option<Target
         ["control-plane", _] => "names no spoke of type hosted or eks in spec.spokes",
         _ => "is not one of `all`, `management`, `spoke/<name>`, `spoke/<name>/featuregate` or `control-plane/<name>`",
     };
-    let mut choices = vec!["all".to_string(), "management".to_string()];
-    for name in spoke_names(spec) {
-        choices.push(format!("spoke/{name}"));
-        if spoke(name).is_some_and(gets_feature_gate) {
-            choices.push(format!("spoke/{name}/featuregate"));
+    d.error(path, format!("target `{given}` {problem}; use one of: all, {}.", target_choices(spec).join(", ")));
+    None
+}
+
+/// Every single-cluster target the config offers, in config order: `management`, then per spoke
+/// `spoke/<name>`, `spoke/<name>/featuregate` (4.19 spokes) and `control-plane/<name>` (hosted, eks).
+fn target_choices(spec: &Spec) -> Vec<String> {
+    let mut choices = vec!["management".to_string()];
+    for s in spoke_names(spec).into_iter().filter_map(|name| spec.spokes.iter().find(|s| s.name == name)) {
+        choices.push(format!("spoke/{}", s.name));
+        if gets_feature_gate(s) {
+            choices.push(format!("spoke/{}/featuregate", s.name));
         }
-        if spoke(name).is_some_and(|s| has_control_plane(s.type_)) {
-            choices.push(format!("control-plane/{name}"));
+        if has_control_plane(s.type_) {
+            choices.push(format!("control-plane/{}", s.name));
         }
     }
-    d.error(path, format!("target `{given}` {problem}; use one of: {}.", choices.join(", ")));
-    None
+    choices
+}
+
+/// Whether a spoke's API server is configured on another cluster (`control-plane/<name>`).
+fn has_control_plane(t: SpokeType) -> bool {
+    matches!(t, SpokeType::Hosted | SpokeType::Eks)
+}
+
+/// A stream whose target nobody chose, for a config with spokes, would mix the management cluster's
+/// objects with every spoke's `Authentication`: piped into one `oc apply -f -` (what people do with a
+/// YAML stream) it switches the cluster it is applied to to external OIDC and removes its OAuth login.
+/// So it is refused, naming the targets; `--target all`, `spec.target: all` or `-o DIR` (files split by
+/// cluster) give the whole fleet deliberately. Without spokes there is one cluster and nothing to mix.
+fn mixed_stream(spec: &Spec, d: &mut Diagnostics) {
+    if spec.spokes.is_empty() {
+        return;
+    }
+    d.error(
+        "spec.target",
+        format!(
+            "no target is chosen, and one YAML stream would mix the objects of several clusters: applied with one `oc apply -f -`, every spoke's objects would land on the one cluster it is run against, and an OpenShift spoke's Authentication removes that cluster's OAuth login. Choose one cluster with --target: {}; or pass --target all (or write `target: all` in the config) for the whole fleet in one stream, or -o DIR to write it as files split by cluster.",
+            target_choices(spec).join(", ")
+        ),
+    );
 }
 
 /// Whether a spoke gets the TechPreviewNoUpgrade FeatureGate (OpenShift 4.19), so that it can be

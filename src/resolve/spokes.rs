@@ -4,7 +4,8 @@
 use super::management::{operator_secrets, Management};
 use super::Written;
 use crate::config::syntax::{
-    base64_pem_problem, host_port_problem, is_dns_label, is_dns_subdomain, label_problem, major_minor, LABEL_RULE,
+    audience_problem, base64_pem_problem, host_port_problem, is_dns_label, is_dns_subdomain, label_problem,
+    major_minor, LABEL_RULE,
 };
 use crate::config::{self, Spec, SpokeType, DEFAULT_CLUSTER_ROLE};
 use crate::diag::{Diagnostics, Severity, Topic};
@@ -55,6 +56,7 @@ pub(super) fn resolve(
     let mut servers: BTreeMap<String, usize> = BTreeMap::new();
     let mut audiences: BTreeMap<String, usize> = BTreeMap::new();
     let mut parts = Vec::new();
+    audience_checked(&spec.audience, "spec.audience", d);
     for (i, spoke) in spec.spokes.iter().enumerate() {
         let p = format!("spec.spokes.{i}");
         let name = name(spec, spoke, &p, &mut names, i, d);
@@ -70,6 +72,7 @@ pub(super) fn resolve(
                 servers.insert(server.to_lowercase(), i);
             }
         }
+        audience_checked(&spoke.audience, &format!("{p}.audience"), d);
         // The spoke's own audience, else the config's, else its name.
         let audience =
             [&spoke.audience, &spec.audience].into_iter().find(|a| !a.is_empty()).unwrap_or(&spoke.name).clone();
@@ -82,6 +85,7 @@ pub(super) fn resolve(
             audiences.insert(audience.clone(), i);
         }
         let details = details(spoke, &p, spec, written, d);
+        lockout(spoke, &p, d);
         parts.push(match (name, server, details) {
             (Some(name), Some(server), Some(details)) => Some(Parts { name, server, audience, details }),
             _ => None,
@@ -89,6 +93,42 @@ pub(super) fn resolve(
     }
     let management = management?;
     parts.into_iter().enumerate().map(|(i, p)| p.map(|p| spoke(i, p, management))).collect()
+}
+
+/// The irreversible consequence of switching a spoke to external OIDC, where it applies: OpenShift (and a
+/// hosted control plane's guest) allows one provider, so its OAuth login goes. A warning, printed by
+/// default, until the config acknowledges `lockout`.
+fn lockout(spoke: &config::Spoke, p: &str, d: &mut Diagnostics) {
+    let name = &spoke.name;
+    let message = match spoke.type_ {
+        SpokeType::Openshift => format!(
+            "spoke `{name}`: Authentication/cluster with type OIDC removes the spoke's built-in OAuth server and every \
+             other login method (oc login with passwords or identity providers, console OAuth), and the change \
+             rolls out kube-apiserver for 20 minutes or more. Before applying, keep a certificate-based admin \
+             kubeconfig (such as the installer's) and apply this spoke's manifests with it; then acknowledge \
+             `lockout`."
+        ),
+        SpokeType::Hosted => format!(
+            "spoke `{name}` is a hosted control plane: apply `--target control-plane/{name}` to the hosting cluster \
+             (server-side, see the object's comment), then `--target spoke/{name}` to the guest. Authentication \
+             type OIDC removes the guest's built-in OAuth login; keep a certificate-based admin kubeconfig \
+             for it, then acknowledge `lockout`."
+        ),
+        SpokeType::Kubernetes | SpokeType::Eks => return,
+    };
+    d.note(Severity::Warning, p, Topic::Lockout, message);
+}
+
+/// Reports an audience that cannot be a JWT `aud` (see [`audience_problem`]); an empty one is the default.
+fn audience_checked(audience: &str, path: &str, d: &mut Diagnostics) {
+    if let Some(problem) = audience_problem(audience) {
+        d.error(
+            path,
+            format!(
+                "audience `{audience}` cannot be a token audience: {problem}. Use the exact `aud` value the spoke expects, e.g. `argocd` or `https://spoke-a.example.com`, or leave it empty to use the spoke's name."
+            ),
+        );
+    }
 }
 
 /// Completes a spoke's contract with the management side: the usernames are the identities' SPIFFE IDs
@@ -104,6 +144,7 @@ fn spoke(i: usize, Parts { name, server, audience, details: p }: Parts, m: &Mana
         .iter()
         .map(|shared| RequiredClaim { claim: SUBJECT_CLAIM, value: shared.spiffe_id.clone() })
         .collect();
+    let exec = m.exec.for_spoke(&audience, &m.trust.workload_api.endpoint);
     Spoke {
         path: format!("spec.spokes.{i}"),
         cluster: Cluster::Spoke(name.clone()),
@@ -115,7 +156,7 @@ fn spoke(i: usize, Parts { name, server, audience, details: p }: Parts, m: &Mana
             usernames,
             required_claims,
             issuer_ca: p.issuer_ca,
-            connection: Connection::ClusterSecret { exec: m.exec.clone(), tls: p.tls },
+            connection: Connection::ClusterSecret { exec, tls: p.tls },
         },
         kind: p.kind,
         access: Access {

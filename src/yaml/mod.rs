@@ -29,8 +29,9 @@ pub const MAX_ALIAS_NODES: u64 = 200_000;
 /// Items in one ResourceList: ten times the largest package measured in `docs/performance.md`.
 pub const MAX_ITEMS: usize = 100_000;
 
-/// Tags a number we read but cannot hold (wider than 64 bits, or a float beyond f64): it keeps its text
-/// and is written back exactly as read, so an unrelated item never fails a run or changes.
+/// Tags a number we read but cannot hold (wider than 64 bits, or a float beyond f64): it keeps its
+/// digits and is written back as read, a float's exponent spelled for YAML 1.1 readers too (`1e400`
+/// as `1.0e+400`, see `float_1_1`), so an unrelated item never fails a run or changes value.
 pub const NUMBER_TAG: &str = "ztwim-gitops.dev/number";
 
 /// Where one entry of the ResourceList's block `items` sequence sits in the source text.
@@ -47,7 +48,8 @@ pub struct ItemSpan {
     /// Column of the first character.
     pub col: usize,
     /// False when its text alone does not say what it is: an alias to an anchor outside the item, or a
-    /// keep-chomped block scalar whose trailing blank lines the cut would lose.
+    /// keep-chomped block scalar whose trailing blank lines the cut would lose, or a block scalar ending
+    /// the input without a line break (the copy would add one).
     pub self_contained: bool,
     /// The item's value was cut down to `apiVersion`, `kind` and `metadata` (see [`parse_resource_list`]).
     pub skeleton: bool,
@@ -157,6 +159,9 @@ struct Reader<'a> {
     /// Whether the item being read had parts skipped.
     item_skipped: bool,
     offsets: Offsets<'a>,
+    /// The input's length in characters when its last line has no line break (see
+    /// [`Reader::cut_changes_block`]); None when it ends with `\n`.
+    unterminated_end: Option<usize>,
 }
 
 impl<'a> Reader<'a> {
@@ -177,7 +182,17 @@ impl<'a> Reader<'a> {
             item_skipped_keys: HashSet::new(),
             item_skipped: false,
             offsets: Offsets::new(text),
+            unterminated_end: (!text.ends_with('\n')).then(|| text.chars().count()),
         }
+    }
+
+    /// Whether copying the item's text would change this block scalar: trailing blank lines of a
+    /// keep-chomped one sit where the cut drops lines between items, and one that ends the input
+    /// without a line break gains one when the copy ends its last line (found by fuzzing: `run.sh: |`
+    /// then `  echo hi` at the end of input came out as `"echo hi\n"`).
+    fn cut_changes_block(&self, value: &str, style: ScalarStyle, end: &Marker) -> bool {
+        matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+            && (value.ends_with("\n\n") || self.unterminated_end == Some(end.index()))
     }
 
     /// The index of the ResourceList item being read, if the reader is inside one.
@@ -194,7 +209,7 @@ impl<'a> Reader<'a> {
             self.item_content_end = end.index();
         }
         if !self.skipped.is_empty() || self.skip_starts(&event) {
-            return self.skip(event, start);
+            return self.skip(event, start, end);
         }
         let is_seq = matches!(event, Event::SequenceStart(..));
         if let Event::Scalar(_, _, _, Some(tag))
@@ -219,8 +234,7 @@ impl<'a> Reader<'a> {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
-                if block && value.ends_with("\n\n") {
+                if self.cut_changes_block(&value, style, &end) {
                     self.item_ok = false;
                 }
                 let value = scalar(value, style, tag.as_deref());
@@ -299,7 +313,7 @@ impl<'a> Reader<'a> {
     /// Reads past a node that is not kept, still checking what decides how the item is written (aliases
     /// out of the item, keep-chomped block scalars), recording its anchors as skipped, and holding it
     /// to the depth limit. No value is built: the item is copied from its text.
-    fn skip(&mut self, event: Event<'_>, start: Marker) -> Result<(), String> {
+    fn skip(&mut self, event: Event<'_>, start: Marker, end: Marker) -> Result<(), String> {
         let item = self.current_item();
         self.item_skipped = true;
         let skipped_anchor = |reader: &mut Self, anchor: usize| {
@@ -309,7 +323,7 @@ impl<'a> Reader<'a> {
         };
         match event {
             Event::Scalar(value, style, anchor, tag) => {
-                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) && value.ends_with("\n\n") {
+                if self.cut_changes_block(&value, style, &end) {
                     self.item_ok = false;
                 }
                 skipped_anchor(self, anchor);
@@ -551,9 +565,11 @@ fn resolve_plain(text: &str) -> Option<Value> {
         return Some(Value::Number(n));
     }
     if is_number_1_2(text) {
+        // Kept in the spelling it is written in (the same digits; see `float_1_1`), so what we read
+        // back from our own output equals what we read.
         return Some(Value::Tagged(Box::new(TaggedValue {
             tag: Tag::new(NUMBER_TAG),
-            value: Value::String(text.to_string()),
+            value: Value::String(float_1_1(text).into_owned()),
         })));
     }
     None
@@ -779,7 +795,7 @@ fn write_scalar(out: &mut String, v: &Value, block_at: usize, key: bool) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::Number(n) => out.push_str(&float_1_1(&n.to_string())),
         Value::String(s) => write_string(out, s, block_at, key),
         Value::Tagged(t) => match &t.value {
             Value::String(s) if t.tag == NUMBER_TAG => out.push_str(s),
@@ -792,6 +808,25 @@ fn write_scalar(out: &mut String, v: &Value, block_at: usize, key: bool) {
         Value::Mapping(_) => out.push_str("{}"),
         Value::Sequence(_) => out.push_str("[]"),
     }
+}
+
+/// A number's text in a form YAML 1.1 and 1.2 readers both read as the same float. ryu (behind
+/// serde_yaml_ng's `Number` display) writes `1e16`, `1e-6`, `1.5e300`, and a number kept as written
+/// may be `1e400`: YAML 1.2 floats, but strings to a YAML 1.1 reader (PyYAML, whose float pattern is
+/// `[-+]?([0-9][0-9_]*)?\.[0-9.]*([eE][-+][0-9]+)?`: a `.` and a signed exponent). So an exponent
+/// gets its sign and a mantissa without `.` gets `.0`, digits unchanged: `1.0e+16`, `1.0e-6`,
+/// `1.5e+300`, `1.0e+400` (infinite to a reader with 64-bit floats, exact to one with more).
+/// Infinities and NaN are already `.inf`, `-.inf`, `.nan` in both; integers and hexadecimal or octal
+/// numbers have no exponent and are returned as they are.
+fn float_1_1(text: &str) -> Cow<'_, str> {
+    let Some(e) = text.find(['e', 'E']) else { return Cow::Borrowed(text) };
+    if text.starts_with("0x") || text.starts_with("0o") {
+        return Cow::Borrowed(text);
+    }
+    let (mantissa, exponent) = (&text[..e], &text[e + 1..]);
+    let dot = if mantissa.contains('.') { "" } else { ".0" };
+    let sign = if exponent.starts_with(['-', '+']) { "" } else { "+" };
+    Cow::Owned(format!("{mantissa}{dot}e{sign}{exponent}"))
 }
 
 /// What libyaml's scalar analysis allows for a string (`yaml_emitter_analyze_scalar`).
@@ -1078,7 +1113,7 @@ mod tests {
             "a: 1\nb: [x, 'y z', '', \"0123\", 1.5, null, true]\nc: {}\nd: []\ne:\n  f: |\n    one\n    two\n  g: \"x\\ny\"\n",
             "- a: 1\n  b:\n  - c\n  - - d\n    - e\n- 'on: x'\n- '#no'\n- ' lead'\n- \"tab\\there\"\n- \"trail \"\n",
             "k: \"line\\n\\nlast\\n\\n\"\nj: \" lead\\nx\"\nl: '- x'\nm: 'x: y'\nq: 'a #b'\no: a#b\np: \"\\u00e9t\\u00e9 ✓\"\n",
-            "big: \"9223372036854775808\"\nneg: -12\nf: -1.0e+30\nstr: '12.5'\n",
+            "big: \"9223372036854775808\"\nneg: -12\nf: -1.5\nstr: '12.5'\n",
         ] {
             let value: Value = serde_yaml_ng::from_str(text).unwrap();
             assert_eq!(to_string(&value), serde_yaml_ng::to_string(&value).unwrap(), "{text}");
@@ -1136,7 +1171,7 @@ mod tests {
     fn reads_surrogate_pairs_big_numbers_and_under_indented_quoted_lines() {
         assert_eq!(v(r#"{"a": "\ud83d\ude00"}"#)["a"], Value::String("😀".into()));
         let big = v("n: 123456789012345678901234567890\nf: 1e400\n");
-        assert_eq!(to_string(&big), "'n': 123456789012345678901234567890\nf: 1e400\n", "`n` is false to YAML 1.1");
+        assert_eq!(to_string(&big), "'n': 123456789012345678901234567890\nf: 1.0e+400\n", "`n` is false to YAML 1.1");
         assert_eq!(v("k: 'one\n two'\nj: x\n")["k"], Value::String("one two".into()));
         assert_eq!(v("a:\n    k: 'one\n  two'\n")["a"]["k"], Value::String("one two".into()));
         // Found by fuzzing: the local tag `!!` (`!%21`) was written as the non-specific `!`, and a key
@@ -1170,7 +1205,72 @@ mod tests {
     }
 
     #[test]
+    fn floats_with_an_exponent_get_a_dot_and_a_signed_exponent() {
+        // Found by fuzzing: ryu's `1e16` and `1e-6` are strings to YAML 1.1 readers (PyYAML); serde_yaml_ng
+        // writes them so, we no longer do. Same f64 either way.
+        for (text, written) in [
+            ("1e16", "1.0e+16"),
+            ("0.000001", "1.0e-6"),
+            ("1.5e300", "1.5e+300"),
+            ("-1.0e+30", "-1.0e+30"),
+            ("2.5E-10", "2.5e-10"),
+            ("1e400", "1.0e+400"),
+            ("-5.e400", "-5.e+400"),
+            ("0.5", "0.5"),
+            ("100.0", "100.0"),
+            (".inf", ".inf"),
+            ("-.inf", "-.inf"),
+            (".nan", ".nan"),
+            ("0x1e", "30"),
+            ("123456789012345678901234567890", "123456789012345678901234567890"),
+        ] {
+            let value = v(&format!("k: {text}\n"));
+            assert_eq!(to_string(&value), format!("k: {written}\n"), "{text}");
+            let back = v(&to_string(&value));
+            match (&back["k"], &value["k"]) {
+                (Value::Number(a), Value::Number(b)) if b.is_nan() => assert!(a.is_nan()),
+                (a, b) => assert_eq!(a, b, "{text}"),
+            }
+        }
+        assert_eq!(float_1_1("0x1e5"), "0x1e5", "a hexadecimal `e` is a digit");
+    }
+
+    #[test]
+    fn a_block_scalar_ending_the_input_has_no_made_up_line_break() {
+        // Found by fuzzing. What libyaml and PyYAML read (YAML 1.2.2 §8.1.1.2: the chomped last break is
+        // "b-as-line-feed | End of file"); the scanner added `\n` at the end of input.
+        for (text, value) in [
+            ("k: |\n  echo hi", "echo hi"),
+            ("k: |\n  echo hi\n  ", "echo hi\n"),
+            ("k: |\n  echo hi\n    ", "echo hi\n  "),
+            ("k: |+\n  echo hi", "echo hi"),
+            ("k: |+\n  echo hi\n  ", "echo hi\n"),
+            ("k: |-\n  echo hi\n    ", "echo hi\n  "),
+            ("k: >\n  echo hi\n    ", "echo hi\n  "),
+            ("k: |\n  echo hi\n\n  ", "echo hi\n"),
+            ("k: |\n  echo hi\n  \n", "echo hi\n"),
+            ("- |+\n   \n", "\n"),
+        ] {
+            let read = v(text);
+            let read = read.get("k").or_else(|| read.get(0)).unwrap();
+            assert_eq!(read, &Value::String(value.into()), "{text:?}");
+        }
+        // Such an item is serialised: copying its text would end the last line with a break.
+        let parsed = parse_resource_list("items:\n- kind: A\n  data: {x: 1}\n  run: |\n    echo hi").unwrap();
+        assert!(!parsed.items.unwrap()[0].self_contained);
+        assert_eq!(parsed.value["items"][0]["run"], Value::String("echo hi".into()));
+        let parsed = parse_resource_list("items:\n- kind: A\n  run: |\n    echo hi\n").unwrap();
+        assert!(parsed.items.unwrap()[0].self_contained, "with the final break the copy is exact");
+    }
+
+    #[test]
     fn limits_are_errors_naming_the_limit_and_position() {
+        // Found by fuzzing: from 256 `[` on, the scanner's "recursion limit exceeded" came first.
+        for depth in [129, 255, 256, 1000] {
+            let deep = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+            let e = parse(&deep).unwrap_err();
+            assert!(e.contains("limit of 128 levels") && e.contains("line 1 column 129"), "{depth}: {e}");
+        }
         let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
         let e = parse(&deep).unwrap_err();
         assert!(e.contains("limit of 128 levels") && e.contains("line 1 column 129"), "{e}");

@@ -127,11 +127,12 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// The files `ztwim-gitops generate -o` writes for a config: the layout every orchestrator should see.
+/// The object files `ztwim-gitops generate -o` writes for a config: the layout every orchestrator should
+/// see (without `.ztwim-gitops/`, the record of what produced them, which only `-o` keeps).
 pub fn generated_files(config: &Path) -> Vec<String> {
     let out = TempDir::new("generate");
     run(Command::new(BIN).arg("generate").arg("-c").arg(config).arg("-o").arg(out.path()), true);
-    tree(out.path()).into_keys().collect()
+    tree(out.path()).into_keys().filter(|f| !f.starts_with(".ztwim-gitops/")).collect()
 }
 
 /// The image tag the examples name; the tests build it locally from the Dockerfile.

@@ -5,7 +5,10 @@
 
 use super::{meta, Cr, Crd, Output, Wave};
 use crate::generate::{merge, LocalDefault};
-use crate::model::{Cluster, Component, Model, CSI_DRIVER, EXEC_BINARY};
+use crate::model::{
+    Cluster, Component, ImageRef, Model, PluginInstall, BUILTIN_BINARY, CSI_DRIVER, EXEC_BINARY, IMAGE_BINARY_PATH,
+    INIT_CONTAINER,
+};
 use k8s_openapi::api::core::v1::{
     CSIVolumeSource, Capabilities, Container, EmptyDirVolumeSource, EnvVar, Namespace, ResourceRequirements,
     SeccompProfile, SecurityContext, Volume, VolumeMount,
@@ -15,8 +18,6 @@ use serde::Serialize;
 use serde_yaml_ng::Value;
 use std::collections::BTreeMap;
 
-/// The init container that installs the exec plugin.
-pub const INIT_CONTAINER: &str = "install-jwt-spiffe";
 /// With `pluginImage`: the init container that puts our static copier into the scratch volume first.
 pub const COPIER_INIT_CONTAINER: &str = "install-jwt-spiffe-copier";
 /// The emptyDir the plugin binary lives in (the main containers' root filesystems are read-only).
@@ -174,67 +175,80 @@ fn hardened() -> SecurityContext {
     }
 }
 
-/// The init containers that install the plugin: the archive download, or with `pluginImage` the copier
-/// and the copy out of the plugin image. No shell runs in the second way: the plugin image has none.
-fn init_containers(model: &Model) -> Vec<Container> {
-    let e = &model.plugin;
-    let Some(from) = &e.from_image else { return vec![init_container(model)] };
-    let copier = format!("{}/ztwim-gitops", e.scratch_dir);
-    let container = |name: &str, image: &str, pull: &str, command: Vec<String>, mounts: Vec<VolumeMount>| Container {
+/// An init container with the hardening and the termination-message fields the API server would default.
+fn hardened_container(
+    name: &str,
+    image: &ImageRef,
+    command: Vec<String>,
+    env: Option<Vec<EnvVar>>,
+    mounts: Vec<VolumeMount>,
+) -> Container {
+    Container {
         name: name.into(),
-        image: Some(image.into()),
-        image_pull_policy: Some(pull.into()),
+        image: Some(image.image.clone()),
+        image_pull_policy: Some(image.pull_policy.into()),
         command: Some(command),
+        env,
         volume_mounts: Some(mounts),
         security_context: Some(hardened()),
         termination_message_path: Some("/dev/termination-log".into()),
         termination_message_policy: Some("File".into()),
         ..Container::default()
-    };
-    vec![
-        container(
-            COPIER_INIT_CONTAINER,
-            &from.copier,
-            from.copier_pull_policy,
-            vec!["/usr/local/bin/ztwim-gitops".into(), "install-to".into(), e.scratch_dir.into()],
-            vec![mount(SCRATCH_VOLUME, e.scratch_dir, false)],
-        ),
-        container(
-            INIT_CONTAINER,
-            &from.image,
-            from.image_pull_policy,
-            vec![copier, "copy-file".into(), from.path.clone(), format!("{}/{EXEC_BINARY}", e.bin_dir)],
-            vec![mount(BINARIES_VOLUME, &e.bin_dir, false), mount(SCRATCH_VOLUME, e.scratch_dir, true)],
-        ),
-    ]
+    }
 }
 
-fn init_container(model: &Model) -> Container {
+/// The init containers that install the helper, by method. `builtin`: our image's binary copies itself
+/// into the binaries volume. `image`: our copier into the scratch volume, then the copy out of the
+/// plugin image. `archive`: the download script. Only `archive` runs a shell or reaches the network.
+fn init_containers(model: &Model) -> Vec<Container> {
     let e = &model.plugin;
-    let mut env = vec![
-        env("DOWNLOAD_URL", &e.download_url),
-        env("EXEC_BINARY", EXEC_BINARY),
-        env("BIN_DIR", &e.bin_dir),
-        env("TMPDIR", e.scratch_dir),
-    ];
-    if let Some(sha256) = &e.sha256 {
-        env.push(self::env("ARCHIVE_SHA256", sha256));
-    }
-    env.extend(e.proxy_env.iter().map(|(name, value)| self::env(name, value)));
-    Container {
-        name: INIT_CONTAINER.into(),
-        image: Some(e.image.clone()),
-        image_pull_policy: Some(e.image_pull_policy.into()),
-        command: Some(vec!["/bin/sh".into(), "-c".into(), INSTALL_SCRIPT.into()]),
-        env: Some(env),
-        volume_mounts: Some(vec![
-            mount(BINARIES_VOLUME, &e.bin_dir, false),
-            mount(SCRATCH_VOLUME, e.scratch_dir, false),
-        ]),
-        security_context: Some(hardened()),
-        termination_message_path: Some("/dev/termination-log".into()),
-        termination_message_policy: Some("File".into()),
-        ..Container::default()
+    let target = format!("{}/{}", e.bin_dir, e.binary());
+    match &e.install {
+        PluginInstall::Builtin(image) => vec![hardened_container(
+            INIT_CONTAINER,
+            image,
+            vec![IMAGE_BINARY_PATH.into(), "copy-file".into(), IMAGE_BINARY_PATH.into(), target],
+            None,
+            vec![mount(BINARIES_VOLUME, &e.bin_dir, false)],
+        )],
+        PluginInstall::Image(from) => {
+            let copier = format!("{}/{BUILTIN_BINARY}", e.scratch_dir);
+            vec![
+                hardened_container(
+                    COPIER_INIT_CONTAINER,
+                    &from.copier,
+                    vec![IMAGE_BINARY_PATH.into(), "install-to".into(), e.scratch_dir.into()],
+                    None,
+                    vec![mount(SCRATCH_VOLUME, e.scratch_dir, false)],
+                ),
+                hardened_container(
+                    INIT_CONTAINER,
+                    &from.image,
+                    vec![copier, "copy-file".into(), from.path.clone(), target],
+                    None,
+                    vec![mount(BINARIES_VOLUME, &e.bin_dir, false), mount(SCRATCH_VOLUME, e.scratch_dir, true)],
+                ),
+            ]
+        }
+        PluginInstall::Archive(archive) => {
+            let mut env = vec![
+                env("DOWNLOAD_URL", &archive.download_url),
+                env("EXEC_BINARY", EXEC_BINARY),
+                env("BIN_DIR", &e.bin_dir),
+                env("TMPDIR", e.scratch_dir),
+            ];
+            if let Some(sha256) = &archive.sha256 {
+                env.push(self::env("ARCHIVE_SHA256", sha256));
+            }
+            env.extend(archive.proxy_env.iter().map(|(name, value)| self::env(name, value)));
+            vec![hardened_container(
+                INIT_CONTAINER,
+                &archive.image,
+                vec!["/bin/sh".into(), "-c".into(), INSTALL_SCRIPT.into()],
+                Some(env),
+                vec![mount(BINARIES_VOLUME, &e.bin_dir, false), mount(SCRATCH_VOLUME, e.scratch_dir, false)],
+            )]
+        }
     }
 }
 
@@ -245,13 +259,15 @@ fn workload(model: &Model, resources: ResourceRequirements) -> Workload {
         empty_dir: Some(EmptyDirVolumeSource::default()),
         ..Volume::default()
     };
+    // The built-in install copies straight into the binaries volume and needs no scratch space.
+    let scratch = !matches!(e.install, PluginInstall::Builtin(_));
     Workload {
         labels: model.trust.shared.as_ref().map(|shared| BTreeMap::from([shared.pod_label.clone()])),
         resources,
         init_containers: init_containers(model),
-        volumes: vec![
-            empty_dir(BINARIES_VOLUME),
-            Volume {
+        volumes: [
+            Some(empty_dir(BINARIES_VOLUME)),
+            Some(Volume {
                 name: CSI_VOLUME.into(),
                 csi: Some(CSIVolumeSource {
                     driver: CSI_DRIVER.into(),
@@ -259,9 +275,12 @@ fn workload(model: &Model, resources: ResourceRequirements) -> Workload {
                     ..CSIVolumeSource::default()
                 }),
                 ..Volume::default()
-            },
-            empty_dir(SCRATCH_VOLUME),
-        ],
+            }),
+            scratch.then(|| empty_dir(SCRATCH_VOLUME)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         volume_mounts: vec![
             mount(BINARIES_VOLUME, &e.bin_dir, true),
             mount(CSI_VOLUME, &model.trust.workload_api.socket_dir, true),

@@ -1,12 +1,10 @@
 //! How Argo CD reaches a spoke ([`Connection`]): today one Argo CD cluster Secret per spoke. It holds no
-//! credential at all: Argo CD runs the exec plugin, which fetches a JWT-SVID for the spoke's audience
-//! from the SPIFFE Workload API on every refresh. Everything in it comes from the spoke's contract.
+//! credential at all: Argo CD runs the exec credential helper, which fetches a JWT-SVID for the spoke's
+//! audience from the SPIFFE Workload API on every refresh. Everything in it comes from the spoke's contract.
 
-use super::argocd::INIT_CONTAINER;
 use super::{meta, Crd, Output, Wave};
 use crate::model::{
-    Cluster, Connection, ExecConfig, Model, Spoke, SpokeKind, Tls, EXEC_BINARY, SECRET_TYPE_LABEL,
-    STANDARD_LABEL_PREFIX,
+    Cluster, Connection, ExecConfig, Model, Spoke, SpokeKind, Tls, SECRET_TYPE_LABEL, STANDARD_LABEL_PREFIX,
 };
 use k8s_openapi::api::core::v1::Secret;
 use serde::Serialize;
@@ -56,17 +54,30 @@ struct ExecProviderConfig<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     args: &'a [String],
     api_version: &'a str,
-    /// A JSON object: Argo CD rejects the kubeconfig list form.
+    /// A JSON object (Argo CD rejects the kubeconfig list form), left out when empty.
+    #[serde(skip_serializing_if = "ExecEnv::is_empty")]
     env: ExecEnv<'a>,
-    install_hint: String,
+    install_hint: &'a str,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-struct ExecEnv<'a> {
-    spiffe_endpoint_socket: &'a str,
-    spiffe_jwt_audience: &'a str,
-    exec_credential_version: &'static str,
+/// The model's variables as a JSON object in the model's order.
+struct ExecEnv<'a>(&'a [(&'static str, String)]);
+
+impl ExecEnv<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for ExecEnv<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
 }
 
 fn secret(model: &Model, spoke: &Spoke, exec: &ExecConfig, tls: &Tls) -> Secret {
@@ -77,16 +88,8 @@ fn secret(model: &Model, spoke: &Spoke, exec: &ExecConfig, tls: &Tls) -> Secret 
             command: &exec.command,
             args: &exec.args,
             api_version: &exec.api_version,
-            env: ExecEnv {
-                spiffe_endpoint_socket: &exec.socket_endpoint,
-                spiffe_jwt_audience: &contract.audience,
-                exec_credential_version: exec.credential_version.as_str(),
-            },
-            install_hint: format!(
-                "{EXEC_BINARY} is installed into {} by the {INIT_CONTAINER} init container of the Argo CD \
-                 application controller and server; check that container's log.",
-                model.plugin.bin_dir
-            ),
+            env: ExecEnv(&exec.env),
+            install_hint: &exec.install_hint,
         },
     };
     let mut data = BTreeMap::from([

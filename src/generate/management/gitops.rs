@@ -8,7 +8,7 @@
 use super::olm::Install;
 use super::Output;
 use crate::generate::{LocalDefault, NamedList};
-use crate::model::{InstallPlanApproval, Model};
+use crate::model::Model;
 use k8s_openapi::api::core::v1::EnvVar;
 use std::collections::BTreeMap;
 
@@ -26,14 +26,20 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         target_namespaces: None,
         package: "openshift-gitops-operator",
         channel: &model.gitops.channel.value,
-        install_plan_approval: InstallPlanApproval::Automatic,
+        install_plan_approval: model.gitops.install_plan_approval.value,
+        catalog: &model.gitops.catalog,
+        catalog_settings: ("spec.management.gitops.source", "spec.management.gitops.sourceNamespace"),
         subscription_defaults: [
             LocalDefault::unless_configured(
                 &["spec", "channel"],
                 "spec.management.gitops.channel",
                 &model.gitops.channel,
             ),
-            Some(LocalDefault::fixed(&["spec", "installPlanApproval"])),
+            LocalDefault::unless_configured(
+                &["spec", "installPlanApproval"],
+                "spec.management.gitops.installPlanApproval",
+                &model.gitops.install_plan_approval,
+            ),
         ]
         .into_iter()
         .flatten()
@@ -50,10 +56,4 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         env_merge: Some(NamedList { field: &["spec", "config", "env"], joined: &[CLUSTER_CONFIG_NAMESPACES] }),
     }
     .push(out);
-    out.notes().info(
-        "spec.management.gitops.installOperator",
-        "the OpenShift GitOps Subscription sets DISABLE_DEFAULT_ARGOCD_INSTANCE=true, so the operator removes an \
-         existing default `openshift-gitops` Argo CD instance; move anything it manages first, or set \
-         installOperator: false to keep managing the operator yourself.",
-    );
 }

@@ -2,7 +2,7 @@
 
 use super::{meta, Cr, Crd, Output, Wave};
 use crate::generate::{LocalDefault, NamedList};
-use crate::model::{Cluster, InstallPlanApproval};
+use crate::model::{Catalog, Cluster, InstallPlanApproval};
 use k8s_openapi::api::core::v1::{EnvVar, Namespace};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -22,8 +22,8 @@ struct SubscriptionSpec {
     channel: String,
     install_plan_approval: &'static str,
     name: &'static str,
-    source: &'static str,
-    source_namespace: &'static str,
+    source: String,
+    source_namespace: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     config: Option<SubscriptionConfig>,
 }
@@ -33,7 +33,7 @@ struct SubscriptionConfig {
     env: Vec<EnvVar>,
 }
 
-/// One operator from the `redhat-operators` catalog.
+/// One operator from an OLM catalog (`redhat-operators` unless the config names a mirrored one).
 pub(super) struct Install<'a> {
     /// Also the OperatorGroup's name.
     pub namespace: &'a str,
@@ -44,8 +44,10 @@ pub(super) struct Install<'a> {
     pub package: &'static str,
     pub channel: &'a str,
     pub install_plan_approval: InstallPlanApproval,
-    /// Which of the Subscription's channel and approval are only our defaults (its catalog source
-    /// always is).
+    pub catalog: &'a Catalog,
+    /// The config fields that set the catalog's source and namespace.
+    pub catalog_settings: (&'static str, &'static str),
+    /// Which of the Subscription's channel and approval are only our defaults.
     pub subscription_defaults: Vec<LocalDefault>,
     pub env: Vec<EnvVar>,
     /// How `env` meets a base Subscription's (None: it replaces it).
@@ -69,7 +71,13 @@ impl Install<'_> {
             vec![LocalDefault::fixed(&["spec", "upgradeStrategy"])],
         );
         let mut defaults = self.subscription_defaults;
-        defaults.extend([LocalDefault::fixed(&["spec", "source"]), LocalDefault::fixed(&["spec", "sourceNamespace"])]);
+        let (source, source_namespace) = self.catalog_settings;
+        defaults.extend(LocalDefault::unless_configured(&["spec", "source"], source, &self.catalog.source));
+        defaults.extend(LocalDefault::unless_configured(
+            &["spec", "sourceNamespace"],
+            source_namespace,
+            &self.catalog.source_namespace,
+        ));
         let env_merge = self.env_merge;
         out.push_manifest(
             &Cluster::Management,
@@ -81,8 +89,8 @@ impl Install<'_> {
                     channel: self.channel.into(),
                     install_plan_approval: self.install_plan_approval.as_str(),
                     name: self.package,
-                    source: "redhat-operators",
-                    source_namespace: "openshift-marketplace",
+                    source: self.catalog.source.value.clone(),
+                    source_namespace: self.catalog.source_namespace.value.clone(),
                     config: (!self.env.is_empty()).then_some(SubscriptionConfig { env: self.env }),
                 },
             },

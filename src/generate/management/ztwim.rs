@@ -121,6 +121,8 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
             // The channel is enforced: the CRs below are the 1.0 API, which only `stable-v1` serves.
             channel: &z.channel,
             install_plan_approval: z.install_plan_approval.value,
+            catalog: &z.catalog,
+            catalog_settings: ("spec.management.ztwim.source", "spec.management.ztwim.sourceNamespace"),
             subscription_defaults: LocalDefault::unless_configured(
                 &["spec", "installPlanApproval"],
                 "spec.management.ztwim.installPlanApproval",

@@ -7,7 +7,6 @@
 //! a partial HostedCluster for `kubectl apply --server-side`, which sets these fields and nothing else.
 
 use super::{meta, oidc, Wave};
-use crate::diag::{Severity, Topic};
 use crate::generate::{Cr, Output};
 use crate::model::{Cluster, Hosted, Model, Spoke};
 use k8s_openapi::api::core::v1::ConfigMap;
@@ -65,17 +64,5 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, hosted: &Hosted, out: &mut 
             },
         },
         |m| m.header = Some(PARTIAL_HEADER),
-    );
-    out.notes().note(
-        Severity::Info,
-        spoke.path.clone(),
-        Topic::Lockout,
-        format!(
-            "spoke `{}` is a hosted control plane: apply `--target control-plane/{}` to the hosting cluster \
-             (server-side, see the object's comment), then `--target spoke/{}` to the guest. Authentication \
-             type OIDC removes the guest's built-in OAuth login; keep a certificate-based admin kubeconfig \
-             for it.",
-            spoke.name, spoke.name, spoke.name
-        ),
     );
 }

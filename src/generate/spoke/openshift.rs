@@ -6,7 +6,6 @@
 //! whose `type: OIDC` only it makes valid on 4.19.
 
 use super::{meta, oidc, Wave};
-use crate::diag::{Severity, Topic};
 use crate::generate::{Cr, Output};
 use crate::model::{Model, OpenShift, Spoke};
 use k8s_openapi::api::core::v1::ConfigMap;
@@ -58,18 +57,6 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, openshift: &OpenShift, out:
         );
     }
     out.push(cluster, &authentication(model, spoke, openshift));
-    out.notes().note(
-        Severity::Info,
-        spoke.path.clone(),
-        Topic::Lockout,
-        format!(
-            "spoke `{}`: Authentication/cluster with type OIDC removes the spoke's built-in OAuth server and every \
-             other login method (oc login with passwords or identity providers, console OAuth), and the change \
-             rolls out kube-apiserver for 20 minutes or more. Before applying, keep a certificate-based admin \
-             kubeconfig (such as the installer's) and apply this spoke's manifests with it.",
-            spoke.name
-        ),
-    );
 }
 
 fn authentication<'a>(model: &Model, spoke: &Spoke, openshift: &'a OpenShift) -> Cr<AuthenticationSpec<'a>> {

@@ -6,6 +6,10 @@
 //! - a quoted scalar's under-indented continuation line (valid for libyaml and go-yaml) was an error;
 //! - a tag's `%`-escaped multi-byte UTF-8 character was mis-decoded (bytes concatenated into one code
 //!   point) or rejected;
+//! - a block scalar whose last line ends the input without a line break gained a made-up `\n`
+//!   (libyaml and PyYAML read none), so a pass-through item's value changed;
+//! - flow nesting stops at our depth limit (`yaml::MAX_DEPTH`) with its message, rather than at the
+//!   `u8` flow level's overflow with "recursion limit exceeded";
 //! - and one for speed: a plain scalar no longer reserves 128 bytes more than its first character.
 //!
 //! The iterator-input constructor and its `BufferedInput` are left out (we parse `&str` only), and
