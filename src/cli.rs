@@ -21,10 +21,11 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Print only errors.
+    /// Print only errors (doctor: only failures and the summary).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print info results too (by default: errors, warnings and a count of the infos left out).
+    /// Print info results too (by default: errors, warnings and a count of the infos left out; doctor: the
+    /// passes too).
     #[arg(short, long, global = true)]
     pub verbose: bool,
 }
@@ -142,9 +143,10 @@ pub enum Command {
     },
 }
 
-/// Which results `generate` prints on stderr (the KRM function always returns all of them).
+/// Which results `generate` prints on stderr (the KRM function always returns all of them), and which
+/// checks `doctor` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verbosity {
+pub enum Verbosity {
     Quiet,
     Normal,
     Verbose,
@@ -188,7 +190,7 @@ pub fn main() -> i32 {
             run_generate(&config, target.as_ref(), output.as_deref(), verbosity)
         }
         Some(Command::Explain { config, format }) => run_explain(&config, format),
-        Some(Command::Doctor(args)) => crate::doctor::run(&args),
+        Some(Command::Doctor(args)) => crate::doctor::run(&args, verbosity),
         Some(Command::Images { config, format, catalog }) => run_images(&config, format, catalog.as_deref(), verbosity),
         Some(Command::Diff { old, new, output }) => crate::diff::run(&old, &new, &output),
         Some(Command::Import(args)) => crate::import::run(&args, verbosity == Verbosity::Quiet),

@@ -47,6 +47,8 @@ pub enum Topic {
     IssuerSystemTrust,
     /// The plugin download is not checksum-verified.
     UnverifiedDownload,
+    /// Transformer mode replaces a spoke's existing OIDC provider (OpenShift allows one).
+    ReplaceOidcProvider,
     /// The GitOps Subscription makes the operator remove an existing default `openshift-gitops` instance.
     RemoveDefaultInstance,
 }

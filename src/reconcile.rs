@@ -8,10 +8,12 @@
 //! that are only our local defaults ([`LocalDefault`]), where the base keeps its own value (and an info
 //! result says so when it differs from ours). Every other item passes through untouched.
 
+mod providers;
+
 use crate::diag::Diagnostics;
 use crate::generate::{merge, LocalDefault, Manifest, NamedList};
 use crate::krm::{self, annotation, set_annotation};
-use crate::model::{Model, MANAGED_BY_LABEL, OWNER_ANNOTATION, PART_OF_LABEL, TARGET_ANNOTATION};
+use crate::model::{Cluster, Model, Target, MANAGED_BY_LABEL, OWNER_ANNOTATION, PART_OF_LABEL, TARGET_ANNOTATION};
 use serde_yaml_ng::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -141,6 +143,8 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
             }
         })
         .collect();
+    let mut notes = Diagnostics::default();
+    pruned_notes(model, inputs, &seen, &ours, &generated, &fates, &mut notes);
     let mut out: Vec<Item> = (0..inputs.len()).filter(|&i| !ours[i]).map(Item::Input).collect();
     // Where each unowned input sits in `out`, so a patch finds its slot without a scan.
     let mut slot_of = vec![usize::MAX; inputs.len()];
@@ -158,11 +162,14 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
     for (path, index) in (0..inputs.len()).filter(|&i| !ours[i]).chain(replaced).filter_map(|i| seen[i].location) {
         taken.entry(path).or_default().insert(index);
     }
-    let mut notes = Diagnostics::default();
     let mut next_index: BTreeMap<String, u64> = BTreeMap::new();
     for (manifest, fate) in generated.into_iter().zip(fates) {
         let (old, conflict) = match fate {
             Fate::Patch(i) => {
+                let mut manifest = manifest;
+                if !providers::guard(model, &inputs[i], &mut manifest, &mut notes) {
+                    continue;
+                }
                 notes.push(crate::diag::Severity::Info, None, patch_note(&inputs[i]));
                 let patched = patch(&inputs[i], manifest, &mut notes);
                 if patched != inputs[i] {
@@ -204,6 +211,128 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
         out.push(Item::New(object));
     }
     Reconciled { items: out, notes }
+}
+
+/// Why an owned item of the previous run is not in this run's output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Pruned {
+    /// Its spoke is not in the config any more.
+    SpokeGone,
+    /// The config's `spec.target` does not cover its cluster.
+    OutsideTarget,
+    /// A base's unowned object with the same identity was patched instead.
+    PatchedBase,
+    /// A second copy of an object kept once.
+    Duplicate,
+    /// The config no longer generates it (a setting changed).
+    NotGenerated,
+}
+
+/// Every owned item this run drops is a warning: one per cluster and reason, listing the objects in
+/// input order, because pruning removes what the user may still want (a spoke dropped by mistake, a
+/// ConfigMap-form config whose `spokeName` changed) and the package shows nothing of it otherwise.
+fn pruned_notes(
+    model: &Model,
+    inputs: &[Value],
+    seen: &[Seen],
+    ours: &[bool],
+    generated: &[Manifest],
+    fates: &[Fate],
+    notes: &mut Diagnostics,
+) {
+    let mut kept = BTreeSet::new();
+    let mut patched = BTreeSet::new();
+    for fate in fates {
+        match fate {
+            Fate::Emit { replaces: Some(i), .. } => {
+                kept.insert(*i);
+            }
+            Fate::Emit { replaces: None, .. } => {}
+            Fate::Patch(i) => {
+                patched.insert(seen[*i].identity.1);
+            }
+        }
+    }
+    let generated: BTreeSet<Identity> = generated.iter().map(|m| identity(&m.object)).collect();
+    let mut groups: BTreeMap<(&str, Pruned), Vec<String>> = BTreeMap::new();
+    for (i, item) in seen.iter().enumerate().filter(|&(i, _)| ours[i] && !kept.contains(&i)) {
+        let target = item.identity.0;
+        let cluster = match target.split_once('/') {
+            Some(("spoke", name)) => Some(Cluster::Spoke(name.to_string())),
+            Some(("control-plane", name)) => Some(Cluster::ControlPlane(name.to_string())),
+            _ if target == "management" => Some(Cluster::Management),
+            _ => None,
+        };
+        let spoke_gone = match &cluster {
+            Some(Cluster::Spoke(name) | Cluster::ControlPlane(name)) => model.spoke(name).is_none(),
+            _ => false,
+        };
+        let reason = if spoke_gone {
+            Pruned::SpokeGone
+        } else if cluster.as_ref().is_some_and(|c| !model.target.selects(c, item.identity.1 .1)) {
+            Pruned::OutsideTarget
+        } else if patched.contains(&item.identity.1) {
+            Pruned::PatchedBase
+        } else if generated.contains(&item.identity) {
+            Pruned::Duplicate
+        } else {
+            Pruned::NotGenerated
+        };
+        groups.entry((target, reason)).or_default().push(describe(&inputs[i]));
+    }
+    for ((target, reason), objects) in groups {
+        let cluster =
+            if target.is_empty() { "no cluster (no target annotation)".to_string() } else { target.to_string() };
+        let spoke = target.split_once('/').map_or(target, |(_, name)| name);
+        let why = match reason {
+            Pruned::SpokeGone => format!(
+                "spoke `{spoke}` is not in the config any more (a ConfigMap-form config names its one spoke in \
+                 `data.spokeName`); if that is a mistake, add the spoke back and run again"
+            ),
+            Pruned::OutsideTarget => format!(
+                "the config's target `{}` does not cover {cluster}; set `spec.target: all` to keep every cluster's objects",
+                target_name(&model.target)
+            ),
+            Pruned::PatchedBase => {
+                "an object without an owner in the input (a base's) has the same identity and was patched instead".into()
+            }
+            Pruned::Duplicate => "each was a second copy of an object the config keeps once".into(),
+            Pruned::NotGenerated => {
+                "the config no longer generates them (the spoke, application or setting they came from was removed \
+                 or renamed)"
+                    .into()
+            }
+        };
+        notes.push(
+            crate::diag::Severity::Warning,
+            None,
+            format!(
+                "removed {} object(s) of {cluster} that the config `{}` generated earlier: {}; {why}.",
+                objects.len(),
+                model.owner,
+                objects.join(", ")
+            ),
+        );
+    }
+}
+
+/// `spec.target`'s value for a model's target.
+fn target_name(target: &Target) -> String {
+    match target {
+        Target::All => "all".into(),
+        Target::Management => "management".into(),
+        Target::Spoke(name) => format!("spoke/{name}"),
+        Target::FeatureGate(name) => format!("spoke/{name}/featuregate"),
+        Target::ControlPlane(name) => format!("control-plane/{name}"),
+    }
+}
+
+/// `Kind namespace/name (file)`, how a result names an input item.
+fn describe(item: &Value) -> String {
+    let (_, kind, namespace, name) = key(item);
+    let ns = if namespace.is_empty() { String::new() } else { format!("{namespace}/") };
+    let file = krm::item_path(item).map(|p| format!(" ({p})")).unwrap_or_default();
+    format!("{kind} {ns}{name}{file}")
 }
 
 fn conflict_note(manifest: &Manifest, other: &str) -> String {
@@ -336,7 +465,7 @@ fn patch_note(input: &Value) -> String {
 mod tests {
     use super::*;
     use crate::config::{self, ConfigRef};
-    use crate::model::Cluster;
+    use crate::diag::Topic;
     use crate::resolve::{resolve, Options};
 
     fn model(config_dir: &str) -> Model {
@@ -609,5 +738,115 @@ mod tests {
         let patched = new(&r.items[0]);
         assert_eq!(patched["spec"], yaml("{mine: 1, a: 1}"));
         assert_eq!(ann(patched, OWNER_ANNOTATION), None, "the base's object stays the user's");
+    }
+
+    /// An OpenShift `Authentication/cluster` as a spoke has it, with one provider.
+    fn spoke_authentication(name: &str, issuer: &str) -> Value {
+        yaml(&format!(
+            "apiVersion: config.openshift.io/v1\nkind: Authentication\nmetadata: {{name: cluster}}\n\
+             spec:\n  type: OIDC\n  oidcProviders:\n  - name: {name}\n    issuer: {{issuerURL: '{issuer}', audiences: [x]}}\n"
+        ))
+    }
+
+    fn our_authentication() -> Manifest {
+        manifest(
+            Cluster::Spoke("s1".into()),
+            "config.openshift.io/v1",
+            "Authentication",
+            None,
+            "cluster",
+            "{type: OIDC, oidcProviders: [{name: ztwim, issuer: {issuerURL: 'https://issuer.example.com'}}]}",
+        )
+    }
+
+    #[test]
+    fn an_existing_oidc_provider_is_not_replaced_without_acknowledgement() {
+        let entra = spoke_authentication("entra", "https://login.microsoftonline.com/t/v2.0");
+        let r = reconcile(&model(""), std::slice::from_ref(&entra), vec![our_authentication()], true);
+        assert_eq!(r.items, [Item::Input(0)], "the spoke's Authentication is left as it is");
+        let errors: Vec<_> = r.notes.iter().filter(|n| n.severity == crate::diag::Severity::Error).collect();
+        assert_eq!(errors.len(), 1, "{:?}", r.notes);
+        assert_eq!(errors[0].path.as_deref(), Some("spec.spokes.0"));
+        let message = &errors[0].message;
+        assert!(message.contains("`entra` (issuer https://login.microsoftonline.com/t/v2.0)"), "{message}");
+        assert!(message.contains("replaceOidcProvider"), "{message}");
+
+        let mut m = model("");
+        m.acknowledged.insert(Topic::ReplaceOidcProvider);
+        let r = reconcile(&m, &[entra], vec![our_authentication()], true);
+        let patched = new(&r.items[0]);
+        assert_eq!(patched["spec"]["oidcProviders"][0]["name"], yaml("ztwim"));
+        assert_eq!(patched["spec"]["oidcProviders"].as_sequence().unwrap().len(), 1);
+        let warnings: Vec<_> = r.notes.iter().filter(|n| n.severity == crate::diag::Severity::Warning).collect();
+        assert_eq!(warnings.len(), 1, "{:?}", r.notes);
+        assert!(warnings[0]
+            .message
+            .contains("replaced the OIDC provider `entra` (issuer https://login.microsoftonline.com/t/v2.0)"));
+        assert!(!r.notes.has_errors());
+    }
+
+    #[test]
+    fn our_own_provider_by_name_or_issuer_is_replaced_without_a_word() {
+        for (name, issuer) in [("ztwim", "https://old-issuer.example.com"), ("renamed", "https://issuer.example.com")] {
+            let r = reconcile(&model(""), &[spoke_authentication(name, issuer)], vec![our_authentication()], true);
+            assert!(matches!(r.items[..], [Item::New(_)]), "{name}");
+            assert!(r.notes.iter().all(|n| n.severity == crate::diag::Severity::Info), "{name}: {:?}", r.notes);
+        }
+    }
+
+    #[test]
+    fn a_hosted_clusters_existing_provider_is_not_replaced_either() {
+        let hosted = yaml(
+            "apiVersion: hypershift.openshift.io/v1beta1\nkind: HostedCluster\nmetadata: {name: s1, namespace: clusters}\n\
+             spec:\n  configuration:\n    authentication:\n      type: OIDC\n      oidcProviders:\n      \
+             - {name: keycloak, issuer: {issuerURL: 'https://sso.example.com/realms/x'}}\n",
+        );
+        let ours = manifest(
+            Cluster::ControlPlane("s1".into()),
+            "hypershift.openshift.io/v1beta1",
+            "HostedCluster",
+            Some("clusters"),
+            "s1",
+            "{configuration: {authentication: {type: OIDC, oidcProviders: [{name: ztwim, issuer: {issuerURL: 'https://issuer.example.com'}}]}}}",
+        );
+        let r = reconcile(&model(""), &[hosted], vec![ours], true);
+        assert_eq!(r.items, [Item::Input(0)]);
+        assert!(r.notes.has_errors());
+        assert!(r.notes.iter().any(|n| n.message.contains("`keycloak` (issuer https://sso.example.com/realms/x)")));
+    }
+
+    #[test]
+    fn a_kube_apiserver_config_keeps_the_other_jwt_issuers() {
+        let file = "apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\njwt:\n\
+                    - issuer: {url: 'https://sso.example.com', audiences: [k8s]}\n  claimMappings: {username: {claim: email, prefix: ''}}\n\
+                    - issuer: {url: 'https://issuer.example.com', audiences: [old]}\n  claimMappings: {username: {claim: sub, prefix: ''}}\n";
+        let mut carrier =
+            yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: authentication-config, namespace: kube-system}\n");
+        carrier.as_mapping_mut().unwrap().insert("data".into(), yaml("{}"));
+        carrier["data"].as_mapping_mut().unwrap().insert("authentication-config.yaml".into(), file.into());
+        let ours_text = "apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\njwt:\n\
+                         - issuer: {url: 'https://issuer.example.com', audiences: [new]}\n  claimMappings: {username: {claim: sub, prefix: ''}}\n";
+        let mut ours = manifest(
+            Cluster::Spoke("s1".into()),
+            "v1",
+            "ConfigMap",
+            Some("kube-system"),
+            "authentication-config",
+            "{}",
+        );
+        ours.object.as_mapping_mut().unwrap().remove("spec");
+        ours.object.as_mapping_mut().unwrap().insert("data".into(), yaml("{}"));
+        ours.object["data"].as_mapping_mut().unwrap().insert("authentication-config.yaml".into(), ours_text.into());
+        ours.file = Some(crate::generate::PlainFile { name: "authentication-config.yaml", text: ours_text.into() });
+        let r = reconcile(&model(""), &[carrier], vec![ours], true);
+        let text = new(&r.items[0])["data"]["authentication-config.yaml"].as_str().unwrap().to_string();
+        let merged = yaml(&text);
+        let urls: Vec<_> =
+            merged["jwt"].as_sequence().unwrap().iter().map(|j| j["issuer"]["url"].as_str().unwrap()).collect();
+        assert_eq!(urls, ["https://sso.example.com", "https://issuer.example.com"], "{text}");
+        assert_eq!(merged["jwt"][1]["issuer"]["audiences"], yaml("[new]"), "ours replaces the entry of our issuer");
+        let infos: Vec<_> = r.notes.iter().filter(|n| n.message.starts_with("kept 1 other jwt issuer")).collect();
+        assert_eq!(infos.len(), 1, "{:?}", r.notes);
+        assert!(infos[0].message.contains("https://sso.example.com"));
     }
 }

@@ -434,10 +434,92 @@ fn shared_identity_corruptions_fail_their_link() {
 #[test]
 fn article_manifests_pass_and_read_well() {
     let dir = Path::new(ROOT).join("tests/data/doctor/article");
-    let (stdout, stderr, code) = run_bin(&["doctor", dir.to_str().unwrap()], b"");
+    let (stdout, stderr, code) = run_bin(&["doctor", "-v", dir.to_str().unwrap()], b"");
     assert_eq!(code, 0, "{stdout}{stderr}");
     let report = stdout.replace(ROOT, "<root>");
     insta::assert_snapshot!("article", report);
+}
+
+/// Issue 19.6: `-q` prints the failures and the summary, the default adds warnings and infos, `-v` the
+/// passes; the summary counts everything each time.
+#[test]
+fn quiet_and_verbose_choose_the_lines() {
+    let mut docs = generate(&Path::new(ROOT).join("fn-config/fleet.yaml"));
+    object(&mut docs, "Authentication", "spoke/spoke-a")["spec"]["oidcProviders"][0]["issuer"]["issuerURL"] =
+        s("https://spire-spiffe-oidc-discovery-provider.apps.mgmt.example.com/");
+    let input = stream(&docs);
+    let lines = |flag: Option<&str>| {
+        let mut args = vec!["doctor", "-"];
+        args.extend(flag);
+        let (stdout, stderr, code) = run_bin(&args, input.as_bytes());
+        assert_eq!(code, 1, "{stderr}");
+        let marks: BTreeSet<char> =
+            stdout.lines().filter_map(|l| l.chars().next()).filter(|c| "✓✗!i".contains(*c)).collect();
+        let summary = stdout.lines().find(|l| l.starts_with("summary: ")).unwrap().to_string();
+        (marks, summary, stdout)
+    };
+    let (quiet, summary_q, out) = lines(Some("-q"));
+    assert_eq!(quiet, ['✗'].into(), "{out}");
+    assert!(out.contains("note: ") && out.contains("without -q"), "{out}");
+    let (normal, summary_n, out) = lines(None);
+    assert!(normal.contains(&'✗') && normal.contains(&'i') && !normal.contains(&'✓'), "{out}");
+    assert!(out.contains("with -v"), "{out}");
+    let (verbose, summary_v, out) = lines(Some("-v"));
+    assert!(verbose.contains(&'✓') && verbose.contains(&'✗'), "{out}");
+    assert!(!out.contains("note: "), "{out}");
+    assert_eq!((&summary_q, &summary_n), (&summary_v, &summary_v));
+}
+
+/// Issue 19.6: a report of infos alone fails, saying which input is missing.
+#[test]
+fn nothing_checked_is_a_failure_that_names_the_missing_input() {
+    let docs = generate(&Path::new(ROOT).join("fn-config/fleet.yaml"));
+    let only_spokes: Vec<Value> = docs.iter().filter(|d| target(d).starts_with("spoke/")).cloned().collect();
+    let (report, code) = doctor(&stream(&only_spokes), &[]);
+    assert_eq!((with(&report, "fail"), code), (set(&["input coverage"]), 1), "{report}");
+    let coverage = report["checks"].as_array().unwrap().iter().find(|c| c["link"] == "coverage").unwrap();
+    assert_eq!(coverage["message"], "no cluster Secret in the input, so no link was checked");
+    assert!(coverage["fix"].as_str().unwrap().starts_with("Pass the management manifests too"));
+    // The management side alone has links of its own that pass: not a failure, the pairing info says the rest.
+    let only_management: Vec<Value> = docs.iter().filter(|d| target(d) == "management").cloned().collect();
+    let (report, code) = doctor(&stream(&only_management), &[]);
+    assert_eq!((with(&report, "fail"), code), (set(&[]), 0), "{report}");
+}
+
+/// Issue 19.6: JSON carries the values themselves.
+#[test]
+fn json_sides_hold_values_not_quoted_text() {
+    let docs = generate(&Path::new(ROOT).join("fn-config/fleet.yaml"));
+    let (report, _) = doctor(&stream(&docs), &[]);
+    let check = |link: &str| report["checks"].as_array().unwrap().iter().find(|c| c["link"] == link).unwrap().clone();
+    let version = &check("plugin-version")["left"]["value"];
+    assert!(version.as_str().is_some_and(|v| !v.is_empty() && !v.starts_with('"')), "{version}");
+    let audience = &check("audience")["right"]["value"];
+    assert!(audience.is_array(), "{audience}");
+    let issuer = &check("issuer-form")["left"]["value"];
+    assert_eq!(issuer, "https://spire-spiffe-oidc-discovery-provider.apps.mgmt.example.com");
+}
+
+/// Issue 19.6: for a namespace-scoped spoke, the RBAC failure names the namespace without a binding.
+#[test]
+fn the_namespaced_rbac_failure_names_the_namespace_missing_the_binding() {
+    let mut docs = generate(&Path::new(ROOT).join("fn-config/fleet.yaml"));
+    let before = docs.len();
+    docs.retain(|d| {
+        !(d["kind"] == s("RoleBinding")
+            && target(d) == "spoke/spoke-c"
+            && d["metadata"]["namespace"] == s("team-c-prod"))
+    });
+    assert_eq!(docs.len(), before - 1, "the fleet binds spoke-c's user in team-c-prod");
+    let (report, code) = doctor(&stream(&docs), &[]);
+    assert_eq!(code, 1);
+    let failures: Vec<&Json> = report["checks"].as_array().unwrap().iter().filter(|c| c["status"] == "fail").collect();
+    assert!(!failures.is_empty());
+    for f in failures {
+        assert_eq!((f["scope"].as_str(), f["link"].as_str()), (Some("spoke-c"), Some("rbac")), "{f}");
+        let message = f["message"].as_str().unwrap();
+        assert!(message.ends_with("no RoleBinding grants this user admin in `team-c-prod`"), "{message}");
+    }
 }
 
 /// The reference's own sketch pins `sub` to one ServiceAccount: doctor finds that the other Argo CD
@@ -644,4 +726,78 @@ fn every_kind_of_spoke_is_read_and_checked() {
     let (report, code) = doctor(&stream(&kind), &[]);
     assert_eq!(code, 1);
     assert_eq!(with(&report, "fail"), set(&["kind issuer"]), "{report:#}");
+}
+
+/// The status doctor gives `link` (`scope link`), if it ran.
+fn status_of<'a>(report: &'a Json, link: &str) -> Option<&'a str> {
+    report["checks"].as_array().unwrap().iter().find_map(|c| {
+        (format!("{} {}", c["scope"].as_str().unwrap(), c["link"].as_str().unwrap()) == link)
+            .then(|| c["status"].as_str().unwrap())
+    })
+}
+
+/// Issue 22: the issuer-URL and PEM rules are one rule each. `generate` (the config) and `doctor` (the
+/// manifests) are fed the same values and must agree; a port, and a CERTIFICATE block without DER, once
+/// passed one and failed the other.
+#[test]
+fn issuer_and_pem_rules_give_generate_and_doctor_the_same_verdict() {
+    let dir = TempDir::new("doctor-same-rules");
+    let fleet = std::fs::read_to_string(Path::new(ROOT).join("fn-config/fleet.yaml")).unwrap();
+    let good = generate(&Path::new(ROOT).join("fn-config/fleet.yaml"));
+    let generates = |config: String| {
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, config).unwrap();
+        let (_, stderr, code) = run_bin(&["generate", "-c", path.to_str().unwrap(), "--target", "all"], b"");
+        (code == 0, stderr)
+    };
+    let host = "spire-spiffe-oidc-discovery-provider.apps.mgmt.example.com";
+    let issuers = [
+        (format!("https://{host}"), true),
+        // OpenShift's issuerURL and ZTWIM's jwtIssuer accept a port; so do generate and doctor.
+        (format!("https://{host}:8443"), true),
+        (format!("https://{host}:0"), false),
+        (format!("https://{host}:8443/"), false),
+        (format!("https://{host}/"), false),
+        (format!("https://{host}/spire"), false),
+        (format!("https://user@{host}"), false),
+        (format!("http://{host}"), false),
+    ];
+    for (issuer, expected) in &issuers {
+        let config = fleet
+            .replace("      clusterName: mgmt\n", &format!("      clusterName: mgmt\n      jwtIssuer: '{issuer}'\n"));
+        let (generated, stderr) = generates(config);
+        let mut docs = good.clone();
+        object(&mut docs, "SpireServer", "management")["spec"]["jwtIssuer"] = s(issuer);
+        let (report, _) = doctor(&stream(&docs), &[]);
+        let doctored = status_of(&report, "management issuer-form") == Some("pass");
+        assert_eq!((generated, doctored), (*expected, *expected), "{issuer}: {stderr}\n{report}");
+    }
+    let cert = "MIIBkjCCATegAwIBAgIUL0pwfkQc+oPriJ2v3VYrjpWweG4wCgYIKoZIzj0EAwIw";
+    let block = |body: &str| format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n");
+    let pems = [
+        (block(cert), true),
+        (format!("{}{}", block(cert), block(cert)), true),
+        // Base64, but not DER: no certificate a kube-apiserver could load.
+        (block("AAAAAAAA"), false),
+        // A good block, then a broken one: the bundle as a whole does not load.
+        (format!("{}-----BEGIN CERTIFICATE-----\n{cert}\n", block(cert)), false),
+        (block("not base64!"), false),
+        ("no pem here\n".to_string(), false),
+    ];
+    let original_ca = fleet.split("    issuerCA: |\n").nth(1).unwrap().split("    labels:").next().unwrap();
+    for (pem, expected) in &pems {
+        let indented: String = pem.lines().map(|l| format!("      {l}\n")).collect();
+        let (generated, stderr) = generates(fleet.replacen(original_ca, &indented, 1));
+        let mut docs = good.clone();
+        let cm = docs
+            .iter_mut()
+            .find(|d| {
+                d["kind"] == s("ConfigMap") && target(d) == "spoke/spoke-a" && d["data"].get("ca-bundle.crt").is_some()
+            })
+            .unwrap();
+        cm["data"]["ca-bundle.crt"] = s(pem);
+        let (report, _) = doctor(&stream(&docs), &[]);
+        let doctored = status_of(&report, "spoke-a ca") == Some("pass");
+        assert_eq!((generated, doctored), (*expected, *expected), "{pem}: {stderr}\n{report}");
+    }
 }

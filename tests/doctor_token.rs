@@ -63,14 +63,35 @@ fn a_good_token_passes_and_its_claims_are_printed() {
     assert_eq!(report["token"]["header"]["kid"], "k1");
 }
 
+fn exec_credential(expiration: &str) -> String {
+    format!(
+        "apiVersion: client.authentication.k8s.io/v1beta1\nkind: ExecCredential\nspec:\n  interactive: false\nstatus:\n  expirationTimestamp: \"{expiration}\"\n  token: {}\n",
+        jwt(&good())
+    )
+}
+
 #[test]
 fn the_plugins_exec_credential_is_accepted_too() {
-    let cred = format!(
-        "apiVersion: client.authentication.k8s.io/v1beta1\nkind: ExecCredential\nspec:\n  interactive: false\nstatus:\n  expirationTimestamp: \"2030-03-17T17:51:50Z\"\n  token: {}\n",
-        jwt(&good())
-    );
-    let (report, code) = run(&cred);
+    // Halfway to the JWT's exp (NOW + 290 = 2030-03-17T17:51:30Z), as the fixed plugin prints it.
+    let (report, code) = run(&exec_credential("2030-03-17T17:49:00Z"));
     assert_eq!((token_links(&report, "fail"), code), (set(&[]), 0), "{report}");
+    assert!(token_links(&report, "pass").contains("expiration"), "{report}");
+}
+
+/// Issue 19.6: the v0.0.x plugin defect, an expirationTimestamp after the JWT's exp, is a failure that
+/// names both times as dates.
+#[test]
+fn an_expiration_timestamp_after_the_jwts_exp_fails() {
+    let (report, code) = run(&exec_credential("2030-03-17T20:00:00Z"));
+    assert_eq!((token_links(&report, "fail"), code), (set(&["expiration"]), 1), "{report}");
+    let check = report["checks"].as_array().unwrap().iter().find(|c| c["link"] == "expiration").unwrap();
+    assert_eq!(check["left"]["value"], "2030-03-17T20:00:00Z");
+    assert_eq!(check["right"]["value"], "2030-03-17T17:51:30Z");
+    let message = check["message"].as_str().unwrap();
+    assert!(message.contains("2030-03-17T20:00:00Z") && message.contains("2030-03-17T17:51:30Z"), "{message}");
+    assert!(message.contains("401"), "{message}");
+    let (report, _) = run(&exec_credential("yesterday"));
+    assert_eq!(token_links(&report, "fail"), set(&["expiration"]), "{report}");
 }
 
 #[test]

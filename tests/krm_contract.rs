@@ -384,3 +384,112 @@ fn output_is_deterministic() {
     let (a, b) = (run(bad.as_bytes()), run(bad.as_bytes()));
     assert_eq!((a.stdout, a.stderr), (b.stdout, b.stderr));
 }
+
+/// `Kind ns/name (path)` per owned item, keyed by target, kind, namespace and name.
+fn owned_objects(items: &Value) -> std::collections::BTreeMap<String, String> {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    items
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter(|i| i["metadata"]["annotations"]["ztwim-gitops.dev/owner"].is_string())
+        .map(|i| {
+            let meta = &i["metadata"];
+            let ns = meta.get("namespace").map(|n| format!("{}/", text(n))).unwrap_or_default();
+            let described = format!(
+                "{} {ns}{} ({})",
+                text(&i["kind"]),
+                text(&meta["name"]),
+                text(&meta["annotations"]["internal.config.kubernetes.io/path"])
+            );
+            (format!("{} {described}", text(&meta["annotations"]["ztwim-gitops.dev/target"])), described)
+        })
+        .collect()
+}
+
+/// Issue 19.5: runs `first`, then `second` on the first run's output, and checks that the objects the
+/// second run dropped are exactly those its `removed …` warnings list, one warning per cluster and reason.
+fn removals_are_warned(first: &str, second: &str, gone_cluster: &str) {
+    let one = run(resource_list(first, "").as_bytes());
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    let before = output(&one)["items"].clone();
+    let two = run(resource_list(second, &serde_yaml_ng::to_string(&before).unwrap()).as_bytes());
+    assert_eq!(two.code, 0, "{}", two.stderr);
+    let out = output(&two);
+    let after = owned_objects(&out["items"]);
+    let gone: Vec<String> =
+        owned_objects(&before).into_iter().filter(|(k, _)| !after.contains_key(k)).map(|(_, d)| d).collect();
+    assert!(gone.iter().any(|d| d.starts_with("Authentication cluster")), "{gone:?}");
+    let warnings: Vec<String> = results(&out)
+        .iter()
+        .filter(|r| r["message"].as_str().is_some_and(|m| m.starts_with("removed ")))
+        .inspect(|r| assert_eq!(r["severity"], "warning"))
+        .map(|r| r["message"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains(&format!(" of {gone_cluster} ")) && w.contains("is not in the config any more")),
+        "{warnings:?}"
+    );
+    let mut listed: Vec<String> = warnings
+        .iter()
+        .flat_map(|w| {
+            w.split_once(" earlier: ")
+                .unwrap()
+                .1
+                .split_once("; ")
+                .unwrap()
+                .0
+                .split(", ")
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    listed.sort();
+    let mut gone = gone;
+    gone.sort();
+    assert_eq!(listed, gone, "{warnings:#?}");
+}
+
+#[test]
+fn a_spoke_dropped_from_the_config_is_a_warning_listing_its_objects() {
+    let fleet = fn_config("fleet.yaml");
+    let (head, rest) = fleet.split_once("  - name: spoke-b\n").unwrap();
+    let without_b = format!("{head}{}", &rest[rest.find("  - name: spoke-c\n").unwrap()..]);
+    removals_are_warned(&fleet, &without_b, "spoke/spoke-b");
+}
+
+#[test]
+fn a_configmap_form_run_for_another_spoke_is_a_warning_listing_what_went() {
+    let a = fn_config("configmap.yaml");
+    let b = a.replace("spokeName: spoke-cluster", "spokeName: spoke-b");
+    removals_are_warned(&a, &b, "spoke/spoke-cluster");
+}
+
+/// Issue 19.4, end to end: a spoke package whose Authentication has a people's login provider.
+#[test]
+fn an_existing_login_provider_is_an_error_unless_acknowledged() {
+    let entra = "- apiVersion: config.openshift.io/v1\n  kind: Authentication\n  metadata: {name: cluster}\n  spec:\n    type: OIDC\n    oidcProviders:\n    - name: entra\n      issuer: {issuerURL: 'https://login.microsoftonline.com/tenant/v2.0', audiences: [app]}\n";
+    let refused = run(resource_list(&fn_config("configmap.yaml"), entra).as_bytes());
+    assert_eq!(refused.code, 1, "{}", refused.stdout);
+    let out = output(&refused);
+    let errs = errors(&out);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    let message = errs[0]["message"].as_str().unwrap();
+    assert!(message.contains("`entra` (issuer https://login.microsoftonline.com/tenant/v2.0)"), "{message}");
+    assert!(refused.stderr.contains("replaceOidcProvider"), "{}", refused.stderr);
+    let auth = out["items"].as_sequence().unwrap().iter().find(|i| i["kind"] == "Authentication").unwrap();
+    assert_eq!(auth["spec"]["oidcProviders"][0]["name"], "entra", "left as it was");
+
+    let acknowledged = fn_config("configmap.yaml") + "  acknowledge: replaceOidcProvider\n";
+    let replaced = run(resource_list(&acknowledged, entra).as_bytes());
+    assert_eq!(replaced.code, 0, "{}", replaced.stderr);
+    let out = output(&replaced);
+    let warning = results(&out).into_iter().find(|r| {
+        r["severity"] == "warning" && r["message"].as_str().unwrap().contains("replaced the OIDC provider `entra`")
+    });
+    assert!(warning.is_some(), "{:?}", results(&out));
+    let auth = out["items"].as_sequence().unwrap().iter().find(|i| i["kind"] == "Authentication").unwrap();
+    assert_ne!(auth["spec"]["oidcProviders"][0]["name"], "entra");
+}

@@ -207,7 +207,17 @@ fn ztwim_rules() {
                 (|s| s.management.ztwim.jwt_issuer = "https://oidc.example.com?a=b".into(), &[(E, ISSUER)], "query"),
                 (|s| s.management.ztwim.jwt_issuer = "https://oidc.example.com#f".into(), &[(E, ISSUER)], "fragment"),
                 (|s| s.management.ztwim.jwt_issuer = "https://u@oidc.example.com".into(), &[(E, ISSUER)], "user info"),
-                (|s| s.management.ztwim.jwt_issuer = "https://oidc.example.com:8443".into(), &[(E, ISSUER)], "port"),
+                // A port is allowed (OpenShift's issuerURL accepts one), with a warning that the Route is on 443.
+                (
+                    |s| s.management.ztwim.jwt_issuer = "https://oidc.example.com:8443".into(),
+                    &[(W, ISSUER)],
+                    "port 8443",
+                ),
+                (
+                    |s| s.management.ztwim.jwt_issuer = "https://oidc.example.com:0".into(),
+                    &[(E, ISSUER)],
+                    "invalid port",
+                ),
                 (|s| s.management.ztwim.jwt_issuer = "https://OIDC.example.com".into(), &[(E, ISSUER)], "lower case"),
                 (|s| s.management.ztwim.jwt_issuer = "https://".into(), &[(E, ISSUER)], "host"),
             ],

@@ -4,3 +4,4 @@
 //! a private copy.
 
 pub mod argocd_cluster;
+pub mod exec_credential;

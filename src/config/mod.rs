@@ -119,8 +119,14 @@ const CONFIGMAP_KEYS: &[(&str, &str)] = &[
 
 /// The values of `spec.acknowledge` (`data.acknowledge`), as the user writes them, for messages and the
 /// schema text; one a line, so that additions merge cleanly.
-pub const ACKNOWLEDGEMENTS: &[&str] =
-    &["lockout", "apiServerSystemRoots", "issuerSystemTrust", "unverifiedDownload", "removeDefaultInstance"];
+pub const ACKNOWLEDGEMENTS: &[&str] = &[
+    "lockout",
+    "apiServerSystemRoots",
+    "issuerSystemTrust",
+    "unverifiedDownload",
+    "removeDefaultInstance",
+    "replaceOidcProvider",
+];
 
 /// The spoke name used when the ConfigMap form does not name one.
 pub const CONFIGMAP_DEFAULT_SPOKE: &str = "spoke-cluster";

@@ -76,31 +76,6 @@ pub fn audience_problem(s: &str) -> Option<&'static str> {
     }
 }
 
-/// Why `url` is not exactly `https://<lower-case host>` (the form an OIDC issuer's discovery document
-/// publishes and a Route serves), if it is not.
-pub fn issuer_problem(url: &str) -> Option<&'static str> {
-    let Some(rest) = url.strip_prefix("https://") else {
-        return Some("must start with `https://`");
-    };
-    if rest.ends_with('/') {
-        Some("ends with `/`; remove the trailing slash")
-    } else if rest.contains(['?', '#']) {
-        Some("has a query or fragment; remove it")
-    } else if rest.contains('@') {
-        Some("has user info; remove everything up to `@`")
-    } else if rest.contains('/') {
-        Some("has a path; the discovery document is served at the host root, so remove the path")
-    } else if rest.contains(':') {
-        Some("has a port; the OIDC discovery Route serves on 443 and publishes `https://<host>`, so remove it")
-    } else if rest.bytes().any(|b| b.is_ascii_uppercase()) {
-        Some("has upper-case letters; the Route host is lower-cased, so write it in lower case")
-    } else if rest.is_empty() || !is_dns_subdomain(rest) {
-        Some("does not have a valid host name (a DNS-1123 subdomain of at most 253 characters)")
-    } else {
-        None
-    }
-}
-
 /// Why the part of an `https://` URL after the scheme (one trailing `/` already trimmed) is not
 /// `host[:port]`, if it is not.
 pub fn host_port_problem(rest: &str) -> Option<&'static str> {
@@ -162,23 +137,6 @@ pub fn absolute_dir_problem(dir: &str) -> Option<&'static str> {
     }
 }
 
-/// True when `text` holds at least one complete PEM certificate block with base64 content.
-pub fn has_pem_certificate(text: &str) -> bool {
-    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
-    const END: &str = "-----END CERTIFICATE-----";
-    let mut rest = text;
-    while let Some(start) = rest.find(BEGIN) {
-        let after = &rest[start + BEGIN.len()..];
-        let Some(end) = after.find(END) else { return false };
-        let body: String = after[..end].split_whitespace().collect();
-        if !body.is_empty() && base64::engine::general_purpose::STANDARD.decode(&body).is_ok() {
-            return true;
-        }
-        rest = &after[end + END.len()..];
-    }
-    false
-}
-
 /// Why `data` is not the base64 of a PEM certificate (kubeconfig's `certificate-authority-data`), if it
 /// is not.
 pub fn base64_pem_problem(data: &str) -> Option<&'static str> {
@@ -188,10 +146,9 @@ pub fn base64_pem_problem(data: &str) -> Option<&'static str> {
     let compact: String = data.split_whitespace().collect();
     match base64::engine::general_purpose::STANDARD.decode(compact) {
         Err(_) => Some("is not valid base64; encode the PEM CA with `base64 -w0 ca.crt`"),
-        Ok(bytes) if !has_pem_certificate(&String::from_utf8_lossy(&bytes)) => {
-            Some("does not decode to a PEM certificate (`-----BEGIN CERTIFICATE-----`)")
-        }
-        Ok(_) => None,
+        Ok(bytes) => crate::model::pem_certificates(&String::from_utf8_lossy(&bytes)).err().map(|_| {
+            "does not decode to PEM certificates (`-----BEGIN CERTIFICATE-----` blocks holding DER certificates)"
+        }),
     }
 }
 
@@ -231,9 +188,10 @@ pub const OPTIONAL_DNS_SUBDOMAIN_PATTERN: &str =
     r"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*)?$";
 /// [`trust_domain_problem`] (empty: the appDomain).
 pub const TRUST_DOMAIN_PATTERN: &str = r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$";
-/// [`issuer_problem`]: `https://<lower-case host>` and nothing else (empty: derived).
+/// [`crate::model::issuer_problem`]: `https://<lower-case host>[:<port>]` and nothing else (empty:
+/// derived); the port's range is checked by the rule, not the pattern.
 pub const ISSUER_PATTERN: &str =
-    r"^(https://[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*)?$";
+    r"^(https://[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*(:[0-9]{1,5})?)?$";
 /// A spoke server: `https://` and a host with an optional port and one trailing `/` ([`host_port_problem`]
 /// then checks the host and port).
 pub const SERVER_PATTERN: &str = r"^https://[^/?#@\s]+/?$";
@@ -248,7 +206,7 @@ pub const OPTIONAL_SHA256_PATTERN: &str = r"^([0-9a-fA-F]{64})?$";
 pub const ABSOLUTE_PATH_PATTERN: &str = r"^/";
 /// The alphabet of [`base64_pem_problem`] (whitespace is dropped before decoding).
 pub const BASE64_PATTERN: &str = r"^[A-Za-z0-9+/=\s]*$";
-/// [`has_pem_certificate`]: a BEGIN and an END line somewhere, or empty.
+/// An approximation of [`crate::model::pem_certificates`]: a BEGIN and an END line somewhere, or empty.
 pub const OPTIONAL_PEM_PATTERN: &str =
     r"^([\s\S]*-----BEGIN CERTIFICATE-----[\s\S]*-----END CERTIFICATE-----[\s\S]*)?$";
 /// [`audience_problem`] less the length (a `maxLength`): no white space (ECMA-262's `\s` and Rust's

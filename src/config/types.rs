@@ -108,7 +108,8 @@ pub struct Spec {
 /// A deliberate choice to stop hearing about: `lockout` (each spoke's OAuth lock-out notice),
 /// `apiServerSystemRoots` (spokes without caData), `issuerSystemTrust` (spokes without issuerCA),
 /// `unverifiedDownload` (no execAuth.sha256),
-/// `removeDefaultInstance` (the GitOps Subscription removes an existing `openshift-gitops` Argo CD).
+/// `removeDefaultInstance` (the GitOps Subscription removes an existing `openshift-gitops` Argo CD),
+/// `replaceOidcProvider` (transformer mode may replace a spoke's existing OIDC provider, with a warning).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Acknowledgement {
@@ -117,6 +118,7 @@ pub enum Acknowledgement {
     IssuerSystemTrust,
     UnverifiedDownload,
     RemoveDefaultInstance,
+    ReplaceOidcProvider,
 }
 
 impl Default for Spec {

@@ -4,7 +4,7 @@
 use super::observe::{
     ArgoCd, Authenticator, Binding, CaSource, ClusterSecret, Component, Management, Spoke, SPIRE_CLASS,
 };
-use super::report::{side, Checks, Status};
+use super::report::{literal, side, Checks, Status};
 use std::collections::BTreeMap;
 
 /// The SPIRE agent socket's file name in the CSI volume: hard-coded by ZTWIM's agent.
@@ -23,10 +23,6 @@ const IGNORED_NAMESPACE_PARTS: [&str; 4] = ["openshift", "kube-system", "kube-pu
 /// Clusterroles that give Argo CD what it needs: everywhere (cluster-wide spoke) or in a namespace.
 const CLUSTER_WIDE_ROLES: [&str; 1] = ["cluster-admin"];
 const NAMESPACE_ROLES: [&str; 2] = ["cluster-admin", "admin"];
-
-fn q(s: &str) -> String {
-    format!("{s:?}")
-}
 
 /// The SPIFFE ID one Argo CD component presents, or why it cannot be known from the input.
 #[derive(Debug, Clone)]
@@ -127,6 +123,37 @@ pub fn run(m: &Management, spokes: &[Spoke], checks: &mut Checks) -> Vec<(usize,
     pairs
 }
 
+/// A failure when no link could be checked at all: a report of infos alone ("0 pass, 0 fail") must not
+/// pass a CI gate that then believes the fleet was checked. It says which half of the input is missing.
+/// Management manifests alone still pass: their own links (issuer, identities, socket) were checked,
+/// and the pairing info says the spoke links were not.
+pub fn coverage(m: &Management, spokes: &[Spoke], pairs: &[(usize, Option<usize>)], checks: &mut Checks) {
+    let checked = checks.list.iter().any(|c| c.status != Status::Info);
+    if checked || pairs.iter().any(|(_, spoke)| spoke.is_some()) {
+        return;
+    }
+    let has_spokes = spokes.iter().any(|s| !s.authenticators.is_empty() || !s.bindings.is_empty());
+    let (message, fix) = match (m.secrets.is_empty(), has_spokes) {
+        (true, true) => (
+            "no cluster Secret in the input, so no link was checked",
+            "Pass the management manifests too (the Argo CD cluster Secrets, labelled argocd.argoproj.io/secret-type: cluster).",
+        ),
+        (false, false) => (
+            "no spoke authentication or RBAC in the input, so no cluster Secret was checked against its spoke",
+            "Pass the spoke manifests too (Authentication, HostedCluster, AuthenticationConfiguration or IdentityProviderConfig, and the RBAC).",
+        ),
+        (false, true) => (
+            "no cluster Secret in the input matches a spoke in the input, so no link was checked",
+            "Name each Secret after its spoke, or mark the spoke's files (see the pairing lines).",
+        ),
+        (true, false) => (
+            "neither cluster Secrets nor spoke objects in the input, so no link was checked",
+            "Pass ztwim-gitops' manifests for the management cluster and the spokes.",
+        ),
+    };
+    checks.add("input", "coverage", None, Status::Fail, (None, None), message, Some(fix.into()));
+}
+
 /// Which spoke each Secret talks to. Named spokes match on the Secret's cluster name or object name;
 /// unmarked spoke objects (hand-written manifests of one spoke) go to the only unmatched Secret, or to the
 /// Secrets whose audience they list.
@@ -170,7 +197,7 @@ fn management(m: &Management, checks: &mut Checks) {
                 "issuer-discovery",
                 None,
                 if ok { Status::Pass } else { Status::Fail },
-                (Some(side(q(&i.value), &i.at)), Some(side(q(&d.value), &d.at))),
+                (Some(literal(&i.value, &i.at)), Some(literal(&d.value, &d.at))),
                 if ok {
                     "SPIRE signs with the issuer its discovery endpoint publishes".to_string()
                 } else {
@@ -193,15 +220,15 @@ fn management(m: &Management, checks: &mut Checks) {
         (Some(_), None) => {}
     }
     if let Some(i) = &m.issuer {
-        if let Err(why) = issuer_shape(&i.value) {
+        if let Some(why) = crate::model::issuer_problem(&i.value) {
             checks.add(
                 scope,
                 "issuer-form",
                 None,
                 Status::Fail,
-                (Some(side(q(&i.value), &i.at)), None),
+                (Some(literal(&i.value, &i.at)), None),
                 format!(
-                    "{why}: SPIRE puts jwtIssuer verbatim into `iss`, while its discovery endpoint publishes \
+                    "jwtIssuer {why}: SPIRE puts jwtIssuer verbatim into `iss`, while its discovery endpoint publishes \
                      `https://<host>`; a spoke refuses a discovery document whose issuer differs from issuerURL"
                 ),
                 Some("Use exactly https://<lower-case host>, no path, no trailing `/`, here and in every spoke's issuerURL.".into()),
@@ -212,30 +239,12 @@ fn management(m: &Management, checks: &mut Checks) {
                 "issuer-form",
                 None,
                 Status::Pass,
-                (Some(side(q(&i.value), &i.at)), None),
+                (Some(literal(&i.value, &i.at)), None),
                 "https://<host> as the discovery endpoint publishes it",
                 None,
             );
         }
     }
-}
-
-/// The issuer as ZTWIM publishes it: `https://<lower-case host>`, nothing else.
-pub fn issuer_shape(issuer: &str) -> Result<(), String> {
-    let Some(rest) = issuer.strip_prefix("https://") else { return Err("not an https:// URL".into()) };
-    if rest.is_empty() {
-        return Err("no host".into());
-    }
-    if rest.ends_with('/') {
-        return Err("a trailing `/`".into());
-    }
-    if rest.contains(['/', '?', '#', '@']) {
-        return Err("a path, query, fragment or user info".into());
-    }
-    if rest.chars().any(|c| c.is_ascii_uppercase()) {
-        return Err("upper case in the host (the Route host is lower-cased)".into());
-    }
-    Ok(())
 }
 
 /// The SPIFFE ID each component gets: the first matching non-fallback ClusterSPIFFEID of ZTWIM's class,
@@ -268,7 +277,7 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
                 "spiffe-id",
                 Some(c.key),
                 Status::Fail,
-                (Some(side(q(&a.namespace), &a.at)), None),
+                (Some(literal(&a.namespace, &a.at)), None),
                 format!(
                     "ZTWIM's controller manager ignores every namespace whose name contains {part:?}, so this pod gets \
                      no SPIFFE ID at all and the plugin blocks or fails"
@@ -297,8 +306,8 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
                 Some(c.key),
                 Status::Warn,
                 (
-                    Some(side(q(&s.class_name), format!("ClusterSPIFFEID {} spec.className", s.name))),
-                    Some(side(q(SPIRE_CLASS), "ZTWIM's controller manager")),
+                    Some(literal(&s.class_name, format!("ClusterSPIFFEID {} spec.className", s.name))),
+                    Some(literal(SPIRE_CLASS, "ZTWIM's controller manager")),
                 ),
                 "this ClusterSPIFFEID selects the pod but is ignored: ZTWIM only reads its own class",
                 Some(format!("Set spec.className: {SPIRE_CLASS}.")),
@@ -320,7 +329,7 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
                     "trust-domain",
                     Some(c.key),
                     Status::Fail,
-                    (Some(side(q(id), &at)), Some(side(q(&td.value), &td.at))),
+                    (Some(literal(id, &at)), Some(literal(&td.value, &td.at))),
                     "the registration's SPIFFE ID is outside SPIRE's trust domain; SPIRE refuses to issue it",
                     Some("Make the ID start with spiffe://<trustDomain>/ (use {{ .TrustDomain }}).".into()),
                 );
@@ -453,7 +462,7 @@ fn plugin_version(m: &Management, a: &ArgoCd, checks: &mut Checks) {
         return;
     };
     let v = format!("v{x}.{y}.{z}");
-    let left = Some(side(q(&v), at));
+    let left = Some(literal(&v, at));
     let secrets_v1beta1 = m.secrets.iter().any(|s| s.exec.as_ref().is_some_and(|e| !e.api_version.ends_with("/v1")));
     if (x, y, z) <= (0, 0, 5) && secrets_v1beta1 {
         checks.add("management", "plugin-version", None, Status::Fail, (left, None),
@@ -558,7 +567,7 @@ pub fn check_pair(
         "server",
         None,
         pass_fail(server_ok),
-        (Some(side(q(&secret.server), format!("{} server", secret.at))), None),
+        (Some(literal(&secret.server, format!("{} server", secret.at))), None),
         if server_ok { "an https URL" } else { "Argo CD needs the spoke API server's https:// URL" },
         (!server_ok).then(|| "Set server to https://api.<spoke domain>:6443.".into()),
     );
@@ -581,7 +590,7 @@ pub fn check_pair(
                 "namespace",
                 None,
                 pass_fail(ns_ok),
-                (Some(side(q(&secret.namespace), &secret.at)), Some(side(q(&a.namespace), &a.at))),
+                (Some(literal(&secret.namespace, &secret.at)), Some(literal(&a.namespace, &a.at))),
                 if ns_ok {
                     "Argo CD reads cluster Secrets from its own namespace"
                 } else {
@@ -619,7 +628,7 @@ pub fn check_pair(
             Some("Set spec.type: OIDC.".into()),
         );
     }
-    let auth_issuer = side(q(&auth.issuer_url), format!("{} issuer.issuerURL", auth.at));
+    let auth_issuer = literal(&auth.issuer_url, format!("{} issuer.issuerURL", auth.at));
     match &ctx.m.issuer {
         Some(i) => {
             let ok = i.value == auth.issuer_url;
@@ -635,7 +644,7 @@ pub fn check_pair(
                 "issuer",
                 None,
                 pass_fail(ok),
-                (Some(side(q(&i.value), &i.at)), Some(auth_issuer)),
+                (Some(literal(&i.value, &i.at)), Some(auth_issuer)),
                 hint,
                 (!ok).then(|| {
                     "Make issuerURL exactly SpireServer's jwtIssuer (https://<host>, no trailing `/`).".into()
@@ -660,10 +669,7 @@ pub fn check_pair(
         "audience",
         None,
         pass_fail(aud_ok),
-        (
-            Some(side(q(&aud), aud_at)),
-            Some(side(format!("{:?}", auth.audiences), format!("{} issuer.audiences", auth.at))),
-        ),
+        (Some(literal(&aud, aud_at)), Some(literal(&auth.audiences, format!("{} issuer.audiences", auth.at)))),
         if aud_ok {
             "the token's aud is one the spoke accepts"
         } else if exec.is_builtin() && !set {
@@ -688,7 +694,7 @@ fn exec_api_version(scope: &str, exec: &super::observe::Exec, at: &str, env_at: 
             "exec-api-version",
             None,
             pass_fail(ok),
-            (Some(side(q(&exec.api_version), format!("{at} config.execProviderConfig.apiVersion"))), None),
+            (Some(literal(&exec.api_version, format!("{at} config.execProviderConfig.apiVersion"))), None),
             if ok {
                 "the built-in helper answers the ExecCredential version client-go asks for"
             } else {
@@ -711,8 +717,8 @@ fn exec_api_version(scope: &str, exec: &super::observe::Exec, at: &str, env_at: 
         None,
         pass_fail(ok),
         (
-            Some(side(q(&exec.api_version), format!("{at} config.execProviderConfig.apiVersion"))),
-            Some(side(q(&emitted), right_at)),
+            Some(literal(&exec.api_version, format!("{at} config.execProviderConfig.apiVersion"))),
+            Some(literal(&emitted, right_at)),
         ),
         if ok {
             "the plugin answers the ExecCredential version client-go asks for"
@@ -728,7 +734,7 @@ fn exec_api_version(scope: &str, exec: &super::observe::Exec, at: &str, env_at: 
 /// The plugin must be an absolute path inside a volume the init container fills and the main container mounts.
 fn binary(secret: &ClusterSecret, exec: &super::observe::Exec, a: &ArgoCd, c: &Component, checks: &mut Checks) {
     let scope = secret.cluster_name.as_str();
-    let left = Some(side(q(&exec.command), format!("{} config.execProviderConfig.command", secret.at)));
+    let left = Some(literal(&exec.command, format!("{} config.execProviderConfig.command", secret.at)));
     if !exec.command.starts_with('/') {
         checks.add(
             scope,
@@ -814,7 +820,7 @@ fn binary(secret: &ClusterSecret, exec: &super::observe::Exec, a: &ArgoCd, c: &C
             "binary",
             Some(c.key),
             Status::Fail,
-            (left, Some(side(q(t), format!("{} spec.{}.initContainers {} copy-file target", a.at, c.key, i.name)))),
+            (left, Some(literal(t, format!("{} spec.{}.initContainers {} copy-file target", a.at, c.key, i.name)))),
             match seen {
                 Some((_, seen)) => format!(
                     "init container {:?} copies the binary to {seen:?} (as the {} container sees volume {:?}), not to the command's path",
@@ -844,7 +850,7 @@ fn socket(secret: &ClusterSecret, exec: &super::observe::Exec, c: &Component, en
         .iter()
         .filter(|m| c.volumes.iter().any(|v| v.name == m.name && v.csi_driver.as_deref() == Some(CSI_DRIVER)))
         .collect();
-    let left = Some(side(q(&value), at));
+    let left = Some(literal(&value, at));
     if csi_mounts.is_empty() {
         checks.add(
             scope,
@@ -890,9 +896,9 @@ fn ca(scope: &str, auth: &Authenticator, spoke: &Spoke, unnamed: Option<&Spoke>,
         CaSource::System => checks.add(scope, "ca", None, Status::Info, (Some(side("system trust store", right_at)), None),
             "no issuer CA: the spoke verifies the issuer's certificate with system roots, which works only for a publicly trusted route certificate (--live checks it)", None),
         CaSource::Inline(pem) => {
-            let r = parse_pem(pem);
+            let r = crate::model::pem_certificates(pem);
             checks.add(scope, "ca", None, pass_fail(r.is_ok()), (Some(side("inline PEM", right_at)), None),
-                r.clone().err().unwrap_or_else(|| format!("{} certificate(s)", r.unwrap_or(0))), None);
+                match r { Ok(n) => format!("{n} certificate(s)"), Err(e) => format!("the inline CA {e}") }, None);
         }
         CaSource::ConfigMap { namespace, name, key } => {
             let found = spoke.config_maps.iter().chain(unnamed.into_iter().flat_map(|u| u.config_maps.iter()))
@@ -905,30 +911,14 @@ fn ca(scope: &str, auth: &Authenticator, spoke: &Spoke, unnamed: Option<&Spoke>,
                 return;
             };
             let pem = cm.data.get(key);
-            let r = pem.ok_or(format!("{} has no key {key}", cm.at)).and_then(|p| parse_pem(p));
+            let r = pem
+                .ok_or(format!("{} has no key {key}", cm.at))
+                .and_then(|p| crate::model::pem_certificates(p).map_err(|e| format!("data.{key} {e}")));
             let fix = r.is_err().then(|| format!("Put the PEM CA certificate(s) under data.{key} of {}.", cm.at));
             checks.add(scope, "ca", None, pass_fail(r.is_ok()), (left, Some(side(cm.at.clone(), &cm.at))),
                 match &r { Ok(n) => format!("{n} PEM certificate(s)"), Err(e) => e.clone() }, fix);
         }
     }
-}
-
-/// The number of certificates in a PEM bundle; each must parse as X.509 (rustls' webpki reads it as a trust anchor).
-pub fn parse_pem(pem: &str) -> Result<usize, String> {
-    use rustls_pki_types::pem::PemObject;
-    use rustls_pki_types::CertificateDer;
-    let mut n = 0;
-    for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-        let cert = cert.map_err(|e| format!("not parseable PEM: {e:?}"))?;
-        if !cert.as_ref().starts_with(&[0x30]) {
-            return Err("a CERTIFICATE block that is not DER".into());
-        }
-        n += 1;
-    }
-    if n == 0 {
-        return Err("no PEM CERTIFICATE block".into());
-    }
-    Ok(n)
 }
 
 /// Users bound with enough rights for this Secret's scope, and every user bound at all (for diagnosis).
@@ -939,36 +929,39 @@ fn bound_users<'a>(secret: &ClusterSecret, spoke: &'a Spoke) -> (Vec<String>, Ve
             all.push((u.clone(), b));
         }
     }
-    let star = |role: &str| {
-        spoke.cluster_roles.get(role).is_some_and(|rules| {
-            rules.iter().any(|r| {
-                r.api_groups.iter().any(|g| g == "*")
-                    && r.resources.iter().any(|x| x == "*")
-                    && r.verbs.iter().any(|v| v == "*")
-            })
-        })
-    };
     let mut enough = Vec::new();
     for (u, _) in &all {
         let mine: Vec<_> = all.iter().filter(|(x, _)| x == u).map(|(_, b)| *b).collect();
         let cluster_wide = mine.iter().any(|b| {
             b.namespace.is_none()
                 && b.role_kind == "ClusterRole"
-                && (CLUSTER_WIDE_ROLES.contains(&b.role.as_str()) || star(&b.role))
+                && (CLUSTER_WIDE_ROLES.contains(&b.role.as_str()) || grants_all(spoke, &b.role))
         });
-        let ok = cluster_wide
-            || (!secret.namespaces.is_empty()
-                && secret.namespaces.iter().all(|ns| {
-                    mine.iter().any(|b| {
-                        b.namespace.as_deref() == Some(ns)
-                            && (NAMESPACE_ROLES.contains(&b.role.as_str()) || star(&b.role))
-                    })
-                }));
+        let ok = cluster_wide || (!secret.namespaces.is_empty() && unbound_namespaces(secret, spoke, &mine).is_empty());
         if ok && !enough.contains(u) {
             enough.push(u.clone());
         }
     }
     (enough, all)
+}
+
+/// A ClusterRole of the input that allows every verb on every resource of every group.
+fn grants_all(spoke: &Spoke, role: &str) -> bool {
+    spoke.cluster_roles.get(role).is_some_and(|rules| {
+        rules.iter().any(|r| {
+            r.api_groups.iter().any(|g| g == "*")
+                && r.resources.iter().any(|x| x == "*")
+                && r.verbs.iter().any(|v| v == "*")
+        })
+    })
+}
+
+/// The namespaces of a namespace-scoped Secret in which none of `bindings` (one user's) grants enough.
+fn unbound_namespaces<'s>(secret: &'s ClusterSecret, spoke: &Spoke, bindings: &[&Binding]) -> Vec<&'s str> {
+    let enough = |ns: &str, b: &Binding| {
+        b.namespace.as_deref() == Some(ns) && (NAMESPACE_ROLES.contains(&b.role.as_str()) || grants_all(spoke, &b.role))
+    };
+    secret.namespaces.iter().map(String::as_str).filter(|ns| !bindings.iter().any(|b| enough(ns, b))).collect()
 }
 
 /// ID → username → RBAC subject, per component. Exactly one link fails for one broken value: the first
@@ -1023,7 +1016,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                 continue;
             }
         };
-        let left = side(q(&y), &ident.at);
+        let left = literal(&y, &ident.at);
         // 1. The ID itself, when the spoke pins it with a required sub claim.
         let expected = match &required_sub {
             Some(r) if *r != y => {
@@ -1037,7 +1030,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                     link,
                     comp,
                     Status::Fail,
-                    (Some(left.clone()), Some(side(q(r), format!("{} claimValidationRules sub", auth.at)))),
+                    (Some(left.clone()), Some(literal(r, format!("{} claimValidationRules sub", auth.at)))),
                     "the spoke requires a sub this pod's JWT-SVID does not carry: every token is rejected (401)",
                     Some("Make the ClusterSPIFFEID's spiffeIDTemplate and the required sub the same ID.".into()),
                 );
@@ -1049,7 +1042,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                     "spiffe-id",
                     comp,
                     Status::Pass,
-                    (Some(left.clone()), Some(side(q(r), format!("{} claimValidationRules sub", auth.at)))),
+                    (Some(left.clone()), Some(literal(r, format!("{} claimValidationRules sub", auth.at)))),
                     "the required sub is the ID the pod gets",
                     None,
                 );
@@ -1076,7 +1069,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                 "username",
                 comp,
                 Status::Info,
-                (Some(side(q(expression), at)), None),
+                (Some(literal(expression, at)), None),
                 "a CEL expression makes the username; doctor cannot evaluate it",
                 None,
             );
@@ -1092,13 +1085,13 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
             continue;
         }
         if auth.username_claim != "sub" {
-            checks.add(scope, "username", comp, Status::Fail, (Some(side(q(&auth.username_claim), format!("{} claimMappings.username.claim", auth.at))), Some(side("\"sub\"", "JWT-SVID claims"))),
+            checks.add(scope, "username", comp, Status::Fail, (Some(literal(&auth.username_claim, format!("{} claimMappings.username.claim", auth.at))), Some(literal("sub", "JWT-SVID claims"))),
                 "JWT-SVIDs carry the SPIFFE ID in sub and have no other identity claim; the spoke finds no username and rejects the token",
                 Some("Set claimMappings.username.claim: sub.".into()));
             continue;
         }
         let username = format!("{prefix}{expected}");
-        let user_side = side(q(&username), format!("{} claimMappings.username ({})", auth.at, auth.prefix_rule));
+        let user_side = literal(&username, format!("{} claimMappings.username ({})", auth.at, auth.prefix_rule));
         if enough.contains(&username) {
             checks.add(
                 scope,
@@ -1114,7 +1107,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                 "rbac",
                 comp,
                 Status::Pass,
-                (Some(side(q(&username), "username")), Some(side("bound", &rbac_at))),
+                (Some(literal(&username, "username")), Some(side("bound", &rbac_at))),
                 "bound with enough rights",
                 None,
             );
@@ -1122,7 +1115,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
         }
         let subject_at = rbac_at.clone();
         let users: Vec<&str> = all.iter().map(|(u, _)| u.as_str()).collect();
-        let users_side = side(format!("{users:?}"), subject_at);
+        let users_side = literal(&users, subject_at);
         // 3. A subject for the same ID with another prefix: the prefix is what differs.
         if let Some(s) = users.iter().find(|s| s.ends_with(expected.as_str()) && **s != username) {
             checks.add(
@@ -1130,7 +1123,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                 "username",
                 comp,
                 Status::Fail,
-                (Some(user_side), Some(side(q(s), &users_side.at))),
+                (Some(user_side), Some(literal(s, &users_side.at))),
                 "RBAC binds the same SPIFFE ID under another username prefix; the spoke's user has no rights (403)",
                 Some(format!(
                     "Make the prefix ({}) and the RBAC subjects agree: bind {username:?}, or change prefixPolicy.",
@@ -1154,7 +1147,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
             if let Some(s) = stripped.iter().find(|s| {
                 trust_domain_of(s).is_some() && trust_domain_of(s) != trust_domain_of(&y) && path_of(s) == path_of(&y)
             }) {
-                checks.add(scope, "trust-domain", comp, Status::Fail, (Some(left.clone()), Some(side(q(s), &users_side.at))),
+                checks.add(scope, "trust-domain", comp, Status::Fail, (Some(left.clone()), Some(literal(s, &users_side.at))),
                     "RBAC binds the SPIFFE ID of another trust domain: ZTWIM's trustDomain and the spoke's subjects disagree",
                     Some("Use one trust domain: ZeroTrustWorkloadIdentityManager spec.trustDomain and the spoke's RBAC subjects.".into()));
                 continue;
@@ -1162,11 +1155,19 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
         }
         let bound_weakly: Vec<_> =
             all.iter().filter(|(u, _)| *u == username).map(|(_, b)| format!("{} {}", b.role_kind, b.role)).collect();
-        let msg = if bound_weakly.is_empty() {
+        let mut msg = if bound_weakly.is_empty() {
             "no RBAC binding has this user as a subject: authenticated, then forbidden (403)".to_string()
         } else {
             format!("bound only to {}, which is not enough for Argo CD here (cluster-admin cluster-wide, or admin in each of the Secret's namespaces)", bound_weakly.join(", "))
         };
+        let mine: Vec<&Binding> = all.iter().filter(|(u, _)| *u == username).map(|(_, b)| *b).collect();
+        let missing = unbound_namespaces(secret, spoke, &mine);
+        if !missing.is_empty() {
+            msg.push_str(&format!(
+                "; the Secret is namespace-scoped, and no RoleBinding grants this user admin in {}",
+                missing.iter().map(|ns| format!("`{ns}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
         let custom = !bound_weakly.is_empty()
             && all.iter().any(|(u, b)| {
                 *u == username
@@ -1175,7 +1176,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                     && !spoke.cluster_roles.contains_key(&b.role)
                     && !["view", "edit", "basic-user"].contains(&b.role.as_str())
             });
-        checks.add(scope, "rbac", comp, if custom { Status::Info } else { Status::Fail }, (Some(side(q(&username), "username")), Some(users_side)),
+        checks.add(scope, "rbac", comp, if custom { Status::Info } else { Status::Fail }, (Some(literal(&username, "username")), Some(users_side)),
             if custom { format!("{msg}; its ClusterRole is not in the input, so doctor cannot judge it") } else { msg },
             Some(format!("Bind User {username:?} (apiGroup rbac.authorization.k8s.io) to cluster-admin, or to admin in each namespace of a namespace-scoped Secret.")));
     }
@@ -1217,7 +1218,7 @@ fn required_claims(ctx: &Context, scope: &str, secret: &ClusterSecret, auth: &Au
                     "required-claims",
                     None,
                     pass_fail(ok),
-                    (Some(side(q(&v), at)), right),
+                    (Some(literal(&v, at)), right),
                     if ok { "satisfied" } else { "never satisfied: every token is rejected" },
                     (!ok).then(|| "Make the rule's requiredValue what the token carries, or remove the rule.".into()),
                 );

@@ -8,7 +8,7 @@
 //! RSA) on the same ring. docs/design.md ("Choices") explains the choice.
 
 use super::observe::{CaSource, Management, Spoke};
-use super::report::{side, Checks, Status};
+use super::report::{literal, side, Checks, Status};
 use super::token::Token;
 use serde_json::Value;
 use std::sync::Arc;
@@ -121,7 +121,7 @@ pub fn check(m: &Management, spokes: &[Spoke], ca_file: Option<&str>, token: Opt
         let doc = match get_json(&agent, &url) {
             Ok(d) => d,
             Err(e) => {
-                checks.add(SCOPE, "discovery", None, Status::Fail, (Some(side(format!("{:?}", t.issuer), &t.at)), Some(side(&ca_at, "CA used"))),
+                checks.add(SCOPE, "discovery", None, Status::Fail, (Some(literal(&t.issuer, &t.at)), Some(side(&ca_at, "CA used"))),
                     format!("{e}; the spoke's API server fails the same way and accepts no token"),
                     Some("Check that the route answers from the spoke's network and that the CA (spoke issuer CA ConfigMap, or --ca-file) signed its certificate.".into()));
                 continue;
@@ -134,10 +134,7 @@ pub fn check(m: &Management, spokes: &[Spoke], ca_file: Option<&str>, token: Opt
             "discovery",
             None,
             if ok { Status::Pass } else { Status::Fail },
-            (
-                Some(side(format!("{:?}", t.issuer), &t.at)),
-                Some(side(format!("{published:?}"), format!("{url} issuer"))),
-            ),
+            (Some(literal(&t.issuer, &t.at)), Some(literal(published, format!("{url} issuer")))),
             if ok {
                 "the discovery document names exactly this issuer"
             } else {
@@ -180,7 +177,7 @@ pub fn check(m: &Management, spokes: &[Spoke], ca_file: Option<&str>, token: Opt
             "jwks",
             None,
             if keys.is_empty() { Status::Fail } else { Status::Pass },
-            (Some(side(format!("{kids:?}"), jwks_uri)), None),
+            (Some(literal(&kids, jwks_uri)), None),
             if keys.is_empty() { "no keys published: no token can be verified" } else { "signing keys published" },
             keys.is_empty().then(|| "Check the SPIRE server and the OIDC discovery provider pods.".into()),
         );
@@ -202,7 +199,7 @@ fn signature(token: &Token, keys: &[Value], jwks_uri: &str, checks: &mut Checks)
     let kid = token.header.get("kid").and_then(Value::as_str);
     let kids: Vec<&str> = keys.iter().filter_map(|k| k.get("kid").and_then(Value::as_str)).collect();
     let Some(key) = kid.and_then(|kid| keys.iter().find(|k| k.get("kid").and_then(Value::as_str) == Some(kid))) else {
-        checks.add(SCOPE, "kid", None, Status::Fail, (Some(side(format!("{kid:?}"), "token header kid")), Some(side(format!("{kids:?}"), jwks_uri))),
+        checks.add(SCOPE, "kid", None, Status::Fail, (Some(literal(kid, "token header kid")), Some(literal(&kids, jwks_uri))),
             "the key that signed this token is not published: it rotated out, or the token comes from another SPIRE server",
             Some("Get a fresh token; if it persists, the spoke trusts another issuer than the one minting the tokens.".into()));
         return;
@@ -212,7 +209,7 @@ fn signature(token: &Token, keys: &[Value], jwks_uri: &str, checks: &mut Checks)
         "kid",
         None,
         Status::Pass,
-        (Some(side(format!("{kid:?}"), "token header kid")), Some(side(format!("{kids:?}"), jwks_uri))),
+        (Some(literal(kid, "token header kid")), Some(literal(&kids, jwks_uri))),
         "the signing key is published",
         None,
     );
@@ -224,7 +221,7 @@ fn signature(token: &Token, keys: &[Value], jwks_uri: &str, checks: &mut Checks)
         "signature",
         None,
         if ok { Status::Pass } else { Status::Fail },
-        (Some(side(format!("{alg:?}"), "token header alg")), Some(side(format!("{kid:?}"), jwks_uri))),
+        (Some(literal(alg, "token header alg")), Some(literal(kid, jwks_uri))),
         match &result {
             Ok(true) => "verifies with the published key".to_string(),
             Ok(false) => {

@@ -41,8 +41,10 @@ pub struct Args {
     pub now: Option<i64>,
 }
 
-/// Runs doctor; the exit code is 1 when any check failed (or the input could not be read), else 0.
-pub fn run(args: &Args) -> i32 {
+/// Runs doctor; the exit code is 1 when any check failed (the input could not be read, or nothing in it
+/// let a cluster Secret be checked against its spoke), else 0. `verbosity` (`-q`, `-v`) chooses the
+/// text report's lines; JSON always carries every check.
+pub fn run(args: &Args, verbosity: crate::cli::Verbosity) -> i32 {
     let input = collect::read(&args.paths);
     let mut checks = report::Checks::default();
     for e in &input.errors {
@@ -61,6 +63,9 @@ pub fn run(args: &Args) -> i32 {
     }
     let (management, spokes) = observe::observe(&input.objects);
     let pairs = checks::run(&management, &spokes, &mut checks);
+    if input.errors.is_empty() && !input.objects.is_empty() {
+        checks::coverage(&management, &spokes, &pairs, &mut checks);
+    }
     let now = args.now.unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
     });
@@ -92,7 +97,7 @@ pub fn run(args: &Args) -> i32 {
     let token_json = decoded.as_ref().map(token::Token::json);
     let text = match args.output.as_str() {
         "json" => report::json(&checks.list, token_json.as_ref()),
-        _ => report::human(&checks.list, token_json.as_ref()),
+        _ => report::human(&checks.list, token_json.as_ref(), verbosity),
     };
     use std::io::Write;
     let mut out = std::io::stdout().lock();

@@ -1,6 +1,7 @@
 //! The report: one line per link with both values side by side, and the same checks as JSON. Order is the
 //! order the checks ran in, which depends only on the input, so the same input gives the same bytes.
 
+use crate::cli::Verbosity;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -28,12 +29,44 @@ impl Status {
 /// One compared value and where it was read.
 #[derive(Debug, Clone, Serialize)]
 pub struct Side {
-    pub value: String,
+    /// A value read from the input (a string, a list, a number), as JSON carries it; or, for a side
+    /// that only describes where a value would come from (`inline PEM`), that text.
+    pub value: serde_json::Value,
     pub at: String,
+    /// The text report quotes a value (a trailing `/` or a space must be visible) but not a description.
+    #[serde(skip)]
+    quoted: bool,
 }
 
-pub fn side(value: impl Into<String>, at: impl Into<String>) -> Side {
-    Side { value: value.into(), at: at.into() }
+impl Side {
+    /// The value as the text report shows it: strings quoted and escaped, lists in brackets.
+    pub fn shown(&self) -> String {
+        fn show(v: &serde_json::Value) -> String {
+            match v {
+                serde_json::Value::String(s) => format!("{s:?}"),
+                serde_json::Value::Array(items) => {
+                    format!("[{}]", items.iter().map(show).collect::<Vec<_>>().join(", "))
+                }
+                other => other.to_string(),
+            }
+        }
+        match (&self.value, self.quoted) {
+            (serde_json::Value::String(s), false) => s.clone(),
+            (v, _) => show(v),
+        }
+    }
+}
+
+/// A side that describes (`system trust store`, `2 PEM certificate(s)`): shown as it is.
+pub fn side(text: impl Into<String>, at: impl Into<String>) -> Side {
+    Side { value: serde_json::Value::String(text.into()), at: at.into(), quoted: false }
+}
+
+/// A side holding a value read from the input or a token: JSON carries the value itself (`"v0.0.7"`,
+/// never `"\"v0.0.7\""`), the text report quotes it.
+pub fn literal(value: impl Serialize, at: impl Into<String>) -> Side {
+    let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+    Side { value, at: at.into(), quoted: true }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -120,7 +153,10 @@ pub fn json(checks: &[Check], token: Option<&serde_json::Value>) -> String {
 }
 
 /// `✗ spoke-a audience: "x" (Secret …) ≠ ["y"] (Authentication …) — message. Fix: …`
-pub fn human(checks: &[Check], token: Option<&serde_json::Value>) -> String {
+///
+/// `-q` prints the failures only, the default adds warnings and infos (what could not be checked), `-v`
+/// adds the passes too; the summary always counts them all, and says how many lines were left out.
+pub fn human(checks: &[Check], token: Option<&serde_json::Value>, verbosity: Verbosity) -> String {
     let mut out = String::new();
     if let Some(token) = token {
         out.push_str("token (decoded, not verified):\n");
@@ -130,7 +166,12 @@ pub fn human(checks: &[Check], token: Option<&serde_json::Value>) -> String {
             out.push('\n');
         }
     }
-    for c in checks {
+    let shown = |status: Status| match verbosity {
+        Verbosity::Quiet => status == Status::Fail,
+        Verbosity::Normal => status != Status::Pass,
+        Verbosity::Verbose => true,
+    };
+    for c in checks.iter().filter(|c| shown(c.status)) {
         let link = match c.component {
             Some(component) => format!("{}[{component}]", c.link),
             None => c.link.to_string(),
@@ -139,9 +180,9 @@ pub fn human(checks: &[Check], token: Option<&serde_json::Value>) -> String {
         match (&c.left, &c.right) {
             (Some(l), Some(r)) => {
                 let op = if c.status == Status::Fail { "≠" } else { "vs" };
-                line.push_str(&format!("{} ({}) {op} {} ({}) — ", l.value, l.at, r.value, r.at));
+                line.push_str(&format!("{} ({}) {op} {} ({}) — ", l.shown(), l.at, r.shown(), r.at));
             }
-            (Some(l), None) => line.push_str(&format!("{} ({}) — ", l.value, l.at)),
+            (Some(l), None) => line.push_str(&format!("{} ({}) — ", l.shown(), l.at)),
             _ => {}
         }
         line.push_str(&c.message);
@@ -157,5 +198,10 @@ pub fn human(checks: &[Check], token: Option<&serde_json::Value>) -> String {
         "summary: {} pass, {} fail, {} warn, {} info (not checkable)\n",
         s.pass, s.fail, s.warn, s.info
     ));
+    let hidden = checks.iter().filter(|c| !shown(c.status)).count();
+    if hidden > 0 {
+        let more = if verbosity == Verbosity::Quiet { "without -q" } else { "with -v" };
+        out.push_str(&format!("note: {hidden} lines not shown; run {more} to see them\n"));
+    }
     out
 }

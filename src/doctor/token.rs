@@ -4,8 +4,10 @@
 
 use super::checks;
 use super::observe::{Management, Spoke};
-use super::report::{side, Checks, Status};
+use super::report::{literal, side, Checks, Status};
+use crate::api::exec_credential::ExecCredential;
 use base64::Engine;
+use k8s_openapi::jiff::Timestamp;
 use serde_json::Value;
 
 /// How far a token's iat may lie in the future before the clocks disagree enough to matter (Kubernetes
@@ -17,6 +19,8 @@ pub struct Token {
     pub raw: String,
     pub header: Value,
     pub claims: Value,
+    /// `status.expirationTimestamp`, when the token came in the plugin's ExecCredential.
+    pub expiration: Option<String>,
 }
 
 impl Token {
@@ -49,15 +53,14 @@ fn part(segment: &str, what: &str) -> Result<Value, String> {
 /// Accepts the bare JWT or an ExecCredential (YAML or JSON) printed by the plugin, whose status.token it is.
 pub fn decode(text: &str) -> Result<Token, String> {
     let text = text.trim();
-    let raw = if text.matches('.').count() == 2 && !text.contains(char::is_whitespace) {
-        text.to_string()
+    let (raw, expiration) = if text.matches('.').count() == 2 && !text.contains(char::is_whitespace) {
+        (text.to_string(), None)
     } else {
-        let v: Value =
+        let credential: ExecCredential =
             serde_yaml_ng::from_str(text).map_err(|_| "neither a JWT (three base64url parts) nor an ExecCredential")?;
-        v.pointer("/status/token")
-            .and_then(Value::as_str)
-            .ok_or("an object without status.token; pass the JWT itself")?
-            .to_string()
+        let status = credential.status.unwrap_or_default();
+        let token = status.token.ok_or("an object without status.token; pass the JWT itself")?;
+        (token, status.expiration_timestamp)
     };
     let parts: Vec<&str> = raw.split('.').collect();
     let [h, c, _sig] = parts[..] else { return Err("a JWT has three dot-separated parts".into()) };
@@ -66,7 +69,7 @@ pub fn decode(text: &str) -> Result<Token, String> {
     if !claims.is_object() {
         return Err("the payload is not a JSON object".into());
     }
-    Ok(Token { raw, header, claims })
+    Ok(Token { raw, header, claims, expiration })
 }
 
 pub fn check(
@@ -87,7 +90,7 @@ pub fn check(
                 "iss",
                 None,
                 if ok { Status::Pass } else { Status::Fail },
-                (Some(side(format!("{iss:?}"), "token iss")), Some(side(format!("{:?}", i.value), &i.at))),
+                (Some(literal(&iss, "token iss")), Some(literal(&i.value, &i.at))),
                 if ok {
                     "signed by the issuer the manifests configure"
                 } else {
@@ -103,7 +106,7 @@ pub fn check(
             "iss",
             None,
             Status::Info,
-            (Some(side(format!("{iss:?}"), "token iss")), None),
+            (Some(literal(&iss, "token iss")), None),
             "no SpireServer in the input to compare with",
             None,
         ),
@@ -118,7 +121,7 @@ pub fn check(
             targets.push((*si, *spoke));
         }
     }
-    let aud_side = Some(side(format!("{aud:?}"), "token aud"));
+    let aud_side = Some(literal(&aud, "token aud"));
     if targets.is_empty() {
         let known: Vec<String> =
             m.secrets.iter().map(|s| format!("{}: {:?}", s.cluster_name, checks::audience(s).0)).collect();
@@ -127,10 +130,7 @@ pub fn check(
             "aud",
             None,
             if m.secrets.is_empty() { Status::Info } else { Status::Fail },
-            (
-                aud_side.clone(),
-                Some(side(format!("{known:?}"), "cluster Secrets' audiences (--audience or SPIFFE_JWT_AUDIENCE)")),
-            ),
+            (aud_side.clone(), Some(literal(&known, "cluster Secrets' audiences (--audience or SPIFFE_JWT_AUDIENCE)"))),
             "no cluster Secret asks for this audience, so no spoke in the input accepts it",
             Some(
                 "Get a token with the spoke's audience (its cluster Secret's --audience or SPIFFE_JWT_AUDIENCE)."
@@ -166,10 +166,7 @@ pub fn check(
                 "aud",
                 None,
                 if ok { Status::Pass } else { Status::Fail },
-                (
-                    aud_side.clone(),
-                    Some(side(format!("{:?}", auth.audiences), format!("{} issuer.audiences", auth.at))),
-                ),
+                (aud_side.clone(), Some(literal(&auth.audiences, format!("{} issuer.audiences", auth.at)))),
                 if ok {
                     format!("accepted by spoke {}", s.cluster_name)
                 } else {
@@ -185,8 +182,8 @@ pub fn check(
                     None,
                     Status::Fail,
                     (
-                        Some(side(format!("{iss:?}"), "token iss")),
-                        Some(side(format!("{:?}", auth.issuer_url), format!("{} issuer.issuerURL", auth.at))),
+                        Some(literal(&iss, "token iss")),
+                        Some(literal(&auth.issuer_url, format!("{} issuer.issuerURL", auth.at))),
                     ),
                     format!("spoke {} trusts another issuer", s.cluster_name),
                     Some("Make issuerURL the token's iss exactly.".into()),
@@ -206,7 +203,7 @@ pub fn check(
                             got.map(Value::to_string).unwrap_or_else(|| "absent".into()),
                             format!("token {claim}"),
                         )),
-                        Some(side(format!("{value:?}"), format!("{} claimValidationRules", auth.at))),
+                        Some(literal(value, format!("{} claimValidationRules", auth.at))),
                     ),
                     if ok { "satisfied" } else { "the spoke rejects this token" },
                     (!ok).then(|| "Get the token from the pod whose SPIFFE ID the spoke requires.".into()),
@@ -218,7 +215,7 @@ pub fn check(
                     "sub",
                     None,
                     Status::Info,
-                    (Some(side(format!("{sub:?}"), "token sub")), None),
+                    (Some(literal(&sub, "token sub")), None),
                     "the spoke makes the username with a CEL expression, which doctor cannot evaluate",
                     None,
                 );
@@ -232,7 +229,7 @@ pub fn check(
                 None,
                 if bound { Status::Pass } else { Status::Fail },
                 (
-                    Some(side(format!("{username:?}"), format!("token sub as username ({})", auth.prefix_rule))),
+                    Some(literal(&username, format!("token sub as username ({})", auth.prefix_rule))),
                     Some(side(spoke.bindings.iter().map(|b| b.at.clone()).collect::<Vec<_>>().join(", "), "RBAC")),
                 ),
                 if bound {
@@ -250,7 +247,7 @@ pub fn check(
             "sub",
             None,
             Status::Warn,
-            (Some(side(format!("{sub:?}"), "token sub")), Some(side(format!("{ids:?}"), "the IDs Argo CD's pods get"))),
+            (Some(literal(&sub, "token sub")), Some(literal(&ids, "the IDs Argo CD's pods get"))),
             "not the SPIFFE ID of Argo CD's controller or server: this token came from another workload",
             None,
         );
@@ -261,6 +258,9 @@ pub fn check(
         Some(exp) => checks.add(scope, "exp", None, Status::Fail, (Some(side(exp.to_string(), "token exp")), Some(side(now.to_string(), "now"))), format!("expired {} s ago: the spoke answers 401", now - exp),
             Some("Get a fresh token; if Argo CD keeps sending expired ones, the plugin's expirationTimestamp is later than exp (v0.0.6/v0.0.7).".into())),
         None => checks.add(scope, "exp", None, Status::Fail, (None, None), "no exp claim: Kubernetes rejects it", None),
+    }
+    if let Some(expiration) = &t.expiration {
+        expiration_timestamp(expiration, exp, checks);
     }
     if let Some(iat) = iat {
         let ok = iat <= now + CLOCK_SKEW_SECONDS;
@@ -303,5 +303,63 @@ pub fn check(
                 None,
             );
         }
+    }
+}
+
+/// Unix seconds as an RFC 3339 date, as people and the ExecCredential write times.
+fn rfc3339(seconds: i64) -> String {
+    Timestamp::from_second(seconds)
+        .map_or_else(|_| format!("{seconds} (Unix seconds, out of range)"), |t| t.to_string())
+}
+
+/// The ExecCredential's `expirationTimestamp` against the JWT's `exp`: client-go reuses a credential
+/// until `expirationTimestamp` with no margin and re-runs the plugin only after a 401 (client-go
+/// @32ce75a7, `../shared/reference/upstream-2026-12.md` §3.1), so a later time than `exp` means requests
+/// carry a dead token in between. Plugin releases up to v0.0.6 print `exp + (exp − now)/2` (§1.2).
+fn expiration_timestamp(expiration: &str, exp: Option<i64>, checks: &mut Checks) {
+    let at = "ExecCredential status.expirationTimestamp";
+    let Ok(until) = expiration.parse::<Timestamp>() else {
+        checks.add(
+            "token",
+            "expiration",
+            None,
+            Status::Fail,
+            (Some(literal(expiration, at)), None),
+            "not an RFC 3339 time: client-go rejects the credential",
+            Some("Print expirationTimestamp as RFC 3339, e.g. 2030-03-17T17:51:50Z.".into()),
+        );
+        return;
+    };
+    let Some(exp) = exp else { return };
+    let sides = (Some(literal(until.to_string(), at)), Some(literal(rfc3339(exp), "token exp")));
+    let late = until.as_second() - exp;
+    if late > 0 {
+        checks.add(
+            "token",
+            "expiration",
+            None,
+            Status::Fail,
+            sides,
+            format!(
+                "the ExecCredential is valid until {until}, {late} s after the JWT expires at {}: client-go keeps \
+                 sending the dead token until the spoke answers 401, and only then runs the plugin again",
+                rfc3339(exp)
+            ),
+            Some(
+                "Use a plugin build whose expirationTimestamp is not later than the token's exp (releases up to \
+                 v0.0.6 print exp plus half the lifetime; see the plugin-version check)."
+                    .into(),
+            ),
+        );
+    } else {
+        checks.add(
+            "token",
+            "expiration",
+            None,
+            Status::Pass,
+            sides,
+            "client-go refreshes the credential before the JWT expires",
+            None,
+        );
     }
 }

@@ -6,11 +6,13 @@
 
 mod contract;
 mod management;
+mod rules;
 mod spoke;
 mod trust;
 
 pub use contract::*;
 pub use management::*;
+pub use rules::*;
 pub use spoke::*;
 pub use trust::*;
 

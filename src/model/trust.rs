@@ -27,9 +27,9 @@ pub struct Trust {
 /// the token's `iss`, byte for byte.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Issuer {
-    /// `https://<host>`, no trailing slash.
+    /// `https://<host>[:<port>]`, no path, no trailing slash ([`super::issuer_problem`]).
     pub url: String,
-    /// The discovery Route's host, where spokes fetch the discovery document and keys.
+    /// The discovery Route's host (without the port), where spokes fetch the discovery document and keys.
     pub host: String,
     /// `<url>/.well-known/openid-configuration`.
     pub discovery_url: String,

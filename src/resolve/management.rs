@@ -5,14 +5,14 @@
 use super::Written;
 use crate::config::syntax::{
     absolute_dir_problem, bare_domain_problem, host_port_problem, is_dns_label, is_dns_subdomain, is_semver_tag,
-    is_under, issuer_problem, mount_dir, LABEL_RULE,
+    is_under, mount_dir, LABEL_RULE,
 };
 use crate::config::{self, ExecAuthMethod, Form, Identity, Spec, DEFAULT_COPIER_IMAGE};
 use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
-    Archive, ArgoIdentity, BootstrapApp, Catalog, Component, CredentialVersion, ExecConfig, Gitops, ImageRef,
-    InstallPlanApproval, Issuer, Plugin, PluginImage, PluginInstall, Rbac, Setting, SharedIdentity, Spoke, SpokeKind,
-    Trust, WorkloadApi, Ztwim, AGENT_SOCKET, CREDENTIAL_COMMAND, INIT_CONTAINER, INSTANCE_LABEL,
+    issuer_problem, Archive, ArgoIdentity, BootstrapApp, Catalog, Component, CredentialVersion, ExecConfig, Gitops,
+    ImageRef, InstallPlanApproval, Issuer, Plugin, PluginImage, PluginInstall, Rbac, Setting, SharedIdentity, Spoke,
+    SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, CREDENTIAL_COMMAND, INIT_CONTAINER, INSTANCE_LABEL,
     KUBE_APISERVER_CONFIG_FILE,
 };
 
@@ -298,7 +298,17 @@ fn issuer(z: &config::Ztwim, app_domain: Option<&str>, d: &mut Diagnostics) -> O
         }
         return None;
     }
-    let host = url.trim_start_matches("https://").to_string();
+    if let Some(port) = crate::model::issuer_port(&url) {
+        d.warning(
+            "spec.management.ztwim.jwtIssuer",
+            format!(
+                "jwtIssuer `{url}` has the port {port}: spokes fetch the discovery document and keys there, while \
+                 ZTWIM's managed Route is served by the OpenShift router on 443. Serve the discovery endpoint on \
+                 port {port} (a load balancer in front of it), or drop the port."
+            ),
+        );
+    }
+    let host = crate::model::issuer_host(&url).to_string();
     Some(Issuer { discovery_url: format!("{url}/.well-known/openid-configuration"), host, url })
 }
 

@@ -64,6 +64,7 @@ pub fn resolve(config: &Config, options: &Options) -> Result<(Model, Diagnostics
             Acknowledgement::IssuerSystemTrust => Topic::IssuerSystemTrust,
             Acknowledgement::UnverifiedDownload => Topic::UnverifiedDownload,
             Acknowledgement::RemoveDefaultInstance => Topic::RemoveDefaultInstance,
+            Acknowledgement::ReplaceOidcProvider => Topic::ReplaceOidcProvider,
         })
         .collect();
     let d = d.without(&acknowledged);

@@ -4,14 +4,14 @@
 use super::management::{operator_secrets, Management};
 use super::Written;
 use crate::config::syntax::{
-    audience_problem, base64_pem_problem, has_pem_certificate, host_port_problem, is_dns_label, is_dns_subdomain,
-    label_problem, major_minor, LABEL_RULE,
+    audience_problem, base64_pem_problem, host_port_problem, is_dns_label, is_dns_subdomain, label_problem,
+    major_minor, LABEL_RULE,
 };
 use crate::config::{self, Spec, SpokeType, DEFAULT_CLUSTER_ROLE};
 use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
-    Access, Cluster, Connection, Eks, Hosted, Kubernetes, OidcClient, OpenShift, RequiredClaim, Spoke, SpokeContract,
-    SpokeKind, Tls, UsernameMapping, STANDARD_LABELS, STANDARD_LABEL_PREFIX, SUBJECT_CLAIM,
+    pem_certificates, Access, Cluster, Connection, Eks, Hosted, Kubernetes, OidcClient, OpenShift, RequiredClaim,
+    Spoke, SpokeContract, SpokeKind, Tls, UsernameMapping, STANDARD_LABELS, STANDARD_LABEL_PREFIX, SUBJECT_CLAIM,
 };
 use std::collections::BTreeMap;
 
@@ -333,8 +333,10 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
     }
     if ty == SpokeType::Eks && !spoke.issuer_ca.is_empty() {
         error(d, "issuerCA", "issuerCA cannot be used with `type: eks`: EKS fetches the issuer's keys only from a publicly reachable https endpoint with a publicly trusted certificate. Serve the OIDC discovery route with such a certificate and remove issuerCA.".into());
-    } else if !spoke.issuer_ca.is_empty() && !has_pem_certificate(&spoke.issuer_ca) {
-        error(d, "issuerCA", "issuerCA must be PEM text (`-----BEGIN CERTIFICATE-----` … `-----END CERTIFICATE-----`, not base64 of it): the CA that signs the management cluster's ingress certificate.".into());
+    } else if let Some(problem) =
+        (!spoke.issuer_ca.is_empty()).then(|| pem_certificates(&spoke.issuer_ca).err()).flatten()
+    {
+        error(d, "issuerCA", format!("issuerCA {problem}; it must be PEM text (`-----BEGIN CERTIFICATE-----` … `-----END CERTIFICATE-----`, not base64 of it): the CA that signs the management cluster's ingress certificate."));
     }
     let ca_configmap = format!("{}-ca", spoke.oidc_provider_name);
     let clients_apply = matches!(ty, SpokeType::Openshift | SpokeType::Hosted);

@@ -1,0 +1,168 @@
+//! Transformer mode over a spoke's own authentication: an identity provider the input already has is
+//! never replaced silently.
+//!
+//! OpenShift allows one external OIDC provider: `spec.oidcProviders` is `maxItems: 1` ("At most one
+//! provider can be configured") at openshift/api@2a3d73913b5a7caec4c57d5c3d04f51106ec4da3
+//! (`config/v1/zz_generated.crd-manifests/0000_10_config-operator_01_authentications-Default.crd.yaml`,
+//! in `../shared/crds/openshift-api/master`), and a HostedCluster's `spec.configuration.authentication`
+//! is the same `configv1.AuthenticationSpec`. Patching in our provider therefore removes theirs, and with
+//! it every login through it (an Entra ID or Keycloak sign-in for people). That is an error unless the
+//! config acknowledges `replaceOidcProvider`; then a warning still names what was replaced.
+//!
+//! Which existing provider counts as "ours": one with our provider's `name` or our `issuerURL`. The name
+//! is this config's `oidcProviderName`, so a provider of that name is a previous run's (its issuer may
+//! have moved with `appDomain`); the same issuer is the same trust under another name. Anything else is
+//! someone else's provider.
+//!
+//! kube-apiserver's `AuthenticationConfiguration` accepts several `jwt` issuers, so there the input's
+//! other issuers are kept beside ours, and an info says so.
+
+use crate::diag::Topic;
+use crate::diag::{Diagnostics, Severity};
+use crate::generate::Manifest;
+use crate::model::{Cluster, Model};
+use serde::Deserialize;
+use serde_yaml_ng::Value;
+
+/// The part of an OIDC provider this check reads (config.openshift.io/v1 `OIDCProvider`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Provider {
+    name: String,
+    issuer: TokenIssuer,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TokenIssuer {
+    #[serde(rename = "issuerURL")]
+    url: String,
+}
+
+impl Provider {
+    fn describe(&self) -> String {
+        format!("`{}` (issuer {})", self.name, if self.url().is_empty() { "not set" } else { self.url() })
+    }
+    fn url(&self) -> &str {
+        &self.issuer.url
+    }
+}
+
+/// Where an object of this apiVersion and kind holds its OIDC providers, if it is one we patch.
+fn providers_field(object: &Value) -> Option<&'static [&'static str]> {
+    let group = object.get("apiVersion").and_then(Value::as_str)?.rsplit_once('/')?.0;
+    match (group, object.get("kind").and_then(Value::as_str)?) {
+        ("config.openshift.io", "Authentication") => Some(&["spec", "oidcProviders"]),
+        ("hypershift.openshift.io", "HostedCluster") => {
+            Some(&["spec", "configuration", "authentication", "oidcProviders"])
+        }
+        _ => None,
+    }
+}
+
+fn providers(object: &Value, field: &[&str]) -> Vec<Provider> {
+    let list = field.iter().try_fold(object, |v, key| v.get(*key));
+    list.and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .map(|p| serde_yaml_ng::from_value(p.clone()).unwrap_or_default())
+        .collect()
+}
+
+/// Checks the unowned input item `input` that `manifest` is about to patch. Returns false when it must
+/// be left as it is (the error says why); may rewrite `manifest` so that the patch keeps what it must.
+pub(super) fn guard(model: &Model, input: &Value, manifest: &mut Manifest, notes: &mut Diagnostics) -> bool {
+    let spoke = match &manifest.cluster {
+        Cluster::Spoke(name) | Cluster::ControlPlane(name) => model.spoke(name),
+        Cluster::Management => None,
+    };
+    let Some(spoke) = spoke else { return true };
+    let what = super::describe(input);
+    if let Some(field) = providers_field(input) {
+        let ours = providers(&manifest.object, field);
+        let Some(ours) = ours.first() else { return true };
+        let theirs: Vec<Provider> =
+            providers(input, field).into_iter().filter(|p| p.name != ours.name && p.url() != ours.url()).collect();
+        if theirs.is_empty() {
+            return true;
+        }
+        let list = theirs.iter().map(Provider::describe).collect::<Vec<_>>().join(", ");
+        if !model.acknowledged.contains(&Topic::ReplaceOidcProvider) {
+            notes.error(
+                spoke.path.clone(),
+                format!(
+                    "spoke `{}`: {what} already has the OIDC provider {list}. OpenShift allows one provider, so \
+                     patching in `{}` would remove it, and everyone who logs in through it would be locked out; \
+                     the item is left unchanged. Keep that provider (remove this spoke from the config or the \
+                     item from the input), or acknowledge `replaceOidcProvider` (spec.acknowledge; data.acknowledge in the ConfigMap form) to replace it.",
+                    spoke.name, ours.name
+                ),
+            );
+            return false;
+        }
+        notes.warning(
+            spoke.path.clone(),
+            format!(
+                "spoke `{}`: replaced the OIDC provider {list} of {what} with `{}` (acknowledged by \
+                 replaceOidcProvider); OpenShift allows one provider, so logins through the old one stop working.",
+                spoke.name, ours.name
+            ),
+        );
+        return true;
+    }
+    if let Some(file) = &manifest.file {
+        keep_other_issuers(input, manifest, file.name, &what, &spoke.path, notes);
+    }
+    true
+}
+
+/// The carrier of a kube-apiserver `--authentication-config` file: the input's `jwt` authenticators for
+/// other issuers stay, in their place; ours replaces the one with our issuer or is appended.
+fn keep_other_issuers(
+    input: &Value,
+    manifest: &mut Manifest,
+    key: &str,
+    what: &str,
+    path: &str,
+    notes: &mut Diagnostics,
+) {
+    let text = |object: &Value| object.get("data").and_then(|d| d.get(key)).and_then(Value::as_str).map(str::to_string);
+    let (Some(theirs), Some(ours)) = (text(input), text(&manifest.object)) else { return };
+    let parse = |t: &str| crate::yaml::from_str(t).ok();
+    let (Some(mut merged), Some(ours)) = (parse(&theirs), parse(&ours)) else { return };
+    let url = |jwt: &Value| jwt.get("issuer").and_then(|i| i.get("url")).and_then(Value::as_str).map(str::to_string);
+    let Some(Value::Sequence(their_jwt)) = merged.get("jwt").cloned() else { return };
+    let Some(Value::Sequence(our_jwt)) = ours.get("jwt").cloned() else { return };
+    let our_urls: Vec<Option<String>> = our_jwt.iter().map(url).collect();
+    let kept: Vec<String> =
+        their_jwt.iter().map(url).filter(|u| !our_urls.contains(u)).map(|u| u.unwrap_or_default()).collect();
+    if kept.is_empty() {
+        return;
+    }
+    let mut jwt = their_jwt;
+    for entry in our_jwt {
+        match jwt.iter_mut().find(|j| url(j) == url(&entry)) {
+            Some(slot) => *slot = entry,
+            None => jwt.push(entry),
+        }
+    }
+    let (Some(map), Some(our_map)) = (merged.as_mapping_mut(), ours.as_mapping()) else { return };
+    for (k, v) in our_map {
+        map.insert(k.clone(), v.clone());
+    }
+    map.insert("jwt".into(), Value::Sequence(jwt));
+    let text = crate::yaml::to_string(&merged);
+    if let Some(slot) = manifest.object.get_mut("data").and_then(|d| d.get_mut(key)) {
+        *slot = Value::String(text);
+    }
+    notes.push(
+        Severity::Info,
+        Some(path.to_string()),
+        format!(
+            "kept {} other jwt issuer(s) of {what} ({}) beside this config's: kube-apiserver's structured \
+             authentication accepts several issuers.",
+            kept.len(),
+            kept.join(", ")
+        ),
+    );
+}
