@@ -65,6 +65,10 @@ pub enum Command {
     Doctor(crate::doctor::Args),
     /// Print the JSON Schema of the function config.
     Schema,
+    /// A client-go exec credential plugin: fetch a JWT-SVID from the SPIFFE Workload API and print an
+    /// ExecCredential whose expiry is safely before the token's. Reads the same variables as
+    /// k8s-spiffe-workload-jwt-exec-auth; flags win. --check shows the SVID's claims instead, never the token.
+    Credential(crate::credential::Args),
     /// Copy the file SRC to DST with mode 0755, atomically: how an init container copies the exec plugin
     /// out of its shell-less image (`execAuth.pluginImage`), running this static binary from a volume.
     CopyFile {
@@ -137,6 +141,7 @@ pub fn main() -> i32 {
         }
         Some(Command::Explain { config, format }) => run_explain(&config, format),
         Some(Command::Doctor(args)) => crate::doctor::run(&args),
+        Some(Command::Credential(args)) => crate::credential::run(&args),
         Some(Command::Schema) => {
             let schema = crate::config::schema::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));
