@@ -29,6 +29,9 @@ const VARIABLES: [&str; 7] = [
     "RUST_LOG",
 ];
 
+/// Environment variables for one run of the helper.
+type Env<'a> = &'a [(&'a str, &'a str)];
+
 struct Run {
     stdout: String,
     stderr: String,
@@ -155,7 +158,7 @@ fn api_version_for_every_kubernetes_exec_info_and_exec_credential_version() {
     let server = Server::start(Config::default());
     let info = |v: &str| format!(r#"{{"kind":"ExecCredential","apiVersion":"{v}","spec":{{"interactive":false}}}}"#);
     let (info_v1, info_beta, info_alpha) = (info(V1), info(V1BETA1), info("client.authentication.k8s.io/v1alpha1"));
-    let ok: [(&[(&str, &str)], &str); 7] = [
+    let ok: [(Env, &str); 7] = [
         (&[], V1),
         (&[("KUBERNETES_EXEC_INFO", &info_v1)], V1),
         (&[("KUBERNETES_EXEC_INFO", &info_beta)], V1BETA1),
@@ -171,7 +174,7 @@ fn api_version_for_every_kubernetes_exec_info_and_exec_credential_version() {
         assert!(cred["status"]["token"].as_str().is_some_and(|t| !t.is_empty()));
     }
     let calls = server.seen().len();
-    let bad: [(&[(&str, &str)], &[&str]); 4] = [
+    let bad: [(Env, &[&str]); 4] = [
         (&[("KUBERNETES_EXEC_INFO", &info_alpha)], &["KUBERNETES_EXEC_INFO", "v1alpha1"]),
         (&[("KUBERNETES_EXEC_INFO", "{not json")], &["KUBERNETES_EXEC_INFO is not an ExecCredential"]),
         (
