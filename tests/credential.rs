@@ -7,8 +7,6 @@ mod common;
 
 use common::{have, TempDir, BIN};
 use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -312,63 +310,14 @@ fn check_prints_the_claims_and_the_reported_expiry_never_the_token() {
 }
 
 /// A local HTTPS "API server" that records each request's Authorization header and answers 200.
-fn api_server() -> (String, String, Arc<Mutex<Vec<String>>>) {
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params.distinguished_name.push(rcgen::DnType::CommonName, "credential test spoke CA");
-    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).unwrap();
-    let leaf_key = rcgen::KeyPair::generate().unwrap();
-    let leaf = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap().signed_by(&leaf_key, &ca).unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("https://127.0.0.1:{}", listener.local_addr().unwrap().port());
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![leaf.der().clone(), ca.der().clone()],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
-        )
-        .unwrap();
-    let config = Arc::new(config);
+fn api_server() -> (common::https::Server, Arc<Mutex<Vec<String>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let recorded = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let (config, recorded) = (config.clone(), recorded.clone());
-            std::thread::spawn(move || {
-                let Ok(conn) = rustls::ServerConnection::new(config) else { return };
-                let mut tls = rustls::StreamOwned::new(conn, stream);
-                let mut request = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match tls.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let head = String::from_utf8_lossy(&request);
-                let auth = head
-                    .lines()
-                    .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("authorization")))
-                    .map(|(_, v)| v.trim().to_string())
-                    .unwrap_or_default();
-                recorded.lock().unwrap().push(auth);
-                let body = r#"{"kind":"Status","apiVersion":"v1","status":"Success"}"#;
-                let response = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = tls.write_all(response.as_bytes());
-                let _ = tls.flush();
-                tls.conn.send_close_notify();
-                let _ = tls.flush();
-            });
-        }
+    let server = common::https::serve(move |request| {
+        recorded.lock().unwrap().push(request.header("authorization").unwrap_or_default().to_string());
+        ("200 OK", r#"{"kind":"Status","apiVersion":"v1","status":"Success"}"#.to_string())
     });
-    (url, ca.pem(), seen)
+    (server, seen)
 }
 
 #[test]
@@ -378,7 +327,7 @@ fn kubectl_runs_the_helper_from_a_kubeconfig_and_sends_the_svid_as_bearer_token(
     }
     use base64::Engine;
     let server = Server::start(Config::default());
-    let (url, ca_pem, seen) = api_server();
+    let (spoke, seen) = api_server();
     let dir = TempDir::new("kubeconfig");
     let bin_dir = dir.path().join("bin");
     std::fs::create_dir(&bin_dir).unwrap();
@@ -388,8 +337,8 @@ fn kubectl_runs_the_helper_from_a_kubeconfig_and_sends_the_svid_as_bearer_token(
         "apiVersion": "v1",
         "kind": "Config",
         "clusters": [{"name": "spoke", "cluster": {
-            "server": url,
-            "certificate-authority-data": base64::engine::general_purpose::STANDARD.encode(ca_pem),
+            "server": spoke.url,
+            "certificate-authority-data": base64::engine::general_purpose::STANDARD.encode(&spoke.ca_pem),
         }}],
         "users": [{"name": "argocd", "user": {"exec": {
             "apiVersion": V1,
