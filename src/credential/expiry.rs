@@ -15,10 +15,10 @@
 //! - `exp − 60 s` is the floor on the margin: a minute covers ordinary NTP-disciplined skew many times
 //!   over and is the skew `doctor` already tolerates for `iat`. It also keeps the timestamp strictly before
 //!   `exp`, which the upstream plugin up to v0.0.6 got wrong (it reported `exp + (exp − now)/2`).
-//! - Halfway to `exp` is what the fixed upstream plugin reports and matches how the SPIRE agent rotates:
-//!   with ZTWIM's default 5-minute JWT-SVID (`SpireServer.spec.defaultJWTValidity`) a fresh token is
-//!   reported for 150 s, leaving 150 s of margin; asking again earlier would mostly return the same
-//!   cached token. For a token with less than two minutes left, `exp − 60 s` is the earlier one.
+//! - Halfway to `exp` is what the fixed upstream plugin reports (`credentialExpiration`, upstream
+//!   reference §1.2): with ZTWIM's default 5-minute JWT-SVID (`SpireServer.spec.defaultJWTValidity`) a
+//!   fresh token is reported for 150 s, leaving 150 s of margin, and client-go runs the helper about
+//!   twice per token lifetime. For a token with less than two minutes left, `exp − 60 s` is the earlier.
 //! - No lower bound beyond that: with under a minute left the reported instant is at or before now, and
 //!   client-go then uses the token for the request at hand and runs the helper again for the next one,
 //!   which is right for a token about to die. A token already past `exp` is refused (see `fetch`), not
