@@ -241,7 +241,7 @@ fn no_socket_waits_out_the_timeout_then_names_the_socket() {
     let socket = format!("unix://{}/spire-agent.sock", dir.path().display());
     let run = helper(&["--audience", AUDIENCE, "--socket", &socket, "--timeout", "700ms"], &[]);
     run.failed_with(&["no Workload API at", &socket, "after 700ms", "csi.spiffe.io"]);
-    assert!(run.elapsed >= Duration::from_millis(700) && run.elapsed < Duration::from_secs(3), "{:?}", run.elapsed);
+    assert!(run.elapsed >= Duration::from_millis(700) && run.elapsed < Duration::from_secs(5), "{:?}", run.elapsed);
 }
 
 #[test]
@@ -265,33 +265,33 @@ fn a_hanging_agent_is_cut_off_at_the_timeout() {
     let server = Server::start(Config { mode: Mode::Hang, ..Config::default() });
     let run = run_against(&server, &["--timeout", "600ms"], &[]);
     run.failed_with(&["no answer from the Workload API at", &server.endpoint(), "within 600ms", AUDIENCE]);
-    assert!(run.elapsed >= Duration::from_millis(600) && run.elapsed < Duration::from_secs(3), "{:?}", run.elapsed);
+    assert!(run.elapsed >= Duration::from_millis(600) && run.elapsed < Duration::from_secs(5), "{:?}", run.elapsed);
 }
 
 #[test]
 fn permission_denied_says_no_identity_is_registered_for_the_pod() {
     let server = Server::start(Config { mode: Mode::PermissionDenied, ..Config::default() });
-    let run = run_against(&server, &["--timeout", "5s"], &[]);
+    let run = run_against(&server, &["--timeout", "10s"], &[]);
     run.failed_with(&["no identity for this pod", "PermissionDenied", "ClusterSPIFFEID", &server.endpoint()]);
-    assert!(run.elapsed < Duration::from_secs(2), "not retried: {:?}", run.elapsed);
+    assert!(run.elapsed < Duration::from_secs(5), "not retried: {:?}", run.elapsed);
     assert_eq!(server.seen().len(), 1);
 }
 
 #[test]
 fn invalid_argument_is_never_retried() {
     let server = Server::start(Config { mode: Mode::InvalidArgument, ..Config::default() });
-    let run = run_against(&server, &["--timeout", "5s"], &[]);
+    let run = run_against(&server, &["--timeout", "10s"], &[]);
     run.failed_with(&["InvalidArgument", AUDIENCE]);
-    assert!(run.elapsed < Duration::from_secs(2), "{:?}", run.elapsed);
+    assert!(run.elapsed < Duration::from_secs(5), "{:?}", run.elapsed);
     assert_eq!(server.seen().len(), 1);
 }
 
 #[test]
 fn an_empty_answer_says_no_svid_was_returned() {
     let server = Server::start(Config { mode: Mode::Empty, ..Config::default() });
-    let run = run_against(&server, &["--timeout", "5s"], &[]);
+    let run = run_against(&server, &["--timeout", "10s"], &[]);
     run.failed_with(&["returned no JWT-SVID", AUDIENCE, &server.endpoint()]);
-    assert!(run.elapsed < Duration::from_secs(2), "{:?}", run.elapsed);
+    assert!(run.elapsed < Duration::from_secs(5), "{:?}", run.elapsed);
 }
 
 #[test]
