@@ -65,9 +65,12 @@ pub enum Command {
     Doctor(crate::doctor::Args),
     /// Print the JSON Schema of the function config.
     Schema,
-    /// A client-go exec credential plugin: fetch a JWT-SVID from the SPIFFE Workload API and print an
-    /// ExecCredential whose expiry is safely before the token's. Reads the same variables as
-    /// k8s-spiffe-workload-jwt-exec-auth; flags win. --check shows the SVID's claims instead, never the token.
+    /// Fetch a JWT-SVID from the SPIFFE Workload API and print it as an ExecCredential (the exec
+    /// credential plugin Argo CD's cluster Secrets run).
+    ///
+    /// The reported expiry is safely before the token's (see docs/credential-helper.md). Reads the same
+    /// variables as k8s-spiffe-workload-jwt-exec-auth; flags win. Every failure is one line on stderr and
+    /// exit code 1. --check shows the SVID's claims instead, never the token.
     Credential(crate::credential::Args),
     /// Copy the file SRC to DST with mode 0755, atomically: how an init container copies the exec plugin
     /// out of its shell-less image (`execAuth.pluginImage`), running this static binary from a volume.
