@@ -112,6 +112,13 @@ pub enum Command {
     },
     /// Print the JSON Schema of the function config.
     Schema,
+    /// Fetch a JWT-SVID from the SPIFFE Workload API and print it as an ExecCredential (the exec
+    /// credential plugin Argo CD's cluster Secrets run).
+    ///
+    /// The reported expiry is safely before the token's (see docs/credential-helper.md). Reads the same
+    /// variables as k8s-spiffe-workload-jwt-exec-auth; flags win. Every failure is one line on stderr and
+    /// exit code 1. --check shows the SVID's claims instead, never the token.
+    Credential(crate::credential::Args),
     /// Copy the file SRC to DST with mode 0755, atomically: how an init container copies the exec plugin
     /// out of its shell-less image (`execAuth.pluginImage`), running this static binary from a volume.
     CopyFile {
@@ -194,6 +201,7 @@ pub fn main() -> i32 {
         Some(Command::Images { config, format, catalog }) => run_images(&config, format, catalog.as_deref(), verbosity),
         Some(Command::Diff { old, new, output }) => crate::diff::run(&old, &new, &output),
         Some(Command::Import(args)) => crate::import::run(&args, verbosity == Verbosity::Quiet),
+        Some(Command::Credential(args)) => crate::credential::run(&args),
         Some(Command::Schema) => {
             let schema = crate::config::schema::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serialises"));

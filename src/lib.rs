@@ -8,6 +8,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod credential;
 pub mod diag;
 pub mod diff;
 pub mod doctor;

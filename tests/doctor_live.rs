@@ -8,76 +8,20 @@ use base64::Engine;
 use common::{run_bin, TempDir, ROOT};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::sync::Arc;
 
 const NOW: i64 = 1_900_000_000;
 
-struct Issuer {
-    url: String,
-    ca_pem: String,
-}
+type Issuer = common::https::Server;
 
 /// Starts an HTTPS server answering `/.well-known/openid-configuration` with `discovery` (where
 /// `{ISSUER}` becomes its own URL) and `/keys` with `jwks`. It lives until the test process ends.
 fn serve(discovery: Value, jwks: Value) -> Issuer {
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params.distinguished_name.push(rcgen::DnType::CommonName, "doctor test ingress CA");
-    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).unwrap();
-    let leaf_key = rcgen::KeyPair::generate().unwrap();
-    let leaf = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap().signed_by(&leaf_key, &ca).unwrap();
-
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("https://127.0.0.1:{}", listener.local_addr().unwrap().port());
-    let discovery = discovery.to_string().replace("{ISSUER}", &url);
-    let jwks = jwks.to_string();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![leaf.der().clone(), ca.der().clone()],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
-        )
-        .unwrap();
-    let config = Arc::new(config);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let (config, discovery, jwks) = (config.clone(), discovery.clone(), jwks.clone());
-            std::thread::spawn(move || {
-                let Ok(conn) = rustls::ServerConnection::new(config) else { return };
-                let mut tls = rustls::StreamOwned::new(conn, stream);
-                let mut request = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match tls.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let line = String::from_utf8_lossy(&request);
-                let path = line.split_whitespace().nth(1).unwrap_or_default().to_string();
-                let (status, body) = match path.as_str() {
-                    "/.well-known/openid-configuration" => ("200 OK", discovery),
-                    "/keys" => ("200 OK", jwks),
-                    _ => ("404 Not Found", "{}".to_string()),
-                };
-                let response = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = tls.write_all(response.as_bytes());
-                let _ = tls.flush();
-                tls.conn.send_close_notify();
-                let _ = tls.flush();
-            });
-        }
-    });
-    Issuer { url, ca_pem: ca.pem() }
+    let (discovery, jwks) = (discovery.to_string(), jwks.to_string());
+    common::https::serve(move |request| match request.path() {
+        "/.well-known/openid-configuration" => ("200 OK", discovery.replace("{ISSUER}", request.url)),
+        "/keys" => ("200 OK", jwks.clone()),
+        _ => ("404 Not Found", "{}".to_string()),
+    })
 }
 
 /// An EC P-256 signing key and its JWK.

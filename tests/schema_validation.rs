@@ -271,7 +271,7 @@ fn spoke(i: usize, version: &str, f: Features, cas: &(String, String)) -> Value 
         "name": format!("spoke-{i}"),
         "server": format!("https://api.spoke-{i}.example.com:6443"),
         "openshiftVersion": version,
-        "labels": {"env": if i % 2 == 0 { "prod" } else { "dev" }},
+        "labels": {"env": if i.is_multiple_of(2) { "prod" } else { "dev" }},
     });
     if f.prefix {
         s["usernamePrefix"] = json!("spire:");
@@ -302,7 +302,7 @@ fn config(name: &str, identity: &str, credential: &str, spokes: Vec<Value>, appl
                     "repoURL": "https://github.com/argoproj/argocd-example-apps",
                     "path": "helm-guestbook",
                     "helmParameters": {"replicaCount": 2, "image.tag": "v1"},
-                    "automated": spokes.len() % 2 == 0,
+                    "automated": spokes.len().is_multiple_of(2),
                 })
             })
             .collect()

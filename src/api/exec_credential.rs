@@ -1,46 +1,94 @@
-//! `client.authentication.k8s.io` `ExecCredential`, v1 and v1beta1 (the same fields): what an exec
-//! credential plugin prints and client-go reads. The shape is kubernetes/client-go
-//! `pkg/apis/clientauthentication/v1{,beta1}/types.go` @32ce75a7 (see `../shared/reference/upstream-2026-12.md`
-//! §3.1). Every field is optional when read, so a reader can say what is missing instead of failing on it.
+//! `client.authentication.k8s.io` `ExecCredential`: what client-go passes an exec credential plugin in
+//! `KUBERNETES_EXEC_INFO` and reads back from its stdout. v1 and v1beta1 have the same fields
+//! (kubernetes/client-go `pkg/apis/clientauthentication/v1{,beta1}/types.go` @32ce75a7), so one struct
+//! serves both; `api_version` says which.
 
 use serde::{Deserialize, Serialize};
 
-/// The two API versions client-go accepts for exec plugins.
-pub const API_VERSIONS: [&str; 2] = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"];
+pub const GROUP: &str = "client.authentication.k8s.io";
+pub const V1: &str = "client.authentication.k8s.io/v1";
+pub const V1BETA1: &str = "client.authentication.k8s.io/v1beta1";
 pub const KIND: &str = "ExecCredential";
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+/// The apiVersions client-go accepts from a plugin (`plugin/pkg/client/auth/exec/exec.go`, `apiVersions`).
+pub const SUPPORTED_API_VERSIONS: [&str; 2] = [V1, V1BETA1];
+
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct ExecCredential {
+    #[serde(default)]
     pub api_version: String,
+    #[serde(default)]
     pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<ExecCredentialSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ExecCredentialStatus>,
 }
 
-/// What client-go tells the plugin (through `KUBERNETES_EXEC_INFO`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct ExecCredentialSpec {
+    /// Whether the plugin may read stdin (client-go's `interactiveMode`).
+    #[serde(default)]
     pub interactive: bool,
-    /// Only with `provideClusterInfo`; its fields are client-go's `Cluster` and are passed on as they are.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The cluster being authenticated to, only with `provideClusterInfo: true`; kept as JSON, since
+    /// nothing here reads it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<serde_json::Value>,
 }
 
-/// What the plugin answers.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+/// The credential. Its `Debug` never shows the token or the key, so logging a value cannot leak them.
+#[derive(Serialize, Deserialize, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct ExecCredentialStatus {
-    /// RFC 3339. client-go reuses the credential until this time and treats its absence as never.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// RFC 3339; client-go reuses the credential until this instant, and forever when it is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_timestamp: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_certificate_data: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_key_data: Option<String>,
+}
+
+impl std::fmt::Debug for ExecCredentialStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |v: &Option<String>| v.as_ref().map(|s| format!("<redacted, {} bytes>", s.len()));
+        f.debug_struct("ExecCredentialStatus")
+            .field("expiration_timestamp", &self.expiration_timestamp)
+            .field("token", &redacted(&self.token))
+            .field("client_certificate_data", &self.client_certificate_data)
+            .field("client_key_data", &redacted(&self.client_key_data))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_token_or_key() {
+        let status = ExecCredentialStatus {
+            token: Some("eyJhbGciOiJFUzI1NiJ9.secret.sig".into()),
+            client_key_data: Some("-----BEGIN PRIVATE KEY-----".into()),
+            ..Default::default()
+        };
+        let shown = format!("{:?}", ExecCredential { status: Some(status), ..Default::default() });
+        assert!(!shown.contains("secret") && !shown.contains("PRIVATE"), "{shown}");
+        assert!(shown.contains("<redacted, 31 bytes>"), "{shown}");
+    }
+
+    #[test]
+    fn reads_what_client_go_sets_in_kubernetes_exec_info() {
+        // client-go's execInfoEnv encodes the ExecCredential as JSON, spec only.
+        let info =
+            r#"{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}"#;
+        let cred: ExecCredential = serde_json::from_str(info).unwrap();
+        assert_eq!((cred.api_version.as_str(), cred.kind.as_str()), (V1, KIND));
+        assert_eq!(cred.spec, Some(ExecCredentialSpec::default()));
+        assert_eq!(cred.status, None);
+    }
 }

@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 pub mod golden;
+#[cfg(not(target_env = "musl"))]
+pub mod https;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
