@@ -155,3 +155,49 @@ fn the_release_recipe_builds_both_architectures_with_sboms_and_signs_them() {
     }
     assert_eq!(release_dry_run(&["--bogus"]).1, 2);
 }
+
+/// The default install (`execAuth.method: builtin`) as the pod runs it: the init container's exact
+/// command from the generated ArgoCD CR, run in the image we build, copies a binary into the shared
+/// volume that is the credential helper (the binary Argo CD's cluster Secrets run).
+#[test]
+fn the_builtin_init_container_installs_the_credential_helper_from_the_image() {
+    let Some(image) = image() else { return };
+    let (out, _, code) = run_bin(&["generate", "-c", "fn-config/minimal.yaml", "--target", "management"], b"");
+    assert_eq!(code, 0);
+    let argocd = serde_yaml_ng::Deserializer::from_str(&out)
+        .map(|d| <serde_yaml_ng::Value as serde::Deserialize>::deserialize(d).unwrap())
+        .find(|o| o["kind"] == "ArgoCD")
+        .expect("the management output has the ArgoCD CR");
+    let init = &argocd["spec"]["controller"]["initContainers"][0];
+    assert_eq!(init["image"].as_str(), Some(image), "the default init container runs this project's image");
+    let command: Vec<&str> = init["command"].as_sequence().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let mount = init["volumeMounts"][0]["mountPath"].as_str().unwrap();
+    let volume = TempDir::new("binaries");
+    std::fs::set_permissions(volume.path(), std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    let ctr = String::from_utf8(run(buildah().args(["from", "--pull-never", "--quiet", image]), true).stdout).unwrap();
+    let ctr = ctr.trim();
+    let ran = run(
+        buildah()
+            .args(["run", "--isolation", "chroot", "--user", "65532", "--volume"])
+            .arg(format!("{}:{mount}", volume.path().display()))
+            .args([ctr, "--"])
+            .args(&command),
+        false,
+    );
+    run(buildah().args(["rm", ctr]), false);
+    assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+    let helper = volume.path().join(command.last().unwrap().rsplit('/').next().unwrap());
+    // The copied helper is the static binary: it runs here, outside the image, and fails as documented
+    // when there is no Workload API (one line naming the socket, exit 1).
+    let missing = run(
+        Command::new(&helper)
+            .args(["credential", "--audience", "spoke-a", "--socket"])
+            .arg(format!("unix://{}/spire-agent.sock", volume.path().display()))
+            .args(["--timeout", "300ms"]),
+        false,
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("spire-agent.sock"), "{stderr}");
+}
