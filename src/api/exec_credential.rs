@@ -10,6 +10,13 @@ pub const V1: &str = "client.authentication.k8s.io/v1";
 pub const V1BETA1: &str = "client.authentication.k8s.io/v1beta1";
 pub const KIND: &str = "ExecCredential";
 
+/// Unix seconds as RFC 3339 in UTC (`2026-12-07T02:13:11Z`), the form `status.expirationTimestamp` takes
+/// (a `metav1.Time`) and the form people read times in.
+pub fn rfc3339(unix: i64) -> String {
+    k8s_openapi::jiff::Timestamp::from_second(unix)
+        .map_or_else(|_| format!("{unix} (Unix seconds, out of range)"), |t| t.to_string())
+}
+
 /// The apiVersions client-go accepts from a plugin (`plugin/pkg/client/auth/exec/exec.go`, `apiVersions`).
 pub const SUPPORTED_API_VERSIONS: [&str; 2] = [V1, V1BETA1];
 
@@ -90,5 +97,13 @@ mod tests {
         assert_eq!((cred.api_version.as_str(), cred.kind.as_str()), (V1, KIND));
         assert_eq!(cred.spec, Some(ExecCredentialSpec::default()));
         assert_eq!(cred.status, None);
+    }
+
+    #[test]
+    fn formats_rfc3339_utc_seconds() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_796_526_791), "2026-12-06T03:13:11Z");
+        assert_eq!(rfc3339(4_102_444_799), "2099-12-31T23:59:59Z");
     }
 }

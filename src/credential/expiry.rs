@@ -33,23 +33,6 @@ pub fn reported_expiry(now: i64, exp: i64) -> i64 {
     halfway.min(exp - MIN_MARGIN_SECONDS)
 }
 
-/// RFC 3339 in UTC with whole seconds (`2026-12-07T02:13:11Z`), the form Kubernetes writes `metav1.Time`.
-pub fn rfc3339(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (H. Hinnant's `civil_from_days`, proleptic Gregorian).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,13 +58,5 @@ mod tests {
                 assert!(reported < now + left && reported <= now + left - MIN_MARGIN_SECONDS, "{now} {left}");
             }
         }
-    }
-
-    #[test]
-    fn formats_rfc3339_utc_seconds() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(rfc3339(1_796_526_791), "2026-12-06T03:13:11Z");
-        assert_eq!(rfc3339(4_102_444_799), "2099-12-31T23:59:59Z");
     }
 }

@@ -10,7 +10,8 @@
 mod expiry;
 mod fetch;
 
-pub use expiry::{reported_expiry, rfc3339};
+pub use crate::api::exec_credential::rfc3339;
+pub use expiry::reported_expiry;
 
 use crate::api::exec_credential::{self as api, ExecCredential, ExecCredentialSpec, ExecCredentialStatus};
 use std::time::Duration;

@@ -5,7 +5,7 @@
 use super::checks;
 use super::observe::{Management, Spoke};
 use super::report::{literal, side, Checks, Status};
-use crate::api::exec_credential::ExecCredential;
+use crate::api::exec_credential::{rfc3339, ExecCredential};
 use base64::Engine;
 use k8s_openapi::jiff::Timestamp;
 use serde_json::Value;
@@ -304,12 +304,6 @@ pub fn check(
             );
         }
     }
-}
-
-/// Unix seconds as an RFC 3339 date, as people and the ExecCredential write times.
-fn rfc3339(seconds: i64) -> String {
-    Timestamp::from_second(seconds)
-        .map_or_else(|_| format!("{seconds} (Unix seconds, out of range)"), |t| t.to_string())
 }
 
 /// The ExecCredential's `expirationTimestamp` against the JWT's `exp`: client-go reuses a credential
