@@ -549,8 +549,7 @@ fn every_command_line_in_the_readme_parses() {
     let commands = readme_commands(&readme());
     assert!(commands.len() >= 20, "{commands:?}");
     // Every subcommand is shown in the README itself; docs/ only goes deeper.
-    let used: std::collections::BTreeSet<&str> =
-        commands.iter().filter_map(|c| c.get(1).map(String::as_str)).collect();
+    let used: std::collections::BTreeSet<&str> = commands.iter().filter_map(|c| c.get(1).map(String::as_str)).collect();
     for sub in subcommands() {
         assert!(sub == "help" || used.contains(sub.as_str()), "the README shows no `ztwim-gitops {sub}`");
     }
