@@ -119,8 +119,8 @@ pub enum Command {
     /// variables as k8s-spiffe-workload-jwt-exec-auth; flags win. Every failure is one line on stderr and
     /// exit code 1. --check shows the SVID's claims instead, never the token.
     Credential(crate::credential::Args),
-    /// Copy the file SRC to DST with mode 0755, atomically: how an init container copies the exec plugin
-    /// out of its shell-less image (`execAuth.pluginImage`), running this static binary from a volume.
+    /// Copy the file SRC to DST with mode 0755, atomically: what the init containers of `execAuth.method`
+    /// builtin (this binary into binDir) and image (the plugin out of its shell-less image) run.
     CopyFile {
         #[arg(value_name = "SRC")]
         src: PathBuf,
