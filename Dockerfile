@@ -18,7 +18,8 @@
 ARG BINARY_FROM=source
 ARG RUST_TARGET=x86_64-unknown-linux-musl
 
-FROM docker.io/library/rust:1.85-alpine AS build
+# The toolchain is Cargo.toml's rust-version (the spiffe crate needs 1.88).
+FROM docker.io/library/rust:1.88-alpine AS build
 ARG RUST_TARGET
 RUN apk add --no-cache musl-dev
 WORKDIR /src
@@ -47,7 +48,10 @@ LABEL org.opencontainers.image.title="ztwim-gitops" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.licenses="Apache-2.0"
 # kustomize runs container functions with `--user nobody`, which needs a passwd entry; the same files
-# name 65532 (nonroot), the default user. No shell, no other files.
+# name 65532 (nonroot), the default user. No shell; besides the binary only those two files and the licence
+# notices of the code vendored into it (saphyr-parser's LICENSE requires both authors' licences to travel
+# with every redistribution, and the image is one).
 COPY packaging/etc/passwd packaging/etc/group /etc/
+COPY src/yaml/saphyr/LICENSE src/yaml/saphyr/.licenses/ /usr/share/licenses/ztwim-gitops/saphyr-parser/
 USER 65532:65532
 ENTRYPOINT ["/usr/local/bin/ztwim-gitops"]

@@ -201,3 +201,23 @@ fn the_builtin_init_container_installs_the_credential_helper_from_the_image() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("spire-agent.sock"), "{stderr}");
 }
+
+/// The image is a redistribution of the vendored saphyr-parser, whose LICENSE requires both authors'
+/// licences to travel with it: they are in the image, unchanged.
+#[test]
+fn the_image_carries_the_vendored_parsers_licence_files() {
+    let Some(image) = image() else { return };
+    let ctr = String::from_utf8(run(buildah().args(["from", "--pull-never", "--quiet", image]), true).stdout).unwrap();
+    let ctr = ctr.trim();
+    let mounted = String::from_utf8(run(buildah().args(["mount", ctr]), true).stdout).unwrap();
+    let root = std::path::Path::new(mounted.trim()).join("usr/share/licenses/ztwim-gitops/saphyr-parser");
+    let vendored = std::path::Path::new(ROOT).join("src/yaml/saphyr");
+    let files = ["LICENSE", "ChenYuheng-Apache", "ChenYuheng-MIT", "Ethiraric-Apache", "Ethiraric-MIT"];
+    let found: Vec<_> = files.iter().map(|f| std::fs::read(root.join(f)).ok()).collect();
+    run(buildah().args(["umount", ctr]), false);
+    run(buildah().args(["rm", ctr]), false);
+    for (file, found) in files.iter().zip(found) {
+        let source = if *file == "LICENSE" { vendored.join(file) } else { vendored.join(".licenses").join(file) };
+        assert_eq!(found, Some(std::fs::read(source).unwrap()), "{file} in the image");
+    }
+}
