@@ -394,8 +394,27 @@ fn the_builtin_helper_is_checked_link_by_link() {
             },
             &["spoke-a exec-api-version"],
         ),
+        (
+            "no socket argument",
+            |d| {
+                secret_config(d, "spoke-b", |c| {
+                    c["execProviderConfig"]["args"] = serde_json::json!(["credential", "--audience", "spoke-b"])
+                })
+            },
+            &["spoke-b socket[server]", "spoke-b socket[controller]"],
+        ),
     ];
     assert_each_fails_its_links(&docs, cases);
+
+    // The helper has no default socket: the report says it is missing, not that an upstream default is used.
+    let mut no_socket = docs.clone();
+    secret_config(&mut no_socket, "spoke-b", |c| {
+        c["execProviderConfig"]["args"] = serde_json::json!(["credential", "--audience", "spoke-b"])
+    });
+    let (report, _) = doctor(&stream(&no_socket), &[]);
+    let report = report.to_string();
+    assert!(report.contains("no --socket argument or SPIFFE_ENDPOINT_SOCKET (the helper requires one)"), "{report}");
+    assert!(!report.contains("the plugin's default"), "{report}");
 }
 
 /// `identity: shared` pins the ID with a required sub: a template that yields another ID fails the

@@ -231,7 +231,7 @@ fn management(m: &Management, checks: &mut Checks) {
                     "jwtIssuer {why}: SPIRE puts jwtIssuer verbatim into `iss`, while its discovery endpoint publishes \
                      `https://<host>`; a spoke refuses a discovery document whose issuer differs from issuerURL"
                 ),
-                Some("Use exactly https://<lower-case host>, no path, no trailing `/`, here and in every spoke's issuerURL.".into()),
+                Some("Use exactly https://<lower-case host>[:<port>], no path, no trailing `/`, here and in every spoke's issuerURL.".into()),
             );
         } else {
             checks.add(
@@ -675,7 +675,7 @@ pub fn check_pair(
         } else if exec.is_builtin() && !set {
             "the helper is given no audience, so it fetches no token"
         } else {
-            "the plugin asks SPIRE for a token with this aud, which the spoke does not accept"
+            "the exec command asks SPIRE for a token with this aud, which the spoke does not accept"
         },
         (!aud_ok).then(|| format!("Make {setting} one of the spoke's issuer.audiences (one audience per spoke).")),
     );
@@ -841,6 +841,11 @@ fn socket(secret: &ClusterSecret, exec: &super::observe::Exec, c: &Component, en
         (Some(v), _, _) => (v, format!("{} config.execProviderConfig.args --socket", secret.at)),
         (None, Some(v), _) => (v.clone(), format!("{env_at}.SPIFFE_ENDPOINT_SOCKET")),
         (None, None, Some(v)) => (v.clone(), format!("spec.{}.env SPIFFE_ENDPOINT_SOCKET", c.key)),
+        // The built-in helper has no default socket and refuses to run without one.
+        (None, None, None) if exec.is_builtin() => (
+            String::new(),
+            format!("{}: no --socket argument or SPIFFE_ENDPOINT_SOCKET (the helper requires one)", secret.at),
+        ),
         (None, None, None) => {
             (DEFAULT_SOCKET.to_string(), "SPIFFE_ENDPOINT_SOCKET unset: the plugin's default".to_string())
         }

@@ -340,8 +340,9 @@ fn expiration_timestamp(expiration: &str, exp: Option<i64>, checks: &mut Checks)
                 rfc3339(exp)
             ),
             Some(
-                "Use a plugin build whose expirationTimestamp is not later than the token's exp (releases up to \
-                 v0.0.6 print exp plus half the lifetime; see the plugin-version check)."
+                "Use `execAuth.method: builtin` (its helper reports an expiry at least a minute before exp), or a \
+                 plugin build whose expirationTimestamp is not later than the token's exp (releases up to v0.0.6 \
+                 print exp plus half the lifetime; see the plugin-version check)."
                     .into(),
             ),
         );
