@@ -1,15 +1,11 @@
 //! The links of the trust chain, checked per cluster Secret → spoke pair. Every link ends in exactly one
 //! line; a link whose other end is not in the input is an info line, never a pass.
 
-use super::observe::{
-    ArgoCd, Authenticator, Binding, CaSource, ClusterSecret, Component, Management, Spoke, SPIRE_CLASS,
-};
+use super::observe::{ArgoCd, Authenticator, Binding, CaSource, ClusterSecret, Component, Management, Spoke};
 use super::report::{literal, side, Checks, Status};
+use crate::model::{AGENT_SOCKET, CSI_DRIVER, IGNORED_NAMESPACE_PATTERNS, SPIRE_CLASS_NAME as SPIRE_CLASS};
 use std::collections::BTreeMap;
 
-/// The SPIRE agent socket's file name in the CSI volume: hard-coded by ZTWIM's agent.
-pub const AGENT_SOCKET: &str = "spire-agent.sock";
-pub const CSI_DRIVER: &str = "csi.spiffe.io";
 /// The plugin's defaults when its variables are unset (k8s-spiffe-workload-jwt-exec-auth cmd/main.go).
 const DEFAULT_SOCKET: &str = "unix:///tmp/spire-agent/public/api.sock";
 const DEFAULT_AUDIENCE: &str = "k8s";
@@ -18,8 +14,6 @@ const EXEC_API_GROUP: &str = "client.authentication.k8s.io";
 /// ZTWIM's fallback ClusterSPIFFEID template (operator `clusterspiffeid.go`).
 const ZTWIM_DEFAULT_TEMPLATE: &str =
     "spiffe://{{ .TrustDomain }}/ns/{{ .PodMeta.Namespace }}/sa/{{ .PodSpec.ServiceAccountName }}";
-/// The spire-controller-manager's `ignoreNamespaces` in ZTWIM: unanchored regexes, so substrings.
-const IGNORED_NAMESPACE_PARTS: [&str; 4] = ["openshift", "kube-system", "kube-public", "local-path-storage"];
 /// Clusterroles that give Argo CD what it needs: everywhere (cluster-wide spoke) or in a namespace.
 const CLUSTER_WIDE_ROLES: [&str; 1] = ["cluster-admin"];
 const NAMESPACE_ROLES: [&str; 2] = ["cluster-admin", "admin"];
@@ -251,7 +245,7 @@ fn management(m: &Management, checks: &mut Checks) {
 /// else ZTWIM's own fallback registration.
 pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identity> {
     let ns_labels = BTreeMap::from([("kubernetes.io/metadata.name".to_string(), a.namespace.clone())]);
-    let ignored = IGNORED_NAMESPACE_PARTS.iter().find(|p| a.namespace.contains(*p));
+    let ignored = IGNORED_NAMESPACE_PATTERNS.iter().find(|p| a.namespace.contains(*p));
     let mut out = Vec::new();
     for c in &a.components {
         let mut pod_labels = c.labels.clone();
@@ -282,7 +276,10 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
                     "ZTWIM's controller manager ignores every namespace whose name contains {part:?}, so this pod gets \
                      no SPIFFE ID at all and the plugin blocks or fails"
                 ),
-                Some("Run this Argo CD instance in a namespace whose name has none of openshift, kube-system, kube-public, local-path-storage.".into()),
+                Some(format!(
+                    "Run this Argo CD instance in a namespace whose name has none of {}.",
+                    IGNORED_NAMESPACE_PATTERNS.join(", ")
+                )),
             );
             out.push(Identity {
                 component: c.key,

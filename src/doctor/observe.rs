@@ -3,15 +3,13 @@
 //! [`Authenticator`] (see [`AUTHENTICATOR_SOURCES`]).
 
 use super::collect::Object;
+use crate::model::{self, KUBE_APISERVER_CONFIG_FILE as KUBE_AUTHN_KEY, SECRET_TYPE_LABEL};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// ZTWIM's operator API group and the ClusterSPIFFEID class its controller manager watches.
+/// ZTWIM's operator API group.
 const ZTWIM_GROUP: &str = "operator.openshift.io";
-pub const SPIRE_CLASS: &str = "zero-trust-workload-identity-manager-spire";
-/// The cluster Secret label Argo CD selects on.
-const SECRET_TYPE_LABEL: &str = "argocd.argoproj.io/secret-type";
 
 /// A value and the place it was read from, so every report line can say where to fix it.
 #[derive(Debug, Clone, PartialEq)]
@@ -302,9 +300,6 @@ pub const AUTHENTICATOR_SOURCES: &[AuthenticatorSource] = &[
     AuthenticatorSource { group: "apiserver.config.k8s.io", kind: "AuthenticationConfiguration", read: kube_apiserver },
     AuthenticatorSource { group: "eks.services.k8s.aws", kind: "IdentityProviderConfig", read: eks },
 ];
-
-/// The ConfigMap data key that carries a kube-apiserver `AuthenticationConfiguration` through KRM pipelines.
-pub const KUBE_AUTHN_KEY: &str = "authentication-config.yaml";
 
 /// kube-apiserver's structured authentication (`--authentication-config`), `v1beta1` or `v1`: one
 /// authenticator per `jwt` entry. Unlike OpenShift's there is no default prefix: a claim without one is
@@ -745,15 +740,13 @@ fn mounts(specs: Vec<MountSpec>) -> Vec<Mount> {
 
 fn argocd(o: &Object) -> Result<ArgoCd, String> {
     let mut components = Vec::new();
-    for (key, sa_suffix, workload_suffix) in [
-        ("server", "argocd-server", "server"),
-        ("controller", "argocd-application-controller", "application-controller"),
-    ] {
+    for component in model::Component::ALL {
+        let key = component.spec_key();
         let spec: ComponentSpec = field(o, &format!("/spec/{key}"))?.unwrap_or_default();
         components.push(Component {
             key,
-            service_account: format!("{}-{sa_suffix}", o.name),
-            workload: format!("{}-{workload_suffix}", o.name),
+            service_account: format!("{}-{}", o.name, component.service_account_suffix()),
+            workload: format!("{}-{}", o.name, component.workload_suffix()),
             labels: spec.labels,
             volumes: spec
                 .volumes

@@ -12,17 +12,13 @@ use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
     issuer_problem, Archive, ArgoIdentity, BootstrapApp, Catalog, Component, CredentialVersion, ExecConfig, Gitops,
     ImageRef, InstallPlanApproval, Issuer, Plugin, PluginImage, PluginInstall, Rbac, Setting, SharedIdentity, Spoke,
-    SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, CREDENTIAL_COMMAND, INIT_CONTAINER, INSTANCE_LABEL,
-    KUBE_APISERVER_CONFIG_FILE,
+    SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, CREDENTIAL_COMMAND, IGNORED_NAMESPACE_PATTERNS, INIT_CONTAINER,
+    INSTANCE_LABEL, KUBE_APISERVER_CONFIG_FILE,
 };
 
 /// The only ZTWIM channel whose API (1.0, `operator.openshift.io/v1alpha1` with trustDomain on
 /// `ZeroTrustWorkloadIdentityManager`) the generators emit.
 pub const SUPPORTED_ZTWIM_CHANNEL: &str = "stable-v1";
-
-/// Substrings of namespace names that ZTWIM's SPIRE controller manager ignores (its `ignoreNamespaces`
-/// entries are unanchored regexes), so pods there never get an SVID.
-pub const IGNORED_NAMESPACE_PATTERNS: &[&str] = &["openshift", "kube-system", "kube-public", "local-path-storage"];
 
 /// Paths that already hold something in Argo CD's controller and server containers (or the base image):
 /// mounting a volume on one of them, or on a parent, hides it.
