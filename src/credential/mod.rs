@@ -14,6 +14,7 @@ pub use crate::api::exec_credential::rfc3339;
 pub use expiry::reported_expiry;
 
 use crate::api::exec_credential::{self as api, ExecCredential, ExecCredentialSpec, ExecCredentialStatus};
+use crate::model::{AGENT_SOCKET, CSI_DRIVER};
 use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
@@ -127,14 +128,13 @@ fn settings(args: &Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Setting
     }
     let socket = args.socket.clone().or_else(|| env("SPIFFE_ENDPOINT_SOCKET"));
     match &socket {
-        None => problems.push(
-            "no Workload API socket: pass --socket unix:///path/to/spire-agent.sock or set SPIFFE_ENDPOINT_SOCKET"
-                .to_string(),
-        ),
+        None => problems.push(format!(
+            "no Workload API socket: pass --socket unix:///path/to/{AGENT_SOCKET} or set SPIFFE_ENDPOINT_SOCKET"
+        )),
         Some(s) => {
             if let Err(e) = spiffe::transport::Endpoint::parse(s) {
                 problems.push(format!(
-                    "socket {s:?} is not a Workload API endpoint ({e}); write it as unix:///path/to/spire-agent.sock"
+                    "socket {s:?} is not a Workload API endpoint ({e}); write it as unix:///path/to/{AGENT_SOCKET}"
                 ));
             }
         }
@@ -208,7 +208,7 @@ fn explain(failure: &fetch::Failure, s: &Settings, timeout: Duration) -> String 
     let wait = format_duration(timeout);
     match failure {
         Failure::Timeout { last: Some(Retryable::Connect(cause)) } => format!(
-            "no Workload API at {socket} after {wait} ({cause}); check that the SPIFFE CSI volume (csi.spiffe.io) is mounted at that path and the SPIRE agent runs on this node"
+            "no Workload API at {socket} after {wait} ({cause}); check that the SPIFFE CSI volume ({CSI_DRIVER}) is mounted at that path and the SPIRE agent runs on this node"
         ),
         Failure::Timeout { last: Some(Retryable::Unavailable(cause)) } => format!(
             "the Workload API at {socket} was unavailable for {wait} ({cause}); check the SPIRE agent pod on this node"

@@ -3,7 +3,10 @@
 
 use super::observe::{ArgoCd, Authenticator, Binding, CaSource, ClusterSecret, Component, Management, Spoke};
 use super::report::{literal, side, Checks, Status};
-use crate::model::{AGENT_SOCKET, CSI_DRIVER, IGNORED_NAMESPACE_PATTERNS, SPIRE_CLASS_NAME as SPIRE_CLASS};
+use crate::model::{
+    AGENT_SOCKET, CSI_DRIVER, IGNORED_NAMESPACE_PATTERNS, SECRET_TYPE_LABEL, SPIRE_CLASS_NAME as SPIRE_CLASS,
+    TARGET_ANNOTATION,
+};
 use std::collections::BTreeMap;
 
 /// The plugin's defaults when its variables are unset (k8s-spiffe-workload-jwt-exec-auth cmd/main.go).
@@ -96,11 +99,10 @@ pub fn run(m: &Management, spokes: &[Spoke], checks: &mut Checks) -> Vec<(usize,
             Status::Info,
             (None, None),
             "no cluster Secret in the input points at this spoke, so nothing was checked against it",
-            Some(
-                "Pass the management manifests too, and name the Secret after the spoke (data.name), or put the spoke's \
-                 files under spokes/<name>/ or annotate them ztwim-gitops.dev/target: spoke/<name>."
-                    .into(),
-            ),
+            Some(format!(
+                "Pass the management manifests too, and name the Secret after the spoke (data.name), or put the \
+                     spoke's files under spokes/<name>/ or annotate them {TARGET_ANNOTATION}: spoke/<name>."
+            )),
         );
     }
     if m.secrets.is_empty() {
@@ -110,8 +112,8 @@ pub fn run(m: &Management, spokes: &[Spoke], checks: &mut Checks) -> Vec<(usize,
             None,
             Status::Info,
             (None, None),
-            "no Argo CD cluster Secret (label argocd.argoproj.io/secret-type: cluster) in the input: no spoke link can be checked",
-            Some("Pass the cluster Secrets too (`oc get secret -l argocd.argoproj.io/secret-type=cluster -o yaml`).".into()),
+            format!("no Argo CD cluster Secret (label {SECRET_TYPE_LABEL}: cluster) in the input: no spoke link can be checked"),
+            Some(format!("Pass the cluster Secrets too (`oc get secret -l {SECRET_TYPE_LABEL}=cluster -o yaml`).")),
         );
     }
     pairs
@@ -606,7 +608,7 @@ pub fn check_pair(
     let Some(spoke) = spoke else {
         checks.add(scope, "pairing", None, Status::Info, (None, None),
             format!("no spoke authenticator in the input for {}: issuer, audience, CA and RBAC links not checked", secret.at),
-            Some("Pass the spoke's Authentication (or HostedCluster), CA ConfigMap and bindings, under spokes/<name>/ or annotated ztwim-gitops.dev/target: spoke/<name>.".into()));
+            Some(format!("Pass the spoke's Authentication (or HostedCluster), CA ConfigMap and bindings, under spokes/<name>/ or annotated {TARGET_ANNOTATION}: spoke/<name>.")));
         return;
     };
     let Some(auth) = authenticator(ctx, spoke) else {
