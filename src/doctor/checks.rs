@@ -3,9 +3,10 @@
 
 use super::observe::{ArgoCd, Authenticator, Binding, CaSource, ClusterSecret, Component, Management, Spoke};
 use super::report::{literal, side, Checks, Status};
+use crate::api::exec_credential::GROUP as EXEC_API_GROUP;
 use crate::model::{
-    AGENT_SOCKET, CSI_DRIVER, IGNORED_NAMESPACE_PATTERNS, SECRET_TYPE_LABEL, SPIRE_CLASS_NAME as SPIRE_CLASS,
-    TARGET_ANNOTATION,
+    AGENT_SOCKET, AUDIENCE_ENV, CREDENTIAL_VERSION_ENV, CSI_DRIVER, IGNORED_NAMESPACE_PATTERNS, SECRET_TYPE_LABEL,
+    SOCKET_ENV, SPIRE_CLASS_NAME as SPIRE_CLASS, TARGET_ANNOTATION,
 };
 use std::collections::BTreeMap;
 
@@ -13,7 +14,6 @@ use std::collections::BTreeMap;
 const DEFAULT_SOCKET: &str = "unix:///tmp/spire-agent/public/api.sock";
 const DEFAULT_AUDIENCE: &str = "k8s";
 const DEFAULT_CREDENTIAL_VERSION: &str = "v1";
-const EXEC_API_GROUP: &str = "client.authentication.k8s.io";
 /// ZTWIM's fallback ClusterSPIFFEID template (operator `clusterspiffeid.go`).
 const ZTWIM_DEFAULT_TEMPLATE: &str =
     "spiffe://{{ .TrustDomain }}/ns/{{ .PodMeta.Namespace }}/sa/{{ .PodSpec.ServiceAccountName }}";
@@ -493,8 +493,8 @@ pub(super) fn audience(s: &ClusterSecret) -> (String, String, bool) {
     if let Some(a) = exec.filter(|_| builtin).and_then(|e| e.flag("--audience")) {
         return (a, format!("{} config.execProviderConfig.args --audience", s.at), true);
     }
-    match exec.and_then(|e| e.env.get("SPIFFE_JWT_AUDIENCE")) {
-        Some(a) => (a.clone(), format!("{} config.execProviderConfig.env.SPIFFE_JWT_AUDIENCE", s.at), true),
+    match exec.and_then(|e| e.env.get(AUDIENCE_ENV)) {
+        Some(a) => (a.clone(), format!("{} config.execProviderConfig.env.{AUDIENCE_ENV}", s.at), true),
         None if builtin => {
             (String::new(), format!("{}: no --audience argument (the helper requires one)", s.at), false)
         }
@@ -662,7 +662,7 @@ pub fn check_pair(
     }
     let (aud, aud_at, set) = audience(secret);
     let aud_ok = auth.audiences.contains(&aud) && (set || !exec.is_builtin());
-    let setting = if exec.is_builtin() { "the helper's --audience argument" } else { "SPIFFE_JWT_AUDIENCE" };
+    let setting = if exec.is_builtin() { "the helper's --audience argument" } else { AUDIENCE_ENV };
     checks.add(
         scope,
         "audience",
@@ -703,11 +703,11 @@ fn exec_api_version(scope: &str, exec: &super::observe::Exec, at: &str, env_at: 
         );
         return;
     }
-    let version = exec.env.get("EXEC_CREDENTIAL_VERSION").cloned();
+    let version = exec.env.get(CREDENTIAL_VERSION_ENV).cloned();
     let emitted = format!("{EXEC_API_GROUP}/{}", version.as_deref().unwrap_or(DEFAULT_CREDENTIAL_VERSION));
     let ok = exec.api_version == emitted && known.contains(&exec.api_version);
     let right_at = match &version {
-        Some(_) => format!("{env_at}.EXEC_CREDENTIAL_VERSION"),
+        Some(_) => format!("{env_at}.{CREDENTIAL_VERSION_ENV}"),
         None => format!("{at}: EXEC_CREDENTIAL_VERSION unset, the plugin answers v1"),
     };
     checks.add(
@@ -836,10 +836,10 @@ fn socket(secret: &ClusterSecret, exec: &super::observe::Exec, c: &Component, en
     let scope = secret.cluster_name.as_str();
     // The built-in helper's `--socket` wins over the variable both it and the plugin read.
     let flag = exec.flag("--socket").filter(|_| exec.is_builtin());
-    let (value, at) = match (flag, exec.env.get("SPIFFE_ENDPOINT_SOCKET"), c.env.get("SPIFFE_ENDPOINT_SOCKET")) {
+    let (value, at) = match (flag, exec.env.get(SOCKET_ENV), c.env.get(SOCKET_ENV)) {
         (Some(v), _, _) => (v, format!("{} config.execProviderConfig.args --socket", secret.at)),
-        (None, Some(v), _) => (v.clone(), format!("{env_at}.SPIFFE_ENDPOINT_SOCKET")),
-        (None, None, Some(v)) => (v.clone(), format!("spec.{}.env SPIFFE_ENDPOINT_SOCKET", c.key)),
+        (None, Some(v), _) => (v.clone(), format!("{env_at}.{SOCKET_ENV}")),
+        (None, None, Some(v)) => (v.clone(), format!("spec.{}.env {SOCKET_ENV}", c.key)),
         (None, None, None) => {
             (DEFAULT_SOCKET.to_string(), "SPIFFE_ENDPOINT_SOCKET unset: the plugin's default".to_string())
         }
@@ -883,7 +883,7 @@ fn socket(secret: &ClusterSecret, exec: &super::observe::Exec, c: &Component, en
             "the plugin dials a socket that does not exist; it fails (or, before -timeout, hangs)"
         },
         (!ok).then(|| {
-            let setting = if exec.is_builtin() { "the helper's --socket argument" } else { "SPIFFE_ENDPOINT_SOCKET" };
+            let setting = if exec.is_builtin() { "the helper's --socket argument" } else { SOCKET_ENV };
             format!("Set {setting} to {}.", expected[0])
         }),
     );
