@@ -34,14 +34,14 @@ pub struct Reconciled {
 
 /// Annotations an orchestrator owns on an item; a replaced item keeps the old item's values.
 const LOCATION_ANNOTATIONS: &[&str] = &[
-    "internal.config.kubernetes.io/path",
-    "internal.config.kubernetes.io/index",
+    krm::PATH_ANNOTATION,
+    krm::INDEX_ANNOTATION,
     "internal.config.kubernetes.io/id",
     "internal.config.kubernetes.io/seqindent",
     "internal.config.kubernetes.io/annotations-migration-resource-id",
     "internal.config.kubernetes.io/package-path",
-    "config.kubernetes.io/path",
-    "config.kubernetes.io/index",
+    krm::LEGACY_PATH_ANNOTATION,
+    krm::LEGACY_INDEX_ANNOTATION,
     "config.k8s.io/id",
 ];
 

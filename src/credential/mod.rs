@@ -14,6 +14,7 @@ pub use crate::api::exec_credential::rfc3339;
 pub use expiry::reported_expiry;
 
 use crate::api::exec_credential::{self as api, ExecCredential, ExecCredentialSpec, ExecCredentialStatus};
+use crate::model::{AGENT_SOCKET, AUDIENCE_ENV, CREDENTIAL_VERSION_ENV, CSI_DRIVER, SOCKET_ENV};
 use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
@@ -118,23 +119,22 @@ fn print(text: &str) -> i32 {
 /// Flags over environment, every problem reported (joined into the one stderr line).
 fn settings(args: &Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, Vec<String>> {
     let mut problems = Vec::new();
-    let audience = args.audience.clone().or_else(|| env("SPIFFE_JWT_AUDIENCE"));
+    let audience = args.audience.clone().or_else(|| env(AUDIENCE_ENV));
     if audience.is_none() {
         problems.push(
             "no audience: pass --audience AUDIENCE or set SPIFFE_JWT_AUDIENCE to one of the spoke's accepted audiences"
                 .to_string(),
         );
     }
-    let socket = args.socket.clone().or_else(|| env("SPIFFE_ENDPOINT_SOCKET"));
+    let socket = args.socket.clone().or_else(|| env(SOCKET_ENV));
     match &socket {
-        None => problems.push(
-            "no Workload API socket: pass --socket unix:///path/to/spire-agent.sock or set SPIFFE_ENDPOINT_SOCKET"
-                .to_string(),
-        ),
+        None => problems.push(format!(
+            "no Workload API socket: pass --socket unix:///path/to/{AGENT_SOCKET} or set SPIFFE_ENDPOINT_SOCKET"
+        )),
         Some(s) => {
             if let Err(e) = spiffe::transport::Endpoint::parse(s) {
                 problems.push(format!(
-                    "socket {s:?} is not a Workload API endpoint ({e}); write it as unix:///path/to/spire-agent.sock"
+                    "socket {s:?} is not a Workload API endpoint ({e}); write it as unix:///path/to/{AGENT_SOCKET}"
                 ));
             }
         }
@@ -151,14 +151,14 @@ fn settings(args: &Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Setting
         },
     };
     let hint = args.hint.clone().or_else(|| env("SPIFFE_JWT_HINT"));
-    let api_version =
-        match api_version(env("KUBERNETES_EXEC_INFO").as_deref(), env("EXEC_CREDENTIAL_VERSION").as_deref()) {
-            Ok(v) => v,
-            Err(e) => {
-                problems.push(e);
-                api::V1
-            }
-        };
+    let api_version = match api_version(env("KUBERNETES_EXEC_INFO").as_deref(), env(CREDENTIAL_VERSION_ENV).as_deref())
+    {
+        Ok(v) => v,
+        Err(e) => {
+            problems.push(e);
+            api::V1
+        }
+    };
     match (problems.is_empty(), audience, socket) {
         (true, Some(audience), Some(socket)) => Ok(Settings { socket, audience, spiffe_id, hint, api_version }),
         _ => Err(problems),
@@ -208,7 +208,7 @@ fn explain(failure: &fetch::Failure, s: &Settings, timeout: Duration) -> String 
     let wait = format_duration(timeout);
     match failure {
         Failure::Timeout { last: Some(Retryable::Connect(cause)) } => format!(
-            "no Workload API at {socket} after {wait} ({cause}); check that the SPIFFE CSI volume (csi.spiffe.io) is mounted at that path and the SPIRE agent runs on this node"
+            "no Workload API at {socket} after {wait} ({cause}); check that the SPIFFE CSI volume ({CSI_DRIVER}) is mounted at that path and the SPIRE agent runs on this node"
         ),
         Failure::Timeout { last: Some(Retryable::Unavailable(cause)) } => format!(
             "the Workload API at {socket} was unavailable for {wait} ({cause}); check the SPIRE agent pod on this node"

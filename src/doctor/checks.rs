@@ -1,25 +1,22 @@
 //! The links of the trust chain, checked per cluster Secret → spoke pair. Every link ends in exactly one
 //! line; a link whose other end is not in the input is an info line, never a pass.
 
-use super::observe::{
-    ArgoCd, Authenticator, Binding, CaSource, ClusterSecret, Component, Management, Spoke, SPIRE_CLASS,
-};
+use super::observe::{ArgoCd, Authenticator, Binding, CaSource, ClusterSecret, Component, Management, Spoke};
 use super::report::{literal, side, Checks, Status};
+use crate::api::exec_credential::GROUP as EXEC_API_GROUP;
+use crate::model::{
+    AGENT_SOCKET, AUDIENCE_ENV, CREDENTIAL_VERSION_ENV, CSI_DRIVER, IGNORED_NAMESPACE_PATTERNS, SECRET_TYPE_LABEL,
+    SOCKET_ENV, SPIRE_CLASS_NAME as SPIRE_CLASS, TARGET_ANNOTATION,
+};
 use std::collections::BTreeMap;
 
-/// The SPIRE agent socket's file name in the CSI volume: hard-coded by ZTWIM's agent.
-pub const AGENT_SOCKET: &str = "spire-agent.sock";
-pub const CSI_DRIVER: &str = "csi.spiffe.io";
 /// The plugin's defaults when its variables are unset (k8s-spiffe-workload-jwt-exec-auth cmd/main.go).
 const DEFAULT_SOCKET: &str = "unix:///tmp/spire-agent/public/api.sock";
 const DEFAULT_AUDIENCE: &str = "k8s";
 const DEFAULT_CREDENTIAL_VERSION: &str = "v1";
-const EXEC_API_GROUP: &str = "client.authentication.k8s.io";
 /// ZTWIM's fallback ClusterSPIFFEID template (operator `clusterspiffeid.go`).
 const ZTWIM_DEFAULT_TEMPLATE: &str =
     "spiffe://{{ .TrustDomain }}/ns/{{ .PodMeta.Namespace }}/sa/{{ .PodSpec.ServiceAccountName }}";
-/// The spire-controller-manager's `ignoreNamespaces` in ZTWIM: unanchored regexes, so substrings.
-const IGNORED_NAMESPACE_PARTS: [&str; 4] = ["openshift", "kube-system", "kube-public", "local-path-storage"];
 /// Clusterroles that give Argo CD what it needs: everywhere (cluster-wide spoke) or in a namespace.
 const CLUSTER_WIDE_ROLES: [&str; 1] = ["cluster-admin"];
 const NAMESPACE_ROLES: [&str; 2] = ["cluster-admin", "admin"];
@@ -102,11 +99,10 @@ pub fn run(m: &Management, spokes: &[Spoke], checks: &mut Checks) -> Vec<(usize,
             Status::Info,
             (None, None),
             "no cluster Secret in the input points at this spoke, so nothing was checked against it",
-            Some(
-                "Pass the management manifests too, and name the Secret after the spoke (data.name), or put the spoke's \
-                 files under spokes/<name>/ or annotate them ztwim-gitops.dev/target: spoke/<name>."
-                    .into(),
-            ),
+            Some(format!(
+                "Pass the management manifests too, and name the Secret after the spoke (data.name), or put the \
+                     spoke's files under spokes/<name>/ or annotate them {TARGET_ANNOTATION}: spoke/<name>."
+            )),
         );
     }
     if m.secrets.is_empty() {
@@ -116,8 +112,8 @@ pub fn run(m: &Management, spokes: &[Spoke], checks: &mut Checks) -> Vec<(usize,
             None,
             Status::Info,
             (None, None),
-            "no Argo CD cluster Secret (label argocd.argoproj.io/secret-type: cluster) in the input: no spoke link can be checked",
-            Some("Pass the cluster Secrets too (`oc get secret -l argocd.argoproj.io/secret-type=cluster -o yaml`).".into()),
+            format!("no Argo CD cluster Secret (label {SECRET_TYPE_LABEL}: cluster) in the input: no spoke link can be checked"),
+            Some(format!("Pass the cluster Secrets too (`oc get secret -l {SECRET_TYPE_LABEL}=cluster -o yaml`).")),
         );
     }
     pairs
@@ -251,7 +247,7 @@ fn management(m: &Management, checks: &mut Checks) {
 /// else ZTWIM's own fallback registration.
 pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identity> {
     let ns_labels = BTreeMap::from([("kubernetes.io/metadata.name".to_string(), a.namespace.clone())]);
-    let ignored = IGNORED_NAMESPACE_PARTS.iter().find(|p| a.namespace.contains(*p));
+    let ignored = IGNORED_NAMESPACE_PATTERNS.iter().find(|p| a.namespace.contains(*p));
     let mut out = Vec::new();
     for c in &a.components {
         let mut pod_labels = c.labels.clone();
@@ -282,7 +278,10 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
                     "ZTWIM's controller manager ignores every namespace whose name contains {part:?}, so this pod gets \
                      no SPIFFE ID at all and the plugin blocks or fails"
                 ),
-                Some("Run this Argo CD instance in a namespace whose name has none of openshift, kube-system, kube-public, local-path-storage.".into()),
+                Some(format!(
+                    "Run this Argo CD instance in a namespace whose name has none of {}.",
+                    IGNORED_NAMESPACE_PATTERNS.join(", ")
+                )),
             );
             out.push(Identity {
                 component: c.key,
@@ -494,8 +493,8 @@ pub(super) fn audience(s: &ClusterSecret) -> (String, String, bool) {
     if let Some(a) = exec.filter(|_| builtin).and_then(|e| e.flag("--audience")) {
         return (a, format!("{} config.execProviderConfig.args --audience", s.at), true);
     }
-    match exec.and_then(|e| e.env.get("SPIFFE_JWT_AUDIENCE")) {
-        Some(a) => (a.clone(), format!("{} config.execProviderConfig.env.SPIFFE_JWT_AUDIENCE", s.at), true),
+    match exec.and_then(|e| e.env.get(AUDIENCE_ENV)) {
+        Some(a) => (a.clone(), format!("{} config.execProviderConfig.env.{AUDIENCE_ENV}", s.at), true),
         None if builtin => {
             (String::new(), format!("{}: no --audience argument (the helper requires one)", s.at), false)
         }
@@ -609,7 +608,7 @@ pub fn check_pair(
     let Some(spoke) = spoke else {
         checks.add(scope, "pairing", None, Status::Info, (None, None),
             format!("no spoke authenticator in the input for {}: issuer, audience, CA and RBAC links not checked", secret.at),
-            Some("Pass the spoke's Authentication (or HostedCluster), CA ConfigMap and bindings, under spokes/<name>/ or annotated ztwim-gitops.dev/target: spoke/<name>.".into()));
+            Some(format!("Pass the spoke's Authentication (or HostedCluster), CA ConfigMap and bindings, under spokes/<name>/ or annotated {TARGET_ANNOTATION}: spoke/<name>.")));
         return;
     };
     let Some(auth) = authenticator(ctx, spoke) else {
@@ -663,7 +662,7 @@ pub fn check_pair(
     }
     let (aud, aud_at, set) = audience(secret);
     let aud_ok = auth.audiences.contains(&aud) && (set || !exec.is_builtin());
-    let setting = if exec.is_builtin() { "the helper's --audience argument" } else { "SPIFFE_JWT_AUDIENCE" };
+    let setting = if exec.is_builtin() { "the helper's --audience argument" } else { AUDIENCE_ENV };
     checks.add(
         scope,
         "audience",
@@ -704,11 +703,11 @@ fn exec_api_version(scope: &str, exec: &super::observe::Exec, at: &str, env_at: 
         );
         return;
     }
-    let version = exec.env.get("EXEC_CREDENTIAL_VERSION").cloned();
+    let version = exec.env.get(CREDENTIAL_VERSION_ENV).cloned();
     let emitted = format!("{EXEC_API_GROUP}/{}", version.as_deref().unwrap_or(DEFAULT_CREDENTIAL_VERSION));
     let ok = exec.api_version == emitted && known.contains(&exec.api_version);
     let right_at = match &version {
-        Some(_) => format!("{env_at}.EXEC_CREDENTIAL_VERSION"),
+        Some(_) => format!("{env_at}.{CREDENTIAL_VERSION_ENV}"),
         None => format!("{at}: EXEC_CREDENTIAL_VERSION unset, the plugin answers v1"),
     };
     checks.add(
@@ -837,18 +836,15 @@ fn socket(secret: &ClusterSecret, exec: &super::observe::Exec, c: &Component, en
     let scope = secret.cluster_name.as_str();
     // The built-in helper's `--socket` wins over the variable both it and the plugin read.
     let flag = exec.flag("--socket").filter(|_| exec.is_builtin());
-    let (value, at) = match (flag, exec.env.get("SPIFFE_ENDPOINT_SOCKET"), c.env.get("SPIFFE_ENDPOINT_SOCKET")) {
+    let (value, at) = match (flag, exec.env.get(SOCKET_ENV), c.env.get(SOCKET_ENV)) {
         (Some(v), _, _) => (v, format!("{} config.execProviderConfig.args --socket", secret.at)),
-        (None, Some(v), _) => (v.clone(), format!("{env_at}.SPIFFE_ENDPOINT_SOCKET")),
-        (None, None, Some(v)) => (v.clone(), format!("spec.{}.env SPIFFE_ENDPOINT_SOCKET", c.key)),
+        (None, Some(v), _) => (v.clone(), format!("{env_at}.{SOCKET_ENV}")),
+        (None, None, Some(v)) => (v.clone(), format!("spec.{}.env {SOCKET_ENV}", c.key)),
         // The built-in helper has no default socket and refuses to run without one.
-        (None, None, None) if exec.is_builtin() => (
-            String::new(),
-            format!("{}: no --socket argument or SPIFFE_ENDPOINT_SOCKET (the helper requires one)", secret.at),
-        ),
-        (None, None, None) => {
-            (DEFAULT_SOCKET.to_string(), "SPIFFE_ENDPOINT_SOCKET unset: the plugin's default".to_string())
+        (None, None, None) if exec.is_builtin() => {
+            (String::new(), format!("{}: no --socket argument or {SOCKET_ENV} (the helper requires one)", secret.at))
         }
+        (None, None, None) => (DEFAULT_SOCKET.to_string(), format!("{SOCKET_ENV} unset: the plugin's default")),
     };
     let csi_mounts: Vec<_> = c
         .mounts
@@ -889,7 +885,7 @@ fn socket(secret: &ClusterSecret, exec: &super::observe::Exec, c: &Component, en
             "the plugin dials a socket that does not exist; it fails (or, before -timeout, hangs)"
         },
         (!ok).then(|| {
-            let setting = if exec.is_builtin() { "the helper's --socket argument" } else { "SPIFFE_ENDPOINT_SOCKET" };
+            let setting = if exec.is_builtin() { "the helper's --socket argument" } else { SOCKET_ENV };
             format!("Set {setting} to {}.", expected[0])
         }),
     );

@@ -2,14 +2,14 @@
 //! stream, with `List` kinds (`oc get … -o yaml`) and ResourceLists (a kpt pipe) unpacked. Nothing here
 //! knows what the objects mean; it only says where each came from and which cluster it is marked for.
 
+use crate::krm::{LEGACY_PATH_ANNOTATION, PATH_ANNOTATION};
+use crate::model::TARGET_ANNOTATION;
 use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// The annotation ztwim-gitops writes on every object it generates.
-const TARGET_ANNOTATION: &str = "ztwim-gitops.dev/target";
 /// kpt's file annotations, on the items of a ResourceList.
-const KPT_PATH_ANNOTATIONS: [&str; 2] = ["internal.config.kubernetes.io/path", "config.kubernetes.io/path"];
+const KPT_PATH_ANNOTATIONS: [&str; 2] = [PATH_ANNOTATION, LEGACY_PATH_ANNOTATION];
 
 /// One Kubernetes object from the input.
 #[derive(Debug, Clone)]

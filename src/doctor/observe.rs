@@ -3,15 +3,14 @@
 //! [`Authenticator`] (see [`AUTHENTICATOR_SOURCES`]).
 
 use super::collect::Object;
+use crate::api::argocd_cluster::ClusterConfig;
+use crate::model::{self, KUBE_APISERVER_CONFIG_FILE as KUBE_AUTHN_KEY, SECRET_TYPE_LABEL};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// ZTWIM's operator API group and the ClusterSPIFFEID class its controller manager watches.
+/// ZTWIM's operator API group.
 const ZTWIM_GROUP: &str = "operator.openshift.io";
-pub const SPIRE_CLASS: &str = "zero-trust-workload-identity-manager-spire";
-/// The cluster Secret label Argo CD selects on.
-const SECRET_TYPE_LABEL: &str = "argocd.argoproj.io/secret-type";
 
 /// A value and the place it was read from, so every report line can say where to fix it.
 #[derive(Debug, Clone, PartialEq)]
@@ -302,9 +301,6 @@ pub const AUTHENTICATOR_SOURCES: &[AuthenticatorSource] = &[
     AuthenticatorSource { group: "apiserver.config.k8s.io", kind: "AuthenticationConfiguration", read: kube_apiserver },
     AuthenticatorSource { group: "eks.services.k8s.aws", kind: "IdentityProviderConfig", read: eks },
 ];
-
-/// The ConfigMap data key that carries a kube-apiserver `AuthenticationConfiguration` through KRM pipelines.
-pub const KUBE_AUTHN_KEY: &str = "authentication-config.yaml";
 
 /// kube-apiserver's structured authentication (`--authentication-config`), `v1beta1` or `v1`: one
 /// authenticator per `jwt` entry. Unlike OpenShift's there is no default prefix: a claim without one is
@@ -745,15 +741,13 @@ fn mounts(specs: Vec<MountSpec>) -> Vec<Mount> {
 
 fn argocd(o: &Object) -> Result<ArgoCd, String> {
     let mut components = Vec::new();
-    for (key, sa_suffix, workload_suffix) in [
-        ("server", "argocd-server", "server"),
-        ("controller", "argocd-application-controller", "application-controller"),
-    ] {
+    for component in model::Component::ALL {
+        let key = component.spec_key();
         let spec: ComponentSpec = field(o, &format!("/spec/{key}"))?.unwrap_or_default();
         components.push(Component {
             key,
-            service_account: format!("{}-{sa_suffix}", o.name),
-            workload: format!("{}-{workload_suffix}", o.name),
+            service_account: format!("{}-{}", o.name, component.service_account_suffix()),
+            workload: format!("{}-{}", o.name, component.workload_suffix()),
             labels: spec.labels,
             volumes: spec
                 .volumes
@@ -803,25 +797,6 @@ fn cluster_spiffe_id(o: &Object) -> Result<ClusterSpiffeId, String> {
     })
 }
 
-/// Argo CD's `ClusterConfig`, the fields that matter here; unknown ones are ignored, as Argo CD does.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct ClusterConfig {
-    bearer_token: String,
-    username: String,
-    aws_auth_config: Option<Value>,
-    exec_provider_config: Option<ExecConfig>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct ExecConfig {
-    command: String,
-    api_version: String,
-    args: Vec<String>,
-    env: Option<Value>,
-}
-
 fn cluster_secret(o: &Object) -> ClusterSecret {
     // `data` is base64 (what `oc get -o yaml` shows); `stringData` wins over it, as the API server does.
     let mut data: BTreeMap<String, String> = BTreeMap::new();
@@ -865,37 +840,30 @@ fn cluster_secret(o: &Object) -> ClusterSecret {
     let config: ClusterConfig = match serde_json::from_str(&config) {
         Ok(c) => c,
         Err(e) => {
-            secret.config_error =
-                Some(format!("`config` is not the JSON Argo CD expects ({e}); Argo CD cannot use this Secret"));
+            // The kubeconfig list form is the one mistake common enough to name: say what to write instead.
+            let raw: Option<Value> = serde_json::from_str(&config).ok();
+            let env = raw.as_ref().and_then(|c| c.pointer("/execProviderConfig/env"));
+            secret.config_error = Some(if env.is_some_and(Value::is_array) {
+                "execProviderConfig.env is not a JSON object; Argo CD rejects the kubeconfig list form \
+                 [{name, value}], write {\"NAME\": \"value\"}"
+                    .into()
+            } else {
+                format!("`config` is not the JSON Argo CD expects ({e}); Argo CD cannot use this Secret")
+            });
             return secret;
         }
     };
-    if !config.bearer_token.is_empty() {
+    if config.bearer_token.as_deref().is_some_and(|t| !t.is_empty()) {
         secret.other_auth.push("bearerToken");
     }
-    if !config.username.is_empty() {
+    if config.username.as_deref().is_some_and(|u| !u.is_empty()) {
         secret.other_auth.push("username");
     }
     if config.aws_auth_config.is_some() {
         secret.other_auth.push("awsAuthConfig");
     }
     if let Some(e) = config.exec_provider_config {
-        let env = match e.env {
-            None | Some(Value::Null) => BTreeMap::new(),
-            Some(Value::Object(map)) => map
-                .into_iter()
-                .map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
-                .collect(),
-            Some(_) => {
-                secret.config_error = Some(
-                    "execProviderConfig.env is not a JSON object; Argo CD rejects the kubeconfig list form \
-                     [{name, value}], write {\"NAME\": \"value\"}"
-                        .into(),
-                );
-                BTreeMap::new()
-            }
-        };
-        secret.exec = Some(Exec { command: e.command, api_version: e.api_version, args: e.args, env });
+        secret.exec = Some(Exec { command: e.command, api_version: e.api_version, args: e.args, env: e.env });
     }
     secret
 }
@@ -933,4 +901,50 @@ fn binding(o: &Object) -> Result<Binding, String> {
         users: names("User"),
         groups: names("Group"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret_with_config(config: Value) -> ClusterSecret {
+        let value = serde_json::json!({
+            "apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": "spoke-a", "namespace": "gitops", "labels": {SECRET_TYPE_LABEL: "cluster"}},
+            "stringData": {"server": "https://api.a.example.com:6443", "config": config.to_string()},
+        });
+        let object = Object {
+            origin: "s.yaml".into(),
+            api_version: "v1".into(),
+            kind: "Secret".into(),
+            name: "spoke-a".into(),
+            namespace: "gitops".into(),
+            cluster: None,
+            value,
+        };
+        assert!(is_cluster_secret(&object));
+        cluster_secret(&object)
+    }
+
+    /// The doctor reads `config` through the shared `api::argocd_cluster::ClusterConfig`, so it refuses
+    /// what Argo CD's Go types refuse (a number as an env value, a string as `insecure`) instead of a
+    /// private, looser reading that passed a Secret Argo CD cannot use.
+    #[test]
+    fn cluster_config_is_read_as_argo_cd_reads_it() {
+        let exec = |env: Value| serde_json::json!({"execProviderConfig": {"command": "/p", "apiVersion": "client.authentication.k8s.io/v1", "env": env}});
+        let ok = secret_with_config(exec(serde_json::json!({"SPIFFE_JWT_AUDIENCE": "a"})));
+        assert_eq!(ok.config_error, None);
+        assert_eq!(ok.exec.unwrap().env, BTreeMap::from([("SPIFFE_JWT_AUDIENCE".into(), "a".into())]));
+
+        let number = secret_with_config(exec(serde_json::json!({"EXEC_CREDENTIAL_VERSION": 1})));
+        assert!(number.config_error.unwrap().contains("not the JSON Argo CD expects"));
+        let insecure = secret_with_config(serde_json::json!({"tlsClientConfig": {"insecure": "yes"}}));
+        assert!(insecure.config_error.unwrap().contains("not the JSON Argo CD expects"));
+
+        let list = secret_with_config(exec(serde_json::json!([{"name": "SPIFFE_JWT_AUDIENCE", "value": "a"}])));
+        assert!(list.config_error.unwrap().contains("kubeconfig list form"));
+
+        let token = secret_with_config(serde_json::json!({"bearerToken": "t", "awsAuthConfig": {"clusterName": "c"}}));
+        assert_eq!((token.config_error, token.other_auth), (None, vec!["bearerToken", "awsAuthConfig"]));
+    }
 }

@@ -43,6 +43,12 @@ pub enum Connection {
     ClusterSecret { exec: ExecConfig, tls: Tls },
 }
 
+/// The upstream exec plugin's environment variables (k8s-spiffe-workload-jwt-exec-auth `cmd/main.go`); the
+/// built-in helper reads the same names when its flags are not given.
+pub const SOCKET_ENV: &str = "SPIFFE_ENDPOINT_SOCKET";
+pub const AUDIENCE_ENV: &str = "SPIFFE_JWT_AUDIENCE";
+pub const CREDENTIAL_VERSION_ENV: &str = "EXEC_CREDENTIAL_VERSION";
+
 /// The exec credential helper as Argo CD runs it for one spoke: everything its cluster Secret's
 /// `execProviderConfig` says, final.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,10 @@ pub const SPIRE_CLASS_NAME: &str = "zero-trust-workload-identity-manager-spire";
 pub const CSI_DRIVER: &str = "csi.spiffe.io";
 /// The pod label key of `identity: shared`; its value is the ArgoCD instance's name.
 pub const INSTANCE_LABEL: &str = "ztwim-gitops.dev/argocd-instance";
+/// Substrings of namespace names that ZTWIM's SPIRE controller manager ignores (its `ignoreNamespaces`
+/// entries are unanchored regexes), so pods there never get an SVID. Config validation rejects such a
+/// GitOps namespace; the doctor reports one.
+pub const IGNORED_NAMESPACE_PATTERNS: &[&str] = &["openshift", "kube-system", "kube-public", "local-path-storage"];
 /// The JWT claim holding the SPIFFE ID, which every spoke maps to the username.
 pub const SUBJECT_CLAIM: &str = "sub";
 

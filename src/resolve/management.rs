@@ -3,6 +3,7 @@
 //! is computed here and nowhere else.
 
 use super::Written;
+use crate::api::exec_credential;
 use crate::config::syntax::{
     absolute_dir_problem, bare_domain_problem, host_port_problem, is_dns_label, is_dns_subdomain, is_semver_tag,
     is_under, mount_dir, LABEL_RULE,
@@ -12,17 +13,13 @@ use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
     issuer_problem, Archive, ArgoIdentity, BootstrapApp, Catalog, Component, CredentialVersion, ExecConfig, Gitops,
     ImageRef, InstallPlanApproval, Issuer, Plugin, PluginImage, PluginInstall, Rbac, Setting, SharedIdentity, Spoke,
-    SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, CREDENTIAL_COMMAND, INIT_CONTAINER, INSTANCE_LABEL,
-    KUBE_APISERVER_CONFIG_FILE,
+    SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, AUDIENCE_ENV, CREDENTIAL_COMMAND, CREDENTIAL_VERSION_ENV,
+    IGNORED_NAMESPACE_PATTERNS, INIT_CONTAINER, INSTANCE_LABEL, KUBE_APISERVER_CONFIG_FILE, SOCKET_ENV,
 };
 
 /// The only ZTWIM channel whose API (1.0, `operator.openshift.io/v1alpha1` with trustDomain on
 /// `ZeroTrustWorkloadIdentityManager`) the generators emit.
 pub const SUPPORTED_ZTWIM_CHANNEL: &str = "stable-v1";
-
-/// Substrings of namespace names that ZTWIM's SPIRE controller manager ignores (its `ignoreNamespaces`
-/// entries are unanchored regexes), so pods there never get an SVID.
-pub const IGNORED_NAMESPACE_PATTERNS: &[&str] = &["openshift", "kube-system", "kube-public", "local-path-storage"];
 
 /// Paths that already hold something in Argo CD's controller and server containers (or the base image):
 /// mounting a volume on one of them, or on a parent, hides it.
@@ -488,7 +485,7 @@ fn exec_auth(
     let plugin = Plugin { bin_dir: bin_dir.to_string(), scratch_dir: scratch_dir(bin_dir), install };
     let template = ExecTemplate {
         command: plugin.command(),
-        api_version: format!("client.authentication.k8s.io/{}", credential_version.as_str()),
+        api_version: format!("{}/{}", exec_credential::GROUP, credential_version.as_str()),
         credential_version,
         builtin: method == ExecAuthMethod::Builtin,
         // Only the image install has `-timeout`: no tagged release has it, and v0.0.x exits on an
@@ -527,9 +524,9 @@ impl ExecTemplate {
             (args.map(str::to_string).to_vec(), Vec::new())
         } else {
             let env = vec![
-                ("SPIFFE_ENDPOINT_SOCKET", endpoint.to_string()),
-                ("SPIFFE_JWT_AUDIENCE", audience.to_string()),
-                ("EXEC_CREDENTIAL_VERSION", self.credential_version.as_str().to_string()),
+                (SOCKET_ENV, endpoint.to_string()),
+                (AUDIENCE_ENV, audience.to_string()),
+                (CREDENTIAL_VERSION_ENV, self.credential_version.as_str().to_string()),
             ];
             (self.timeout.iter().map(|t| format!("-timeout={t}")).collect(), env)
         };
