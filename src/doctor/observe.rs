@@ -176,9 +176,8 @@ pub struct Exec {
     pub env: BTreeMap<String, String>,
 }
 
-/// The built-in helper's file name and subcommand (`<binDir>/ztwim-gitops credential …`).
-pub const BUILTIN_BINARY: &str = "ztwim-gitops";
-pub const CREDENTIAL_COMMAND: &str = "credential";
+// The built-in helper's file name and subcommand (`<binDir>/ztwim-gitops credential …`), as generated.
+use crate::model::{BUILTIN_BINARY, CREDENTIAL_COMMAND};
 
 impl Exec {
     /// Whether the Secret runs the built-in helper, `…/ztwim-gitops credential`, rather than the upstream
