@@ -10,8 +10,9 @@ use crate::config::syntax::{
 use crate::config::{self, Spec, SpokeType, DEFAULT_CLUSTER_ROLE};
 use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
-    pem_certificates, Access, Cluster, Connection, Eks, Hosted, Kubernetes, OidcClient, OpenShift, RequiredClaim,
-    Spoke, SpokeContract, SpokeKind, Tls, UsernameMapping, STANDARD_LABELS, STANDARD_LABEL_PREFIX, SUBJECT_CLAIM,
+    pem_certificates, Access, Cluster, Connection, Eks, Hosted, Kubernetes, OidcClient, OpenShift, Origin,
+    RequiredClaim, Spoke, SpokeContract, SpokeKind, Tls, UsernameMapping, STANDARD_LABELS, STANDARD_LABEL_PREFIX,
+    SUBJECT_CLAIM,
 };
 use std::collections::BTreeMap;
 
@@ -146,7 +147,7 @@ fn spoke(i: usize, Parts { name, server, audience, details: p }: Parts, m: &Mana
         .collect();
     let exec = m.exec.for_spoke(&audience, &m.trust.workload_api.endpoint);
     Spoke {
-        path: format!("spec.spokes.{i}"),
+        origin: Origin::at(format!("spec.spokes.{i}")),
         cluster: Cluster::Spoke(name.clone()),
         name,
         contract: SpokeContract {
