@@ -2,7 +2,7 @@
 //! plain data in its own words: [`Trust`] (what the management cluster issues), one [`SpokeContract`] per
 //! spoke (what that spoke must accept, and how Argo CD presents it), and the install settings around
 //! them. Nothing here reads the config: `crate::resolve` builds a model from a config, once, and that is
-//! the only place config becomes facts.
+//! the only place config becomes facts; where a value came from is an opaque [`Origin`] resolve hands out.
 
 mod contract;
 mod management;

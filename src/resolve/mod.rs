@@ -1,7 +1,10 @@
 //! Stage 3: the one place where config becomes facts, and it can fail. Like ripgrep's low-level →
 //! high-level arguments: each value is parsed once, every problem is recorded with its field path (all
 //! of them, not the first), and a [`Model`] exists only when there was no error. The model never sees a
-//! config type, and no generator re-derives what is resolved here.
+//! config type, and no generator re-derives what is resolved here. Config paths end here too (as flag
+//! names end in ripgrep's `HiArgs::from_low_args`): settings and spokes carry an opaque
+//! [`Origin`](crate::model::Origin) for results and hints, [`scope`] reads which run a result concerns,
+//! and a field that loading rejected ([`Config::rejected`]) gets no second finding here.
 //!
 //! One module per config section, each with its own rules; generic syntax lives in
 //! [`crate::config::syntax`]. Diagnostics come out in config order (top to bottom); a duplicate is
