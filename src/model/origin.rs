@@ -59,12 +59,9 @@ mod tests {
 
     #[test]
     fn an_origin_renders_its_path_and_names_keys_below_it() {
-        let origin = Origin::at("spec.management.gitops.argocdSpec");
-        assert_eq!(origin.path(), "spec.management.gitops.argocdSpec");
-        assert_eq!(
-            origin.child("controller").child("volumes").to_string(),
-            "spec.management.gitops.argocdSpec.controller.volumes"
-        );
-        assert_eq!(String::from(&origin.child("import")), "spec.management.gitops.argocdSpec.import");
+        let origin = Origin::at("gitops.argocdSpec");
+        assert_eq!(origin.path(), "gitops.argocdSpec");
+        assert_eq!(origin.child("controller").child("volumes").to_string(), "gitops.argocdSpec.controller.volumes");
+        assert_eq!(String::from(&origin.child("import")), "gitops.argocdSpec.import");
     }
 }
