@@ -316,16 +316,8 @@ fn run_generate(
 ) -> i32 {
     let Some((text, name)) = read_config(config) else { return 1 };
     let to = if output.is_some() { pipeline::Output::Tree } else { pipeline::Output::Stream };
-    let pipeline::Generated { manifests, mut results, model } =
-        pipeline::generate_for(&text, &name, target.map(|t| t.value.as_str()), to);
-    // Resolve names a bad override `--target`; `--target-env NAME` says where the value really came from.
-    if let Some(target) = target {
-        for field in results.iter_mut().filter_map(|r| r.field.as_mut()) {
-            if field.path == crate::resolve::TARGET_FLAG {
-                field.path = target.label.clone();
-            }
-        }
-    }
+    let flag = target.map(|t| crate::resolve::TargetFlag { value: &t.value, label: &t.label });
+    let pipeline::Generated { manifests, results, model } = pipeline::generate_for(&text, &name, flag, to);
     report(&results, verbosity);
     if results.iter().any(|r| r.severity == crate::diag::Severity::Error) {
         return 1;

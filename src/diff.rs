@@ -456,7 +456,7 @@ pub fn run(old: &std::path::Path, new: &std::path::Path, output: &str) -> i32 {
             }
         };
         let crate::pipeline::Generated { manifests, results, model } =
-            crate::pipeline::generate_for(&text, &name, Some("all"), crate::pipeline::Output::Tree);
+            crate::pipeline::generate_for(&text, &name, Some("all".into()), crate::pipeline::Output::Tree);
         let errors: Vec<&KrmResult> = results.iter().filter(|r| r.severity == Severity::Error).collect();
         for e in &errors {
             eprintln!("error: {}", e.human_line());

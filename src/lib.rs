@@ -3,7 +3,7 @@
 //! long-lived ServiceAccount tokens.
 //!
 //! The pipeline runs one way — [`krm`] parse → [`config`] load + validate → [`model`] resolve →
-//! [`generate`] → [`reconcile`] → [`krm`] emit — and [`pipeline`] wires it together.
+//! [`generate`] ([`lint`] judges what it generated) → [`reconcile`] → [`krm`] emit — and [`pipeline`] wires it together.
 
 pub mod api;
 pub mod cli;
@@ -19,6 +19,7 @@ pub mod help;
 pub mod images;
 pub mod import;
 pub mod krm;
+pub mod lint;
 pub mod model;
 pub mod pipeline;
 pub mod reconcile;

@@ -5,9 +5,10 @@ use crate::config::{self, ConfigRef, Form};
 use crate::diag::{Diagnostics, Severity};
 use crate::generate::{self, Manifest};
 use crate::krm::{self, Emit, Field, FileRef, KrmResult, Position, ResourceRef};
-use crate::model::Model;
+use crate::lint;
+use crate::model::{Model, Scope};
 use crate::reconcile::{self, Item};
-use crate::resolve::{self, Options};
+use crate::resolve::{self, Options, TargetFlag};
 use crate::source;
 use serde_yaml_ng::Value;
 
@@ -73,23 +74,17 @@ pub struct Loaded {
 }
 
 /// Loads a config, then resolves it when it could be typed. A value that failed to load was reset to its
-/// default, so resolution results at or below a loading error's path are dropped: they would talk about
-/// a value the user did not write.
+/// default; the config says which ([`config::Config::rejected`]), and resolve reports nothing about
+/// them, so every finding here is about what the user wrote.
 pub fn load_and_resolve(fc: &Value, reference: ConfigRef, options: &Options) -> Loaded {
     let (config, mut diags) = config::load(fc, reference.clone());
     let Some(config) = config else {
         return Loaded { reference, form: Form::Structured, model: None, diagnostics: diags };
     };
-    let broken: Vec<String> =
-        diags.iter().filter(|d| d.severity == Severity::Error).filter_map(|d| d.path.clone()).collect();
-    let covered = |path: &str| {
-        broken.iter().any(|b| path == b || path.strip_prefix(b.as_str()).is_some_and(|r| r.starts_with('.')))
-    };
-    let (model, mut found) = match resolve::resolve(&config, options) {
+    let (model, found) = match resolve::resolve(&config, options) {
         Ok((model, found)) => (Some(model), found),
         Err(found) => (None, found),
     };
-    found.0.retain(|d| !d.path.as_deref().is_some_and(covered));
     diags.extend(found);
     let model = model.filter(|_| !diags.has_errors());
     Loaded { reference: config.reference, form: config.form, model, diagnostics: diags }
@@ -107,7 +102,7 @@ pub enum Output {
 /// A bare config file in, every generated manifest out (no reconciliation: there are no input items).
 /// `target` is `--target`, which wins over the file's own.
 pub fn generate_from_file(text: &str, file: &str, target: Option<&str>) -> (Vec<Manifest>, Vec<KrmResult>) {
-    let generated = generate_for(text, file, target, Output::Tree);
+    let generated = generate_for(text, file, target.map(TargetFlag::from), Output::Tree);
     (generated.manifests, generated.results)
 }
 
@@ -121,8 +116,9 @@ pub struct Generated {
     pub model: Option<Model>,
 }
 
-/// The CLI's `generate`: [`generate_from_file`] for the place the manifests go.
-pub fn generate_for(text: &str, file: &str, target: Option<&str>, output: Output) -> Generated {
+/// The CLI's `generate`: [`generate_from_file`] for the place the manifests go, with the target flag
+/// results about it name.
+pub fn generate_for(text: &str, file: &str, target: Option<TargetFlag>, output: Output) -> Generated {
     let loaded = match load_file(text, file, target, output == Output::Stream) {
         Ok(loaded) => loaded,
         Err(message) => {
@@ -149,21 +145,24 @@ pub fn model_from_file(text: &str, file: &str) -> (Option<Model>, Vec<KrmResult>
 }
 
 /// Loads and resolves a bare config file; the message saying so when it is not YAML.
-fn load_file(text: &str, file: &str, target: Option<&str>, stream: bool) -> Result<Loaded, String> {
+fn load_file(text: &str, file: &str, target: Option<TargetFlag>, stream: bool) -> Result<Loaded, String> {
     let fc: Value = crate::yaml::from_str(krm::strip_bom(text)).map_err(|e| format!("{file}: not valid YAML: {e}"))?;
     let mut reference = config_ref(&fc, &[]);
     reference.path = Some(file.to_string());
     Ok(load_and_resolve(&fc, reference, &Options { config_dir: "", target, stream }))
 }
 
-/// Generates for a resolved model. The notes returned are the config's warnings and infos plus the
-/// generators', less those about clusters this run does not emit (errors always stay; none reach here,
+/// Generates for a resolved model, then lints what was generated. The notes returned are the config's
+/// warnings and infos plus the generators' and the lints', less those about clusters this run does not emit (errors always stay; none reach here,
 /// but a filter must never hide one).
 fn generate(model: &Model, diags: Diagnostics) -> (Vec<Manifest>, Diagnostics) {
     let generated = generate::generate(model);
     let mut all = diags;
     all.extend(generated.notes.without(&model.acknowledged));
-    all.0.retain(|d| d.severity == Severity::Error || model.concerns(d.path.as_deref()));
+    all.extend(lint::lint(model, &generated.manifests).without(&model.acknowledged));
+    all.0.retain(|d| {
+        d.severity == Severity::Error || model.concerns(d.path.as_deref().map_or(Scope::Whole, resolve::scope))
+    });
     (generated.manifests, all)
 }
 

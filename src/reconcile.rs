@@ -440,7 +440,7 @@ fn kept_note(input: &Value, default: &LocalDefault, theirs: &Value, ours: Option
     let json = |v: &Value| serde_json::to_string(v).unwrap_or_default();
     let field = default.field.join(".");
     let ours = ours.map(json).unwrap_or_default();
-    let how = match default.setting {
+    let how = match &default.setting {
         Some(setting) => format!("set `{setting}` in the config to enforce a value"),
         None => "ztwim-gitops leaves it to your base".into(),
     };
@@ -448,7 +448,7 @@ fn kept_note(input: &Value, default: &LocalDefault, theirs: &Value, ours: Option
         "kept {kind} {ns}{name} {field} from the base, {}, instead of this function's default {ours}: it is not part of the trust contract; {how}.",
         json(theirs)
     );
-    (default.setting.map(str::to_string), message)
+    (default.setting.as_ref().map(String::from), message)
 }
 
 fn patch_note(input: &Value) -> String {

@@ -43,6 +43,11 @@ pub struct Config {
     /// left to their defaults: where the function patches a base's object, only written values are
     /// enforced over the base's own.
     pub written: BTreeSet<String>,
+    /// The fields loading could not take as written, each reported as a loading error: a badly typed
+    /// value reset to its default, an unknown key ignored, a required value missing. This is the
+    /// hand-off to resolve, which says nothing at or below them (it would talk about a value the user
+    /// did not write).
+    pub rejected: BTreeSet<String>,
 }
 
 impl Config {
@@ -59,7 +64,7 @@ impl Config {
         };
         let mut written = BTreeSet::new();
         non_default_paths(&to_value(&spec), &defaults.spec, "spec", &defaults, &mut written);
-        Config { reference, form: Form::Structured, spec, written }
+        Config { reference, form: Form::Structured, spec, written, rejected: BTreeSet::new() }
     }
 }
 
@@ -232,7 +237,9 @@ pub fn load(object: &Value, reference: ConfigRef) -> (Option<Config>, Diagnostic
             load_configmap(&data, &mut diags)
         }
     };
-    (spec.map(|spec| Config { reference, form, spec, written }), diags)
+    let rejected =
+        diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).filter_map(|d| d.path.clone()).collect();
+    (spec.map(|spec| Config { reference, form, spec, written, rejected }), diags)
 }
 
 /// Every map key path below `value`, list entries by index.

@@ -6,8 +6,10 @@ mod identity;
 mod management;
 mod spoke;
 
+pub(crate) use management::argocd_plumbing;
+
 use crate::diag::Diagnostics;
-use crate::model::{Cluster, Model, Setting, OWNER_ANNOTATION, TARGET_ANNOTATION};
+use crate::model::{Cluster, Model, Origin, Setting, OWNER_ANNOTATION, TARGET_ANNOTATION};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use serde_yaml_ng::{Mapping, Value};
@@ -52,7 +54,7 @@ pub struct LocalDefault {
     /// The field's path in the object, one key per segment.
     pub field: &'static [&'static str],
     /// The config field that enforces a value instead, if there is one.
-    pub setting: Option<&'static str>,
+    pub setting: Option<Origin>,
 }
 
 impl LocalDefault {
@@ -61,12 +63,8 @@ impl LocalDefault {
         LocalDefault { field, setting: None }
     }
     /// The default of `setting`, or nothing when the user configured it (then it is enforced).
-    pub fn unless_configured<T>(
-        field: &'static [&'static str],
-        setting: &'static str,
-        value: &Setting<T>,
-    ) -> Option<LocalDefault> {
-        (!value.configured).then_some(LocalDefault { field, setting: Some(setting) })
+    pub fn unless_configured<T>(field: &'static [&'static str], setting: &Setting<T>) -> Option<LocalDefault> {
+        (!setting.configured).then(|| LocalDefault { field, setting: Some(setting.origin.clone()) })
     }
 }
 

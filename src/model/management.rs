@@ -64,8 +64,9 @@ pub struct Gitops {
     pub name: String,
     pub host: Setting<String>,
     pub rbac: Rbac,
-    /// Deep-merged last into the generated ArgoCD spec; everything in it is enforced.
-    pub argocd_spec: serde_yaml_ng::Mapping,
+    /// Deep-merged last into the generated ArgoCD spec; everything in it is enforced. Its origin is where
+    /// the lints of what it overrides point.
+    pub argocd_spec: Setting<serde_yaml_ng::Mapping>,
     /// The Applications that keep the generated manifests in sync from Git (`management.bootstrap`).
     pub bootstrap: Vec<BootstrapApp>,
     /// The application controller's `respectRBAC`: `normal` once any spoke is namespace-scoped. There

@@ -2,16 +2,18 @@
 //! plain data in its own words: [`Trust`] (what the management cluster issues), one [`SpokeContract`] per
 //! spoke (what that spoke must accept, and how Argo CD presents it), and the install settings around
 //! them. Nothing here reads the config: `crate::resolve` builds a model from a config, once, and that is
-//! the only place config becomes facts.
+//! the only place config becomes facts; where a value came from is an opaque [`Origin`] resolve hands out.
 
 mod contract;
 mod management;
+mod origin;
 mod rules;
 mod spoke;
 mod trust;
 
 pub use contract::*;
 pub use management::*;
+pub use origin::*;
 pub use rules::*;
 pub use spoke::*;
 pub use trust::*;
@@ -97,11 +99,13 @@ impl Target {
 
 /// A value the user either configured or left to our default. The difference matters only where the
 /// function patches a base's object (transformer mode): a configured value is enforced there, a default
-/// gives way to the base's own value.
+/// gives way to the base's own value, and the note saying so names the field that would enforce one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Setting<T> {
     pub value: T,
     pub configured: bool,
+    /// The config field that sets it.
+    pub origin: Origin,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +122,7 @@ pub struct Model {
     pub gitops: Gitops,
     /// The exec plugin as installed into Argo CD's pods.
     pub plugin: Plugin,
+    /// One per configured spoke, in the config's order: [`Scope::Spoke`]`(i)` is `spokes[i]`.
     pub spokes: Vec<Spoke>,
     pub applications: Vec<Application>,
     /// The deliberate choices the config acknowledges: notes about them are not repeated.
@@ -125,46 +130,17 @@ pub struct Model {
     /// The labels on every generated object (`app.kubernetes.io/managed-by`, `…/part-of`), so that
     /// `oc get … -l` finds what ztwim-gitops wrote.
     pub labels: BTreeMap<String, String>,
-    /// Where each spoke's results live (`spec.spokes.1` → its cluster), for [`Model::concerns`].
-    spoke_paths: BTreeMap<String, Cluster>,
+}
+
+/// The labels every generated object carries for a config named `owner`.
+pub fn standard_labels(owner: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (MANAGED_BY_LABEL.to_string(), MANAGER.to_string()),
+        (PART_OF_LABEL.to_string(), owner.to_string()),
+    ])
 }
 
 impl Model {
-    /// Assembles a model; `spoke_paths` is derived here so it cannot disagree with `spokes`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        owner: String,
-        config_dir: String,
-        target: Target,
-        trust: Trust,
-        ztwim: Ztwim,
-        gitops: Gitops,
-        plugin: Plugin,
-        spokes: Vec<Spoke>,
-        applications: Vec<Application>,
-        acknowledged: BTreeSet<Topic>,
-    ) -> Model {
-        let spoke_paths = spokes.iter().map(|s| (s.path.clone(), s.cluster.clone())).collect();
-        let labels = BTreeMap::from([
-            (MANAGED_BY_LABEL.to_string(), MANAGER.to_string()),
-            (PART_OF_LABEL.to_string(), owner.clone()),
-        ]);
-        Model {
-            owner,
-            config_dir,
-            target,
-            trust,
-            ztwim,
-            gitops,
-            plugin,
-            spokes,
-            applications,
-            acknowledged,
-            labels,
-            spoke_paths,
-        }
-    }
-
     /// The package-relative file a new object is written to: `<configDir>/` and [`Cluster::file`].
     pub fn file_path(&self, cluster: &Cluster, wave: u8, kind: &str, name: &str) -> String {
         let file = cluster.file(wave, kind, name);
@@ -175,27 +151,22 @@ impl Model {
         }
     }
 
-    /// Whether a result about `path` concerns a cluster this run emits. A warning about one spoke, or
+    /// Whether a result about `scope` concerns a cluster this run emits. A warning about one spoke, or
     /// about the management side, is noise in another cluster's run (`--target spoke/b` need not repeat
     /// spoke a's 4.19 warning); results about the whole config always concern it. A lookup, not a scan,
     /// so that fleets with one note per spoke stay linear.
-    pub fn concerns(&self, path: Option<&str>) -> bool {
-        let Some(path) = path else { return true };
-        let under = |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|r| r.starts_with('.'));
-        if under("spec.management") || under("spec.applications") {
-            return self.target.includes(&Cluster::Management);
-        }
-        let spoke = path.strip_prefix("spec.spokes.").map(|rest| {
-            let index = rest.split('.').next().unwrap_or_default();
-            format!("spec.spokes.{index}")
-        });
-        match spoke.and_then(|p| self.spoke_paths.get(&p)) {
-            Some(Cluster::Spoke(name)) => {
-                self.target.includes(&Cluster::Spoke(name.clone()))
-                    || self.target.includes(&Cluster::ControlPlane(name.clone()))
-            }
-            Some(cluster) => self.target.includes(cluster),
-            None => true,
+    pub fn concerns(&self, scope: Scope) -> bool {
+        match scope {
+            Scope::Whole => true,
+            Scope::Management | Scope::Applications => self.target.includes(&Cluster::Management),
+            Scope::Spoke(i) => match self.spokes.get(i).map(|s| &s.cluster) {
+                Some(Cluster::Spoke(name)) => {
+                    self.target.includes(&Cluster::Spoke(name.clone()))
+                        || self.target.includes(&Cluster::ControlPlane(name.clone()))
+                }
+                Some(cluster) => self.target.includes(cluster),
+                None => true,
+            },
         }
     }
 

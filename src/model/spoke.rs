@@ -1,7 +1,7 @@
 //! A spoke: its contract, its kind (what makes its API server trust the issuer), and what Argo CD may
 //! do there.
 
-use super::{Cluster, SpokeContract, MANAGED_BY_LABEL, PART_OF_LABEL};
+use super::{Cluster, Origin, SpokeContract, MANAGED_BY_LABEL, PART_OF_LABEL};
 use std::collections::BTreeMap;
 
 /// The prefix of the labels the cluster Secret carries about the spoke (`ztwim-gitops.dev/spoke`,
@@ -17,8 +17,8 @@ pub const SECRET_TYPE_LABEL: &str = "argocd.argoproj.io/secret-type";
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spoke {
     pub name: String,
-    /// This spoke's place in the config (`spec.spokes.1`), for results about it.
-    pub path: String,
+    /// This spoke's place in the config, for results about it.
+    pub origin: Origin,
     pub cluster: Cluster,
     pub contract: SpokeContract,
     pub kind: SpokeKind,

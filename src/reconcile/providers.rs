@@ -89,7 +89,7 @@ pub(super) fn guard(model: &Model, input: &Value, manifest: &mut Manifest, notes
         let list = theirs.iter().map(Provider::describe).collect::<Vec<_>>().join(", ");
         if !model.acknowledged.contains(&Topic::ReplaceOidcProvider) {
             notes.error(
-                spoke.path.clone(),
+                spoke.origin.path(),
                 format!(
                     "spoke `{}`: {what} already has the OIDC provider {list}. OpenShift allows one provider, so \
                      patching in `{}` would remove it, and everyone who logs in through it would be locked out; \
@@ -101,7 +101,7 @@ pub(super) fn guard(model: &Model, input: &Value, manifest: &mut Manifest, notes
             return false;
         }
         notes.warning(
-            spoke.path.clone(),
+            spoke.origin.path(),
             format!(
                 "spoke `{}`: replaced the OIDC provider {list} of {what} with `{}` (acknowledged by \
                  replaceOidcProvider); OpenShift allows one provider, so logins through the old one stop working.",
@@ -111,7 +111,7 @@ pub(super) fn guard(model: &Model, input: &Value, manifest: &mut Manifest, notes
         return true;
     }
     if let Some(file) = &manifest.file {
-        keep_other_issuers(input, manifest, file.name, &what, &spoke.path, notes);
+        keep_other_issuers(input, manifest, file.name, &what, spoke.origin.path(), notes);
     }
     true
 }

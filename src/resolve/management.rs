@@ -12,9 +12,10 @@ use crate::config::{self, ExecAuthMethod, Form, Identity, Spec, DEFAULT_COPIER_I
 use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
     issuer_problem, Archive, ArgoIdentity, BootstrapApp, Catalog, Component, CredentialVersion, ExecConfig, Gitops,
-    ImageRef, InstallPlanApproval, Issuer, Plugin, PluginImage, PluginInstall, Rbac, Setting, SharedIdentity, Spoke,
-    SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, AUDIENCE_ENV, CREDENTIAL_COMMAND, CREDENTIAL_VERSION_ENV,
-    IGNORED_NAMESPACE_PATTERNS, INIT_CONTAINER, INSTANCE_LABEL, KUBE_APISERVER_CONFIG_FILE, SOCKET_ENV,
+    ImageRef, InstallPlanApproval, Issuer, Origin, Plugin, PluginImage, PluginInstall, Rbac, Setting, SharedIdentity,
+    Spoke, SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, AUDIENCE_ENV, CREDENTIAL_COMMAND,
+    CREDENTIAL_VERSION_ENV, IGNORED_NAMESPACE_PATTERNS, INIT_CONTAINER, INSTANCE_LABEL, KUBE_APISERVER_CONFIG_FILE,
+    SOCKET_ENV,
 };
 
 /// The only ZTWIM channel whose API (1.0, `operator.openshift.io/v1alpha1` with trustDomain on
@@ -192,8 +193,9 @@ fn service_account(argocd_name: &str, component: Component) -> String {
     format!("{argocd_name}-{}", component.service_account_suffix())
 }
 
+/// A value read at `path`: configured when the user wrote it, and carrying `path` as its origin.
 fn setting<T>(value: T, written: &Written, path: &str) -> Setting<T> {
-    Setting { value, configured: written.has(path) }
+    Setting { value, configured: written.has(path), origin: Origin::at(path) }
 }
 
 /// An operator's OLM CatalogSource (`<p>.source`, `<p>.sourceNamespace`): an object name and a namespace.
@@ -399,7 +401,7 @@ fn gitops(g: &config::Gitops, app_domain: Option<&str>, written: &Written, d: &m
             policy: setting(g.rbac.policy.clone(), written, &format!("{rbac}.policy")),
             scopes: setting(g.rbac.scopes.clone(), written, &format!("{rbac}.scopes")),
         },
-        argocd_spec: argocd_spec?,
+        argocd_spec: setting(argocd_spec?, written, &format!("{p}.argocdSpec")),
         respect_rbac: None,
         bootstrap: Vec::new(),
     })

@@ -1,7 +1,10 @@
 //! Stage 3: the one place where config becomes facts, and it can fail. Like ripgrep's low-level →
 //! high-level arguments: each value is parsed once, every problem is recorded with its field path (all
 //! of them, not the first), and a [`Model`] exists only when there was no error. The model never sees a
-//! config type, and no generator re-derives what is resolved here.
+//! config type, and no generator re-derives what is resolved here. Config paths end here too (as flag
+//! names end in ripgrep's `HiArgs::from_low_args`): settings and spokes carry an opaque
+//! [`Origin`](crate::model::Origin) for results and hints, [`scope`] reads which run a result concerns,
+//! and a field that loading rejected ([`Config::rejected`]) gets no second finding here.
 //!
 //! One module per config section, each with its own rules; generic syntax lives in
 //! [`crate::config::syntax`]. Diagnostics come out in config order (top to bottom); a duplicate is
@@ -14,7 +17,7 @@ mod spokes;
 use crate::config::syntax::{bare_domain_problem, label_problem, major_minor, trust_domain_problem};
 use crate::config::{Acknowledgement, Config, Spec, SpokeType};
 use crate::diag::{Diagnostics, Topic};
-use crate::model::{Model, Target};
+use crate::model::{standard_labels, Model, Scope, Target};
 use std::collections::BTreeSet;
 
 /// What a run adds to the config.
@@ -22,9 +25,9 @@ use std::collections::BTreeSet;
 pub struct Options<'a> {
     /// Directory of the config file in the package ("" when unknown or at the root).
     pub config_dir: &'a str,
-    /// `--target`, which wins over the config's own `spec.target`; its problems are reported at
-    /// `--target`.
-    pub target: Option<&'a str>,
+    /// `--target`, which wins over the config's own `spec.target`; its problems are reported at the
+    /// flag's label.
+    pub target: Option<TargetFlag<'a>>,
     /// The output is one YAML stream (`generate` without `-o`), where objects of several clusters must not
     /// mix unless the target was chosen: see [`mixed_stream`].
     pub stream: bool,
@@ -32,6 +35,22 @@ pub struct Options<'a> {
 
 /// The field path a `--target` problem is reported at.
 pub const TARGET_FLAG: &str = "--target";
+
+/// A target given outside the config: its value, and where results about it point. That is the flag
+/// (`--target`), or where the flag's value really came from (`--target-env NAME`): the mistake is there,
+/// not in the file, and naming it here spares every caller rewriting results afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetFlag<'a> {
+    pub value: &'a str,
+    pub label: &'a str,
+}
+
+impl<'a> From<&'a str> for TargetFlag<'a> {
+    /// `--target VALUE`.
+    fn from(value: &'a str) -> TargetFlag<'a> {
+        TargetFlag { value, label: TARGET_FLAG }
+    }
+}
 
 /// Resolves a loaded config. Ok: the model and the config's warnings and infos; Err: every finding,
 /// at least one of them an error.
@@ -70,24 +89,60 @@ pub fn resolve(config: &Config, options: &Options) -> Result<(Model, Diagnostics
     let d = d.without(&acknowledged);
     let (Some(target), Some(m), Some(spokes), Some(applications)) = (target, management, spokes, applications) else {
         debug_assert!(d.has_errors(), "a section that resolved to nothing reports why: {d:?}");
-        return Err(d);
+        return Err(skip_rejected(d, &config.rejected));
     };
+    let d = skip_rejected(d, &config.rejected);
     if d.has_errors() {
         return Err(d);
     }
-    let model = Model::new(
-        config.reference.name.clone(),
-        package_dir(options.config_dir),
+    let owner = config.reference.name.clone();
+    let model = Model {
+        labels: standard_labels(&owner),
+        owner,
+        config_dir: package_dir(options.config_dir),
         target,
-        m.trust,
-        m.ztwim,
-        management::gitops_for(m.gitops, &spokes, &spec.management.bootstrap),
-        m.plugin,
+        trust: m.trust,
+        ztwim: m.ztwim,
+        gitops: management::gitops_for(m.gitops, &spokes, &spec.management.bootstrap),
+        plugin: m.plugin,
         spokes,
         applications,
         acknowledged,
-    );
+    };
     Ok((model, d))
+}
+
+/// The findings not at or below a field that loading rejected ([`Config::rejected`]): that field holds
+/// a default now, not what the user wrote, and its load error already says what to fix. Checked per
+/// finding by its path's prefixes, so a config with many errors stays linear.
+fn skip_rejected(mut d: Diagnostics, rejected: &BTreeSet<String>) -> Diagnostics {
+    if rejected.is_empty() {
+        return d;
+    }
+    let is_rejected = |path: &str| {
+        path.match_indices('.').map(|(end, _)| &path[..end]).chain([path]).any(|prefix| rejected.contains(prefix))
+    };
+    d.0.retain(|finding| !finding.path.as_deref().is_some_and(is_rejected));
+    d
+}
+
+/// The part of the config a result's `path` is about, for [`Model::concerns`]: the management side, the
+/// applications, one spoke (by its index in `spec.spokes`, which is its index in the model), or the
+/// whole config. The one place that reads the config's layout out of a path.
+pub fn scope(path: &str) -> Scope {
+    let under = |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|r| r.starts_with('.'));
+    if under("spec.management") {
+        return Scope::Management;
+    }
+    if under("spec.applications") {
+        return Scope::Applications;
+    }
+    let index = path.strip_prefix("spec.spokes.").map(|rest| rest.split('.').next().unwrap_or_default());
+    // Only the index as resolve writes it (`spec.spokes.1`, never `+1` or `01`) names a spoke.
+    match index.and_then(|i| i.parse::<usize>().ok().filter(|n| n.to_string() == i)) {
+        Some(i) => Scope::Spoke(i),
+        None => Scope::Whole,
+    }
 }
 
 /// Which paths the user wrote.
@@ -144,9 +199,9 @@ fn trust_domain(spec: &Spec, app_domain: Option<&str>, d: &mut Diagnostics) -> O
 
 /// `all`, `management`, `spoke/<name of a spoke>`, `spoke/<name of a 4.19 spoke>/featuregate` or
 /// `control-plane/<name of a hosted or eks spoke>`, from `--target` or else `spec.target`.
-fn target(spec: &Spec, flag: Option<&str>, d: &mut Diagnostics) -> Option<Target> {
+fn target(spec: &Spec, flag: Option<TargetFlag>, d: &mut Diagnostics) -> Option<Target> {
     let (given, path) = match flag {
-        Some(t) => (t, TARGET_FLAG),
+        Some(t) => (t.value, t.label),
         None => (spec.target.as_str(), "spec.target"),
     };
     let spoke = |name: &str| spec.spokes.iter().find(|s| s.name == name);
@@ -243,7 +298,86 @@ fn package_dir(dir: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::package_dir;
+    use super::{package_dir, resolve, scope, Options, TargetFlag};
+    use crate::config::{self, Config, ConfigRef};
+    use crate::diag::{Diagnostics, Severity};
+    use crate::model::{Scope, Target};
+
+    fn load(spec: &str) -> (Config, Diagnostics) {
+        let fc = serde_yaml_ng::from_str(&format!(
+            "apiVersion: fn.ztwim-gitops.dev/v1alpha1\nkind: ZtwimGitOps\nmetadata: {{name: cfg}}\nspec: {spec}"
+        ))
+        .unwrap();
+        let (config, diags) = config::load(&fc, ConfigRef { name: "cfg".into(), ..Default::default() });
+        (config.expect("the config loads"), diags)
+    }
+
+    const TWO_SPOKES: &str = "{appDomain: apps.example.com, management: {gitops: {host: argo.apps.example.com}}, \
+                              spokes: [{name: a, server: 'https://api.a:6443'}, {name: b, server: 'https://api.b:6443'}]}";
+
+    #[test]
+    fn settings_and_spokes_carry_the_field_resolve_read_them_from() {
+        let (config, _) = load(TWO_SPOKES);
+        let (model, _) = resolve(&config, &Options::default()).unwrap();
+        let g = &model.gitops;
+        assert_eq!((g.host.origin.path(), g.host.configured), ("spec.management.gitops.host", true));
+        assert_eq!((g.channel.origin.path(), g.channel.configured), ("spec.management.gitops.channel", false));
+        assert_eq!(g.rbac.default_policy.origin.path(), "spec.management.gitops.rbac.defaultPolicy");
+        assert_eq!(g.argocd_spec.origin.path(), "spec.management.gitops.argocdSpec");
+        assert_eq!(model.ztwim.catalog.source_namespace.origin.path(), "spec.management.ztwim.sourceNamespace");
+        assert_eq!(model.ztwim.cluster_name.origin.path(), "spec.management.ztwim.clusterName");
+        let spokes: Vec<&str> = model.spokes.iter().map(|s| s.origin.path()).collect();
+        assert_eq!(spokes, ["spec.spokes.0", "spec.spokes.1"]);
+        assert_eq!(scope(model.spokes[1].origin.path()), Scope::Spoke(1));
+    }
+
+    #[test]
+    fn a_results_scope_is_read_from_its_path_here() {
+        assert_eq!(scope("spec.management"), Scope::Management);
+        assert_eq!(scope("spec.management.gitops.argocdSpec.controller"), Scope::Management);
+        assert_eq!(scope("spec.applications.0.path"), Scope::Applications);
+        assert_eq!(scope("spec.spokes.3"), Scope::Spoke(3));
+        assert_eq!(scope("spec.spokes.12.labels.example.com/x"), Scope::Spoke(12));
+        for whole in ["spec.spokes", "spec.spokes.01", "spec.spokes.+1", "spec.managementx", "spec.target", "--target"]
+        {
+            assert_eq!(scope(whole), Scope::Whole, "{whole}");
+        }
+    }
+
+    #[test]
+    fn a_run_for_one_spoke_is_concerned_with_that_spoke_and_the_whole_config_only() {
+        let (config, _) = load(TWO_SPOKES);
+        let (mut model, _) = resolve(&config, &Options::default()).unwrap();
+        model.target = Target::Spoke("b".into());
+        let concerned = |scope| model.concerns(scope);
+        assert!(concerned(Scope::Spoke(1)) && concerned(Scope::Whole) && concerned(Scope::Spoke(7)));
+        assert!(!concerned(Scope::Spoke(0)) && !concerned(Scope::Management) && !concerned(Scope::Applications));
+    }
+
+    #[test]
+    fn resolve_says_nothing_about_a_field_loading_rejected() {
+        // A number where the server belongs is reset to "" by loading, which resolve would call missing.
+        let (config, load) =
+            load("{appDomain: apps.example.com, spokes: [{name: a, server: 5}, {name: b, server: 'ftp://b'}]}");
+        let errors = |d: &Diagnostics| -> Vec<String> {
+            d.iter().filter(|d| d.severity == Severity::Error).filter_map(|d| d.path.clone()).collect()
+        };
+        assert_eq!(errors(&load), ["spec.spokes.0.server"]);
+        assert!(config.rejected.contains("spec.spokes.0.server"), "{:?}", config.rejected);
+        let found = resolve(&config, &Options::default()).unwrap_err();
+        assert_eq!(errors(&found), ["spec.spokes.1.server"]);
+    }
+
+    #[test]
+    fn a_target_problem_is_reported_where_the_target_came_from() {
+        let (config, _) = load(TWO_SPOKES);
+        let at = |target: TargetFlag| {
+            let found = resolve(&config, &Options { target: Some(target), ..Options::default() }).unwrap_err();
+            found.iter().filter(|d| d.severity == Severity::Error).filter_map(|d| d.path.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(at(TargetFlag { value: "spoke/c", label: "--target-env PARAM" }), ["--target-env PARAM"]);
+        assert_eq!(at("spoke/c".into()), ["--target"]);
+    }
 
     #[test]
     fn paths_never_leave_the_package() {

@@ -10,8 +10,9 @@ use crate::config::syntax::{
 use crate::config::{self, Spec, SpokeType, DEFAULT_CLUSTER_ROLE};
 use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
-    pem_certificates, Access, Cluster, Connection, Eks, Hosted, Kubernetes, OidcClient, OpenShift, RequiredClaim,
-    Spoke, SpokeContract, SpokeKind, Tls, UsernameMapping, STANDARD_LABELS, STANDARD_LABEL_PREFIX, SUBJECT_CLAIM,
+    pem_certificates, Access, Cluster, Connection, Eks, Hosted, Kubernetes, OidcClient, OpenShift, Origin,
+    RequiredClaim, Spoke, SpokeContract, SpokeKind, Tls, UsernameMapping, STANDARD_LABELS, STANDARD_LABEL_PREFIX,
+    SUBJECT_CLAIM,
 };
 use std::collections::BTreeMap;
 
@@ -146,7 +147,7 @@ fn spoke(i: usize, Parts { name, server, audience, details: p }: Parts, m: &Mana
         .collect();
     let exec = m.exec.for_spoke(&audience, &m.trust.workload_api.endpoint);
     Spoke {
-        path: format!("spec.spokes.{i}"),
+        origin: Origin::at(format!("spec.spokes.{i}")),
         cluster: Cluster::Spoke(name.clone()),
         name,
         contract: SpokeContract {
@@ -241,6 +242,9 @@ fn server(spoke: &config::Spoke, p: &str, d: &mut Diagnostics) -> Option<String>
     }
 }
 
+/// Everything of a spoke but its name, server and audience: its kind's own fields (one function per
+/// kind, [`KindParts`]), then the fields all kinds share, in the config's order, so results read from
+/// top to bottom.
 fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &mut Diagnostics) -> Option<Details> {
     let mut ok = true;
     let mut error = |d: &mut Diagnostics, field: &str, message: String| {
@@ -249,7 +253,41 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
     };
     let set = |field: &str| written.has(&format!("{p}.{field}"));
     let ty = spoke.type_;
-    // Fields of one kind of spoke, set on another: the user meant something this spoke cannot do.
+    misplaced_kind_fields(ty, &set, d, &mut error);
+    let kind = match ty {
+        SpokeType::Openshift => openshift_version(spoke, p, d, &mut error),
+        SpokeType::Hosted => hosted_cluster(spoke, d, &mut error),
+        SpokeType::Kubernetes => kubernetes_version(spoke, d, &mut error),
+        SpokeType::Eks => eks(spoke, spec, d, &mut error),
+    };
+    connection(spoke, p, d, &mut error);
+    let (oidc_clients, ca_configmap) = oidc(spoke, &set, d, &mut error);
+    access(spoke, p, d, &mut error);
+    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    // `admin` instead of the cluster-wide default when namespace-scoped and the user kept the default.
+    let cluster_role = if !spoke.namespaces.is_empty() && spoke.cluster_role == DEFAULT_CLUSTER_ROLE {
+        "admin".to_string()
+    } else {
+        spoke.cluster_role.clone()
+    };
+    let kind = kind.filter(|_| ok);
+    ok.then(|| {
+        Some(Details {
+            prefix: non_empty(&spoke.username_prefix),
+            issuer_ca: non_empty(&spoke.issuer_ca),
+            tls: Tls { ca_data: non_empty(&spoke.ca_data), insecure: spoke.insecure_skip_tls_verify },
+            kind: kind?.into_kind(spoke, oidc_clients, ca_configmap),
+            cluster_role,
+            namespaces: spoke.namespaces.clone(),
+            project: non_empty(&spoke.project),
+            labels: spoke.labels.clone(),
+        })
+    })
+    .flatten()
+}
+
+/// Fields of one kind of spoke, set on another: the user meant something this spoke cannot do.
+fn misplaced_kind_fields(ty: SpokeType, set: &dyn Fn(&str) -> bool, d: &mut Diagnostics, error: &mut ErrorSink) {
     for (field, owner, what) in [
         (
             "openshiftVersion",
@@ -272,31 +310,12 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
             );
         }
     }
-    let kind = match ty {
-        SpokeType::Openshift => openshift_version(spoke, p, d, &mut error),
-        SpokeType::Hosted => hosted_cluster(spoke, d, &mut error),
-        SpokeType::Kubernetes => kubernetes_version(spoke, d, &mut error),
-        SpokeType::Eks => {
-            let e = &spoke.eks;
-            let cluster_name = if e.cluster_name.is_empty() { spoke.name.clone() } else { e.cluster_name.clone() };
-            let name_ok = cluster_name.len() <= 100
-                && cluster_name.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-                && cluster_name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-            if !name_ok {
-                error(d, "eks.clusterName", format!("eks.clusterName `{cluster_name}` is not an EKS cluster name: 1-100 letters, digits, `-` and `_`, starting with a letter or digit (`aws eks list-clusters`)."));
-            }
-            if !e.namespace.is_empty() && !is_dns_label(&e.namespace) {
-                error(
-                    d,
-                    "eks.namespace",
-                    format!("eks.namespace `{}` is not a DNS-1123 label; {LABEL_RULE}.", e.namespace),
-                );
-            }
-            let namespace =
-                if e.namespace.is_empty() { spec.management.gitops.namespace.clone() } else { e.namespace.clone() };
-            name_ok.then_some(KindParts::Eks { cluster_name, namespace })
-        }
-    };
+}
+
+/// How Argo CD reaches the spoke and how the spoke trusts the issuer: the username prefix, the API
+/// server's CA (or the insecure flag) and the issuer's CA.
+fn connection(spoke: &config::Spoke, p: &str, d: &mut Diagnostics, error: &mut ErrorSink) {
+    let ty = spoke.type_;
     if spoke.username_prefix.starts_with("system:") {
         error(d, "usernamePrefix", format!("usernamePrefix `{}` puts Argo CD's users in the reserved `system:` namespace of Kubernetes usernames, where they could collide with or pass for built-in users; use a prefix such as `spiffe:` or none.", spoke.username_prefix));
     }
@@ -338,6 +357,17 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
     {
         error(d, "issuerCA", format!("issuerCA {problem}; it must be PEM text (`-----BEGIN CERTIFICATE-----` … `-----END CERTIFICATE-----`, not base64 of it): the CA that signs the management cluster's ingress certificate."));
     }
+}
+
+/// The OIDC provider's OAuth clients (OpenShift's external OIDC only) and its name, which also names
+/// the issuer CA's ConfigMap: the clients and that ConfigMap's name.
+fn oidc(
+    spoke: &config::Spoke,
+    set: &dyn Fn(&str) -> bool,
+    d: &mut Diagnostics,
+    error: &mut ErrorSink,
+) -> (Vec<OidcClient>, String) {
+    let ty = spoke.type_;
     let ca_configmap = format!("{}-ca", spoke.oidc_provider_name);
     let clients_apply = matches!(ty, SpokeType::Openshift | SpokeType::Hosted);
     if !clients_apply && !spoke.oidc_clients.is_empty() {
@@ -362,6 +392,12 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
     } else if spoke.oidc_provider_name.is_empty() || !is_dns_subdomain(&ca_configmap) {
         error(d, "oidcProviderName", format!("oidcProviderName `{}` must be a DNS-1123 subdomain (it names the `{ca_configmap}` ConfigMap); e.g. `ztwim-oidc-server`.", spoke.oidc_provider_name));
     }
+    (oidc_clients, ca_configmap)
+}
+
+/// What Argo CD may do on the spoke and how its cluster Secret is labelled: the ClusterRole, the
+/// namespaces, the AppProject and the labels.
+fn access(spoke: &config::Spoke, p: &str, d: &mut Diagnostics, error: &mut ErrorSink) {
     if spoke.cluster_role.trim().is_empty() {
         error(
             d,
@@ -407,48 +443,6 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
             );
         }
     }
-    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    // `admin` instead of the cluster-wide default when namespace-scoped and the user kept the default.
-    let cluster_role = if !spoke.namespaces.is_empty() && spoke.cluster_role == DEFAULT_CLUSTER_ROLE {
-        "admin".to_string()
-    } else {
-        spoke.cluster_role.clone()
-    };
-    let kind = kind.filter(|_| ok);
-    ok.then(|| {
-        Some(Details {
-            prefix: non_empty(&spoke.username_prefix),
-            issuer_ca: non_empty(&spoke.issuer_ca),
-            tls: Tls { ca_data: non_empty(&spoke.ca_data), insecure: spoke.insecure_skip_tls_verify },
-            kind: match kind? {
-                KindParts::OpenShift { needs_tech_preview, version } => SpokeKind::OpenShift(OpenShift {
-                    version,
-                    needs_tech_preview,
-                    oidc_provider_name: spoke.oidc_provider_name.clone(),
-                    oidc_clients,
-                    ca_configmap,
-                }),
-                KindParts::Hosted { name, namespace } => SpokeKind::Hosted(Hosted {
-                    hosted_cluster: name,
-                    namespace,
-                    oidc_provider_name: spoke.oidc_provider_name.clone(),
-                    oidc_clients,
-                    ca_configmap,
-                }),
-                KindParts::Kubernetes { api_version, version } => {
-                    SpokeKind::Kubernetes(Kubernetes { api_version, version })
-                }
-                KindParts::Eks { cluster_name, namespace } => {
-                    SpokeKind::Eks(Eks { cluster_name, namespace, config_name: spoke.oidc_provider_name.clone() })
-                }
-            },
-            cluster_role,
-            namespaces: spoke.namespaces.clone(),
-            project: non_empty(&spoke.project),
-            labels: spoke.labels.clone(),
-        })
-    })
-    .flatten()
 }
 
 /// A kind as far as it resolves before the fields all kinds share.
@@ -457,6 +451,34 @@ enum KindParts {
     Hosted { name: String, namespace: String },
     Kubernetes { api_version: &'static str, version: Option<String> },
     Eks { cluster_name: String, namespace: String },
+}
+
+impl KindParts {
+    /// The model's kind, completed with the OIDC provider the OpenShift kinds configure.
+    fn into_kind(self, spoke: &config::Spoke, oidc_clients: Vec<OidcClient>, ca_configmap: String) -> SpokeKind {
+        match self {
+            KindParts::OpenShift { needs_tech_preview, version } => SpokeKind::OpenShift(OpenShift {
+                version,
+                needs_tech_preview,
+                oidc_provider_name: spoke.oidc_provider_name.clone(),
+                oidc_clients,
+                ca_configmap,
+            }),
+            KindParts::Hosted { name, namespace } => SpokeKind::Hosted(Hosted {
+                hosted_cluster: name,
+                namespace,
+                oidc_provider_name: spoke.oidc_provider_name.clone(),
+                oidc_clients,
+                ca_configmap,
+            }),
+            KindParts::Kubernetes { api_version, version } => {
+                SpokeKind::Kubernetes(Kubernetes { api_version, version })
+            }
+            KindParts::Eks { cluster_name, namespace } => {
+                SpokeKind::Eks(Eks { cluster_name, namespace, config_name: spoke.oidc_provider_name.clone() })
+            }
+        }
+    }
 }
 
 type ErrorSink<'a> = dyn FnMut(&mut Diagnostics, &str, String) + 'a;
@@ -536,4 +558,22 @@ fn kubernetes_version(spoke: &config::Spoke, d: &mut Diagnostics, error: &mut Er
         Some(v) if v >= (1, 34) => Some(parts("apiserver.config.k8s.io/v1", v)),
         Some(v) => Some(parts("apiserver.config.k8s.io/v1beta1", v)),
     }
+}
+
+/// The EKS cluster (the spoke's name unless given) and where its IdentityProviderConfig lives (Argo
+/// CD's namespace unless given).
+fn eks(spoke: &config::Spoke, spec: &Spec, d: &mut Diagnostics, error: &mut ErrorSink) -> Option<KindParts> {
+    let e = &spoke.eks;
+    let cluster_name = if e.cluster_name.is_empty() { spoke.name.clone() } else { e.cluster_name.clone() };
+    let name_ok = cluster_name.len() <= 100
+        && cluster_name.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && cluster_name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !name_ok {
+        error(d, "eks.clusterName", format!("eks.clusterName `{cluster_name}` is not an EKS cluster name: 1-100 letters, digits, `-` and `_`, starting with a letter or digit (`aws eks list-clusters`)."));
+    }
+    if !e.namespace.is_empty() && !is_dns_label(&e.namespace) {
+        error(d, "eks.namespace", format!("eks.namespace `{}` is not a DNS-1123 label; {LABEL_RULE}.", e.namespace));
+    }
+    let namespace = if e.namespace.is_empty() { spec.management.gitops.namespace.clone() } else { e.namespace.clone() };
+    name_ok.then_some(KindParts::Eks { cluster_name, namespace })
 }

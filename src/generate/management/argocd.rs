@@ -6,8 +6,7 @@
 use super::{meta, Cr, Crd, Output, Wave};
 use crate::generate::{merge, LocalDefault};
 use crate::model::{
-    Cluster, Component, ImageRef, Model, PluginInstall, BUILTIN_BINARY, CSI_DRIVER, EXEC_BINARY, IMAGE_BINARY_PATH,
-    INIT_CONTAINER,
+    Cluster, ImageRef, Model, PluginInstall, BUILTIN_BINARY, CSI_DRIVER, EXEC_BINARY, IMAGE_BINARY_PATH, INIT_CONTAINER,
 };
 use k8s_openapi::api::core::v1::{
     CSIVolumeSource, Capabilities, Container, EmptyDirVolumeSource, EnvVar, Namespace, ResourceRequirements,
@@ -323,52 +322,10 @@ fn spec(model: &Model) -> Spec {
     }
 }
 
-/// Warnings for an `argocdSpec` that undoes what makes this design work, or makes every user an admin.
-/// The plumbing is judged on the merged spec, so a list that keeps every generated entry (what the
-/// warning asks for) is quiet, and a component replaced wholesale (`controller: null`) is not.
-fn check(user: &Value, generated: &Value, merged: &Value, out: &mut Output) {
-    const PATH: &str = "spec.management.gitops.argocdSpec";
-    for component in Component::ALL {
-        let key = component.spec_key();
-        let lost: Vec<&str> = ["initContainers", "volumes", "volumeMounts"]
-            .into_iter()
-            .filter(|list| {
-                let kept = merged.get(key).and_then(|c| c.get(*list)).and_then(Value::as_sequence);
-                let wanted = generated.get(key).and_then(|c| c.get(*list)).and_then(Value::as_sequence);
-                wanted.into_iter().flatten().any(|entry| !kept.is_some_and(|k| k.contains(entry)))
-            })
-            .collect();
-        let message = "this drops entries of the generated list, which install the exec plugin and mount the SPIFFE \
-                       socket; without them Argo CD cannot reach any spoke. Keep the generated entries unchanged \
-                       (see `ztwim-gitops generate --target management`) and add yours after them.";
-        if !lost.is_empty() && !user.get(key).is_some_and(Value::is_mapping) {
-            out.notes().warning(format!("{PATH}.{key}"), message);
-        } else {
-            for list in lost {
-                out.notes().warning(format!("{PATH}.{key}.{list}"), message);
-            }
-        }
-    }
-    if user.get("import").is_some() {
-        out.notes().warning(
-            format!("{PATH}.import"),
-            "restoring an ArgoCDExport replaces the controller's init containers and volumes, removing the exec \
-             plugin and the SPIFFE socket; remove `import`.",
-        );
-    }
-    let default_policy = merged.get("rbac").and_then(|r| r.get("defaultPolicy")).and_then(Value::as_str);
-    if default_policy == Some("role:admin") {
-        let path = if user.get("rbac").and_then(|r| r.get("defaultPolicy")).is_some() {
-            format!("{PATH}.rbac.defaultPolicy")
-        } else {
-            "spec.management.gitops.rbac.defaultPolicy".into()
-        };
-        out.notes().warning(
-            path,
-            "defaultPolicy role:admin makes every authenticated user an Argo CD admin, able to add clusters and so \
-             run any binary in Argo CD's pods; use \"\" or role:readonly and grant admin through `policy`.",
-        );
-    }
+/// The ArgoCD spec this design needs, before `argocdSpec` is laid over it: what the generated object
+/// holds, and what `crate::lint` compares the overlaid spec with.
+pub(crate) fn plumbing(model: &Model) -> Value {
+    serde_yaml_ng::to_value(spec(model)).expect("the ArgoCD spec serialises")
 }
 
 pub(super) fn generate(model: &Model, out: &mut Output) {
@@ -377,11 +334,8 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         &Cluster::Management,
         &Namespace { metadata: meta(&g.namespace, None, Wave::Operators, Crd::Builtin), ..Namespace::default() },
     );
-    let generated = serde_yaml_ng::to_value(spec(model)).expect("the ArgoCD spec serialises");
-    let mut spec = generated.clone();
-    let user = Value::Mapping(g.argocd_spec.clone());
-    merge(&mut spec, user.clone());
-    check(&user, &generated, &spec, out);
+    let mut spec = plumbing(model);
+    merge(&mut spec, Value::Mapping(g.argocd_spec.value.clone()));
     out.push_with_defaults(
         &Cluster::Management,
         &Cr {
@@ -401,14 +355,10 @@ fn defaults(model: &Model) -> Vec<LocalDefault> {
     const S: &str = "spec";
     let g = &model.gitops;
     let configurable = [
-        LocalDefault::unless_configured(&[S, "server", "host"], "spec.management.gitops.host", &g.host),
-        LocalDefault::unless_configured(
-            &[S, "rbac", "defaultPolicy"],
-            "spec.management.gitops.rbac.defaultPolicy",
-            &g.rbac.default_policy,
-        ),
-        LocalDefault::unless_configured(&[S, "rbac", "policy"], "spec.management.gitops.rbac.policy", &g.rbac.policy),
-        LocalDefault::unless_configured(&[S, "rbac", "scopes"], "spec.management.gitops.rbac.scopes", &g.rbac.scopes),
+        LocalDefault::unless_configured(&[S, "server", "host"], &g.host),
+        LocalDefault::unless_configured(&[S, "rbac", "defaultPolicy"], &g.rbac.default_policy),
+        LocalDefault::unless_configured(&[S, "rbac", "policy"], &g.rbac.policy),
+        LocalDefault::unless_configured(&[S, "rbac", "scopes"], &g.rbac.scopes),
     ];
     let fixed: [&'static [&'static str]; 9] = [
         &[S, "applicationSet"],
@@ -425,7 +375,7 @@ fn defaults(model: &Model) -> Vec<LocalDefault> {
         .into_iter()
         .flatten()
         .chain(fixed.into_iter().map(LocalDefault::fixed))
-        .filter(|d| !touches(&g.argocd_spec, &d.field[1..]))
+        .filter(|d| !touches(&g.argocd_spec.value, &d.field[1..]))
         .collect()
 }
 

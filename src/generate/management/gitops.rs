@@ -28,18 +28,9 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
         channel: &model.gitops.channel.value,
         install_plan_approval: model.gitops.install_plan_approval.value,
         catalog: &model.gitops.catalog,
-        catalog_settings: ("spec.management.gitops.source", "spec.management.gitops.sourceNamespace"),
         subscription_defaults: [
-            LocalDefault::unless_configured(
-                &["spec", "channel"],
-                "spec.management.gitops.channel",
-                &model.gitops.channel,
-            ),
-            LocalDefault::unless_configured(
-                &["spec", "installPlanApproval"],
-                "spec.management.gitops.installPlanApproval",
-                &model.gitops.install_plan_approval,
-            ),
+            LocalDefault::unless_configured(&["spec", "channel"], &model.gitops.channel),
+            LocalDefault::unless_configured(&["spec", "installPlanApproval"], &model.gitops.install_plan_approval),
         ]
         .into_iter()
         .flatten()

@@ -18,6 +18,8 @@ use crate::model::Model;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::collections::BTreeMap;
 
+pub(crate) use argocd::plumbing as argocd_plumbing;
+
 use super::SYNC_WAVE_ANNOTATION;
 pub const SYNC_OPTIONS_ANNOTATION: &str = "argocd.argoproj.io/sync-options";
 

@@ -45,8 +45,6 @@ pub(super) struct Install<'a> {
     pub channel: &'a str,
     pub install_plan_approval: InstallPlanApproval,
     pub catalog: &'a Catalog,
-    /// The config fields that set the catalog's source and namespace.
-    pub catalog_settings: (&'static str, &'static str),
     /// Which of the Subscription's channel and approval are only our defaults.
     pub subscription_defaults: Vec<LocalDefault>,
     pub env: Vec<EnvVar>,
@@ -71,13 +69,8 @@ impl Install<'_> {
             vec![LocalDefault::fixed(&["spec", "upgradeStrategy"])],
         );
         let mut defaults = self.subscription_defaults;
-        let (source, source_namespace) = self.catalog_settings;
-        defaults.extend(LocalDefault::unless_configured(&["spec", "source"], source, &self.catalog.source));
-        defaults.extend(LocalDefault::unless_configured(
-            &["spec", "sourceNamespace"],
-            source_namespace,
-            &self.catalog.source_namespace,
-        ));
+        defaults.extend(LocalDefault::unless_configured(&["spec", "source"], &self.catalog.source));
+        defaults.extend(LocalDefault::unless_configured(&["spec", "sourceNamespace"], &self.catalog.source_namespace));
         let env_merge = self.env_merge;
         out.push_manifest(
             &Cluster::Management,

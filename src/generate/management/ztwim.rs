@@ -122,10 +122,8 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
             channel: &z.channel,
             install_plan_approval: z.install_plan_approval.value,
             catalog: &z.catalog,
-            catalog_settings: ("spec.management.ztwim.source", "spec.management.ztwim.sourceNamespace"),
             subscription_defaults: LocalDefault::unless_configured(
                 &["spec", "installPlanApproval"],
-                "spec.management.ztwim.installPlanApproval",
                 &z.install_plan_approval,
             )
             .into_iter()
@@ -146,11 +144,7 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
             bundle_config_map: "spire-bundle",
         },
         [
-            LocalDefault::unless_configured(
-                &["spec", "clusterName"],
-                "spec.management.ztwim.clusterName",
-                &z.cluster_name,
-            ),
+            LocalDefault::unless_configured(&["spec", "clusterName"], &z.cluster_name),
             Some(LocalDefault::fixed(&["spec", "bundleConfigMap"])),
         ]
         .into_iter()

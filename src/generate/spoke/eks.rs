@@ -55,7 +55,7 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, eks: &Eks, out: &mut Output
         },
     );
     out.notes().info(
-        spoke.path.clone(),
+        spoke.origin.path(),
         format!(
             "spoke `{}` is EKS: apply `--target control-plane/{}` where the ACK EKS controller runs (associating \
              the identity provider takes several minutes and its fields are immutable), then `--target spoke/{}` \

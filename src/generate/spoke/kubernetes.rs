@@ -101,7 +101,7 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, kubernetes: &Kubernetes, ou
         |m| m.file = Some(PlainFile { name: FILE, text }),
     );
     out.notes().info(
-        spoke.path.clone(),
+        spoke.origin.path(),
         format!(
             "spoke `{}` is vanilla Kubernetes: put {FILE} on each control-plane node and start kube-apiserver with \
              `--authentication-config=<path>` (see the README for kind, kubeadm and k3s); the RBAC is applied \
