@@ -17,6 +17,7 @@ mod scalar;
 pub use emit::{to_string, to_string_of};
 pub use read::{from_str, parse, parse_resource_list, ItemSpan, Parsed};
 pub use scalar::needs_quotes;
+use serde_yaml_ng::Value;
 
 /// The largest input read, in bytes: far above any package (the biggest seen are a few MiB), low
 /// enough that the memory bound below stays in reach of a CI runner.
@@ -37,3 +38,16 @@ pub const NUMBER_TAG: &str = "ztwim-gitops.dev/number";
 
 #[cfg(test)]
 mod tests;
+
+/// The YAML type of a value, for messages.
+pub fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Sequence(_) => "list",
+        Value::Mapping(_) => "map",
+        Value::Tagged(_) => "tagged value",
+    }
+}
