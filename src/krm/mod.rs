@@ -11,7 +11,7 @@ mod read;
 mod write;
 
 pub use passthrough::{item_text, push_entry, write_entry};
-pub use read::{parse, strip_bom};
+pub use read::{parse, strip_bom, ITEMS, MAX_ITEMS};
 pub use write::{write, Emit};
 
 pub const OUTPUT_API_VERSION: &str = "config.kubernetes.io/v1";
@@ -49,7 +49,7 @@ impl<'a> ResourceList<'a> {
     }
 
     /// Reads back the full value of every item cut down to its metadata (see
-    /// [`crate::yaml::parse_resource_list`]) that has the kind and name of one of `objects`: the only
+    /// [`ITEMS`]) that has the kind and name of one of `objects`: the only
     /// items a generated object can patch. Each is one standalone document, read once more.
     pub fn hydrate<'v>(&mut self, objects: impl IntoIterator<Item = &'v Value>) {
         let wanted: std::collections::BTreeSet<(&str, &str)> = objects.into_iter().map(kind_and_name).collect();

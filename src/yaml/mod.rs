@@ -15,7 +15,7 @@ pub(crate) mod saphyr;
 mod scalar;
 
 pub use emit::{to_string, to_string_of};
-pub use read::{from_str, parse, parse_resource_list, ItemSpan, Parsed};
+pub use read::{from_str, parse, parse_items, parse_stream, Documents, ItemSpan, Items, Parsed};
 pub use scalar::needs_quotes;
 use serde_yaml_ng::Value;
 
@@ -28,13 +28,80 @@ pub const MAX_DEPTH: usize = 128;
 /// Nodes created by anchors and aliases together (each anchored node is kept once, each alias copies
 /// it): an absolute cap, so a small "billion laughs" document stops within about 20 MiB.
 pub const MAX_ALIAS_NODES: u64 = 200_000;
-/// Items in one ResourceList: ten times the largest package measured in `docs/performance.md`.
-pub const MAX_ITEMS: usize = 100_000;
 
 /// Tags a number we read but cannot hold (wider than 64 bits, or a float beyond f64): it keeps its
 /// digits and is written back as read, a float's exponent spelled for YAML 1.1 readers too (`1e400`
 /// as `1.0e+400`, see `float_1_1`), so an unrelated item never fails a run or changes value.
 pub const NUMBER_TAG: &str = "ztwim-gitops.dev/number";
+
+/// Why a text could not be read: what went wrong ([`ErrorKind`]) and where, with a sentence naming
+/// both (the [`Display`](std::fmt::Display) form users see).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    /// Line and column, both from 1; None for the input as a whole (its size).
+    pub at: Option<(usize, usize)>,
+    message: String,
+}
+
+/// The kinds of [`Error`]: callers decide by these, never by the message's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Not YAML: the parser's own message.
+    Syntax,
+    /// Past one of the reader's limits.
+    Limit(Limit),
+    /// A key written twice in one mapping.
+    Duplicate,
+    /// An alias to no anchor defined before it.
+    UnknownAlias,
+    /// A second document where one is read.
+    SecondDocument,
+    /// The input uses [`NUMBER_TAG`], which marks numbers kept as written.
+    ReservedTag,
+}
+
+/// The reader's limits, each a bound on time or memory whatever the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// [`MAX_INPUT_BYTES`].
+    InputBytes,
+    /// [`MAX_DEPTH`].
+    Depth,
+    /// [`MAX_ALIAS_NODES`].
+    AliasNodes,
+    /// The caller's [`Items::max`].
+    Items,
+}
+
+impl Error {
+    fn new(kind: ErrorKind, message: String, at: Option<&saphyr::Marker>) -> Error {
+        Error { kind, at: at.map(|m| (m.line(), m.col() + 1)), message }
+    }
+
+    fn syntax(message: String, at: Option<&saphyr::Marker>) -> Error {
+        Error::new(ErrorKind::Syntax, message, at)
+    }
+
+    /// A parser error. The scanner checks the depth limit itself on flow collections (it reads a line
+    /// of `[` ahead of the events), with the reader's message: that one is a limit too.
+    fn scan(e: &saphyr::ScanError) -> Error {
+        let kind = if e.info().starts_with("collections nest deeper than the limit of") {
+            ErrorKind::Limit(Limit::Depth)
+        } else {
+            ErrorKind::Syntax
+        };
+        Error::new(kind, e.to_string(), Some(e.marker()))
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
 
 #[cfg(test)]
 mod tests;

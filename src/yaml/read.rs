@@ -3,7 +3,7 @@
 
 use super::saphyr::{Event, Marker, Parser, ScalarStyle};
 use super::scalar::{scalar, user_tag};
-use super::{to_string, MAX_ALIAS_NODES, MAX_DEPTH, MAX_INPUT_BYTES, MAX_ITEMS, NUMBER_TAG};
+use super::{to_string, Error, ErrorKind, Limit, MAX_ALIAS_NODES, MAX_DEPTH, MAX_INPUT_BYTES, NUMBER_TAG};
 use serde_yaml_ng::value::{Tag, TaggedValue};
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::{HashMap, HashSet};
@@ -29,57 +29,121 @@ pub struct ItemSpan {
     pub skeleton: bool,
 }
 
-/// A parsed document and, when its root is a mapping with a block `items` sequence, each entry's span.
+/// A parsed document and, when the reader was given an [`Items`] policy and the root is a mapping with
+/// a block sequence under its key, each entry's span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed {
     pub value: Value,
-    /// None when there is no block `items` sequence (a flow `items: [...]`, from a tool, not a file).
+    /// None without a policy, or when there is no block sequence under its key (a flow `items: [...]`,
+    /// from a tool, not a file).
     pub items: Option<Vec<ItemSpan>>,
 }
 
-/// Parses one YAML (or JSON) document. The error is a sentence naming the problem and its position.
-pub fn parse(text: &str) -> Result<Parsed, String> {
-    parse_with(text, false)
+/// How to read the entries of the root mapping's sequence under one key (a ResourceList's `items`):
+/// the caller's policy (see `crate::krm::ITEMS`), so the reader knows nothing of KRM. Each entry's
+/// source span is recorded and the number of entries is limited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Items<'p> {
+    /// The root mapping's key whose sequence holds the entries.
+    pub key: &'p str,
+    /// When Some, only these keys of each entry (a mapping) are built, the other values are skipped
+    /// (still checked for duplicate keys, depth and aliases; `ItemSpan::skeleton` says so). An alias
+    /// into a skipped part makes the reader start over building everything.
+    pub keep: Option<&'p [&'p str]>,
+    /// The most entries read ([`Limit::Items`]).
+    pub max: usize,
+    /// What the document is called in the limit's message ("ResourceList").
+    pub name: &'p str,
 }
 
-/// Parses a ResourceList, building of each item only its `apiVersion`, `kind` and `metadata`: all that
-/// identifies it, its owner and its file. The rest of its value would cost many times its text in
-/// memory (a 17 MB package took 440 MiB) and is never looked at unless a generated object patches the
-/// item, when [`crate::krm::ResourceList::hydrate`] reads that one item's text again. Items are copied
-/// from their text; when one cannot be (flow `items`, aliases across items), the whole input is read
-/// again in full.
-pub fn parse_resource_list(text: &str) -> Result<Parsed, String> {
-    parse_with(text, true)
+/// Parses one YAML (or JSON) document. The error names the problem and its position.
+pub fn parse(text: &str) -> Result<Parsed, Error> {
+    read_one(text, None)
 }
 
-fn parse_with(text: &str, skeletons: bool) -> Result<Parsed, String> {
-    if text.len() > MAX_INPUT_BYTES {
-        return Err(format!(
-            "input is {} bytes, more than the limit of {MAX_INPUT_BYTES} bytes (64 MiB); split the package",
-            text.len()
-        ));
-    }
-    let mut reader = Reader::new(text);
-    reader.skeletons = skeletons;
-    for next in Parser::new_from_str(text) {
-        let (event, span) = next.map_err(|e| format!("{e}"))?;
-        match reader.event(event, span.start, span.end) {
-            Ok(()) => {}
-            // A part skipped as never needed is needed after all (an alias into it, or an item that must
-            // be serialised): read everything in full. Only aliases across items lead here.
-            Err(e) if e == RESTART => return parse_with(text, false),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(Parsed { value: reader.root.unwrap_or(Value::Null), items: reader.spans.filter(|_| !reader.flow_items) })
+/// Parses one document, reading the entries under `items.key` as the policy says.
+pub fn parse_items(text: &str, items: &Items<'_>) -> Result<Parsed, Error> {
+    read_one(text, Some(items))
 }
-
-/// Not an error: the signal to read the document again without skipping.
-const RESTART: &str = "\0restart";
 
 /// Parses a document into a value only (a config file).
-pub fn from_str(text: &str) -> Result<Value, String> {
+pub fn from_str(text: &str) -> Result<Value, Error> {
     parse(text).map(|p| p.value)
+}
+
+/// The documents of a stream (`---`-separated manifests), read under the same limits as one document
+/// (the alias budget and the size are for the whole stream).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Documents {
+    /// Every document read completely, in order; on an error, those before it.
+    pub values: Vec<Value>,
+    /// The first problem: the stream is not read past it (a parser cannot find the next document
+    /// reliably after a syntax error).
+    pub error: Option<Error>,
+}
+
+/// Parses a stream of any number of documents.
+pub fn parse_stream(text: &str) -> Documents {
+    let (reader, result) = read(text, None, false, true);
+    let error = match result {
+        Ok(()) => None,
+        Err(Stop::Error(e)) => Some(e),
+        // Only skipping leads to a restart, and a stream is read without a policy.
+        Err(Stop::Restart) => Some(Error::syntax("the document could not be read".into(), None)),
+    };
+    Documents { values: reader.documents, error }
+}
+
+fn read_one(text: &str, items: Option<&Items<'_>>) -> Result<Parsed, Error> {
+    let skeletons = items.is_some_and(|i| i.keep.is_some());
+    match read(text, items, skeletons, false) {
+        (reader, Ok(())) => {
+            let spans = reader.spans.filter(|_| !reader.flow_items);
+            Ok(Parsed { value: reader.documents.into_iter().next().unwrap_or(Value::Null), items: spans })
+        }
+        // A part skipped as never needed is needed after all (an alias into it, or an item that must
+        // be serialised): read everything in full, which skips nothing and so cannot restart again.
+        // Only aliases across items lead here.
+        (_, Err(Stop::Restart)) => {
+            let full = items.map(|i| Items { keep: None, ..*i });
+            read_one(text, full.as_ref())
+        }
+        (_, Err(Stop::Error(e))) => Err(e),
+    }
+}
+
+/// One pass over the events; the reader is returned with what it built so far.
+fn read<'a>(text: &'a str, items: Option<&Items<'a>>, skeletons: bool, stream: bool) -> (Reader<'a>, Result<(), Stop>) {
+    let mut reader = Reader::new(text, items.copied(), skeletons, stream);
+    if text.len() > MAX_INPUT_BYTES {
+        let message = format!(
+            "input is {} bytes, more than the limit of {MAX_INPUT_BYTES} bytes (64 MiB); split the package",
+            text.len()
+        );
+        return (reader, Err(Error::new(ErrorKind::Limit(Limit::InputBytes), message, None).into()));
+    }
+    for next in Parser::new_from_str(text) {
+        let result = match next {
+            Ok((event, span)) => reader.event(event, span.start, span.end),
+            Err(e) => Err(Error::scan(&e).into()),
+        };
+        if let Err(stop) = result {
+            return (reader, Err(stop));
+        }
+    }
+    (reader, Ok(()))
+}
+
+/// Why reading stopped: a problem, or the signal to read again without skipping (not an error).
+enum Stop {
+    Error(Error),
+    Restart,
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Stop {
+        Stop::Error(e)
+    }
 }
 
 enum Node {
@@ -116,8 +180,13 @@ struct Reader<'a> {
     frames: Vec<Frame>,
     anchors: HashMap<usize, Anchor>,
     alias_nodes: u64,
-    root: Option<Value>,
-    documents: usize,
+    /// Documents read completely (at most one unless `stream`).
+    documents: Vec<Value>,
+    /// Documents started.
+    started: usize,
+    stream: bool,
+    /// The caller's policy for the root's entries, if any.
+    policy: Option<Items<'a>>,
     spans: Option<Vec<ItemSpan>>,
     flow_items: bool,
     /// Whether the item being read so far is self-contained.
@@ -139,18 +208,20 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(text: &'a str, policy: Option<Items<'a>>, skeletons: bool, stream: bool) -> Self {
         Reader {
             frames: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
-            root: None,
-            documents: 0,
+            documents: Vec::new(),
+            started: 0,
+            stream,
+            policy,
             spans: None,
             flow_items: false,
             item_ok: true,
             item_content_end: 0,
-            skeletons: false,
+            skeletons,
             skipped: Vec::new(),
             hasher: Default::default(),
             item_skipped_keys: HashSet::new(),
@@ -178,7 +249,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn event(&mut self, event: Event<'_>, start: Marker, end: Marker) -> Result<(), String> {
+    fn event(&mut self, event: Event<'_>, start: Marker, end: Marker) -> Result<(), Stop> {
         if matches!(event, Event::Scalar(..) | Event::Alias(_)) && self.frames.get(1).is_some_and(|f| f.items) {
             self.item_content_end = end.index();
         }
@@ -191,20 +262,30 @@ impl<'a> Reader<'a> {
         | Event::MappingStart(_, Some(tag)) = &event
         {
             if user_tag(tag).is_some_and(|t| t == NUMBER_TAG) {
-                return Err(format!(
-                    "the tag `!{NUMBER_TAG}` at {} is reserved: ztwim-gitops marks the numbers it keeps as written with it; use another tag",
-                    at(&start)
-                ));
+                return Err(Error::new(
+                    ErrorKind::ReservedTag,
+                    format!(
+                        "the tag `!{NUMBER_TAG}` at {} is reserved: ztwim-gitops marks the numbers it keeps as written with it; use another tag",
+                        at(&start)
+                    ),
+                    Some(&start),
+                )
+                .into());
             }
         }
         match event {
             Event::DocumentStart(_) => {
-                self.documents += 1;
-                if self.documents > 1 {
-                    return Err(format!(
-                        "a second YAML document starts at {}; the input must be one document (one ResourceList)",
-                        at(&start)
-                    ));
+                self.started += 1;
+                if self.started > 1 && !self.stream {
+                    return Err(Error::new(
+                        ErrorKind::SecondDocument,
+                        format!(
+                            "a second YAML document starts at {}; the input must be one document (one ResourceList)",
+                            at(&start)
+                        ),
+                        Some(&start),
+                    )
+                    .into());
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
@@ -217,26 +298,25 @@ impl<'a> Reader<'a> {
             Event::Alias(id) => {
                 let item = self.current_item();
                 let Some(anchor) = self.anchors.get(&id) else {
-                    return Err(format!("an alias at {} names no anchor defined before it", at(&start)));
+                    return Err(unknown_alias(&start).into());
                 };
                 if item.is_some() && anchor.item != item {
                     self.item_ok = false;
                 }
-                let Some(value) = anchor.value.clone() else { return Err(RESTART.into()) };
+                let Some(value) = anchor.value.clone() else { return Err(Stop::Restart) };
                 let nodes = anchor.nodes;
                 self.count_alias_nodes(nodes, &start)?;
                 self.node(value, nodes, 0, start, end)?;
             }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
                 if self.frames.len() >= MAX_DEPTH {
-                    return Err(format!(
-                        "collections nest deeper than the limit of {MAX_DEPTH} levels at {}",
-                        at(&start)
-                    ));
+                    return Err(too_deep(&start).into());
                 }
                 let items = is_seq
                     && self.frames.len() == 1
-                    && matches!(&self.frames[0].node, Node::Map(_, Some(Value::String(k))) if k == "items");
+                    && self.policy.is_some_and(
+                        |p| matches!(&self.frames[0].node, Node::Map(_, Some(Value::String(k))) if k == p.key),
+                    );
                 if items {
                     let byte = self.offsets.byte(start.index());
                     self.flow_items = self.offsets.text.as_bytes().get(byte) == Some(&b'[');
@@ -273,21 +353,26 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Whether this event starts a node that is not kept: the value of an item's key other than
-    /// `apiVersion`, `kind` and `metadata`, when items are read as skeletons.
+    /// Whether this event starts a node that is not kept: the value of an item's key other than those
+    /// the policy keeps, when items are read as skeletons.
     fn skip_starts(&self, event: &Event<'_>) -> bool {
         self.skeletons
             && !self.flow_items
             && self.frames.len() == 3
             && self.frames[1].items
             && matches!(event, Event::Scalar(..) | Event::Alias(_) | Event::SequenceStart(..) | Event::MappingStart(..))
-            && matches!(&self.frames[2].node, Node::Map(_, Some(k)) if !matches!(k.as_str(), Some("apiVersion" | "kind" | "metadata")))
+            && matches!(&self.frames[2].node, Node::Map(_, Some(k)) if !self.keeps(k))
+    }
+
+    fn keeps(&self, key: &Value) -> bool {
+        let keep = self.policy.and_then(|p| p.keep).unwrap_or_default();
+        key.as_str().is_some_and(|k| keep.contains(&k))
     }
 
     /// Reads past a node that is not kept, still checking what decides how the item is written (aliases
     /// out of the item, keep-chomped block scalars), recording its anchors as skipped, and holding it
     /// to the depth limit. No value is built: the item is copied from its text.
-    fn skip(&mut self, event: Event<'_>, start: Marker, end: Marker) -> Result<(), String> {
+    fn skip(&mut self, event: Event<'_>, start: Marker, end: Marker) -> Result<(), Stop> {
         let item = self.current_item();
         self.item_skipped = true;
         let skipped_anchor = |reader: &mut Self, anchor: usize| {
@@ -310,7 +395,7 @@ impl<'a> Reader<'a> {
             }
             Event::Alias(id) => {
                 match self.anchors.get(&id) {
-                    None => return Err(format!("an alias at {} names no anchor defined before it", at(&start))),
+                    None => return Err(unknown_alias(&start).into()),
                     Some(anchor) if anchor.item != item => self.item_ok = false,
                     Some(_) => {}
                 }
@@ -318,10 +403,7 @@ impl<'a> Reader<'a> {
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if self.frames.len() + self.skipped.len() >= MAX_DEPTH {
-                    return Err(format!(
-                        "collections nest deeper than the limit of {MAX_DEPTH} levels at {}",
-                        at(&start)
-                    ));
+                    return Err(too_deep(&start).into());
                 }
                 skipped_anchor(self, anchor);
                 let keys = matches!(event, Event::MappingStart(..)).then(HashSet::new);
@@ -339,12 +421,17 @@ impl<'a> Reader<'a> {
     /// A skipped node is complete: check a mapping's keys for duplicates (as a hash of the key's value,
     /// 64 bits with a per-process random key: the same check as for built mappings, without building
     /// them), and when the whole skipped part is done, drop the item's key it belonged to.
-    fn skipped_node(&mut self, key: Option<u64>, start: &Marker) -> Result<(), String> {
+    fn skipped_node(&mut self, key: Option<u64>, start: &Marker) -> Result<(), Stop> {
         match self.skipped.last_mut() {
             Some(level) => {
                 if let Some(keys) = &mut level.keys {
                     if level.key_next && key.is_some_and(|k| !keys.insert(k)) {
-                        return Err(format!("duplicate key in a mapping at {}; each key may appear once", at(start)));
+                        return Err(Error::new(
+                            ErrorKind::Duplicate,
+                            format!("duplicate key in a mapping at {}; each key may appear once", at(start)),
+                            Some(start),
+                        )
+                        .into());
                     }
                     level.key_next = !level.key_next;
                 }
@@ -353,11 +440,7 @@ impl<'a> Reader<'a> {
                 if let Some(Frame { node: Node::Map(_, key), .. }) = self.frames.get_mut(2) {
                     if let Some(key) = key.take() {
                         if let Some(key) = self.item_skipped_keys.replace(key) {
-                            return Err(format!(
-                                "duplicate key `{}` in a mapping at {}; each key may appear once",
-                                describe(&key),
-                                at(start)
-                            ));
+                            return Err(duplicate(&key, start).into());
                         }
                     }
                 }
@@ -366,26 +449,30 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn count_alias_nodes(&mut self, nodes: u64, start: &Marker) -> Result<(), String> {
+    fn count_alias_nodes(&mut self, nodes: u64, start: &Marker) -> Result<(), Error> {
         self.alias_nodes = self.alias_nodes.saturating_add(nodes);
         if self.alias_nodes > MAX_ALIAS_NODES {
-            return Err(format!(
-                "anchors and aliases expand to more than the limit of {MAX_ALIAS_NODES} nodes (at {}); write the repeated parts out",
-                at(start)
+            return Err(Error::new(
+                ErrorKind::Limit(Limit::AliasNodes),
+                format!(
+                    "anchors and aliases expand to more than the limit of {MAX_ALIAS_NODES} nodes (at {}); write the repeated parts out",
+                    at(start)
+                ),
+                Some(start),
             ));
         }
         Ok(())
     }
 
     /// A finished node: keep it for its anchor, record an item's span, add it to its parent.
-    fn node(&mut self, value: Value, nodes: u64, anchor: usize, start: Marker, end: Marker) -> Result<(), String> {
+    fn node(&mut self, value: Value, nodes: u64, anchor: usize, start: Marker, end: Marker) -> Result<(), Stop> {
         if anchor != 0 {
             self.count_alias_nodes(nodes, &start)?;
             let item = self.current_item();
             self.anchors.insert(anchor, Anchor { value: Some(value.clone()), nodes, item });
         }
         let Some(parent) = self.frames.last_mut() else {
-            self.root = Some(value);
+            self.documents.push(value);
             return Ok(());
         };
         parent.nodes = parent.nodes.saturating_add(nodes);
@@ -394,11 +481,19 @@ impl<'a> Reader<'a> {
                 Node::Seq(v) => v.len() + 1,
                 Node::Map(..) => 0,
             };
-            if count > MAX_ITEMS {
-                return Err(format!(
-                    "the ResourceList has more than the limit of {MAX_ITEMS} items (item {count} at {}); split the package",
-                    at(&start)
-                ));
+            // The items sequence is found only with a policy.
+            if let Some(policy) = self.policy.filter(|p| count > p.max) {
+                return Err(Error::new(
+                    ErrorKind::Limit(Limit::Items),
+                    format!(
+                        "the {} has more than the limit of {} items (item {count} at {}); split the package",
+                        policy.name,
+                        policy.max,
+                        at(&start)
+                    ),
+                    Some(&start),
+                )
+                .into());
             }
             // In text order: the offsets are found by walking from the last one asked for.
             let first = self.offsets.byte(start.index());
@@ -411,7 +506,7 @@ impl<'a> Reader<'a> {
             let bare_cr = text.iter().enumerate().any(|(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'));
             let self_contained = std::mem::replace(&mut self.item_ok, true) && !bare_cr;
             if std::mem::take(&mut self.item_skipped) && !self_contained {
-                return Err(RESTART.into());
+                return Err(Stop::Restart);
             }
             // Its other keys were skipped while reading (see `skip`); an alias into them from anywhere
             // else made the reader start over without skipping.
@@ -427,11 +522,7 @@ impl<'a> Reader<'a> {
                 None => *key = Some(value),
                 Some(k) => {
                     if m.contains_key(&k) {
-                        return Err(format!(
-                            "duplicate key `{}` in a mapping at {}; each key may appear once",
-                            describe(&k),
-                            at(&start)
-                        ));
+                        return Err(duplicate(&k, &start).into());
                     }
                     m.insert(k, value);
                 }
@@ -439,6 +530,21 @@ impl<'a> Reader<'a> {
         }
         Ok(())
     }
+}
+
+fn unknown_alias(start: &Marker) -> Error {
+    let message = format!("an alias at {} names no anchor defined before it", at(start));
+    Error::new(ErrorKind::UnknownAlias, message, Some(start))
+}
+
+fn too_deep(start: &Marker) -> Error {
+    let message = format!("collections nest deeper than the limit of {MAX_DEPTH} levels at {}", at(start));
+    Error::new(ErrorKind::Limit(Limit::Depth), message, Some(start))
+}
+
+fn duplicate(key: &Value, start: &Marker) -> Error {
+    let message = format!("duplicate key `{}` in a mapping at {}; each key may appear once", describe(key), at(start));
+    Error::new(ErrorKind::Duplicate, message, Some(start))
 }
 
 fn at(m: &Marker) -> String {

@@ -3,6 +3,10 @@ use super::*;
 use serde_yaml_ng::value::{Tag, TaggedValue};
 use serde_yaml_ng::{Mapping, Value};
 
+fn resource_list(text: &str) -> Result<Parsed, Error> {
+    parse_items(text, &crate::krm::ITEMS)
+}
+
 fn v(text: &str) -> Value {
     from_str(text).unwrap()
 }
@@ -90,7 +94,7 @@ fn reads_surrogate_pairs_big_numbers_and_under_indented_quoted_lines() {
     assert_eq!(v(&to_string(&v("!%E2%82%AC x\n"))), tagged("!€"));
     // Found by fuzzing: an item with a bare carriage return is read whole and serialised.
     let text = "items:\n- kind: A\n  data: {k: \"x\ry\"}\n  spec: {keep: me}\n";
-    let parsed = parse_resource_list(text).unwrap();
+    let parsed = resource_list(text).unwrap();
     assert!(!parsed.items.unwrap()[0].self_contained);
     assert_eq!(parsed.value["items"][0]["spec"]["keep"], Value::String("me".into()));
     // Found by fuzzing: the marker written by hand came back as a number, or lost its sequence.
@@ -100,7 +104,8 @@ fn reads_surrogate_pairs_big_numbers_and_under_indented_quoted_lines() {
         "%TAG !e! ztwim-gitops.dev/\n--- !e!number x\n",
     ] {
         let e = parse(text).unwrap_err();
-        assert!(e.contains("is reserved") && e.contains("line"), "{text}: {e}");
+        assert_eq!(e.kind, ErrorKind::ReservedTag, "{text}: {e}");
+        assert!(e.to_string().contains("is reserved") && e.to_string().contains("line"), "{text}: {e}");
     }
 }
 
@@ -156,24 +161,32 @@ fn a_block_scalar_ending_the_input_has_no_made_up_line_break() {
         assert_eq!(read, &Value::String(value.into()), "{text:?}");
     }
     // Such an item is serialised: copying its text would end the last line with a break.
-    let parsed = parse_resource_list("items:\n- kind: A\n  data: {x: 1}\n  run: |\n    echo hi").unwrap();
+    let parsed = resource_list("items:\n- kind: A\n  data: {x: 1}\n  run: |\n    echo hi").unwrap();
     assert!(!parsed.items.unwrap()[0].self_contained);
     assert_eq!(parsed.value["items"][0]["run"], Value::String("echo hi".into()));
-    let parsed = parse_resource_list("items:\n- kind: A\n  run: |\n    echo hi\n").unwrap();
+    let parsed = resource_list("items:\n- kind: A\n  run: |\n    echo hi\n").unwrap();
     assert!(parsed.items.unwrap()[0].self_contained, "with the final break the copy is exact");
 }
 
 #[test]
 fn limits_are_errors_naming_the_limit_and_position() {
+    // Each error says what it is by its kind (callers branch on it) and where, and its sentence names
+    // the limit and the position.
+    let check = |text: &str, kind: ErrorKind, words: &str| {
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.kind, kind, "{e}");
+        assert!(e.to_string().contains(words), "{e}");
+        e
+    };
     // Found by fuzzing: from 256 `[` on, the scanner's "recursion limit exceeded" came first.
-    for depth in [129, 255, 256, 1000] {
+    for depth in [129, 200, 255, 256, 1000] {
         let deep = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
-        let e = parse(&deep).unwrap_err();
-        assert!(e.contains("limit of 128 levels") && e.contains("line 1 column 129"), "{depth}: {e}");
+        let e = check(&deep, ErrorKind::Limit(Limit::Depth), "limit of 128 levels");
+        assert!(e.to_string().contains("line 1 column 129"), "{depth}: {e}");
+        assert_eq!(e.at, Some((1, 129)));
     }
-    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
-    let e = parse(&deep).unwrap_err();
-    assert!(e.contains("limit of 128 levels") && e.contains("line 1 column 129"), "{e}");
+    let block = (0..130).map(|n| format!("{}k:\n", " ".repeat(n))).collect::<String>();
+    check(&block, ErrorKind::Limit(Limit::Depth), "limit of 128 levels");
     let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for n in 1..9 {
         let prev = if n == 1 { "a".to_string() } else { format!("a{}", n - 1) };
@@ -181,31 +194,34 @@ fn limits_are_errors_naming_the_limit_and_position() {
             "a{n}: &a{n} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
         ));
     }
-    let e = parse(&bomb).unwrap_err();
-    assert!(e.contains("limit of 200000 nodes") && e.contains("line"), "{e}");
-    let e = parse("a: 1\n---\nb: 2\n").unwrap_err();
-    assert!(e.contains("second YAML document"), "{e}");
-    let e = parse("a: 1\na: 2\n").unwrap_err();
-    assert!(e.contains("duplicate key `a`"), "{e}");
+    let e = check(&bomb, ErrorKind::Limit(Limit::AliasNodes), "limit of 200000 nodes");
+    assert!(e.to_string().contains("line"), "{e}");
+    check("a: 1\n---\nb: 2\n", ErrorKind::SecondDocument, "second YAML document");
+    check("a: 1\na: 2\n", ErrorKind::Duplicate, "duplicate key `a`");
+    check("a: [\n", ErrorKind::Syntax, "line");
+    // A message may quote the user's key, whatever words it holds: the kind is still a duplicate.
+    check("the limit of: 1\nthe limit of: 2\n", ErrorKind::Duplicate, "duplicate key `the limit of`");
+    let e = parse(&format!("{}\n", "#".repeat(MAX_INPUT_BYTES + 1))).unwrap_err();
+    assert_eq!((e.kind, e.at), (ErrorKind::Limit(Limit::InputBytes), None), "{e}");
 }
 
 #[test]
 fn resource_list_items_are_read_as_metadata_unless_an_alias_needs_more() {
     let text =
         "items:\n- kind: A\n  metadata: {name: a}\n  spec: {x: [1, 2], y: &s {z: 1}}\n- kind: B\n  data: |\n    ok\n";
-    let parsed = parse_resource_list(text).unwrap();
+    let parsed = resource_list(text).unwrap();
     assert_eq!(parsed.value["items"][0], v("{kind: A, metadata: {name: a}}"));
     assert_eq!(parsed.value["items"][1], v("{kind: B}"));
     assert!(parsed.items.unwrap().iter().all(|s| s.skeleton && s.self_contained));
     // A later item, or the functionConfig, aliasing a skipped anchor: everything is read in full.
     for tail in ["- kind: C\n  spec: *s\n", "functionConfig: {spec: *s}\n"] {
         let text = format!("items:\n- kind: A\n  spec: &s {{z: 1}}\n{tail}");
-        let parsed = parse_resource_list(&text).unwrap();
+        let parsed = resource_list(&text).unwrap();
         assert_eq!(parsed.value["items"][0]["spec"], v("{z: 1}"), "{text}");
         assert!(parsed.items.unwrap().iter().all(|s| !s.skeleton));
     }
     // An item that cannot be cut (keep-chomped block scalar at its end) keeps its full value.
-    let parsed = parse_resource_list("items:\n- kind: A\n  data: |+\n    x\n\n- kind: B\n").unwrap();
+    let parsed = resource_list("items:\n- kind: A\n  data: |+\n    x\n\n- kind: B\n").unwrap();
     assert_eq!(parsed.value["items"][0]["data"], Value::String("x\n\n".into()));
     assert!(!parsed.items.unwrap()[0].self_contained);
 }
@@ -213,12 +229,13 @@ fn resource_list_items_are_read_as_metadata_unless_an_alias_needs_more() {
 #[test]
 fn duplicate_keys_are_errors_in_skipped_parts_too() {
     // Found by fuzzing: skipped parts were not checked, so the output held a duplicate key.
-    let e = parse_resource_list("items:\n- kind: A\n  spec: {a: 1, b: {c: 1, c: 2}}\n").unwrap_err();
-    assert!(e.contains("duplicate key") && e.contains("line 3"), "{e}");
-    let e = parse_resource_list("items:\n- kind: A\n  spec: {}\n  spec: {}\n").unwrap_err();
-    assert!(e.contains("duplicate key"), "{e}");
+    let e = resource_list("items:\n- kind: A\n  spec: {a: 1, b: {c: 1, c: 2}}\n").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Duplicate, "{e}");
+    assert!(e.to_string().contains("duplicate key") && e.to_string().contains("line 3"), "{e}");
+    let e = resource_list("items:\n- kind: A\n  spec: {}\n  spec: {}\n").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Duplicate, "{e}");
     // Keys are compared as values: `1` and `'1'` differ, as in a built mapping.
-    assert!(parse_resource_list("items:\n- kind: A\n  spec: {1: a, '1': b, [x]: c, [x]: d}\n").is_ok());
+    assert!(resource_list("items:\n- kind: A\n  spec: {1: a, '1': b, [x]: c, [x]: d}\n").is_ok());
 }
 
 #[test]
@@ -245,7 +262,7 @@ fn the_non_specific_tag_is_written_as_nothing() {
 #[test]
 fn item_spans_are_byte_offsets_past_non_ascii_text() {
     let text = "items:\n- kind: Ä\n  x: ✓\n- {kind: B}\n";
-    let parsed = parse(text).unwrap();
+    let parsed = parse_items(text, &Items { keep: None, ..crate::krm::ITEMS }).unwrap();
     let spans = parsed.items.unwrap();
     assert_eq!(spans.len(), 2);
     assert!(text[spans[1].start..].starts_with("{kind: B}\n"));
