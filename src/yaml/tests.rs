@@ -269,3 +269,22 @@ fn item_spans_are_byte_offsets_past_non_ascii_text() {
     assert!(spans.iter().all(|s| s.self_contained));
     assert_eq!(parse("items: [{kind: A}]").unwrap().items, None);
 }
+
+#[test]
+fn a_stream_reads_every_document_under_the_same_limits() {
+    let docs = parse_stream("a: 1\n---\n---\nb: [x]\n");
+    assert_eq!(docs.error, None);
+    assert_eq!(docs.values, vec![v("a: 1"), Value::Null, v("b: [x]")]);
+    assert_eq!(parse_stream("").values, Vec::<Value>::new());
+    // Documents before an error are kept, the error says where, and nothing after it is read.
+    let docs = parse_stream("a: 1\n---\nb: {c: 1, c: 2}\n---\nd: 1\n");
+    assert_eq!(docs.values, vec![v("a: 1")]);
+    let e = docs.error.unwrap();
+    assert_eq!((e.kind, e.at), (ErrorKind::Duplicate, Some((3, 14))), "{e}");
+    // The alias budget is the whole stream's: many small bombs add up.
+    let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n";
+    let stream = vec![bomb; 300].join("---\n");
+    let docs = parse_stream(&stream);
+    assert_eq!(docs.error.map(|e| e.kind), Some(ErrorKind::Limit(Limit::AliasNodes)));
+    assert!(!docs.values.is_empty());
+}
