@@ -2,8 +2,8 @@
 //!
 //! kpt writes a function's output nodes straight into the package files and restores only comments and
 //! key order, so an item re-serialised by us would lose its quote styles and flow collections and every
-//! render would rewrite user files. The one parse of the input ([`crate::yaml::parse`]) reports where
-//! each entry of the block `items` sequence starts and ends; the text is cut out there and re-indented.
+//! render would rewrite user files. The one parse of the input ([`crate::yaml::parse_items`] with
+//! [`super::ITEMS`]) reports where each entry of the block `items` sequence starts and ends; the text is cut out there and re-indented.
 //! Nothing is parsed again: the cut is exact by construction (see [`item_text`]), and an item whose
 //! text alone does not say what it is (an alias to an anchor in another item, a keep-chomped block
 //! scalar at its end, a block scalar ending the input without a line break) is serialised instead — that item only, never the others. Flow items (a document

@@ -4,8 +4,11 @@
 //! Why our own: serde_yaml_ng (libyaml) expands aliases with a limit relative to the document's size,
 //! spends quadratic time on deep flow nesting before its recursion limit, rejects surrogate-pair escapes
 //! and integers wider than 64 bits, and gives no source positions, so pass-through needed a second
-//! parse. Here one event stream (a vendored saphyr-parser, see [`saphyr`]) yields the value and every
-//! ResourceList item's source span at once, under the limits below. The emitter writes the same block
+//! parse. Here one event stream (a vendored saphyr-parser, see [`saphyr`]) yields the value and, under a
+//! caller's [`Items`] policy (`crate::krm::ITEMS` for a ResourceList), every item's source span at once,
+//! under the limits below. Every reader of YAML in the crate comes here, the doctor's manifests
+//! included ([`parse_stream`]). By job: `read.rs` the reader, `scalar.rs` the scalar rules, `emit.rs`
+//! the emitter; a problem is an [`Error`] whose kind callers branch on. The emitter writes the same block
 //! style serde_yaml_ng writes (generated output stays byte-identical) but also quotes every string a
 //! YAML 1.1 reader (go-yaml v2 in kubectl, kustomize and Argo CD, PyYAML) would take for something else.
 
