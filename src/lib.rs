@@ -24,5 +24,4 @@ pub mod model;
 pub mod pipeline;
 pub mod reconcile;
 pub mod resolve;
-pub mod source;
 pub mod yaml;

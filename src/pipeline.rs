@@ -2,6 +2,7 @@
 //! reconcile → emit. Pure: bytes in, bytes and an exit code out, so tests drive it without a process.
 
 use crate::config::{self, ConfigRef, Form};
+use crate::diag::locate;
 use crate::diag::{Diagnostics, Severity};
 use crate::generate::{self, Manifest};
 use crate::krm::{self, Emit, Field, FileRef, KrmResult, Position, ResourceRef};
@@ -9,7 +10,6 @@ use crate::lint;
 use crate::model::{Model, Scope};
 use crate::reconcile::{self, Item};
 use crate::resolve::{self, Options, TargetFlag};
-use crate::source;
 use serde_yaml_ng::Value;
 
 /// What a run prints and how it exits.
@@ -194,7 +194,7 @@ fn config_ref(fc: &Value, items: &[Value]) -> ConfigRef {
 }
 
 /// Diagnostics become results: the user's path, the config's resourceRef and file, and, given the
-/// config's source text, where in it the field is written ([`source::locate`]). Positions are found
+/// config's source text, where in it the field is written ([`locate::locate`]). Positions are found
 /// here, when results are rendered, so the loader and resolver keep speaking in field paths only.
 ///
 /// Order: errors, then warnings, then infos; within a severity, the order of discovery, which follows
@@ -208,7 +208,7 @@ pub fn to_results(diags: &Diagnostics, reference: &ConfigRef, form: Form, source
         namespace: reference.namespace.clone(),
     });
     let file = reference.path.as_ref().map(|p| FileRef { path: p.clone(), index: reference.index.filter(|&i| i > 0) });
-    let locator = source.filter(|_| file.is_some()).and_then(|text| source::Locator::new(krm::strip_bom(text)));
+    let locator = source.filter(|_| file.is_some()).and_then(|text| locate::Locator::new(krm::strip_bom(text)));
     let mut results = diags
         .iter()
         .map(|d| {

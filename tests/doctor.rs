@@ -605,6 +605,35 @@ fn unreadable_or_empty_input_fails() {
     assert!(stdout.contains("cannot read"), "{stdout}");
 }
 
+/// The doctor reads manifests with the function's bounded reader: an alias bomb or deep nesting is one
+/// failed read naming our limit, at once. Before, serde_yaml_ng read them with its own, relative limits.
+#[test]
+fn hostile_manifests_stop_at_the_readers_limits() {
+    let mut bomb = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n",
+    );
+    for n in 1..9 {
+        let prev = if n == 1 { "a".to_string() } else { format!("a{}", n - 1) };
+        bomb.push_str(&format!("  a{n}: &a{n} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    let deep = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\ndata: {}{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    for (input, words) in [
+        (bomb, "anchors and aliases expand to more than the limit of 200000 nodes"),
+        (deep, "collections nest deeper than the limit of 128 levels"),
+    ] {
+        let started = std::time::Instant::now();
+        let (report, code) = doctor(&input, &[]);
+        assert_eq!((with(&report, "fail"), code), (set(&["input read"]), 1), "{report}");
+        let text = report.to_string();
+        assert!(text.contains(&format!("<stdin>: not valid YAML: {words}")), "{text}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
+    }
+}
+
 /// A spoke with no Authentication in the input, and a Secret with no spoke: info lines, not passes.
 #[test]
 fn links_that_cannot_be_checked_are_info() {

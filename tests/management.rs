@@ -52,7 +52,8 @@ fn result_at<'a>(results: &'a [KrmResult], path: &str) -> Option<&'a KrmResult> 
 }
 
 fn stream(manifests: &[Manifest]) -> String {
-    manifests.iter().map(|m| format!("---\n{}", serde_yaml_ng::to_string(&m.object).unwrap())).collect()
+    // Through the product's emitter: the snapshot shows the bytes users get.
+    manifests.iter().map(|m| format!("---\n{}", ztwim_gitops::yaml::to_string(&m.object))).collect()
 }
 
 /// A config file with `edit` applied to its parsed form.

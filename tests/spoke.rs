@@ -22,7 +22,8 @@ fn render(text: &str, target: &str) -> String {
     }
     for m in &manifests {
         out.push_str("---\n");
-        out.push_str(&serde_yaml_ng::to_string(&m.object).unwrap());
+        // Through the product's emitter: the snapshot shows the bytes users get.
+        out.push_str(&ztwim_gitops::yaml::to_string(&m.object));
     }
     out
 }

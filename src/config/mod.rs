@@ -180,7 +180,10 @@ pub fn load(object: &Value, reference: ConfigRef) -> (Option<Config>, Diagnostic
             diags.push(
                 crate::diag::Severity::Error,
                 None,
-                format!("the function config must be an object (a {KIND} or a ConfigMap), not a {}.", kind_of(object)),
+                format!(
+                    "the function config must be an object (a {KIND} or a ConfigMap), not a {}.",
+                    crate::yaml::kind_of(object)
+                ),
             );
             return (None, diags);
         }
@@ -258,19 +261,6 @@ fn written_paths(value: &Value, path: &str, out: &mut BTreeSet<String>) {
             }
         }
         _ => {}
-    }
-}
-
-/// The YAML type of a value, for messages.
-pub fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Sequence(_) => "list",
-        Value::Mapping(_) => "map",
-        Value::Tagged(_) => "tagged value",
     }
 }
 

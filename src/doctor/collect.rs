@@ -111,26 +111,28 @@ fn read_file(path: &Path, input: &mut Input) {
     }
 }
 
-/// Parses one stream of documents; `file` names them in the report.
+/// Parses one stream of documents; `file` names them in the report. Read by the function's own bounded
+/// reader ([`crate::yaml::parse_stream`]): a manifest is input like any other, and an alias bomb or deep
+/// nesting must stop at the same limits, not expand or hang.
 pub fn parse_stream(text: &str, file: &str, input: &mut Input) {
-    use serde::Deserialize;
-    for (index, doc) in serde_yaml_ng::Deserializer::from_str(text).enumerate() {
-        let origin = if index == 0 { file.to_string() } else { format!("{file}#{index}") };
-        // Through the YAML value first: it refuses duplicate keys, which the API server and kubectl also
-        // refuse, where a JSON map would silently keep the last one and doctor would check the wrong value.
-        let value = match serde_yaml_ng::Value::deserialize(doc) {
-            Ok(v) => v,
-            Err(e) => {
-                input.errors.push(format!("{origin}: not valid YAML: {e}; fix the document or leave the file out"));
-                // A syntax error ends the stream: the parser cannot find the next document reliably.
-                break;
-            }
-        };
+    let origin = |index: usize| if index == 0 { file.to_string() } else { format!("{file}#{index}") };
+    // The reader refuses duplicate keys, which the API server and kubectl also refuse, where a JSON map
+    // would silently keep the last one and doctor would check the wrong value.
+    let documents = crate::yaml::parse_stream(text);
+    let read = documents.values.len();
+    for (index, value) in documents.values.into_iter().enumerate() {
         match serde_json::to_value(value) {
             Ok(Value::Null) => {}
-            Ok(value) => unpack(value, &origin, file, input),
-            Err(e) => input.errors.push(format!("{origin}: not a Kubernetes object ({e}); map keys must be strings")),
+            Ok(value) => unpack(value, &origin(index), file, input),
+            Err(e) => {
+                input.errors.push(format!("{}: not a Kubernetes object ({e}); map keys must be strings", origin(index)))
+            }
         }
+    }
+    // The stream ends at its first error: the parser cannot find the next document reliably.
+    if let Some(e) = documents.error {
+        let at = origin(read);
+        input.errors.push(format!("{at}: not valid YAML: {e}; fix the document or leave the file out"));
     }
 }
 

@@ -639,7 +639,10 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
                         // A kube-apiserver config carried through a KRM pipeline (ztwim-gitops' local-config
                         // ConfigMap): read as the AuthenticationConfiguration it holds.
                         if let Some(text) = data.get(KUBE_AUTHN_KEY) {
-                            match serde_yaml_ng::from_str::<Value>(text) {
+                            match crate::yaml::from_str(text)
+                                .map_err(|e| e.to_string())
+                                .and_then(|v| serde_json::to_value(v).map_err(|e| e.to_string()))
+                            {
                                 Ok(value) => {
                                     let carried = Object {
                                         value,

@@ -56,8 +56,10 @@ pub fn decode(text: &str) -> Result<Token, String> {
     let (raw, expiration) = if text.matches('.').count() == 2 && !text.contains(char::is_whitespace) {
         (text.to_string(), None)
     } else {
-        let credential: ExecCredential =
-            serde_yaml_ng::from_str(text).map_err(|_| "neither a JWT (three base64url parts) nor an ExecCredential")?;
+        let credential: ExecCredential = crate::yaml::from_str(text)
+            .ok()
+            .and_then(|v| serde_yaml_ng::from_value(v).ok())
+            .ok_or("neither a JWT (three base64url parts) nor an ExecCredential")?;
         let status = credential.status.unwrap_or_default();
         let token = status.token.ok_or("an object without status.token; pass the JWT itself")?;
         (token, status.expiration_timestamp)

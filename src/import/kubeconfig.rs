@@ -88,6 +88,7 @@ pub fn choose(path: &Path, contexts: &[String]) -> (Vec<Chosen>, Vec<String>) {
         Err(e) => return (Vec::new(), vec![format!("cannot read {}: {e}", path.display())]),
     };
     let config: Kubeconfig = match crate::yaml::from_str(&text)
+        .map_err(|e| e.to_string())
         .and_then(|v| serde_yaml_ng::from_value(v).map_err(|e| format!("not a kubeconfig: {e}")))
     {
         Ok(c) => c,

@@ -309,7 +309,7 @@ fn spec(model: &Model) -> Spec {
         },
         redis: WithResources { resources: small() },
         repo: WithResources { resources: resources(("250m", "256Mi"), ("1000m", "1024Mi")) },
-        resource_exclusions: serde_yaml_ng::to_string(&exclusions).expect("exclusions serialise"),
+        resource_exclusions: crate::yaml::to_string_of(&exclusions),
         server: Server {
             host: g.host.value.clone(),
             route: Route {

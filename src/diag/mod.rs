@@ -4,6 +4,8 @@
 //! to the form the user actually wrote (a ConfigMap's `data.spokeServer`) and attaches the config's
 //! `resourceRef` and `file` in one place.
 
+pub mod locate;
+
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -1,0 +1,378 @@
+//! The emitter: serde_yaml_ng's block layout, libyaml's scalar style analysis, YAML-1.1-safe quoting.
+
+use super::scalar::{float_1_1, needs_quotes};
+use super::NUMBER_TAG;
+use serde_yaml_ng::value::Tag;
+use serde_yaml_ng::{Mapping, Value};
+
+/// YAML-1.1-safe quoting (see [`needs_quotes`]).
+pub fn to_string(value: &Value) -> String {
+    let mut out = String::new();
+    match value {
+        Value::Mapping(m) if !m.is_empty() => write_map(&mut out, m, 0, false),
+        Value::Sequence(s) if !s.is_empty() => write_seq(&mut out, s, 0, false),
+        Value::Tagged(t) if t.tag != NUMBER_TAG => {
+            // The tag on its own line: `!t key: v` would tag the first key instead (found by fuzzing).
+            out.push_str(&tag_text(&t.tag));
+            match &t.value {
+                Value::Mapping(m) if !m.is_empty() => {
+                    out.push('\n');
+                    write_map(&mut out, m, 0, false);
+                }
+                Value::Sequence(s) if !s.is_empty() => {
+                    out.push('\n');
+                    write_seq(&mut out, s, 0, false);
+                }
+                inner => write_value(&mut out, inner, 0, false),
+            }
+        }
+        other => {
+            // A block scalar at the top is indented too: its `|2` indicator counts from column 0
+            // (found by fuzzing: a text starting with a line break came back unreadable).
+            write_scalar(&mut out, other, 2, false);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Serialises any serde value through [`to_string`].
+pub fn to_string_of<T: serde::Serialize>(value: &T) -> String {
+    match serde_yaml_ng::to_value(value) {
+        Ok(v) => to_string(&v),
+        Err(e) => format!("# not serialisable: {e}\n"),
+    }
+}
+
+/// A tag as a shorthand `!suffix` a parser reads back to the same tag: characters a tag cannot hold
+/// (control characters, white space, flow indicators, `!` and `%` itself) are %-escaped, as the
+/// parser decoded them (found by fuzzing: `!n)%0b…` came back with a raw vertical tab).
+fn tag_text(tag: &Tag) -> String {
+    let shown = tag.to_string();
+    let mut out = String::from("!");
+    // One `!` is the tag's own; any further one is its text (`!%21` is the local tag `!!`).
+    for b in shown.strip_prefix('!').unwrap_or(&shown).bytes() {
+        if b.is_ascii_alphanumeric() || b"-#;/?:@&=+$_.~*'()".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn indent(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+/// A mapping's entries at `at` columns; `inline`: the first key continues the current line (`- `).
+fn write_map(out: &mut String, m: &Mapping, at: usize, inline: bool) {
+    for (n, (k, v)) in m.iter().enumerate() {
+        if n > 0 || !inline {
+            indent(out, at);
+        }
+        let mark = out.len();
+        if !is_complex_key(k) {
+            write_scalar(out, k, 0, true);
+        }
+        if is_complex_key(k) || out.len() - mark > MAX_IMPLICIT_KEY_BYTES {
+            // Explicit `? key` then `:` on its own line: a flow collection or a tagged node as an
+            // implicit key at the start of a block mapping reads back as that mapping's own tag or key,
+            // and an implicit key may not be longer than 1024 characters (both found by fuzzing); an
+            // explicit key cannot be misread.
+            out.truncate(mark);
+            out.push_str("? ");
+            write_flow(out, k);
+            out.push('\n');
+            indent(out, at);
+        }
+        out.push(':');
+        write_value(out, v, at, true);
+    }
+}
+
+/// YAML's limit on an implicit key is 1024 characters; bytes are never fewer than characters.
+const MAX_IMPLICIT_KEY_BYTES: usize = 1024;
+
+fn is_complex_key(k: &Value) -> bool {
+    matches!(k, Value::Mapping(_) | Value::Sequence(_) | Value::Tagged(_)) && !is_number_tag(k)
+}
+
+/// A sequence's entries at `at` columns, as libyaml writes them (not indented under a mapping key).
+fn write_seq(out: &mut String, s: &[Value], at: usize, inline: bool) {
+    for (n, v) in s.iter().enumerate() {
+        if n > 0 || !inline {
+            indent(out, at);
+        }
+        out.push('-');
+        write_value(out, v, at, false);
+    }
+}
+
+/// The value after `key:` (`in_map`) or `-`, the key or dash being at column `at`.
+fn write_value(out: &mut String, v: &Value, at: usize, in_map: bool) {
+    match v {
+        Value::Mapping(m) if !m.is_empty() => {
+            if in_map {
+                out.push('\n');
+                write_map(out, m, at + 2, false);
+            } else {
+                out.push(' ');
+                write_map(out, m, at + 2, true);
+            }
+        }
+        Value::Sequence(s) if !s.is_empty() => {
+            if in_map {
+                out.push('\n');
+                write_seq(out, s, at, false);
+            } else {
+                out.push(' ');
+                write_seq(out, s, at + 2, true);
+            }
+        }
+        Value::Tagged(t) if t.tag != NUMBER_TAG => {
+            out.push(' ');
+            out.push_str(&tag_text(&t.tag));
+            match &t.value {
+                Value::Mapping(m) if !m.is_empty() => {
+                    out.push('\n');
+                    write_map(out, m, at + 2, false);
+                }
+                Value::Sequence(s) if !s.is_empty() => {
+                    out.push('\n');
+                    write_seq(out, s, at + 2, false);
+                }
+                inner => write_value(out, inner, at, in_map),
+            }
+        }
+        scalar => {
+            out.push(' ');
+            write_scalar(out, scalar, at + 2, false);
+            out.push('\n');
+        }
+    }
+}
+
+fn is_number_tag(v: &Value) -> bool {
+    matches!(v, Value::Tagged(t) if t.tag == NUMBER_TAG)
+}
+
+/// Flow style for complex keys: every string double-quoted.
+fn write_flow(out: &mut String, v: &Value) {
+    match v {
+        Value::Mapping(m) => {
+            out.push('{');
+            for (n, (k, v)) in m.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                write_flow(out, k);
+                out.push_str(": ");
+                write_flow(out, v);
+            }
+            out.push('}');
+        }
+        Value::Sequence(s) => {
+            out.push('[');
+            for (n, v) in s.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                write_flow(out, v);
+            }
+            out.push(']');
+        }
+        Value::Tagged(t) if t.tag != NUMBER_TAG => {
+            out.push_str(&tag_text(&t.tag));
+            out.push(' ');
+            write_flow(out, &t.value);
+        }
+        Value::String(s) => write_double_quoted(out, s),
+        scalar => write_scalar(out, scalar, 0, true),
+    }
+}
+
+/// A scalar; `block_at` is the indentation of a literal block's lines; `key`: in a simple key.
+fn write_scalar(out: &mut String, v: &Value, block_at: usize, key: bool) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&float_1_1(&n.to_string())),
+        Value::String(s) => write_string(out, s, block_at, key),
+        Value::Tagged(t) => match &t.value {
+            Value::String(s) if t.tag == NUMBER_TAG => out.push_str(s),
+            inner => {
+                out.push_str(&tag_text(&t.tag));
+                out.push(' ');
+                write_scalar(out, inner, block_at, key);
+            }
+        },
+        Value::Mapping(_) => out.push_str("{}"),
+        Value::Sequence(_) => out.push_str("[]"),
+    }
+}
+
+/// What libyaml's scalar analysis allows for a string (`yaml_emitter_analyze_scalar`).
+struct Allowed {
+    plain: bool,
+    single: bool,
+    block: bool,
+}
+
+fn is_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+fn is_printable(c: char) -> bool {
+    matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && c != '\u{feff}'
+}
+
+fn analyze(s: &str) -> Allowed {
+    if s.is_empty() {
+        return Allowed { plain: false, single: true, block: false };
+    }
+    // Most strings are words (names, kinds, label values): an alphanumeric start and no space,
+    // indicator or break anywhere, so every style is allowed — the loop below would conclude the same.
+    if s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-'))
+    {
+        return Allowed { plain: true, single: true, block: true };
+    }
+    let blank = |c: Option<char>| c.is_none_or(|c| c == ' ' || c == '\t' || is_break(c));
+    let mut block_indicators = s.starts_with("---") || s.starts_with("...");
+    let (mut special, mut line_breaks) = (false, false);
+    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) = (false, false, false, false);
+    let (mut break_space, mut space_break, mut previous_space, mut previous_break) = (false, false, false, false);
+    let mut preceded_by_whitespace = true;
+    let mut chars = s.chars().peekable();
+    let mut i = 0usize;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let followed_by_whitespace = blank(next);
+        let last = next.is_none();
+        if i == 0 {
+            if "#,[]{}&*!|>'\"%@`".contains(c) {
+                block_indicators = true;
+            }
+            if (c == '?' || c == ':' || c == '-') && followed_by_whitespace {
+                block_indicators = true;
+            }
+        } else if (c == ':' && followed_by_whitespace) || (c == '#' && preceded_by_whitespace) {
+            block_indicators = true;
+        }
+        if !is_printable(c) {
+            special = true;
+        }
+        if is_break(c) {
+            line_breaks = true;
+        }
+        if c == ' ' {
+            leading_space |= i == 0;
+            trailing_space |= last;
+            break_space |= previous_break;
+            (previous_space, previous_break) = (true, false);
+        } else if is_break(c) {
+            leading_break |= i == 0;
+            trailing_break |= last;
+            space_break |= previous_space;
+            (previous_space, previous_break) = (false, true);
+        } else {
+            (previous_space, previous_break) = (false, false);
+        }
+        preceded_by_whitespace = c == ' ' || c == '\t' || is_break(c);
+        i += 1;
+    }
+    let mut a = Allowed { plain: true, single: true, block: true };
+    if leading_space || leading_break || trailing_space || trailing_break || line_breaks || block_indicators {
+        a.plain = false;
+    }
+    if trailing_space {
+        a.block = false;
+    }
+    if break_space {
+        a.plain = false;
+        a.single = false;
+    }
+    if space_break || special {
+        a = Allowed { plain: false, single: false, block: false };
+    }
+    a
+}
+
+fn write_string(out: &mut String, s: &str, block_at: usize, key: bool) {
+    let allowed = analyze(s);
+    // Line separators other than `\n` are read differently by YAML 1.1 and 1.2: never in a block.
+    let odd_breaks = s.contains(['\r', '\u{85}', '\u{2028}', '\u{2029}']);
+    if s.contains('\n') && !key && allowed.block && !odd_breaks {
+        return write_literal(out, s, block_at);
+    }
+    let plain = allowed.plain && !needs_quotes(s) && !s.contains('\n');
+    if plain {
+        out.push_str(s);
+    } else if allowed.single && !s.contains('\n') && !odd_breaks {
+        out.push('\'');
+        out.push_str(&s.replace('\'', "''"));
+        out.push('\'');
+    } else {
+        write_double_quoted(out, s);
+    }
+}
+
+fn write_literal(out: &mut String, s: &str, at: usize) {
+    out.push('|');
+    if s.starts_with([' ', '\n']) {
+        out.push('2');
+    }
+    let body = if !s.ends_with('\n') {
+        out.push('-');
+        s
+    } else if s == "\n" || s.ends_with("\n\n") {
+        out.push('+');
+        &s[..s.len() - 1]
+    } else {
+        &s[..s.len() - 1]
+    };
+    for line in body.split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            indent(out, at);
+            out.push_str(line);
+        }
+    }
+}
+
+fn write_double_quoted(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\0' => out.push_str("\\0"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{b}' => out.push_str("\\v"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            '\u{1b}' => out.push_str("\\e"),
+            '\u{85}' => out.push_str("\\N"),
+            '\u{a0}' => out.push_str("\\_"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            c if !is_printable(c) => {
+                let n = c as u32;
+                if n <= 0xff {
+                    out.push_str(&format!("\\x{n:02X}"));
+                } else if n <= 0xffff {
+                    out.push_str(&format!("\\u{n:04X}"));
+                } else {
+                    out.push_str(&format!("\\U{n:08X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
