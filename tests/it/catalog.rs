@@ -1,7 +1,7 @@
 //! kpt catalog conventions: `metadata.yaml` in the catalog's format, and `kpt fn doc --image` showing the
 //! function's help through the real kpt and the image built from our Dockerfile.
 
-mod common;
+use crate::support as common;
 
 use common::*;
 use serde::Deserialize;

@@ -2,7 +2,7 @@
 //! a discovery document and a JWKS the test chooses. Never the network.
 #![cfg(not(target_env = "musl"))]
 
-mod common;
+use crate::support as common;
 
 use base64::Engine;
 use common::{run_bin, TempDir, ROOT};

@@ -2,10 +2,8 @@
 //! Argo CD's schema, its `generate` run the way the CMP server runs it on a repository checkout, the
 //! sidecar snippet inside the ArgoCD CR we generate, the ConfigMap and the example Application.
 
-mod common;
-#[path = "support/schema/mod.rs"]
-#[allow(dead_code)]
-mod schema;
+use crate::support as common;
+use crate::support::schema;
 
 use common::*;
 use serde::Deserialize;

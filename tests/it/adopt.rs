@@ -1,9 +1,8 @@
 //! Adopting an existing fleet: `import` (cluster Secrets and kubeconfigs in, a config out), its cut-over
 //! plan, and `diff` between two configs.
 
-mod common;
-#[path = "support/schema/mod.rs"]
-mod schema;
+use crate::support as common;
+use crate::support::schema;
 
 use common::golden::assert_golden_tree;
 use common::{run_bin, tree, TempDir, BIN, ROOT};

@@ -1,7 +1,7 @@
 //! `doctor --token`: crafted JWT-SVIDs (unsigned: offline mode never verifies) checked against the fleet's
 //! generated manifests, at a fixed `--now` so the report does not depend on the clock.
 
-mod common;
+use crate::support as common;
 
 use base64::Engine;
 use common::{run_bin, TempDir, ROOT};

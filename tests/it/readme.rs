@@ -2,7 +2,7 @@
 //! heading, and every section name another file quotes (`README "Image and release"`) still exists. A
 //! section renamed or moved without its references fails here instead of leaving a stale pointer.
 
-mod common;
+use crate::support as common;
 
 use common::ROOT;
 use std::collections::BTreeSet;

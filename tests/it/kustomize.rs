@@ -3,7 +3,7 @@
 //! Each example's `expected.yaml` (per cluster directory for the two-cluster layout) is what the build
 //! must print; `UPDATE_GOLDEN=1` rewrites them instead (review the diff like code).
 
-mod common;
+use crate::support as common;
 
 use common::*;
 use std::path::Path;

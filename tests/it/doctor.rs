@@ -1,7 +1,7 @@
 //! `ztwim-gitops doctor` on manifests: it passes on everything ztwim-gitops generates, and each single-field
 //! corruption of that output fails exactly on the link that field belongs to, with exit 1.
 
-mod common;
+use crate::support as common;
 
 use common::{run_bin, TempDir, ROOT};
 use serde_json::Value as Json;

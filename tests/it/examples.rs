@@ -1,7 +1,7 @@
 //! Runs `examples/ci-pipe/run.sh` (the kpt and kustomize examples run in tests/kpt.rs and
 //! tests/kustomize.rs) and compares what it prints with the checked-in `expected.txt`.
 
-mod common;
+use crate::support as common;
 
 use common::*;
 use std::process::Command;

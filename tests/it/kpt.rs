@@ -3,7 +3,7 @@
 //! "render changes nothing" is the very first assertion. `UPDATE_GOLDEN=1` rewrites the checked-in
 //! output instead of comparing (review the diff like code).
 
-mod common;
+use crate::support as common;
 
 use common::*;
 use std::path::Path;

@@ -1,8 +1,7 @@
 //! Every generated object, over a matrix of configs, against the real upstream schemas in `../shared/crds`
 //! (structural + CEL); and negative controls proving the validator reports broken copies.
 
-#[path = "support/schema/mod.rs"]
-mod schema;
+use crate::support::schema;
 
 use schema::{CelCounts, Report};
 use serde::Deserialize;
@@ -16,7 +15,7 @@ fn yaml_stream(text: &str) -> Vec<Value> {
 }
 
 fn hand_written() -> Vec<Value> {
-    yaml_stream(include_str!("fixtures/schema-objects.yaml"))
+    yaml_stream(include_str!("../fixtures/schema-objects.yaml"))
 }
 
 fn describe(object: &Value) -> String {
@@ -452,7 +451,7 @@ fn applied_to_hosted_cluster(partial: Value) -> Value {
             (base, overlay) => *base = overlay,
         }
     }
-    let mut live = yaml_stream(include_str!("fixtures/hostedcluster-base.yaml")).remove(0);
+    let mut live = yaml_stream(include_str!("../fixtures/hostedcluster-base.yaml")).remove(0);
     merge(&mut live, partial);
     live
 }

@@ -1,6 +1,6 @@
 //! The image built from our Dockerfile runs the function exactly like the native binary.
 
-mod common;
+use crate::support as common;
 
 use common::*;
 use std::io::Write;

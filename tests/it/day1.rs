@@ -1,7 +1,7 @@
 //! Day-1 safety of what `generate` writes: apply order by file name, self-cleaning output directories,
 //! the FeatureGate alone, and the notes a config can acknowledge.
 
-mod common;
+use crate::support as common;
 
 use common::*;
 use serde_yaml_ng::Value;

@@ -3,7 +3,7 @@
 //! signs real JWTs, and, at the end, the real kubectl running it from a kubeconfig exec stanza.
 #![cfg(not(target_env = "musl"))]
 
-mod common;
+use crate::support as common;
 
 use common::{have, TempDir, BIN};
 use serde_json::Value;

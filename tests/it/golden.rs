@@ -6,7 +6,7 @@
 //! files, the transformer cases assert the rules they exist for, so a regenerated file cannot hide a
 //! broken rule.
 
-mod common;
+use crate::support as common;
 
 use common::golden::assert_golden;
 use common::*;

@@ -4,6 +4,7 @@
 pub mod golden;
 #[cfg(not(target_env = "musl"))]
 pub mod https;
+pub mod schema;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -209,5 +210,5 @@ pub fn build_image() -> String {
 
 /// PATH with the `docker` adapter (runs images with buildah) in front.
 pub fn path_with_docker_adapter() -> String {
-    path_with(&Path::new(ROOT).join("tests/support"))
+    path_with(&Path::new(ROOT).join("tests/it/support"))
 }
