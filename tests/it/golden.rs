@@ -1,60 +1,76 @@
-//! Golden cases in the style of the kpt functions catalog: each directory under `tests/golden/` is one
-//! run of the binary and its checked-in outcome. `input.yaml` is a ResourceList fed to the function;
-//! otherwise `args` (one per line, paths relative to the crate root) are the command line.
-//! `expected/stdout.yaml`, `expected/stderr.txt` and `expected/exit-code` are what it must print and
-//! return, byte for byte; `UPDATE_GOLDEN=1` rewrites them (review the diff like code). Beside the golden
-//! files, the transformer cases assert the rules they exist for, so a regenerated file cannot hide a
-//! broken rule.
+//! The discovered cases (`support::cases`: every `tests/cases/<case>/` and every example with `.expected/`,
+//! each run twice and compared byte for byte), and beside their golden bytes the rules some cases exist
+//! for, so a regenerated file cannot hide a broken rule.
 
 use crate::support as common;
 
-use common::golden::assert_golden;
+use common::cases::{self, case, run_all, run_case};
+use common::golden::updating;
 use common::*;
 use serde_yaml_ng::Value;
 use std::path::Path;
 
-/// Runs one case; returns its stdout.
-fn case(name: &str) -> String {
-    let dir = Path::new(ROOT).join("tests/golden").join(name);
-    let (stdout, stderr, code) = if dir.join("input.yaml").exists() {
-        run_bin(&[], &std::fs::read(dir.join("input.yaml")).unwrap())
-    } else {
-        let args = std::fs::read_to_string(dir.join("args")).expect("a case has input.yaml or args");
-        let out = run(std::process::Command::new(BIN).args(args.lines()).current_dir(ROOT), false);
-        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-        (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
-    };
-    let expected = format!("tests/golden/{name}/expected");
-    assert_golden(&format!("{expected}/stdout.yaml"), &stdout);
-    assert_golden(&format!("{expected}/stderr.txt"), &stderr);
-    assert_golden(&format!("{expected}/exit-code"), &format!("{code}\n"));
-    stdout
+#[test]
+fn every_case_directory_is_run_twice_and_matches_its_expected_output() {
+    let ran = run_all(&Path::new(ROOT).join("tests/cases"), true);
+    assert!(ran.len() >= 6, "{ran:?}");
 }
 
+/// The examples are documentation; the ones with `.expected/` are cases too (the others name the test
+/// that checks them in their README: `examples.rs`).
 #[test]
-fn every_case_directory_is_run() {
-    let mut dirs: Vec<String> = std::fs::read_dir(Path::new(ROOT).join("tests/golden"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    dirs.sort();
-    assert_eq!(
-        dirs,
-        [
-            "explain-fleet",
-            "explain-fleet-mermaid",
-            "generate-unknown-target",
-            "transformer-gitops-catalog-base",
-            "transformer-gitops-catalog-base-configured",
-            "transformer-hosted-cluster"
-        ],
-        "a new case directory needs its #[test] here"
-    );
+fn every_example_with_expected_is_run_twice_and_matches_its_expected_output() {
+    let ran = run_all(&Path::new(ROOT).join("examples"), false);
+    assert!(ran.contains(&"mixed-fleet".to_string()), "{ran:?}");
 }
 
+/// Adding a case is adding a directory; a directory that is not a whole case fails instead of passing.
 #[test]
-fn generate_unknown_target() {
-    case("generate-unknown-target");
+fn a_new_directory_is_a_case_and_a_malformed_one_fails() {
+    let root = TempDir::new("cases");
+    copy_tree(&Path::new(ROOT).join("tests/cases/explain-fleet"), &root.path().join("added"));
+    assert_eq!(run_all(root.path(), true), ["added"]);
+    if updating() {
+        return; // under UPDATE_GOLDEN=1 missing expected files are written, not refused
+    }
+    let added = root.path().join("added");
+    std::fs::remove_file(added.join(".expected/output.txt")).unwrap();
+    let problems = run_case(&added).unwrap_err();
+    assert!(problems.iter().any(|p| p.contains("output.yaml: missing")), "{problems:?}");
+    std::fs::write(added.join(".expected/stdout.yaml"), "").unwrap();
+    let problems = run_case(&added).unwrap_err();
+    assert!(problems.iter().any(|p| p.contains("stdout.yaml: not a file a case has")), "{problems:?}");
+    let empty = root.path().join("empty");
+    std::fs::create_dir_all(empty.join(".expected")).unwrap();
+    let problems = run_case(&empty).unwrap_err();
+    assert!(problems.iter().any(|p| p.contains("needs input.yaml, or args or command")), "{problems:?}");
+    std::fs::remove_dir(empty.join(".expected")).unwrap();
+    assert!(run_case(&empty).unwrap_err()[0].contains("no .expected/ directory"));
+    std::fs::create_dir_all(empty.join(".expected")).unwrap();
+    std::fs::write(empty.join(".expected/config.yaml"), "arg: [explain]\n").unwrap();
+    assert!(run_case(&empty).unwrap_err()[0].contains("unknown field `arg`"));
+}
+
+/// The second run is on the first run's output and must change nothing: a command that counts its runs
+/// in the directory it writes fails the case.
+#[test]
+fn a_case_whose_second_run_changes_its_output_fails() {
+    let root = TempDir::new("cases");
+    let dir = root.path().join("counter");
+    let script = root.path().join("count.sh");
+    std::fs::write(&script, "#!/bin/sh\necho run >> \"$1/runs\"\nwc -l < \"$1/runs\"\n").unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let config = format!("command: [{}, '{{out}}']\ntree: tree\n", script.display());
+    std::fs::create_dir_all(dir.join(".expected")).unwrap();
+    std::fs::write(dir.join(".expected/config.yaml"), config).unwrap();
+    std::fs::write(dir.join(".expected/output.txt"), "1\n").unwrap();
+    std::fs::write(dir.join(".expected/stderr.txt"), "").unwrap();
+    std::fs::create_dir_all(dir.join("tree")).unwrap();
+    std::fs::write(dir.join("tree/runs"), "run\n").unwrap();
+    let problems = run_case(&dir).unwrap_err();
+    assert!(problems.len() == 1 && problems[0].contains("the second run"), "{problems:?}");
+    std::fs::write(dir.join(".expected/config.yaml"), format!("{}runCount: 1\n", std::fs::read_to_string(dir.join(".expected/config.yaml")).unwrap())).unwrap();
+    assert!(cases::run_case(&dir).unwrap().is_some(), "one run alone matches");
 }
 
 #[test]
@@ -153,7 +169,7 @@ fn transformer_enforces_what_the_config_sets() {
 fn transformer_patches_a_hosted_cluster_in_place() {
     let list: Value = serde_yaml_ng::from_str(&case("transformer-hosted-cluster")).unwrap();
     let input: Value = serde_yaml_ng::from_str(
-        &std::fs::read_to_string(Path::new(ROOT).join("tests/golden/transformer-hosted-cluster/input.yaml")).unwrap(),
+        &std::fs::read_to_string(Path::new(ROOT).join("tests/cases/transformer-hosted-cluster/input.yaml")).unwrap(),
     )
     .unwrap();
     let items = list["items"].as_sequence().unwrap();

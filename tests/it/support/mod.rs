@@ -1,6 +1,7 @@
 //! Shared by the tests that drive real tools (kpt, kubectl, buildah) and the examples.
 #![allow(dead_code)]
 
+pub mod cases;
 pub mod golden;
 #[cfg(not(target_env = "musl"))]
 pub mod https;
