@@ -456,7 +456,7 @@ fn article_manifests_pass_and_read_well() {
     let (stdout, stderr, code) = run_bin(&["doctor", "-v", dir.to_str().unwrap()], b"");
     assert_eq!(code, 0, "{stdout}{stderr}");
     let report = stdout.replace(ROOT, "<root>");
-    insta::assert_snapshot!("article", report);
+    common::golden::snapshot("doctor-article.txt", &report);
 }
 
 /// Issue 19.6: `-q` prints the failures and the summary, the default adds warnings and infos, `-v` the

@@ -319,7 +319,7 @@ fn check_waves(manifests: &[Manifest]) {
 #[test]
 fn minimal_snapshot() {
     let (manifests, results) = management(&read("fn-config/minimal.yaml"));
-    insta::assert_snapshot!("minimal", stream(&manifests));
+    crate::support::golden::snapshot("management-minimal.yaml", &stream(&manifests));
     check_invariants(&manifests);
     let note = result_at(&results, "spec.management.gitops.installOperator").expect("the operator note");
     assert_eq!(note.severity, Severity::Warning, "irreversible: printed by default");
@@ -330,7 +330,7 @@ fn minimal_snapshot() {
 #[test]
 fn fleet_snapshot() {
     let (manifests, _) = management(&read("fn-config/fleet.yaml"));
-    insta::assert_snapshot!("fleet", stream(&manifests));
+    crate::support::golden::snapshot("management-fleet.yaml", &stream(&manifests));
     check_invariants(&manifests);
 }
 

@@ -1,6 +1,7 @@
-//! Snapshots of what each spoke gets, one snapshot per spoke, reviewed line by line. Each snapshot holds
+//! Snapshots (`tests/snapshots/spoke-*`) of what each spoke gets, one per spoke, reviewed line by line. Each snapshot holds
 //! the results (the lock-out note) followed by the objects in apply order.
 
+use crate::support::golden::snapshot;
 use ztwim_gitops::pipeline::generate_from_file;
 
 fn config(file: &str) -> String {
@@ -29,14 +30,14 @@ fn render(text: &str, target: &str) -> String {
 
 #[test]
 fn minimal_spoke() {
-    insta::assert_snapshot!("minimal_spoke-cluster", render(&config("minimal.yaml"), "spoke/spoke-cluster"));
+    snapshot("spoke-minimal-spoke-cluster.yaml", &render(&config("minimal.yaml"), "spoke/spoke-cluster"));
 }
 
 #[test]
 fn fleet_spokes() {
     let text = config("fleet.yaml");
     for spoke in ["spoke-a", "spoke-b", "spoke-c"] {
-        insta::assert_snapshot!(format!("fleet_{spoke}"), render(&text, &format!("spoke/{spoke}")));
+        snapshot(&format!("spoke-fleet-{spoke}.yaml"), &render(&text, &format!("spoke/{spoke}")));
     }
 }
 
@@ -48,11 +49,8 @@ fn fleet_shared_identity() {
     let (manifests, _) = generate_from_file(&text, "config.yaml", Some("management"));
     let registrations: Vec<_> = manifests.iter().filter(|m| m.kind() == "ClusterSPIFFEID").collect();
     assert_eq!(registrations.len(), 1, "exactly one ClusterSPIFFEID in shared mode");
-    insta::assert_snapshot!(
-        "fleet_shared_clusterspiffeid",
-        serde_yaml_ng::to_string(&registrations[0].object).unwrap()
-    );
-    insta::assert_snapshot!("fleet_shared_spoke-c", render(&text, "spoke/spoke-c"));
+    snapshot("spoke-fleet-shared-clusterspiffeid.yaml", &serde_yaml_ng::to_string(&registrations[0].object).unwrap());
+    snapshot("spoke-fleet-shared-spoke-c.yaml", &render(&text, "spoke/spoke-c"));
 }
 
 #[test]

@@ -25,6 +25,12 @@ pub fn assert_golden(rel: &str, actual: &str) {
     );
 }
 
+/// Compares `actual` with `tests/snapshots/<name>`: a reviewed whole output too small or too internal
+/// for a case directory (one target's objects, a report), under the same update command.
+pub fn snapshot(name: &str, actual: &str) {
+    assert_golden(&format!("tests/snapshots/{name}"), actual);
+}
+
 /// Compares a whole produced tree with the directory `rel`, or replaces the files `owned` selects there
 /// with the produced ones.
 pub fn assert_golden_tree(rel: &str, actual: &BTreeMap<String, String>, owned: impl Fn(&str) -> bool) {
