@@ -9,11 +9,7 @@ use ztwim_gitops::diag::Severity;
 use ztwim_gitops::model::Cluster;
 use ztwim_gitops::pipeline;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn read(path: &str) -> String {
-    std::fs::read_to_string(std::path::Path::new(ROOT).join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+use crate::support::read;
 
 /// Kubernetes LabelSelector semantics (apimachinery `LabelSelectorAsSelector`): every matchLabels pair
 /// and every matchExpressions requirement must hold; an empty selector matches everything.

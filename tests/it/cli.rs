@@ -1,29 +1,21 @@
 //! The command line: `generate`, `schema`, `completions`, `man`, `--help`, `--version`, run as the built
 //! binary, and the README's command lines parsed by the real command-line parser.
 
+use crate::support::{documents, BIN, ROOT};
 use serde_yaml_ng::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn bin(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ztwim-gitops"))
+    Command::new(BIN)
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(ROOT)
         .output()
         .expect("the binary starts")
 }
 
 fn text(b: &[u8]) -> String {
     String::from_utf8(b.to_vec()).expect("UTF-8")
-}
-
-/// The documents of a multi-document YAML stream.
-fn documents(stream: &str) -> Vec<Value> {
-    use serde::Deserialize;
-    serde_yaml_ng::Deserializer::from_str(stream)
-        .map(|doc| Value::deserialize(doc).expect("each document parses"))
-        .filter(|v| !v.is_null())
-        .collect()
 }
 
 fn annotation<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
@@ -183,7 +175,7 @@ fn schema_covers_the_whole_function_config_in_both_forms() {
     let as_json = |text: &str| serde_json::to_value(serde_yaml_ng::from_str::<Value>(text).unwrap()).unwrap();
     for example in ["minimal.yaml", "fleet.yaml", "configmap.yaml"] {
         let text =
-            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fn-config").join(example)).unwrap();
+            std::fs::read_to_string(Path::new(ROOT).join("fn-config").join(example)).unwrap();
         let errors: Vec<String> = validator.iter_errors(&as_json(&text)).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{example}: {errors:?}");
     }
@@ -232,10 +224,10 @@ fn version_matches_the_crate() {
 fn bin_with(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
     use std::io::Write;
     use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ztwim-gitops"))
+    let mut child = Command::new(BIN)
         .args(args)
         .envs(env.iter().copied())
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(ROOT)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -246,7 +238,7 @@ fn bin_with(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
 }
 
 fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap()
+    std::fs::read(Path::new(ROOT).join(rel)).unwrap()
 }
 
 #[test]
@@ -472,7 +464,7 @@ fn man_dir_writes_a_page_per_subcommand() {
 /// So `--help` must exit 0, print everything on stdout and nothing on stderr, without reading stdin.
 #[test]
 fn help_meets_the_kpt_fn_doc_contract() {
-    let out = Command::new(env!("CARGO_BIN_EXE_ztwim-gitops"))
+    let out = Command::new(BIN)
         .arg("--help")
         .stdin(std::process::Stdio::null())
         .output()
@@ -555,7 +547,7 @@ fn every_command_line_in_the_readme_parses() {
     }
     // The command lines in docs/ must parse as well as the README's.
     let mut shown = commands;
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs")).unwrap() {
+    for entry in std::fs::read_dir(Path::new(ROOT).join("docs")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "md") {
             shown.extend(readme_commands(&std::fs::read_to_string(&path).unwrap()));
@@ -579,7 +571,7 @@ fn every_command_line_in_the_readme_parses() {
 fn a_typo_is_reported_at_its_line_and_column() {
     let dir = scratch("generate-typo");
     let config = dir.join("fleet.yaml");
-    let fleet = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fn-config/fleet.yaml")).unwrap();
+    let fleet = std::fs::read_to_string(Path::new(ROOT).join("fn-config/fleet.yaml")).unwrap();
     let line = fleet.lines().position(|l| l == "    server: https://api.spoke-b.example.com:6443").unwrap() + 1;
     let typo = fleet.replace("    server: https://api.spoke-b", "    servr: https://api.spoke-b");
     std::fs::write(&config, &typo).unwrap();

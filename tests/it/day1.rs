@@ -13,14 +13,6 @@ fn generate(args: &[&str]) -> std::process::Output {
     run(Command::new(BIN).arg("generate").args(args).current_dir(ROOT), false)
 }
 
-fn documents(text: &str) -> Vec<Value> {
-    use serde::Deserialize;
-    serde_yaml_ng::Deserializer::from_str(text)
-        .map(|d| Value::deserialize(d).unwrap())
-        .filter(|v| !v.is_null())
-        .collect()
-}
-
 /// Kinds whose CRDs OLM installs: they must come after both Subscriptions in the management directory.
 const FROM_OLM: &[&str] = &[
     "ZeroTrustWorkloadIdentityManager",

@@ -2,6 +2,7 @@
 //! corruption of that output fails exactly on the link that field belongs to, with exit 1.
 
 use crate::support as common;
+use common::strings as set;
 
 use common::{run_bin, TempDir, ROOT};
 use serde_json::Value as Json;
@@ -59,10 +60,6 @@ fn with(report: &Json, status: &str) -> BTreeSet<String> {
             None => format!("{} {}", c["scope"].as_str().unwrap(), c["link"].as_str().unwrap()),
         })
         .collect()
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
 }
 
 fn target(v: &Value) -> &str {

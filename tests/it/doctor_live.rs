@@ -3,6 +3,7 @@
 #![cfg(not(target_env = "musl"))]
 
 use crate::support as common;
+use common::strings as set;
 
 use base64::Engine;
 use common::{run_bin, TempDir, ROOT};
@@ -94,10 +95,6 @@ fn live(report: &Value, status: &str) -> BTreeSet<String> {
         .filter(|c| c["scope"] == "live" && c["status"] == status)
         .map(|c| c["link"].as_str().unwrap().to_string())
         .collect()
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! generated manifests, at a fixed `--now` so the report does not depend on the clock.
 
 use crate::support as common;
+use common::strings as set;
 
 use base64::Engine;
 use common::{run_bin, TempDir, ROOT};
@@ -47,10 +48,6 @@ fn token_links(report: &Value, status: &str) -> BTreeSet<String> {
         .filter(|c| c["scope"] == "token" && c["status"] == status)
         .map(|c| c["link"].as_str().unwrap().to_string())
         .collect()
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
 }
 
 #[test]

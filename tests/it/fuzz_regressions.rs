@@ -6,7 +6,7 @@ use serde_yaml_ng::Value;
 use std::path::Path;
 use ztwim_gitops::{pipeline, yaml};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use crate::support::ROOT;
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
     let mut found = Vec::new();

@@ -6,7 +6,7 @@ use serde_yaml_ng::Value;
 use std::time::{Duration, Instant};
 use ztwim_gitops::pipeline::{self, Outcome};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use crate::support::ROOT;
 
 fn run(input: &str) -> Outcome {
     pipeline::run_function(input.as_bytes())

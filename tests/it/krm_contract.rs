@@ -2,8 +2,6 @@
 //! code, the way kpt and kustomize run it.
 
 use serde_yaml_ng::Value;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 struct Run {
     stdout: String,
@@ -12,23 +10,16 @@ struct Run {
 }
 
 fn run(input: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ztwim-gitops"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr, code) = crate::support::run_bin(&[], input);
     Run {
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        code: out.status.code().expect("exited, not killed"),
+        stdout,
+        stderr,
+        code,
     }
 }
 
 fn fn_config(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/fn-config/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!("{}/fn-config/{name}", crate::support::ROOT)).unwrap()
 }
 
 /// A ResourceList whose functionConfig is `config` (YAML text) and whose items are `items` (YAML text

@@ -24,10 +24,6 @@ fn expect(file: &str, actual: &str) {
     golden::assert_golden(&format!("examples/{file}"), actual);
 }
 
-fn documents(stream: &str) -> Vec<serde_yaml_ng::Value> {
-    stream.split("\n---\n").map(|d| serde_yaml_ng::from_str(d).unwrap()).collect()
-}
-
 fn ids(stream: &str) -> Vec<String> {
     documents(stream)
         .iter()

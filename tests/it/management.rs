@@ -1,5 +1,6 @@
 //! The management cluster output: reviewed snapshots of the example configs, and invariants that must
 //! hold for every config — the ones that, broken, leave Argo CD unable to reach a spoke or leak a secret.
+use crate::support::{read, set};
 use serde::Deserialize;
 use serde_yaml_ng::Value;
 use std::collections::BTreeSet;
@@ -33,10 +34,6 @@ const OPERATOR_VOLUMES: [&str; 11] = [
 /// Paths the main containers already use: a mount on one of them, or on a parent, hides it.
 const OPERATOR_PATHS: [&str; 4] = ["/tmp", "/home/argocd", "/app/config", "/usr/local/bin"];
 
-fn read(path: &str) -> String {
-    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect("example config")
-}
-
 /// `--target management` on a config file, as the CLI runs it.
 fn management(text: &str) -> (Vec<Manifest>, Vec<KrmResult>) {
     let (manifests, results) = pipeline::generate_from_file(text, "config.yaml", Some("management"));
@@ -60,16 +57,6 @@ fn variant(base: &str, edit: impl FnOnce(&mut Value)) -> String {
     let mut value: Value = serde_yaml_ng::from_str(&read(base)).unwrap();
     edit(&mut value);
     serde_yaml_ng::to_string(&value).unwrap()
-}
-
-/// Sets a dotted path, creating maps on the way.
-fn set(value: &mut Value, path: &str, new: Value) {
-    let mut cur = value;
-    for key in path.split('.') {
-        let map = cur.as_mapping_mut().expect("a map on the path");
-        cur = map.entry(key.into()).or_insert_with(|| Value::Mapping(Default::default()));
-    }
-    *cur = new;
 }
 
 fn yaml(text: &str) -> Value {

@@ -2,6 +2,7 @@
 //! it is typed: for each `pattern`, a value the resolver accepts matches it and one it refuses does not,
 //! so no pattern is stricter than a run (nor useless). Every property also has a description and an
 //! example, and no required property claims a default.
+use crate::support::set;
 use serde_json::Value as Json;
 use serde_yaml_ng::Value;
 use ztwim_gitops::config::schema::json_schema;
@@ -27,28 +28,6 @@ fn config_with(path: &str, value: &str, extra: &[(&str, &str)]) -> String {
     }
     set(&mut config, path, Value::String(value.to_string()));
     serde_yaml_ng::to_string(&config).unwrap()
-}
-
-fn set(root: &mut Value, path: &str, value: Value) {
-    let mut node = root;
-    let segments: Vec<&str> = path.split('.').collect();
-    for (i, segment) in segments.iter().enumerate() {
-        let last = i + 1 == segments.len();
-        node = match segment.parse::<usize>() {
-            Ok(index) => &mut node.as_sequence_mut().unwrap()[index],
-            Err(_) => {
-                let map = node.as_mapping_mut().unwrap();
-                if !map.contains_key(*segment) {
-                    map.insert((*segment).into(), Value::Mapping(Default::default()));
-                }
-                map.get_mut(*segment).unwrap()
-            }
-        };
-        if last {
-            *node = value;
-            return;
-        }
-    }
 }
 
 /// The resolver's errors about `path` (or below it).
@@ -225,7 +204,7 @@ fn no_required_property_has_a_default() {
 #[test]
 fn every_shipped_config_passes_the_schema() {
     let validator = jsonschema::validator_for(&json_schema()).expect("a valid JSON Schema");
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = std::path::Path::new(crate::support::ROOT);
     let configs = [
         "fn-config/minimal.yaml",
         "fn-config/fleet.yaml",

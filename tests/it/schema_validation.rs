@@ -251,7 +251,7 @@ fn read(path: &std::path::Path) -> String {
 /// A CA (base64 PEM) and an issuer CA (PEM) from the fleet example, so matrix configs carry real certificates.
 fn example_cas() -> (String, String) {
     let fleet: Value =
-        yaml_stream(&read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fn-config/fleet.yaml"))).remove(0);
+        yaml_stream(&read(&std::path::Path::new(crate::support::ROOT).join("fn-config/fleet.yaml"))).remove(0);
     let spoke = &fleet["spec"]["spokes"][0];
     (spoke["caData"].as_str().expect("caData").into(), spoke["issuerCA"].as_str().expect("issuerCA").into())
 }
@@ -337,7 +337,7 @@ fn exec_auth(method: &str) -> Value {
 /// The fn-config examples; every combination of identity mode, spoke version, credential version and the
 /// optional features (two spokes each, so objects of several spokes meet in one output); a 50-spoke fleet.
 fn matrix() -> Vec<Case> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fn-config");
+    let dir = std::path::Path::new(crate::support::ROOT).join("fn-config");
     let mut examples: Vec<_> = std::fs::read_dir(&dir).expect("fn-config").flatten().map(|e| e.path()).collect();
     examples.sort();
     let mut cases: Vec<Case> = examples.iter().map(|p| Case { name: p.display().to_string(), text: read(p) }).collect();

@@ -5,7 +5,7 @@ use crate::support::golden::snapshot;
 use ztwim_gitops::pipeline::generate_from_file;
 
 fn config(file: &str) -> String {
-    let path = format!("{}/fn-config/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/fn-config/{file}", crate::support::ROOT);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
 }
 

@@ -103,6 +103,42 @@ pub fn run_bin(args: &[&str], stdin: &[u8]) -> (String, String, i32) {
     (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap(), out.status.code().unwrap_or(-1))
 }
 
+/// A file of the crate, by its path relative to the crate root.
+pub fn read(rel: &str) -> String {
+    std::fs::read_to_string(Path::new(ROOT).join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The documents of a multi-document YAML stream, empty ones left out.
+pub fn documents(stream: &str) -> Vec<serde_yaml_ng::Value> {
+    use serde::Deserialize;
+    serde_yaml_ng::Deserializer::from_str(stream)
+        .map(|doc| serde_yaml_ng::Value::deserialize(doc).expect("each document parses"))
+        .filter(|v| !v.is_null())
+        .collect()
+}
+
+/// Sets a dotted path (`spec.spokes.0.name`: mapping keys, and indices into sequences), creating
+/// mappings on the way.
+pub fn set(root: &mut serde_yaml_ng::Value, path: &str, value: serde_yaml_ng::Value) {
+    let mut node = root;
+    for segment in path.split('.') {
+        node = match (segment.parse::<usize>(), node) {
+            (Ok(index), serde_yaml_ng::Value::Sequence(items)) => &mut items[index],
+            (_, node) => node
+                .as_mapping_mut()
+                .unwrap_or_else(|| panic!("{path}: a mapping at `{segment}`"))
+                .entry(segment.into())
+                .or_insert_with(|| serde_yaml_ng::Value::Mapping(Default::default())),
+        };
+    }
+    *node = value;
+}
+
+/// A set of strings, to compare what a report names regardless of order.
+pub fn strings(items: &[&str]) -> std::collections::BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
 /// Every file below `dir` (relative path → content), to compare whole trees byte for byte with
 /// readable diffs (all files here are UTF-8 text).
 pub fn tree(dir: &Path) -> BTreeMap<String, String> {

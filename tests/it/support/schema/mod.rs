@@ -89,7 +89,7 @@ pub struct Catalog {
 
 /// `../shared/crds` next to the repository; `None` (with a visible message) when it is missing outside CI.
 pub fn crds_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/crds");
+    let dir = Path::new(super::ROOT).join("../shared/crds");
     if dir.is_dir() {
         return Some(dir);
     }
