@@ -131,7 +131,7 @@ fn transformer_keeps_the_bases_values_where_ours_are_only_defaults() {
     let argocd = item(&list, "ArgoCD");
     assert_eq!(argocd["spec"]["controller"]["resources"]["limits"]["memory"], "8Gi", "the base's sizing stays");
     let init = &argocd["spec"]["controller"]["initContainers"][0];
-    assert_eq!(init["name"], "install-jwt-spiffe", "the plumbing is enforced");
+    assert_eq!(init["name"], ztwim_gitops::model::INIT_CONTAINER, "the plumbing is enforced");
     let infos = infos(&list);
     let kept = |what: &str| infos.iter().any(|m| m.starts_with(&format!("kept {what} from the base")));
     assert!(kept("ZeroTrustWorkloadIdentityManager cluster spec.clusterName"), "{infos:#?}");

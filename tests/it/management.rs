@@ -120,7 +120,7 @@ fn check_invariants(manifests: &[Manifest]) {
             );
         }
         let init = seq(component, "initContainers");
-        assert!(init.iter().any(|c| str_at(c, "name") == "install-jwt-spiffe"), "{key}: init container");
+        assert!(init.iter().any(|c| str_at(c, "name") == model::INIT_CONTAINER), "{key}: init container");
         for container in init {
             assert_distinct_mount_paths(&format!("{key} init container"), seq(container, "volumeMounts"));
         }
@@ -135,7 +135,7 @@ fn check_invariants(manifests: &[Manifest]) {
         let bin = mount_path_of(component, |v| str_at(v, "name") == "binaries");
         // The file the init container writes: the last word of its command (copy-file's DST), else the
         // download script's `$BIN_DIR/$EXEC_BINARY`.
-        let installer = init.iter().find(|c| str_at(c, "name") == "install-jwt-spiffe").unwrap();
+        let installer = init.iter().find(|c| str_at(c, "name") == model::INIT_CONTAINER).unwrap();
         let last = seq(installer, "command").last().and_then(Value::as_str).unwrap();
         let binary = if last.ends_with(BUILTIN_BINARY) { BUILTIN_BINARY } else { BINARY };
         if last.starts_with('/') {
@@ -181,7 +181,7 @@ fn check_invariants(manifests: &[Manifest]) {
             assert_eq!(exec["apiVersion"], format!("client.authentication.k8s.io/{version}"));
             assert!(env["SPIFFE_JWT_AUDIENCE"].as_str().is_some_and(|a| !a.is_empty()));
         }
-        assert!(exec["installHint"].as_str().unwrap().contains("install-jwt-spiffe"));
+        assert!(exec["installHint"].as_str().unwrap().contains(model::INIT_CONTAINER));
         assert!(config["tlsClientConfig"]["insecure"].is_boolean());
     }
     check_waves(manifests);

@@ -4,13 +4,9 @@
 
 use crate::support as common;
 
-use common::ROOT;
+use common::{read, ROOT};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-fn read(rel: &str) -> String {
-    std::fs::read_to_string(Path::new(ROOT).join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
 
 /// The lines of `markdown` outside fenced code blocks.
 fn prose_lines(markdown: &str) -> Vec<&str> {
