@@ -7,11 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn bin(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(ROOT)
-        .output()
-        .expect("the binary starts")
+    Command::new(BIN).args(args).current_dir(ROOT).output().expect("the binary starts")
 }
 
 fn text(b: &[u8]) -> String {
@@ -174,8 +170,7 @@ fn schema_covers_the_whole_function_config_in_both_forms() {
     let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
     let as_json = |text: &str| serde_json::to_value(serde_yaml_ng::from_str::<Value>(text).unwrap()).unwrap();
     for example in ["minimal.yaml", "fleet.yaml", "configmap.yaml"] {
-        let text =
-            std::fs::read_to_string(Path::new(ROOT).join("fn-config").join(example)).unwrap();
+        let text = std::fs::read_to_string(Path::new(ROOT).join("fn-config").join(example)).unwrap();
         let errors: Vec<String> = validator.iter_errors(&as_json(&text)).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{example}: {errors:?}");
     }
@@ -464,11 +459,7 @@ fn man_dir_writes_a_page_per_subcommand() {
 /// So `--help` must exit 0, print everything on stdout and nothing on stderr, without reading stdin.
 #[test]
 fn help_meets_the_kpt_fn_doc_contract() {
-    let out = Command::new(BIN)
-        .arg("--help")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("the binary starts");
+    let out = Command::new(BIN).arg("--help").stdin(std::process::Stdio::null()).output().expect("the binary starts");
     assert!(out.status.success());
     assert_eq!(text(&out.stderr), "");
     let help = text(&out.stdout);

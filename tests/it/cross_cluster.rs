@@ -375,8 +375,7 @@ fn authenticator(manifests: &[Manifest], spoke: &str) -> (String, String, String
 #[test]
 fn every_kind_of_spoke_agrees_with_the_management_side() {
     let text =
-        std::fs::read_to_string(format!("{}/examples/mixed-fleet/ztwim-gitops.yaml", crate::support::ROOT))
-            .unwrap();
+        std::fs::read_to_string(format!("{}/examples/mixed-fleet/ztwim-gitops.yaml", crate::support::ROOT)).unwrap();
     for identity in ["perServiceAccount", "shared"] {
         let mut config: Value = serde_yaml_ng::from_str(&text).unwrap();
         config["spec"]["identity"] = identity.into();

@@ -18,7 +18,10 @@ fn every_example_is_a_case_or_names_its_test() {
         let readme = std::fs::read_to_string(dir.join("README.md")).unwrap_or_default();
         let named: Vec<&str> = readme.split('`').filter(|w| w.starts_with("tests/it/") && w.ends_with(".rs")).collect();
         if named.is_empty() || !named.iter().all(|f| Path::new(ROOT).join(f).is_file()) {
-            problems.push(format!("{}: give it .expected/ or name its existing tests/it/*.rs test in its README", dir.display()));
+            problems.push(format!(
+                "{}: give it .expected/ or name its existing tests/it/*.rs test in its README",
+                dir.display()
+            ));
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");

@@ -69,7 +69,11 @@ fn a_case_whose_second_run_changes_its_output_fails() {
     std::fs::write(dir.join("tree/runs"), "run\n").unwrap();
     let problems = run_case(&dir).unwrap_err();
     assert!(problems.len() == 1 && problems[0].contains("the second run"), "{problems:?}");
-    std::fs::write(dir.join(".expected/config.yaml"), format!("{}runCount: 1\n", std::fs::read_to_string(dir.join(".expected/config.yaml")).unwrap())).unwrap();
+    std::fs::write(
+        dir.join(".expected/config.yaml"),
+        format!("{}runCount: 1\n", std::fs::read_to_string(dir.join(".expected/config.yaml")).unwrap()),
+    )
+    .unwrap();
     assert!(cases::run_case(&dir).unwrap().is_some(), "one run alone matches");
 }
 

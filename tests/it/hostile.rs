@@ -6,7 +6,7 @@ use serde_yaml_ng::Value;
 use std::time::{Duration, Instant};
 use ztwim_gitops::pipeline::{self, Outcome};
 
-use crate::support::ROOT;
+use crate::support::{resource_list, ROOT};
 
 fn run(input: &str) -> Outcome {
     pipeline::run_function(input.as_bytes())
@@ -32,13 +32,6 @@ fn indent(text: &str, by: usize) -> String {
 }
 
 /// A ResourceList with `items` (YAML text of block list entries) and a config (YAML text).
-fn resource_list(items: &str, config: &str) -> String {
-    format!(
-        "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n{items}functionConfig:\n{}",
-        indent(config, 2)
-    )
-}
-
 fn minimal() -> String {
     std::fs::read_to_string(format!("{ROOT}/fn-config/minimal.yaml")).unwrap()
 }

@@ -11,11 +11,7 @@ struct Run {
 
 fn run(input: &[u8]) -> Run {
     let (stdout, stderr, code) = crate::support::run_bin(&[], input);
-    Run {
-        stdout,
-        stderr,
-        code,
-    }
+    Run { stdout, stderr, code }
 }
 
 fn fn_config(name: &str) -> String {

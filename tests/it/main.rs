@@ -39,7 +39,8 @@ fn every_test_file_is_a_module_of_this_crate() {
     let root = Path::new(support::ROOT);
     let main = support::read("tests/it/main.rs");
     let mut problems = Vec::new();
-    for entry in std::fs::read_dir(root.join("tests")).unwrap().chain(std::fs::read_dir(root.join("tests/it")).unwrap()) {
+    for entry in std::fs::read_dir(root.join("tests")).unwrap().chain(std::fs::read_dir(root.join("tests/it")).unwrap())
+    {
         let path = entry.unwrap().path();
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let is_rs = path.extension().is_some_and(|e| e == "rs");

@@ -143,11 +143,6 @@ fn entry(text: &str, indent: usize) -> String {
         .collect()
 }
 
-fn resource_list(items: &str) -> String {
-    let config: String = CONFIG.lines().map(|l| format!("  {l}\n")).collect();
-    format!("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n{items}functionConfig:\n{config}")
-}
-
 /// The items last, as the input's end (`tail` ends without a line break when it says so).
 fn resource_list_items_last(items: &str) -> String {
     let config: String = CONFIG.lines().map(|l| format!("  {l}\n")).collect();
@@ -162,7 +157,7 @@ proptest! {
         let mut input: String = items.iter().map(|t| entry(t, if wide { 2 } else { 0 })).collect();
         let pad = if wide { "  " } else { "" };
         let input = match tail {
-            None => resource_list(&input),
+            None => crate::support::resource_list(&input, CONFIG),
             Some((scalar, _)) => {
                 let scalar = scalar.replace('\n', &format!("\n{pad}"));
                 input.push_str(&format!("{pad}- apiVersion: v1\n{pad}  kind: ConfigMap\n{pad}  metadata: {{name: tail}}\n{pad}  data:\n{pad}    run.sh: {scalar}"));

@@ -89,13 +89,14 @@ pub fn run_case(dir: &Path) -> Result<Option<Outcome>, Vec<String>> {
     }
     let config: CaseConfig = match std::fs::read_to_string(expected.join("config.yaml")) {
         Err(_) => serde_yaml_ng::from_str("{}").unwrap(),
-        Ok(text) => serde_yaml_ng::from_str(&text)
-            .map_err(|e| vec![format!("{name}/.expected/config.yaml: {e}")])?,
+        Ok(text) => serde_yaml_ng::from_str(&text).map_err(|e| vec![format!("{name}/.expected/config.yaml: {e}")])?,
     };
     let input = dir.join("input.yaml");
     let input = input.exists().then(|| std::fs::read(&input).unwrap());
     match (&input, &config.args, &config.command) {
-        (None, None, None) => problems.push(format!("{name}: needs input.yaml, or args or command in .expected/config.yaml")),
+        (None, None, None) => {
+            problems.push(format!("{name}: needs input.yaml, or args or command in .expected/config.yaml"))
+        }
         (_, Some(_), Some(_)) => problems.push(format!("{name}: args and command exclude each other")),
         _ => {}
     }
@@ -115,7 +116,8 @@ pub fn run_case(dir: &Path) -> Result<Option<Outcome>, Vec<String>> {
     if !updating() {
         for file in [&stdout_file, &stderr_file] {
             if !file.is_file() {
-                problems.push(format!("{}: missing; run with UPDATE_GOLDEN=1 to write it, then review it", file.display()));
+                problems
+                    .push(format!("{}: missing; run with UPDATE_GOLDEN=1 to write it, then review it", file.display()));
             }
         }
         if let Some(t) = &config.tree {
@@ -158,7 +160,11 @@ pub fn run_case(dir: &Path) -> Result<Option<Outcome>, Vec<String>> {
                 write(&dir.join(file), text);
             }
         } else if &tree(&dir) != actual {
-            problems.push(format!("{}: the written tree differs: {:#?}", dir.display(), tree_diff(&tree(&dir), actual)));
+            problems.push(format!(
+                "{}: the written tree differs: {:#?}",
+                dir.display(),
+                tree_diff(&tree(&dir), actual)
+            ));
         }
     }
     if problems.is_empty() {

@@ -103,6 +103,14 @@ pub fn run_bin(args: &[&str], stdin: &[u8]) -> (String, String, i32) {
     (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap(), out.status.code().unwrap_or(-1))
 }
 
+/// A ResourceList of `items` (the sequence's text, placed as it is under `items:`, so pass-through tests
+/// control every byte of it) and `config` as its functionConfig.
+pub fn resource_list(items: &str, config: &str) -> String {
+    let config: String =
+        config.lines().map(|l| if l.is_empty() { "\n".to_string() } else { format!("  {l}\n") }).collect();
+    format!("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n{items}functionConfig:\n{config}")
+}
+
 /// A file of the crate, by its path relative to the crate root.
 pub fn read(rel: &str) -> String {
     std::fs::read_to_string(Path::new(ROOT).join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
