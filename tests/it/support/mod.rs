@@ -1,5 +1,4 @@
 //! Shared by the tests that drive real tools (kpt, kubectl, buildah) and the examples.
-#![allow(dead_code)]
 
 pub mod cases;
 pub mod golden;
