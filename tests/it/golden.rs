@@ -34,9 +34,18 @@ fn a_new_directory_is_a_case_and_a_malformed_one_fails() {
         return; // under UPDATE_GOLDEN=1 missing expected files are written, not refused
     }
     let added = root.path().join("added");
-    std::fs::remove_file(added.join(".expected/output.txt")).unwrap();
+    let output = added.join(".expected/output.txt");
+    std::fs::write(&output, std::fs::read_to_string(&output).unwrap().replacen("issuer", "Issuer", 1)).unwrap();
+    let problems = run_case(&added).unwrap_err();
+    assert!(problems.iter().any(|p| p.contains("output.txt differs")), "{problems:?}");
+    std::fs::remove_file(&output).unwrap();
     let problems = run_case(&added).unwrap_err();
     assert!(problems.iter().any(|p| p.contains("output.yaml: missing")), "{problems:?}");
+    std::fs::write(added.join(".expected/output.yaml"), "").unwrap();
+    std::fs::write(added.join(".expected/output.txt"), "").unwrap();
+    let problems = run_case(&added).unwrap_err();
+    assert!(problems.iter().any(|p| p.contains("stdout is expected in one file")), "{problems:?}");
+    std::fs::remove_file(added.join(".expected/output.txt")).unwrap();
     std::fs::write(added.join(".expected/stdout.yaml"), "").unwrap();
     let problems = run_case(&added).unwrap_err();
     assert!(problems.iter().any(|p| p.contains("stdout.yaml: not a file a case has")), "{problems:?}");

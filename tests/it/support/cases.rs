@@ -107,6 +107,10 @@ pub fn run_case(dir: &Path) -> Result<Option<Outcome>, Vec<String>> {
     if writes_tree != config.tree.is_some() {
         problems.push(format!("{name}/.expected/config.yaml: `tree` names the expected tree of an `{{out}}` argument; give both or neither"));
     }
+    let outputs = ["output.yaml", "output.txt"].map(|f| expected.join(f).exists());
+    if outputs.iter().filter(|&&o| o).count() + usize::from(config.stdout.is_some()) > 1 {
+        problems.push(format!("{name}: stdout is expected in one file: output.yaml, output.txt or `stdout`"));
+    }
     let stdout_file = match &config.stdout {
         Some(file) => dir.join(file),
         None if expected.join("output.txt").exists() => expected.join("output.txt"),
