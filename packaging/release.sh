@@ -9,7 +9,7 @@
 # attestation, and SHA256SUMS as a blob.
 #
 # Usage: packaging/release.sh [--dry-run] [--push]
-#   --dry-run  print each command instead of running it (what tests/container.rs checks)
+#   --dry-run  print each command instead of running it (what tests/it/container.rs checks)
 #   --push     push to the registry and sign; without it everything stays in dist/ and buildah's store
 # Needs: rustup, cargo-auditable and cargo-cyclonedx (`cargo install --locked cargo-auditable
 # cargo-cyclonedx`), buildah; for --push a registry login (`buildah login ghcr.io`) and cosign.

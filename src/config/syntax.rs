@@ -175,7 +175,7 @@ pub fn label_problem(key: &str, value: &str) -> Option<&'static str> {
 
 // JSON Schema patterns for `ztwim-gitops schema`, so editors flag while typing what the checks above
 // refuse. Each accepts everything its check accepts (it may accept more: the run still reports the
-// rest, with a sentence); tests/schema_patterns.rs holds both to values on either side. Written in the
+// rest, with a sentence); tests/it/schema_patterns.rs holds both to values on either side. Written in the
 // common subset of ECMA-262 (JSON Schema) and Rust regex syntax. `OPTIONAL_` ones also accept the
 // empty string that means "the default".
 
