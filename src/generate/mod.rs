@@ -4,7 +4,7 @@
 
 mod identity;
 mod management;
-mod spoke;
+pub(crate) mod spoke;
 
 use crate::diag::Diagnostics;
 use crate::model::{Cluster, Model, Setting, OWNER_ANNOTATION, TARGET_ANNOTATION};
