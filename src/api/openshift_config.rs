@@ -130,7 +130,7 @@ pub struct RequiredClaim {
 }
 
 /// `OIDCClientConfig`: an OAuth client (component name, its namespace, client ID) of the provider.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct OidcClient {
     pub component_name: String,

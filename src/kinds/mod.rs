@@ -17,10 +17,67 @@ pub mod kubernetes;
 mod oidc;
 pub mod openshift;
 
+/// The model keeps an OpenShift provider's OAuth clients in the API's own shape.
+pub use crate::api::openshift_config::OidcClient;
 use crate::doctor::collect::Object;
 use crate::doctor::observe::Authenticator;
 use crate::generate::Output;
-use crate::model::{Model, Spoke, SpokeKind};
+use crate::model::{Model, Spoke};
+use eks::Eks;
+use hosted::Hosted;
+use kubernetes::Kubernetes;
+use openshift::OpenShift;
+
+/// What differs between kinds of spoke: how their API server is told to trust the issuer. A new kind is
+/// one more arm here, built by `resolve::spokes` from the config; each kind's data (its part of the
+/// model, re-exported by [`crate::model`]) is defined in its folder. The contract, RBAC and cluster
+/// Secret stay shared.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpokeKind {
+    OpenShift(OpenShift),
+    Hosted(Hosted),
+    Kubernetes(Kubernetes),
+    Eks(Eks),
+}
+
+impl SpokeKind {
+    /// The config's name for the kind (`spokes[].type`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            SpokeKind::OpenShift(_) => "openshift",
+            SpokeKind::Hosted(_) => "hosted",
+            SpokeKind::Kubernetes(_) => "kubernetes",
+            SpokeKind::Eks(_) => "eks",
+        }
+    }
+    /// Whether some of the spoke's objects go to its [`crate::model::Cluster::ControlPlane`].
+    pub fn has_control_plane(&self) -> bool {
+        matches!(self, SpokeKind::Hosted(_) | SpokeKind::Eks(_))
+    }
+    /// What makes the spoke trust the issuer, in words (`explain`).
+    pub fn describe(&self) -> String {
+        match self {
+            SpokeKind::OpenShift(o) => format!("Authentication/cluster type OIDC, provider `{}`", o.oidc_provider_name),
+            SpokeKind::Hosted(h) => format!(
+                "HostedCluster {}/{} spec.configuration.authentication (on its hosting cluster), provider `{}`",
+                h.namespace, h.hosted_cluster, h.oidc_provider_name
+            ),
+            SpokeKind::Kubernetes(k) => format!("kube-apiserver --authentication-config ({})", k.api_version),
+            SpokeKind::Eks(e) => {
+                format!("EKS IdentityProviderConfig `{}` on cluster `{}` (ACK)", e.config_name, e.cluster_name)
+            }
+        }
+    }
+    /// The version label the cluster Secret carries (`openshift-version`, `kubernetes-version`, under the
+    /// standard prefix) and its value, when the kind has a version and the config gives it.
+    pub fn version_label(&self) -> Option<(&'static str, &str)> {
+        match self {
+            SpokeKind::OpenShift(openshift) => Some(("openshift-version", &openshift.version)),
+            SpokeKind::Kubernetes(kubernetes) => kubernetes.version.as_deref().map(|v| ("kubernetes-version", v)),
+            SpokeKind::Hosted(_) | SpokeKind::Eks(_) => None,
+        }
+    }
+}
 
 /// Emits the objects that make `spoke`'s API server trust the issuer, in apply order.
 pub(crate) fn emit(model: &Model, spoke: &Spoke, out: &mut Output) {

@@ -7,7 +7,7 @@ use crate::api::openshift_config::{
     PrefixedClaimMapping, RequiredClaim, TokenIssuer, UsernameClaimMapping, CA_BUNDLE_KEY, REQUIRED_CLAIM, TYPE_OIDC,
 };
 use crate::doctor::observe::{Authenticator, CaSource};
-use crate::model::{self, Model, Spoke};
+use crate::model::{Model, Spoke};
 
 /// The one provider of a spoke: the contract's issuer, audience, username mapping and required claims,
 /// the CA from `ca_configmap` when the contract has an issuer CA.
@@ -16,7 +16,7 @@ pub(super) fn provider(
     spoke: &Spoke,
     name: &str,
     ca_configmap: &str,
-    oidc_clients: &[model::OidcClient],
+    oidc_clients: &[OidcClient],
 ) -> OidcProvider {
     let contract = &spoke.contract;
     OidcProvider {
@@ -40,14 +40,7 @@ pub(super) fn provider(
                 required_claim: Some(RequiredClaim { claim: rule.claim.into(), required_value: rule.value.clone() }),
             })
             .collect(),
-        oidc_clients: oidc_clients
-            .iter()
-            .map(|c| OidcClient {
-                component_name: c.component_name.clone(),
-                component_namespace: c.component_namespace.clone(),
-                client_id: c.client_id.clone(),
-            })
-            .collect(),
+        oidc_clients: oidc_clients.to_vec(),
     }
 }
 

@@ -8,7 +8,17 @@ pub mod observe;
 use crate::api::eks_identity_provider::{IdentityProviderConfig, IdentityProviderConfigSpec, Oidc};
 use crate::generate::spoke::{meta, Wave};
 use crate::generate::Output;
-use crate::model::{Cluster, Eks, Model, Spoke};
+use crate::model::{Cluster, Model, Spoke};
+
+/// EKS: the ACK EKS controller's IdentityProviderConfig associates the issuer with the cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Eks {
+    pub cluster_name: String,
+    /// Where the IdentityProviderConfig lives on the cluster running the ACK controller.
+    pub namespace: String,
+    /// `identityProviderConfigName`.
+    pub config_name: String,
+}
 
 pub(super) fn emit(model: &Model, spoke: &Spoke, eks: &Eks, out: &mut Output) {
     let contract = &spoke.contract;

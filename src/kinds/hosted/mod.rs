@@ -9,12 +9,25 @@
 pub mod observe;
 
 use super::oidc;
+use super::OidcClient;
 use crate::api::hosted_cluster::{Configuration, HostedCluster, HostedClusterSpec};
 use crate::api::openshift_config::{AuthenticationSpec, CA_BUNDLE_KEY, TYPE_OIDC};
 use crate::generate::spoke::{meta, Wave};
 use crate::generate::Output;
-use crate::model::{Cluster, Hosted, Model, Spoke};
+use crate::model::{Cluster, Model, Spoke};
 use k8s_openapi::api::core::v1::ConfigMap;
+
+/// A hosted control plane: the hosting cluster's HostedCluster carries the authentication config (an
+/// `Authentication` applied to the guest is overwritten from it), and its CA ConfigMap lives in the
+/// HostedCluster's namespace there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hosted {
+    pub hosted_cluster: String,
+    pub namespace: String,
+    pub oidc_provider_name: String,
+    pub oidc_clients: Vec<OidcClient>,
+    pub ca_configmap: String,
+}
 
 /// What `generate` writes above the partial object.
 const PARTIAL_HEADER: &str = "A partial HostedCluster: only spec.configuration.authentication. Apply it with \

@@ -12,9 +12,19 @@ use crate::api::authentication_configuration::{
 };
 use crate::generate::spoke::{meta, Wave};
 use crate::generate::{Output, PlainFile};
-use crate::model::{Kubernetes, Model, Spoke, KUBE_APISERVER_CONFIG_FILE as FILE};
+use crate::model::{Model, Spoke, KUBE_APISERVER_CONFIG_FILE as FILE};
 use k8s_openapi::api::core::v1::ConfigMap;
 use std::collections::BTreeMap;
+
+/// Vanilla Kubernetes: kube-apiserver reads a structured authentication config file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kubernetes {
+    /// `MAJOR.MINOR` without leading zeros, when the config gives it; unknown otherwise, and then no
+    /// version label claims one.
+    pub version: Option<String>,
+    /// `apiserver.config.k8s.io/v1` from 1.34, `v1beta1` before (and when the version is not given).
+    pub api_version: &'static str,
+}
 
 /// The carrier ConfigMap's name and namespace. It is never applied (local-config); the namespace is
 /// kube-apiserver's, so that a pipeline that does apply it by mistake creates nothing in a user namespace.

@@ -8,13 +8,29 @@
 pub mod observe;
 
 use super::oidc;
+use super::OidcClient;
 use crate::api::openshift_config::{
     Authentication, AuthenticationSpec, FeatureGate, FeatureGateSpec, CA_BUNDLE_KEY, CONFIG_NAMESPACE, TYPE_OIDC,
 };
 use crate::generate::spoke::{meta, Wave};
 use crate::generate::Output;
-use crate::model::{Model, OpenShift, Spoke};
+use crate::model::{Model, Spoke};
 use k8s_openapi::api::core::v1::ConfigMap;
+
+/// A classic OpenShift spoke: `Authentication/cluster` type OIDC, its CA ConfigMap, and on 4.19 the
+/// FeatureGate that makes `type: OIDC` valid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenShift {
+    /// `MAJOR.MINOR`, without leading zeros: the value ApplicationSets select spokes by.
+    pub version: String,
+    /// Before 4.20 external OIDC needs `FeatureGate/cluster` `TechPreviewNoUpgrade`.
+    pub needs_tech_preview: bool,
+    /// The Authentication's one `oidcProviders[].name`.
+    pub oidc_provider_name: String,
+    pub oidc_clients: Vec<OidcClient>,
+    /// The `openshift-config` ConfigMap that carries the contract's issuer CA (when it has one).
+    pub ca_configmap: String,
+}
 
 pub(super) fn emit(model: &Model, spoke: &Spoke, openshift: &OpenShift, out: &mut Output) {
     let cluster = &spoke.cluster;
