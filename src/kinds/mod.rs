@@ -105,3 +105,135 @@ pub const OBSERVERS: &[Observer] =
 pub fn observer(group: &str, kind: &str) -> Option<&'static Observer> {
     OBSERVERS.iter().find(|o| o.group == group && o.kind == kind)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The in-crate property behind the binary-level doctor tests: for every spoke kind, what the doctor
+    //! observes in what the generators produced is the model's contract.
+
+    use crate::doctor::collect::{parse_stream, Input};
+    use crate::doctor::observe::{observe, CaSource};
+    use crate::model::Model;
+    use serde_yaml_ng::Value;
+
+    fn model(text: &str, file: &str) -> Model {
+        let (model, results) = crate::pipeline::model_from_file(text, file);
+        model.unwrap_or_else(|| panic!("{file} does not resolve: {results:?}"))
+    }
+
+    /// The config of a ResourceList fixture, and its first spoke's issuer CA.
+    fn fleet_fixture() -> (String, String) {
+        let list: Value = crate::yaml::from_str(include_str!("../../tests/data/resourcelist-fleet.yaml")).unwrap();
+        let config = &list["functionConfig"];
+        let pem = config["spec"]["spokes"][0]["issuerCA"].as_str().unwrap().to_string();
+        (crate::yaml::to_string(config), pem)
+    }
+
+    /// A generated fleet: every kind, with and without a username prefix and an issuer CA (not for EKS,
+    /// which refuses one), with `identity` per ServiceAccount or shared (required claims).
+    fn generated_fleet(identity: &str, pem: &str) -> String {
+        let mut spokes = String::new();
+        let kinds = [
+            ("openshift", "openshiftVersion: '4.19'"),
+            ("openshift", "openshiftVersion: '4.21'"),
+            ("hosted", "hostedCluster: {name: NAME, namespace: clusters}"),
+            ("kubernetes", "kubernetesVersion: '1.33'"),
+            ("kubernetes", "kubernetesVersion: '1.34'"),
+            ("eks", "eks: {clusterName: NAME, namespace: ack-system}"),
+        ];
+        for (i, (kind, extra)) in kinds.iter().enumerate() {
+            for (j, prefix) in ["", "spiffe:"].iter().enumerate() {
+                for ca in [false, true] {
+                    if ca && *kind == "eks" {
+                        continue;
+                    }
+                    let name = format!("{kind}-{i}-{j}-{}", u8::from(ca));
+                    spokes += &format!(
+                        "  - name: {name}\n    type: {kind}\n    server: https://api.{name}.example.com:6443\n    \
+                         {}\n    usernamePrefix: '{prefix}'\n",
+                        extra.replace("NAME", &name)
+                    );
+                    if ca {
+                        spokes += &format!("    issuerCA: |\n      {}\n", pem.trim_end().replace('\n', "\n      "));
+                    }
+                }
+            }
+        }
+        format!(
+            "apiVersion: fn.ztwim-gitops.dev/v1alpha1\nkind: ZtwimGitOps\nmetadata: {{name: fleet}}\nspec:\n  \
+             appDomain: apps.mgmt.example.com\n  identity: {identity}\n  spokes:\n{spokes}"
+        )
+    }
+
+    /// Generates, reads the output back as the doctor reads any manifests, and compares each spoke's
+    /// one authenticator with the spoke's contract.
+    fn observed_is_the_contract(model: &Model, label: &str) {
+        let mut input = Input::default();
+        for (i, manifest) in crate::generate::generate(model).manifests.iter().enumerate() {
+            parse_stream(&crate::yaml::to_string(&manifest.object), &format!("{label}#{i}"), &mut input);
+        }
+        assert!(input.errors.is_empty(), "{label}: {:?}", input.errors);
+        let (management, observed) = observe(&input.objects);
+        assert!(management.unreadable.is_empty(), "{label}: {:?}", management.unreadable);
+        assert!(!model.spokes.is_empty(), "{label}: no spokes");
+        for spoke in &model.spokes {
+            let at = format!("{label} spoke {} ({})", spoke.name, spoke.kind.name());
+            let group = observed.iter().find(|s| s.name.as_deref() == Some(spoke.name.as_str()));
+            let group = group.unwrap_or_else(|| panic!("{at}: not observed"));
+            let [a] = group.authenticators.as_slice() else {
+                panic!("{at}: {} authenticators", group.authenticators.len())
+            };
+            let contract = &spoke.contract;
+            assert_eq!(a.inactive, None, "{at}");
+            assert_eq!(a.issuer_url, model.trust.issuer.url, "{at}: issuer");
+            assert_eq!(a.audiences, [contract.audience.clone()], "{at}: audiences");
+            assert_eq!(a.username_claim, contract.username.claim, "{at}: username claim");
+            assert_eq!(a.username_expression, None, "{at}");
+            assert_eq!(a.username_prefix, contract.username.prefix.clone().unwrap_or_default(), "{at}: prefix");
+            let required: Vec<(String, String)> =
+                contract.required_claims.iter().map(|r| (r.claim.to_string(), r.value.clone())).collect();
+            assert_eq!(a.required_claims, required, "{at}: required claims");
+            assert!(a.opaque_rules.is_empty(), "{at}");
+            let ca = match &a.ca {
+                CaSource::System => None,
+                CaSource::Inline(pem) => Some(pem.clone()),
+                CaSource::ConfigMap { namespace, name, key } => {
+                    let found = group.config_maps.iter().find(|c| &c.namespace == namespace && &c.name == name);
+                    let found = found.unwrap_or_else(|| panic!("{at}: CA ConfigMap {namespace}/{name} not generated"));
+                    Some(found.data.get(key).unwrap_or_else(|| panic!("{at}: CA key {key} missing")).clone())
+                }
+            };
+            assert_eq!(ca, contract.issuer_ca, "{at}: issuer CA");
+            // The RBAC subjects are the usernames the observed mapping yields.
+            assert!(
+                contract.usernames.iter().all(|u| u.starts_with(&a.username_prefix)),
+                "{at}: {:?} vs prefix {:?}",
+                contract.usernames,
+                a.username_prefix
+            );
+        }
+    }
+
+    #[test]
+    fn observing_the_generated_objects_yields_the_contract_for_every_kind() {
+        let examples = [
+            ("examples/mixed-fleet", include_str!("../../examples/mixed-fleet/ztwim-gitops.yaml")),
+            ("examples/applicationset", include_str!("../../examples/applicationset/ztwim-gitops.yaml")),
+            ("examples/kpt-package", include_str!("../../examples/kpt-package/ztwim-gitops.yaml")),
+            ("examples/kustomize-generator", include_str!("../../examples/kustomize-generator/ztwim-gitops.yaml")),
+        ];
+        for (label, text) in examples {
+            observed_is_the_contract(&model(text, label), label);
+        }
+        let (fixture, pem) = fleet_fixture();
+        observed_is_the_contract(&model(&fixture, "resourcelist-fleet"), "resourcelist-fleet");
+        let mut kinds = std::collections::BTreeSet::new();
+        for identity in ["perServiceAccount", "shared"] {
+            let fleet = model(&generated_fleet(identity, &pem), identity);
+            kinds.extend(fleet.spokes.iter().map(|s| s.kind.name()));
+            assert!(fleet.spokes.iter().any(|s| s.contract.issuer_ca.is_some()), "{identity}: no issuer CA");
+            observed_is_the_contract(&fleet, identity);
+        }
+        assert_eq!(kinds.len(), super::OBSERVERS.len(), "every kind is in the generated fleet: {kinds:?}");
+    }
+}
