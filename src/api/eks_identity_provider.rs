@@ -45,9 +45,10 @@ const NO_PREFIX: &str = "-";
 /// EKS's username rules, both directions in one place: `usernameClaim` defaults to `sub`; an empty
 /// `usernamePrefix` means `<issuerURL>#` (none for the `email` claim) and `-` means none.
 impl Oidc {
-    /// The `usernamePrefix` that gives exactly `prefix` (None: the claim's value as it is).
+    /// The `usernamePrefix` that gives exactly `prefix` (None or empty: the claim's value as it is; an
+    /// empty `usernamePrefix` would be EKS's default instead).
     pub fn username_prefix_for(prefix: Option<&str>) -> String {
-        prefix.unwrap_or(NO_PREFIX).to_string()
+        prefix.filter(|p| !p.is_empty()).unwrap_or(NO_PREFIX).to_string()
     }
 
     /// The claim EKS reads the username from.
@@ -69,5 +70,29 @@ impl Oidc {
             "" => (format!("{}#", self.issuer_url), "no usernamePrefix, so EKS's default `<issuerURL>#`".into()),
             p => (p.to_string(), format!("usernamePrefix {p:?}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a writer asks for is what EKS applies; an empty request is "none", not EKS's `<issuerURL>#`.
+    #[test]
+    fn prefix_round_trips_and_empty_gets_the_default() {
+        let issuer = "https://oidc.example.com";
+        for prefix in [None, Some(""), Some("spiffe:")] {
+            let oidc = Oidc {
+                issuer_url: issuer.into(),
+                username_prefix: Oidc::username_prefix_for(prefix),
+                ..Default::default()
+            };
+            assert_eq!(oidc.effective_prefix().0, prefix.unwrap_or(""), "{prefix:?}");
+        }
+        let unset = Oidc { issuer_url: issuer.into(), ..Default::default() };
+        assert_eq!(
+            (unset.effective_username_claim(), unset.effective_prefix().0.as_str()),
+            ("sub", "https://oidc.example.com#")
+        );
     }
 }

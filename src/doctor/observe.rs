@@ -4,7 +4,7 @@
 
 use super::collect::Object;
 use crate::api::argocd_cluster::ClusterConfig;
-use crate::model::{self, KUBE_APISERVER_CONFIG_FILE as KUBE_AUTHN_KEY, SECRET_TYPE_LABEL};
+use crate::model::{self, SECRET_TYPE_LABEL};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -361,25 +361,11 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
                 match (group, kind) {
                     ("", "ConfigMap") => {
                         let data: BTreeMap<String, String> = field(o, "/data").ok().flatten().unwrap_or_default();
-                        // A kube-apiserver config carried through a KRM pipeline (ztwim-gitops' local-config
-                        // ConfigMap): read as the AuthenticationConfiguration it holds.
-                        if let Some(text) = data.get(KUBE_AUTHN_KEY) {
-                            match serde_yaml_ng::from_str::<Value>(text) {
-                                Ok(value) => {
-                                    let carried = Object {
-                                        value,
-                                        origin: format!("{} data.{KUBE_AUTHN_KEY}", o.origin),
-                                        ..o.clone()
-                                    };
-                                    match crate::kinds::kubernetes::observe::read(&carried) {
-                                        Ok(list) => spoke_mut(&mut spokes, spoke).authenticators.extend(list),
-                                        Err(e) => m.unreadable.push(e),
-                                    }
-                                }
-                                Err(e) => {
-                                    m.unreadable.push(format!("{} data.{KUBE_AUTHN_KEY} is not YAML: {e}", o.display()))
-                                }
-                            }
+                        // A kube-apiserver config carried through a KRM pipeline: read by its kind.
+                        match crate::kinds::kubernetes::observe::carried(o, &data) {
+                            Some(Ok(list)) => spoke_mut(&mut spokes, spoke).authenticators.extend(list),
+                            Some(Err(e)) => m.unreadable.push(e),
+                            None => {}
                         }
                         spoke_mut(&mut spokes, spoke).config_maps.push(CaConfigMap {
                             namespace: o.namespace.clone(),

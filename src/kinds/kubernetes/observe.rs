@@ -7,10 +7,12 @@ use super::super::Observer;
 use crate::api::authentication_configuration::{JwtAuthenticator, GROUP, KIND};
 use crate::doctor::collect::Object;
 use crate::doctor::observe::{field, Authenticator, CaSource};
+use crate::model::KUBE_APISERVER_CONFIG_FILE as KEY;
+use std::collections::BTreeMap;
 
 pub const OBSERVER: Observer = Observer { group: GROUP, kind: KIND, read };
 
-pub fn read(object: &Object) -> Result<Vec<Authenticator>, String> {
+fn read(object: &Object) -> Result<Vec<Authenticator>, String> {
     let jwts: Vec<JwtAuthenticator> = field(object, "/jwt")?.unwrap_or_default();
     Ok(jwts
         .into_iter()
@@ -47,4 +49,14 @@ pub fn read(object: &Object) -> Result<Vec<Authenticator>, String> {
             }
         })
         .collect())
+}
+
+/// The config a ConfigMap carries under [`KEY`] (ztwim-gitops' local-config carrier, never applied), read
+/// as the AuthenticationConfiguration it holds; None when the ConfigMap carries none.
+pub fn carried(configmap: &Object, data: &BTreeMap<String, String>) -> Option<Result<Vec<Authenticator>, String>> {
+    let text = data.get(KEY)?;
+    Some(match serde_yaml_ng::from_str::<serde_json::Value>(text) {
+        Ok(value) => read(&Object { value, origin: format!("{} data.{KEY}", configmap.origin), ..configmap.clone() }),
+        Err(e) => Err(format!("{} data.{KEY} is not YAML: {e}", configmap.display())),
+    })
 }
