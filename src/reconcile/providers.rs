@@ -49,8 +49,17 @@ fn providers(object: &Value, field: &[&str]) -> Vec<OidcProvider> {
     list.and_then(Value::as_sequence)
         .into_iter()
         .flatten()
-        .map(|p| serde_yaml_ng::from_value(p.clone()).unwrap_or_default())
+        .map(|p| serde_yaml_ng::from_value(p.clone()).unwrap_or_else(|_| identity_only(p)))
         .collect()
+}
+
+/// A provider whose other fields have the wrong shape is still known by its name and issuer, the two
+/// fields that decide whether it is ours.
+fn identity_only(provider: &Value) -> OidcProvider {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
+    let mut found = OidcProvider { name: text(provider.get("name")), ..OidcProvider::default() };
+    found.issuer.issuer_url = text(provider.get("issuer").and_then(|i| i.get("issuerURL")));
+    found
 }
 
 /// Checks the unowned input item `input` that `manifest` is about to patch. Returns false when it must
@@ -151,4 +160,21 @@ fn keep_other_issuers(
             kept.join(", ")
         ),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading providers through the full API type must not lose a provider whose other fields have an
+    /// unexpected shape: its name and issuer still decide whether it is ours.
+    #[test]
+    fn a_provider_of_another_shape_is_still_known_by_name_and_issuer() {
+        let object: Value = crate::yaml::from_str(
+            "spec: {oidcProviders: [{name: ztwim, issuer: {issuerURL: 'https://i.example.com', audiences: x}, claimMappings: 5}]}",
+        )
+        .unwrap();
+        let found = providers(&object, &["spec", "oidcProviders"]);
+        assert_eq!(describe(&found[0]), "`ztwim` (issuer https://i.example.com)");
+    }
 }
