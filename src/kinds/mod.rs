@@ -186,7 +186,7 @@ mod tests {
             let contract = &spoke.contract;
             assert_eq!(a.inactive, None, "{at}");
             assert_eq!(a.issuer_url, model.trust.issuer.url, "{at}: issuer");
-            assert_eq!(a.audiences, [contract.audience.clone()], "{at}: audiences");
+            assert_eq!(a.audiences, std::slice::from_ref(&contract.audience), "{at}: audiences");
             assert_eq!(a.username_claim, contract.username.claim, "{at}: username claim");
             assert_eq!(a.username_expression, None, "{at}");
             assert_eq!(a.username_prefix, contract.username.prefix.clone().unwrap_or_default(), "{at}: prefix");
