@@ -1,13 +1,15 @@
 //! Spoke kinds: what makes a spoke's API server trust the issuer, one folder per kind. Each folder holds
-//! the kind's two directions: `mod.rs` says how the model's contract is emitted for it, `observe.rs` how
-//! the doctor reads any author's objects of that kind back into an [`Authenticator`]. The API shapes
-//! both directions use live in [`crate::api`] (one file per object family), because other readers
+//! the kind's part of the model (what resolve decides for it; [`crate::model`] re-exports it) and both
+//! directions of the contract: `mod.rs` how it is emitted, `observe.rs` how the doctor reads any
+//! author's objects of that kind back into an [`Authenticator`]. The API shapes both directions use live
+//! in [`crate::api`] (one file per object family), not in the folder, because other readers
 //! (`reconcile`'s provider guard, `import`, `diff`) need them too. `oidc.rs` is the OIDC provider the two
 //! OpenShift kinds share.
 //!
 //! Both [`crate::generate`] and [`crate::doctor`] dispatch through this module: [`emit`] by the model's
 //! [`SpokeKind`], [`observer`] by an object's API group and kind ([`OBSERVERS`]). Adding a kind is a
-//! folder here, one arm in [`emit`] and one entry in [`OBSERVERS`] (docs/design.md lists the rest).
+//! folder here, one arm in each [`SpokeKind`] method and in [`emit`], one entry in [`OBSERVERS`], plus
+//! its config and resolve rules (docs/design.md, "Adding a spoke kind to the doctor").
 //!
 //! [`Authenticator`]: crate::doctor::observe::Authenticator
 
