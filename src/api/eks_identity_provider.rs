@@ -43,7 +43,8 @@ pub struct Oidc {
 const NO_PREFIX: &str = "-";
 
 /// EKS's username rules, both directions in one place: `usernameClaim` defaults to `sub`; an empty
-/// `usernamePrefix` means `<issuerURL>#` (none for the `email` claim) and `-` means none.
+/// `usernamePrefix` means `<issuerURL>#` (none for the `email` claim) and `-` means none (the EKS API's
+/// `OidcIdentityProviderConfigRequest.usernamePrefix`, as the AWS SDK reference documents it).
 impl Oidc {
     /// The `usernamePrefix` that gives exactly `prefix` (None or empty: the claim's value as it is; an
     /// empty `usernamePrefix` would be EKS's default instead).

@@ -148,7 +148,9 @@ pub struct FeatureGateSpec {
 /// OpenShift's username prefix rule, both directions in one place: [`UsernameClaimMapping::exact`] is how
 /// a writer asks for a prefix, [`UsernameClaimMapping::effective_prefix`] what OpenShift applies to any
 /// mapping. With `prefixPolicy` omitted OpenShift prefixes `<issuerURL>#` (except for the `email`
-/// claim), so a writer that wants the claim as it is must say `NoPrefix`, never leave the policy out.
+/// claim; the CRD's `prefixPolicy` description at openshift/api@2a3d7391, "Currently, the platform
+/// prepends `{issuerURL}#` … when the claim is not 'email'"), so a writer that wants the claim as it is
+/// must say `NoPrefix`, never leave the policy out.
 impl UsernameClaimMapping {
     /// The mapping under which `claim` becomes exactly `prefix` + value (None: the value as it is).
     pub fn exact(claim: &str, prefix: Option<&str>) -> Self {
