@@ -118,12 +118,15 @@ mod tests {
     use crate::model::Model;
     use serde_yaml_ng::Value;
 
+    /// The config's model, for every cluster whatever `spec.target` the config names.
     fn model(text: &str, file: &str) -> Model {
         let (model, results) = crate::pipeline::model_from_file(text, file);
-        model.unwrap_or_else(|| panic!("{file} does not resolve: {results:?}"))
+        let mut model = model.unwrap_or_else(|| panic!("{file} does not resolve: {results:?}"));
+        model.target = crate::model::Target::All;
+        model
     }
 
-    /// The config of a ResourceList fixture, and its first spoke's issuer CA.
+    /// The config of the ResourceList fixture, and its first spoke's issuer CA.
     fn fleet_fixture() -> (String, String) {
         let list: Value = crate::yaml::from_str(include_str!("../../tests/data/resourcelist-fleet.yaml")).unwrap();
         let config = &list["functionConfig"];
@@ -218,14 +221,21 @@ mod tests {
 
     #[test]
     fn observing_the_generated_objects_yields_the_contract_for_every_kind() {
-        let examples = [
-            ("examples/mixed-fleet", include_str!("../../examples/mixed-fleet/ztwim-gitops.yaml")),
-            ("examples/applicationset", include_str!("../../examples/applicationset/ztwim-gitops.yaml")),
-            ("examples/kpt-package", include_str!("../../examples/kpt-package/ztwim-gitops.yaml")),
-            ("examples/kustomize-generator", include_str!("../../examples/kustomize-generator/ztwim-gitops.yaml")),
-        ];
-        for (label, text) in examples {
-            observed_is_the_contract(&model(text, label), label);
+        // Every shipped config: the examples' (discovered, so a new example is covered) and fn-config's.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut configs: Vec<std::path::PathBuf> =
+            ["fn-config/fleet.yaml", "fn-config/minimal.yaml"].iter().map(|p| root.join(p)).collect();
+        for example in std::fs::read_dir(root.join("examples")).unwrap() {
+            let dir = example.unwrap().path();
+            configs.extend(
+                [dir.join("ztwim-gitops.yaml"), dir.join("base/ztwim-gitops.yaml")].into_iter().filter(|p| p.is_file()),
+            );
+        }
+        configs.sort();
+        assert!(configs.len() >= 9, "{configs:?}");
+        for path in &configs {
+            let label = path.strip_prefix(root).unwrap().display().to_string();
+            observed_is_the_contract(&model(&std::fs::read_to_string(path).unwrap(), &label), &label);
         }
         let (fixture, pem) = fleet_fixture();
         observed_is_the_contract(&model(&fixture, "resourcelist-fleet"), "resourcelist-fleet");
