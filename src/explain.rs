@@ -2,7 +2,7 @@
 //! the token it sends to which server (iss, aud, sub), what the spoke checks, and the username and RBAC
 //! it becomes. As text for people, or as a Mermaid diagram for READMEs.
 
-use crate::model::{Connection, Model, Spoke, SpokeKind};
+use crate::model::{Connection, Model, Spoke};
 use std::fmt::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,17 +20,7 @@ pub fn explain(model: &Model, format: Format) -> String {
 
 /// What makes the spoke trust the issuer, in words.
 fn authenticator(spoke: &Spoke) -> String {
-    match &spoke.kind {
-        SpokeKind::OpenShift(o) => format!("Authentication/cluster type OIDC, provider `{}`", o.oidc_provider_name),
-        SpokeKind::Hosted(h) => format!(
-            "HostedCluster {}/{} spec.configuration.authentication (on its hosting cluster), provider `{}`",
-            h.namespace, h.hosted_cluster, h.oidc_provider_name
-        ),
-        SpokeKind::Kubernetes(k) => format!("kube-apiserver --authentication-config ({})", k.api_version),
-        SpokeKind::Eks(e) => {
-            format!("EKS IdentityProviderConfig `{}` on cluster `{}` (ACK)", e.config_name, e.cluster_name)
-        }
-    }
+    spoke.kind.describe()
 }
 
 fn rbac(spoke: &Spoke) -> String {

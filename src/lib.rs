@@ -18,6 +18,7 @@ pub mod generate;
 pub mod help;
 pub mod images;
 pub mod import;
+pub mod kinds;
 pub mod krm;
 pub mod lint;
 pub mod model;

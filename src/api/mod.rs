@@ -1,7 +1,69 @@
 //! Typed Kubernetes and Argo CD objects, defined once and read and written with serde (the kube-rs
 //! model: plain structs that serialise and deserialise). Every reader of an object — the credential
-//! helper, `import`, `diff`, the doctor (Argo CD's `ClusterConfig`), and in time the generators — uses
-//! the type here instead of a private copy.
+//! helper, `import`, `diff`, the doctor, `reconcile` — and the generators that write it use the type
+//! here instead of a private copy.
+//!
+//! A custom resource is [`Object`] around its spec, with `apiVersion`/`kind` carried once, as the
+//! `k8s_openapi::Resource` constants of `Object<Spec>` (kube-rs `Object<P, U>`, k8s-openapi's
+//! `Resource`). Field order in each struct is the order the generators emit, so output stays as it was.
 
 pub mod argocd_cluster;
+pub mod authentication_configuration;
+pub mod eks_identity_provider;
 pub mod exec_credential;
+pub mod hosted_cluster;
+pub mod openshift_config;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::{Deserialize, Serialize};
+
+/// A custom resource: `apiVersion`, `kind`, `metadata` and a typed `spec` (kube-rs `Object<P, U>`
+/// without a status, which nothing here reads or writes). [`Object::new`] takes apiVersion and kind from
+/// the `k8s_openapi::Resource` constants of the concrete type, so no caller spells them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Object<S> {
+    #[serde(default)]
+    pub api_version: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    #[serde(default)]
+    pub spec: S,
+}
+
+impl<S> Object<S>
+where
+    Object<S>: k8s_openapi::Resource,
+{
+    pub fn new(metadata: ObjectMeta, spec: S) -> Self {
+        Object {
+            api_version: <Self as k8s_openapi::Resource>::API_VERSION.into(),
+            kind: <Self as k8s_openapi::Resource>::KIND.into(),
+            metadata,
+            spec,
+        }
+    }
+
+    /// Whether an object of this API group and kind is one of these, in any version of the group.
+    pub fn is(group: &str, kind: &str) -> bool {
+        group == <Self as k8s_openapi::Resource>::GROUP && kind == <Self as k8s_openapi::Resource>::KIND
+    }
+}
+
+/// `impl k8s_openapi::Resource for Object<$spec>`: the group, version, kind, plural and scope of a
+/// custom resource, written once.
+macro_rules! custom_resource {
+    ($spec:ty, $group:literal, $version:literal, $kind:literal, $plural:literal, $scope:ident) => {
+        impl k8s_openapi::Resource for $crate::api::Object<$spec> {
+            const API_VERSION: &'static str = concat!($group, "/", $version);
+            const GROUP: &'static str = $group;
+            const KIND: &'static str = $kind;
+            const VERSION: &'static str = $version;
+            const URL_PATH_SEGMENT: &'static str = $plural;
+            type Scope = k8s_openapi::$scope;
+        }
+    };
+}
+pub(crate) use custom_resource;

@@ -1,10 +1,10 @@
 //! The observed contract: what the manifests actually say, read into plain structs, one side per cluster.
 //! Checks compare these values and never look at YAML again, so a new spoke kind only has to produce an
-//! [`Authenticator`] (see [`AUTHENTICATOR_SOURCES`]).
+//! [`Authenticator`]: each kind's reader is in its folder under [`crate::kinds`].
 
 use super::collect::Object;
 use crate::api::argocd_cluster::ClusterConfig;
-use crate::model::{self, KUBE_APISERVER_CONFIG_FILE as KUBE_AUTHN_KEY, SECRET_TYPE_LABEL};
+use crate::model::{self, SECRET_TYPE_LABEL};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -286,283 +286,8 @@ pub struct Rule {
     pub verbs: Vec<String>,
 }
 
-/// A spoke kind: which objects it reads and how they become [`Authenticator`]s. Adding a kind (Kubernetes
-/// `AuthenticationConfiguration`, EKS `IdentityProviderConfig`) is one more entry here and one function.
-pub struct AuthenticatorSource {
-    pub group: &'static str,
-    pub kind: &'static str,
-    pub read: fn(&Object) -> Result<Vec<Authenticator>, String>,
-}
-
-pub const AUTHENTICATOR_SOURCES: &[AuthenticatorSource] = &[
-    AuthenticatorSource { group: "config.openshift.io", kind: "Authentication", read: openshift_authentication },
-    AuthenticatorSource { group: "hypershift.openshift.io", kind: "HostedCluster", read: hosted_cluster },
-    AuthenticatorSource { group: "apiserver.config.k8s.io", kind: "AuthenticationConfiguration", read: kube_apiserver },
-    AuthenticatorSource { group: "eks.services.k8s.aws", kind: "IdentityProviderConfig", read: eks },
-];
-
-/// kube-apiserver's structured authentication (`--authentication-config`), `v1beta1` or `v1`: one
-/// authenticator per `jwt` entry. Unlike OpenShift's there is no default prefix: a claim without one is
-/// refused by kube-apiserver, reported here as inactive.
-fn kube_apiserver(object: &Object) -> Result<Vec<Authenticator>, String> {
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(rename_all = "camelCase", default)]
-    struct Jwt {
-        issuer: Issuer,
-        claim_mappings: Mappings,
-        claim_validation_rules: Vec<Rule>,
-    }
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(rename_all = "camelCase", default)]
-    struct Issuer {
-        url: String,
-        audiences: Vec<String>,
-        certificate_authority: String,
-    }
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(default)]
-    struct Mappings {
-        username: Username,
-    }
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(default)]
-    struct Username {
-        claim: String,
-        prefix: Option<String>,
-        expression: String,
-    }
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(rename_all = "camelCase", default)]
-    struct Rule {
-        claim: String,
-        required_value: String,
-        expression: String,
-    }
-    let jwts: Vec<Jwt> = field(object, "/jwt")?.unwrap_or_default();
-    Ok(jwts
-        .into_iter()
-        .enumerate()
-        .map(|(i, j)| {
-            let u = j.claim_mappings.username;
-            let inactive = (!u.claim.is_empty() && u.prefix.is_none())
-                .then(|| format!("jwt[{i}].claimMappings.username has a claim but no prefix, which kube-apiserver refuses (write prefix: \"\" for none)"));
-            let mut required_claims = Vec::new();
-            let mut opaque_rules = Vec::new();
-            for r in j.claim_validation_rules {
-                if r.expression.is_empty() {
-                    required_claims.push((r.claim, r.required_value));
-                } else {
-                    opaque_rules.push(format!("a claimValidationRule expression {:?}", r.expression));
-                }
-            }
-            let prefix = u.prefix.unwrap_or_default();
-            Authenticator {
-                at: format!("{} jwt[{i}]", object.display()),
-                spoke: None,
-                inactive,
-                issuer_url: j.issuer.url,
-                audiences: j.issuer.audiences,
-                ca: if j.issuer.certificate_authority.is_empty() {
-                    CaSource::System
-                } else {
-                    CaSource::Inline(j.issuer.certificate_authority)
-                },
-                username_claim: u.claim,
-                username_expression: Some(u.expression).filter(|e| !e.is_empty()),
-                prefix_rule: format!("prefix {prefix:?}"),
-                username_prefix: prefix,
-                required_claims,
-                opaque_rules,
-            }
-        })
-        .collect())
-}
-
-/// EKS through the ACK EKS controller: `spec.oidc` of an IdentityProviderConfig. EKS prefixes
-/// `<issuerURL>#` when `usernamePrefix` is empty (unless the claim is `email`), and `-` means none. EKS
-/// fetches the keys with public trust only.
-fn eks(object: &Object) -> Result<Vec<Authenticator>, String> {
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(rename_all = "camelCase", default)]
-    struct Oidc {
-        #[serde(rename = "issuerURL")]
-        issuer_url: String,
-        #[serde(rename = "clientID")]
-        client_id: String,
-        username_claim: String,
-        username_prefix: String,
-        required_claims: BTreeMap<String, String>,
-        identity_provider_config_name: String,
-    }
-    let Some(o) = field::<Oidc>(object, "/spec/oidc")? else { return Ok(Vec::new()) };
-    let claim = if o.username_claim.is_empty() { "sub".to_string() } else { o.username_claim };
-    let (prefix, rule) = match o.username_prefix.as_str() {
-        "-" => (String::new(), "usernamePrefix \"-\" (none)".to_string()),
-        "" if claim == "email" => (String::new(), "no usernamePrefix (email claim: none)".into()),
-        "" => (format!("{}#", o.issuer_url), "no usernamePrefix, so EKS's default `<issuerURL>#`".into()),
-        p => (p.to_string(), format!("usernamePrefix {p:?}")),
-    };
-    Ok(vec![Authenticator {
-        at: format!("{} spec.oidc ({})", object.display(), o.identity_provider_config_name),
-        spoke: None,
-        inactive: None,
-        issuer_url: o.issuer_url,
-        audiences: vec![o.client_id],
-        ca: CaSource::System,
-        username_claim: claim,
-        username_expression: None,
-        username_prefix: prefix,
-        prefix_rule: rule,
-        required_claims: o.required_claims.into_iter().collect(),
-        opaque_rules: Vec::new(),
-    }])
-}
-
-/// `config.openshift.io/v1` AuthenticationSpec, the fields that decide whether a token is accepted. The
-/// HostedCluster's `spec.configuration.authentication` has the same shape.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct AuthenticationSpec {
-    #[serde(rename = "type")]
-    type_: String,
-    oidc_providers: Vec<OidcProvider>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct OidcProvider {
-    name: String,
-    issuer: TokenIssuer,
-    claim_mappings: ClaimMappings,
-    claim_validation_rules: Vec<ClaimValidationRule>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct TokenIssuer {
-    #[serde(rename = "issuerURL")]
-    issuer_url: String,
-    audiences: Vec<String>,
-    issuer_certificate_authority: NameRef,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct NameRef {
-    name: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct ClaimMappings {
-    username: UsernameMapping,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct UsernameMapping {
-    claim: String,
-    expression: String,
-    prefix_policy: String,
-    prefix: Option<PrefixString>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct PrefixString {
-    prefix_string: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct ClaimValidationRule {
-    #[serde(rename = "type")]
-    type_: String,
-    required_claim: Option<RequiredClaim>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct RequiredClaim {
-    claim: String,
-    required_value: String,
-}
-
-fn openshift_authentication(object: &Object) -> Result<Vec<Authenticator>, String> {
-    let spec: AuthenticationSpec = field(object, "/spec")?.unwrap_or_default();
-    Ok(authentication_spec(spec, &object.display(), "spec", "openshift-config", None))
-}
-
-/// A hosted control plane's authentication lives on the HostedCluster (on the hosting cluster), and its CA
-/// ConfigMap in the HostedCluster's namespace; an Authentication applied to the guest is overwritten.
-fn hosted_cluster(object: &Object) -> Result<Vec<Authenticator>, String> {
-    let Some(spec) = field::<AuthenticationSpec>(object, "/spec/configuration/authentication")? else {
-        return Ok(Vec::new());
-    };
-    let spoke = object.spoke().map(str::to_string).or_else(|| Some(object.name.clone()));
-    Ok(authentication_spec(spec, &object.display(), "spec.configuration.authentication", &object.namespace, spoke))
-}
-
-fn authentication_spec(
-    spec: AuthenticationSpec,
-    display: &str,
-    path: &str,
-    ca_namespace: &str,
-    spoke: Option<String>,
-) -> Vec<Authenticator> {
-    let inactive = (spec.type_ != "OIDC")
-        .then(|| format!("{path}.type is {:?}, not \"OIDC\": the spoke does not use oidcProviders at all", spec.type_));
-    spec.oidc_providers
-        .into_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let u = p.claim_mappings.username;
-            let (username_prefix, prefix_rule) = match u.prefix_policy.as_str() {
-                "NoPrefix" => (String::new(), "prefixPolicy NoPrefix".to_string()),
-                "Prefix" => {
-                    let s = u.prefix.map(|p| p.prefix_string).unwrap_or_default();
-                    (s.clone(), format!("prefixPolicy Prefix {s:?}"))
-                }
-                // OpenShift's default: `<issuerURL>#`, except for the email claim.
-                _ if u.claim == "email" => (String::new(), "no prefixPolicy (email claim: no prefix)".into()),
-                _ => (
-                    format!("{}#", p.issuer.issuer_url),
-                    "no prefixPolicy, so OpenShift's default `<issuerURL>#`".into(),
-                ),
-            };
-            let mut required_claims = Vec::new();
-            let mut opaque_rules = Vec::new();
-            for r in p.claim_validation_rules {
-                match (r.type_.as_str(), r.required_claim) {
-                    ("RequiredClaim" | "", Some(c)) => required_claims.push((c.claim, c.required_value)),
-                    (t, _) => opaque_rules.push(format!("a claimValidationRule of type {t:?}")),
-                }
-            }
-            let ca_name = p.issuer.issuer_certificate_authority.name;
-            Authenticator {
-                at: format!("{display} {path}.oidcProviders[{i}] ({})", p.name),
-                spoke: spoke.clone(),
-                inactive: inactive.clone(),
-                issuer_url: p.issuer.issuer_url,
-                audiences: p.issuer.audiences,
-                ca: if ca_name.is_empty() {
-                    CaSource::System
-                } else {
-                    CaSource::ConfigMap { namespace: ca_namespace.into(), name: ca_name, key: "ca-bundle.crt".into() }
-                },
-                username_claim: u.claim,
-                username_expression: Some(u.expression).filter(|e| !e.is_empty()),
-                username_prefix,
-                prefix_rule,
-                required_claims,
-                opaque_rules,
-            }
-        })
-        .collect()
-}
-
 /// Reads the field at `pointer`, None when it is absent; a wrong type is an error naming the object.
-fn field<T: for<'de> Deserialize<'de>>(object: &Object, pointer: &str) -> Result<Option<T>, String> {
+pub(crate) fn field<T: for<'de> Deserialize<'de>>(object: &Object, pointer: &str) -> Result<Option<T>, String> {
     match object.value.pointer(pointer) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => serde_json::from_value(v.clone()).map(Some).map_err(|e| {
@@ -617,7 +342,7 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
             },
             ("", "Secret") if is_cluster_secret(o) => m.secrets.push(cluster_secret(o)),
             (group, kind) => {
-                if let Some(source) = AUTHENTICATOR_SOURCES.iter().find(|s| s.group == group && s.kind == kind) {
+                if let Some(source) = crate::kinds::observer(group, kind) {
                     match (source.read)(o) {
                         Ok(list) => {
                             for a in list {
@@ -636,28 +361,11 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
                 match (group, kind) {
                     ("", "ConfigMap") => {
                         let data: BTreeMap<String, String> = field(o, "/data").ok().flatten().unwrap_or_default();
-                        // A kube-apiserver config carried through a KRM pipeline (ztwim-gitops' local-config
-                        // ConfigMap): read as the AuthenticationConfiguration it holds.
-                        if let Some(text) = data.get(KUBE_AUTHN_KEY) {
-                            match crate::yaml::from_str(text)
-                                .map_err(|e| e.to_string())
-                                .and_then(|v| serde_json::to_value(v).map_err(|e| e.to_string()))
-                            {
-                                Ok(value) => {
-                                    let carried = Object {
-                                        value,
-                                        origin: format!("{} data.{KUBE_AUTHN_KEY}", o.origin),
-                                        ..o.clone()
-                                    };
-                                    match kube_apiserver(&carried) {
-                                        Ok(list) => spoke_mut(&mut spokes, spoke).authenticators.extend(list),
-                                        Err(e) => m.unreadable.push(e),
-                                    }
-                                }
-                                Err(e) => {
-                                    m.unreadable.push(format!("{} data.{KUBE_AUTHN_KEY} is not YAML: {e}", o.display()))
-                                }
-                            }
+                        // A kube-apiserver config carried through a KRM pipeline: read by its kind.
+                        match crate::kinds::kubernetes::observe::carried(o, &data) {
+                            Some(Ok(list)) => spoke_mut(&mut spokes, spoke).authenticators.extend(list),
+                            Some(Err(e)) => m.unreadable.push(e),
+                            None => {}
                         }
                         spoke_mut(&mut spokes, spoke).config_maps.push(CaConfigMap {
                             namespace: o.namespace.clone(),

@@ -4,7 +4,7 @@
 
 mod identity;
 mod management;
-mod spoke;
+pub(crate) mod spoke;
 
 pub(crate) use management::argocd_plumbing;
 
@@ -126,7 +126,8 @@ pub fn generate(model: &Model) -> Generated {
 }
 
 /// A custom resource as generators build it: the four fields every non-core object here has. k8s-openapi
-/// types cover only core kinds; every CR is this envelope around its own spec struct.
+/// types cover only core kinds; every management CR is this envelope around its own spec struct (the
+/// spoke kinds already use the shared [`crate::api::Object`], which readers deserialise too).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Cr<S> {

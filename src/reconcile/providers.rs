@@ -17,56 +17,49 @@
 //! kube-apiserver's `AuthenticationConfiguration` accepts several `jwt` issuers, so there the input's
 //! other issuers are kept beside ours, and an info says so.
 
+use crate::api::hosted_cluster::HostedCluster;
+use crate::api::openshift_config::{Authentication, OidcProvider};
 use crate::diag::Topic;
 use crate::diag::{Diagnostics, Severity};
 use crate::generate::Manifest;
 use crate::model::{Cluster, Model};
-use serde::Deserialize;
 use serde_yaml_ng::Value;
 
-/// The part of an OIDC provider this check reads (config.openshift.io/v1 `OIDCProvider`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct Provider {
-    name: String,
-    issuer: TokenIssuer,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct TokenIssuer {
-    #[serde(rename = "issuerURL")]
-    url: String,
-}
-
-impl Provider {
-    fn describe(&self) -> String {
-        format!("`{}` (issuer {})", self.name, if self.url().is_empty() { "not set" } else { self.url() })
-    }
-    fn url(&self) -> &str {
-        &self.issuer.url
-    }
+/// How an existing provider is named in messages.
+fn describe(provider: &OidcProvider) -> String {
+    let url = &provider.issuer.issuer_url;
+    format!("`{}` (issuer {})", provider.name, if url.is_empty() { "not set" } else { url })
 }
 
 /// Where an object of this apiVersion and kind holds its OIDC providers, if it is one we patch.
 fn providers_field(object: &Value) -> Option<&'static [&'static str]> {
     let group = object.get("apiVersion").and_then(Value::as_str)?.rsplit_once('/')?.0;
-    match (group, object.get("kind").and_then(Value::as_str)?) {
-        ("config.openshift.io", "Authentication") => Some(&["spec", "oidcProviders"]),
-        ("hypershift.openshift.io", "HostedCluster") => {
-            Some(&["spec", "configuration", "authentication", "oidcProviders"])
-        }
-        _ => None,
+    let kind = object.get("kind").and_then(Value::as_str)?;
+    if Authentication::is(group, kind) {
+        Some(&["spec", "oidcProviders"])
+    } else if HostedCluster::is(group, kind) {
+        Some(&["spec", "configuration", "authentication", "oidcProviders"])
+    } else {
+        None
     }
 }
 
-fn providers(object: &Value, field: &[&str]) -> Vec<Provider> {
+fn providers(object: &Value, field: &[&str]) -> Vec<OidcProvider> {
     let list = field.iter().try_fold(object, |v, key| v.get(*key));
     list.and_then(Value::as_sequence)
         .into_iter()
         .flatten()
-        .map(|p| serde_yaml_ng::from_value(p.clone()).unwrap_or_default())
+        .map(|p| serde_yaml_ng::from_value(p.clone()).unwrap_or_else(|_| identity_only(p)))
         .collect()
+}
+
+/// A provider whose other fields have the wrong shape is still known by its name and issuer, the two
+/// fields that decide whether it is ours.
+fn identity_only(provider: &Value) -> OidcProvider {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
+    let mut found = OidcProvider { name: text(provider.get("name")), ..OidcProvider::default() };
+    found.issuer.issuer_url = text(provider.get("issuer").and_then(|i| i.get("issuerURL")));
+    found
 }
 
 /// Checks the unowned input item `input` that `manifest` is about to patch. Returns false when it must
@@ -81,12 +74,14 @@ pub(super) fn guard(model: &Model, input: &Value, manifest: &mut Manifest, notes
     if let Some(field) = providers_field(input) {
         let ours = providers(&manifest.object, field);
         let Some(ours) = ours.first() else { return true };
-        let theirs: Vec<Provider> =
-            providers(input, field).into_iter().filter(|p| p.name != ours.name && p.url() != ours.url()).collect();
+        let theirs: Vec<OidcProvider> = providers(input, field)
+            .into_iter()
+            .filter(|p| p.name != ours.name && p.issuer.issuer_url != ours.issuer.issuer_url)
+            .collect();
         if theirs.is_empty() {
             return true;
         }
-        let list = theirs.iter().map(Provider::describe).collect::<Vec<_>>().join(", ");
+        let list = theirs.iter().map(describe).collect::<Vec<_>>().join(", ");
         if !model.acknowledged.contains(&Topic::ReplaceOidcProvider) {
             notes.error(
                 spoke.origin.path(),
@@ -165,4 +160,21 @@ fn keep_other_issuers(
             kept.join(", ")
         ),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading providers through the full API type must not lose a provider whose other fields have an
+    /// unexpected shape: its name and issuer still decide whether it is ours.
+    #[test]
+    fn a_provider_of_another_shape_is_still_known_by_name_and_issuer() {
+        let object: Value = crate::yaml::from_str(
+            "spec: {oidcProviders: [{name: ztwim, issuer: {issuerURL: 'https://i.example.com', audiences: x}, claimMappings: 5}]}",
+        )
+        .unwrap();
+        let found = providers(&object, &["spec", "oidcProviders"]);
+        assert_eq!(describe(&found[0]), "`ztwim` (issuer https://i.example.com)");
+    }
 }

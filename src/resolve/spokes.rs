@@ -3,6 +3,7 @@
 
 use super::management::{operator_secrets, Management};
 use super::Written;
+use crate::api::authentication_configuration;
 use crate::config::syntax::{
     audience_problem, base64_pem_problem, host_port_problem, is_dns_label, is_dns_subdomain, label_problem,
     major_minor, LABEL_RULE,
@@ -535,7 +536,7 @@ fn hosted_cluster(spoke: &config::Spoke, d: &mut Diagnostics, error: &mut ErrorS
 /// version is not given (1.34 still serves it).
 fn kubernetes_version(spoke: &config::Spoke, d: &mut Diagnostics, error: &mut ErrorSink) -> Option<KindParts> {
     if spoke.kubernetes_version.is_empty() {
-        return Some(KindParts::Kubernetes { api_version: "apiserver.config.k8s.io/v1beta1", version: None });
+        return Some(KindParts::Kubernetes { api_version: authentication_configuration::V1BETA1, version: None });
     }
     let parts =
         |api_version, (major, minor)| KindParts::Kubernetes { api_version, version: Some(format!("{major}.{minor}")) };
@@ -555,8 +556,8 @@ fn kubernetes_version(spoke: &config::Spoke, d: &mut Diagnostics, error: &mut Er
             error(d, "kubernetesVersion", format!("kubernetesVersion `{}` is too old: kube-apiserver reads a structured authentication config (`--authentication-config`) from 1.30; upgrade the spoke.", spoke.kubernetes_version));
             None
         }
-        Some(v) if v >= (1, 34) => Some(parts("apiserver.config.k8s.io/v1", v)),
-        Some(v) => Some(parts("apiserver.config.k8s.io/v1beta1", v)),
+        Some(v) if v >= (1, 34) => Some(parts(authentication_configuration::V1, v)),
+        Some(v) => Some(parts(authentication_configuration::V1BETA1, v)),
     }
 }
 

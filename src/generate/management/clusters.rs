@@ -3,9 +3,7 @@
 //! audience from the SPIFFE Workload API on every refresh. Everything in it comes from the spoke's contract.
 
 use super::{meta, Crd, Output, Wave};
-use crate::model::{
-    Cluster, Connection, ExecConfig, Model, Spoke, SpokeKind, Tls, SECRET_TYPE_LABEL, STANDARD_LABEL_PREFIX,
-};
+use crate::model::{Cluster, Connection, ExecConfig, Model, Spoke, Tls, SECRET_TYPE_LABEL, STANDARD_LABEL_PREFIX};
 use k8s_openapi::api::core::v1::Secret;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -20,13 +18,7 @@ fn standard_labels(spoke: &Spoke) -> BTreeMap<String, String> {
         label("kind", spoke.kind.name()),
         (SECRET_TYPE_LABEL.to_string(), "cluster".to_string()),
     ]);
-    match &spoke.kind {
-        SpokeKind::OpenShift(openshift) => labels.extend([label("openshift-version", &openshift.version)]),
-        SpokeKind::Kubernetes(kubernetes) => {
-            labels.extend(kubernetes.version.as_deref().map(|v| label("kubernetes-version", v)))
-        }
-        SpokeKind::Hosted(_) | SpokeKind::Eks(_) => {}
-    }
+    labels.extend(spoke.kind.version_label().map(|(name, version)| label(name, version)));
     labels
 }
 

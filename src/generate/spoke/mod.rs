@@ -1,16 +1,9 @@
 //! Spoke cluster objects. What every spoke gets is here: RBAC binding the contract's usernames. What
-//! makes a spoke's API server trust the issuer depends on its kind, one file each (`openshift.rs`,
-//! `hosted.rs`, `kubernetes.rs`, `eks.rs`, with `oidc.rs` shared by the two OpenShift kinds); a new kind is
-//! one more file and one more arm in [`generate`].
-
-mod eks;
-mod hosted;
-mod kubernetes;
-mod oidc;
-mod openshift;
+//! makes a spoke's API server trust the issuer depends on its kind: one folder each in [`crate::kinds`],
+//! which also holds how the doctor reads that kind back.
 
 use super::{Output, SYNC_WAVE_ANNOTATION};
-use crate::model::{Model, Spoke, SpokeKind};
+use crate::model::{Model, Spoke};
 use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -18,12 +11,7 @@ const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
 
 /// Emission order is apply order: the kind's authentication objects first, RBAC last.
 pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
-    match &spoke.kind {
-        SpokeKind::OpenShift(openshift) => openshift::generate(model, spoke, openshift, out),
-        SpokeKind::Hosted(hosted) => hosted::generate(model, spoke, hosted, out),
-        SpokeKind::Kubernetes(kubernetes) => kubernetes::generate(model, spoke, kubernetes, out),
-        SpokeKind::Eks(eks) => eks::generate(model, spoke, eks, out),
-    }
+    crate::kinds::emit(model, spoke, out);
     push_rbac(spoke, out);
 }
 
@@ -31,7 +19,7 @@ pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
 /// authentication config references first, the authentication switch last, so that applying a
 /// directory in file-name order never points the API server at something missing.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Wave {
+pub(crate) enum Wave {
     /// The issuer CA ConfigMap.
     Trust = 0,
     /// The 4.19 FeatureGate (applied alone and rolled out first: `--target spoke/<name>/featuregate`).
@@ -42,7 +30,7 @@ pub(super) enum Wave {
     Authentication = 3,
 }
 
-pub(super) fn meta(name: &str, namespace: Option<&str>, wave: Wave) -> ObjectMeta {
+pub(crate) fn meta(name: &str, namespace: Option<&str>, wave: Wave) -> ObjectMeta {
     ObjectMeta {
         name: Some(name.into()),
         namespace: namespace.map(Into::into),

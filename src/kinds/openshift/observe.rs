@@ -1,0 +1,15 @@
+//! How the doctor reads a classic OpenShift spoke: `Authentication` `spec`, its CA ConfigMaps in
+//! `openshift-config`.
+
+use super::super::{oidc, Observer};
+use crate::api::openshift_config::{Authentication, AuthenticationSpec, CONFIG_NAMESPACE};
+use crate::doctor::collect::Object;
+use crate::doctor::observe::{field, Authenticator};
+use k8s_openapi::Resource;
+
+pub const OBSERVER: Observer = Observer { group: Authentication::GROUP, kind: Authentication::KIND, read };
+
+fn read(object: &Object) -> Result<Vec<Authenticator>, String> {
+    let spec: AuthenticationSpec = field(object, "/spec")?.unwrap_or_default();
+    Ok(oidc::authenticators(spec, &object.display(), "spec", CONFIG_NAMESPACE, None))
+}
