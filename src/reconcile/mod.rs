@@ -16,9 +16,9 @@ pub(crate) use patch::merge;
 
 use crate::diag::Diagnostics;
 use crate::generate::Manifest;
-use crate::krm::{self, annotation, set_annotation};
+use crate::krm::{self, annotation};
 use crate::model::{Cluster, Model, Target, OWNER_ANNOTATION, TARGET_ANNOTATION};
-use locations::LOCATION_ANNOTATIONS;
+use locations::Locations;
 use patch::{patch, patch_note};
 use serde_yaml_ng::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -151,11 +151,8 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
         Fate::Emit { replaces, .. } => *replaces,
         Fate::Patch(_) => None,
     });
-    let mut taken: BTreeMap<&str, BTreeSet<u64>> = BTreeMap::new();
-    for (path, index) in (0..inputs.len()).filter(|&i| !ours[i]).chain(replaced).filter_map(|i| seen[i].location) {
-        taken.entry(path).or_default().insert(index);
-    }
-    let mut next_index: BTreeMap<String, u64> = BTreeMap::new();
+    let mut locations =
+        Locations::new((0..inputs.len()).filter(|&i| !ours[i]).chain(replaced).filter_map(|i| seen[i].location));
     for (manifest, fate) in generated.into_iter().zip(fates) {
         let (old, conflict) = match fate {
             Fate::Patch(i) => {
@@ -178,28 +175,9 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
         let path = model.file_path(&manifest.cluster, manifest.wave(), manifest.kind(), manifest.name());
         let mut object = manifest.object;
         if let Some(old) = old {
-            for key in LOCATION_ANNOTATIONS {
-                if let Some(v) = annotation(&inputs[old], key) {
-                    set_annotation(&mut object, key, v);
-                }
-            }
+            locations::keep(&mut object, &inputs[old]);
         } else if with_locations {
-            // Indexes are given out upwards per path, so N objects sharing one file cost O(N), not
-            // O(N²): below the last one given out, every index is taken.
-            let next = next_index.entry(path.clone()).or_insert(0);
-            let taken = taken.get(path.as_str());
-            let index = (*next..).find(|n| !taken.is_some_and(|t| t.contains(n))).expect("an unused index exists");
-            *next = index + 1;
-            // The order LOCATION_ANNOTATIONS copies them in on the next run, so that run changes no byte.
-            let index = index.to_string();
-            for (key, value) in [
-                (krm::PATH_ANNOTATION, &path),
-                (krm::INDEX_ANNOTATION, &index),
-                (krm::LEGACY_PATH_ANNOTATION, &path),
-                (krm::LEGACY_INDEX_ANNOTATION, &index),
-            ] {
-                set_annotation(&mut object, key, value);
-            }
+            locations.place(&mut object, path);
         }
         out.push(Item::New(object));
     }
@@ -344,6 +322,7 @@ mod tests {
     use crate::config::{self, ConfigRef};
     use crate::diag::Topic;
     use crate::generate::NamedList;
+    use crate::krm::set_annotation;
     use crate::resolve::{resolve, Options};
 
     fn model(config_dir: &str) -> Model {
