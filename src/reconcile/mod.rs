@@ -7,6 +7,10 @@
 //! is patched in place instead of getting a duplicate: every generated field is enforced except those
 //! that are only our local defaults ([`LocalDefault`]), where the base keeps its own value (and an info
 //! result says so when it differs from ours). Every other item passes through untouched.
+//!
+//! This module decides each object's fate (replace, patch, emit, prune) and words what it pruned;
+//! [`patch`] lays a generated object over a base's item, [`locations`] gives new objects their place in
+//! the package, and [`providers`] guards a spoke's existing identity provider.
 
 mod locations;
 mod patch;
