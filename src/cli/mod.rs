@@ -1,10 +1,10 @@
 //! The command line: with no subcommand the binary is a KRM function (stdin → stdout); subcommands
 //! serve CI pipes and tooling.
 //!
-//! [`args`] defines the flags (clap), [`run`] dispatches, and one file per command does the reading and
-//! printing around the library's stages: [`generate`] (and the KRM function), [`explain`], [`install`]
-//! (`copy-file`, `install-to`), [`complete`] (`completions`, `man`) and [`commands`] (`images`, `schema`);
-//! `doctor`, `import`, `diff` and `credential` live in their own modules.
+//! `args.rs` defines the flags (clap), [`run`] dispatches, and one file per command does the reading and
+//! printing around the library's stages: `generate.rs` (and the KRM function), `explain.rs`, `install.rs`
+//! (`copy-file`, `install-to`), `complete.rs` (`completions`, `man`) and `commands.rs` (`images`,
+//! `schema`); `doctor`, `import`, `diff` and `credential` live in their own modules.
 //!
 //! No command writes stdout itself: each returns an [`Exit`], its output and status, and
 //! [`Exit::finish`] writes it, so a reader that stops early (`| head`) is handled by one rule, as
@@ -61,7 +61,7 @@ impl Exit {
         Exit { status, ..self }
     }
 
-    /// The status for a failure to write stdout (see [`Exit::failure`]).
+    /// The status for a failure to write stdout other than a broken pipe (1 unless this says otherwise).
     pub fn failing_with(self, failure: u8) -> Exit {
         Exit { failure, ..self }
     }

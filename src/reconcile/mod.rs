@@ -5,12 +5,13 @@
 //! the old item's file location and id, so kpt keeps comments), or dropped when no longer generated.
 //! An item nobody owns that has the identity of a generated object (a base's ZTWIM CRs, a Subscription)
 //! is patched in place instead of getting a duplicate: every generated field is enforced except those
-//! that are only our local defaults ([`LocalDefault`]), where the base keeps its own value (and an info
-//! result says so when it differs from ours). Every other item passes through untouched.
+//! that are only our local defaults ([`LocalDefault`](crate::generate::LocalDefault)), where the base
+//! keeps its own value (and an info result says so when it differs from ours). Every other item passes
+//! through untouched.
 //!
 //! This module decides each object's fate (replace, patch, emit, prune) and words what it pruned;
-//! [`patch`] lays a generated object over a base's item, [`locations`] gives new objects their place in
-//! the package, and [`providers`] guards a spoke's existing identity provider.
+//! `patch.rs` lays a generated object over a base's item, `locations.rs` gives new objects their place in
+//! the package, and `providers.rs` guards a spoke's existing identity provider.
 
 mod locations;
 mod patch;
