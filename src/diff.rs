@@ -442,7 +442,7 @@ fn cell(s: &str) -> String {
 }
 
 /// Runs `diff`; exit 0 no change, 1 changes, 2 trouble (as `diff` does).
-pub fn run(old: &std::path::Path, new: &std::path::Path, output: &str) -> i32 {
+pub fn run(old: &std::path::Path, new: &std::path::Path, output: &str) -> crate::cli::Exit {
     let mut sides = Vec::new();
     let mut failed = false;
     for path in [old, new] {
@@ -467,7 +467,7 @@ pub fn run(old: &std::path::Path, new: &std::path::Path, output: &str) -> i32 {
         }
     }
     if failed {
-        return 2;
+        return crate::cli::Exit::status(2);
     }
     let report = diff((&sides[0].0, &sides[0].1), (&sides[1].0, &sides[1].1));
     let text = match output {
@@ -475,8 +475,5 @@ pub fn run(old: &std::path::Path, new: &std::path::Path, output: &str) -> i32 {
         "markdown" => report.markdown(),
         _ => report.text(),
     };
-    match crate::cli::write_stdout(text.as_bytes()) {
-        0 => i32::from(!report.is_empty()),
-        _ => 2,
-    }
+    crate::cli::Exit::print(text).with_status(u8::from(!report.is_empty())).failing_with(2)
 }

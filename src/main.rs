@@ -1,3 +1,7 @@
-fn main() {
-    std::process::exit(ztwim_gitops::cli::main());
+use std::process::ExitCode;
+use ztwim_gitops::cli;
+
+fn main() -> ExitCode {
+    let exit = cli::run(cli::parse());
+    ExitCode::from(exit.finish(&mut std::io::stdout().lock()))
 }

@@ -1,4 +1,4 @@
-//! Stage 2a: find the function config and turn it into a typed [`Spec`], reporting every problem with
+//! Stage 2: find the function config and turn it into a typed [`Spec`], reporting every problem with
 //! the path the user wrote.
 //!
 //! Two forms are accepted: the structured `ZtwimGitOps` kind and the flat `ConfigMap` that

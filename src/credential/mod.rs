@@ -51,7 +51,7 @@ struct Settings {
 }
 
 /// Runs the subcommand with the process environment; returns the exit code.
-pub fn run(args: &Args) -> i32 {
+pub fn run(args: &Args) -> crate::cli::Exit {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let settings = match settings(args, &env) {
         Ok(s) => s,
@@ -81,7 +81,7 @@ pub fn run(args: &Args) -> i32 {
     }
     let reported = reported_expiry(now, exp);
     if args.check {
-        return print(&check_text(&svid, now, reported));
+        return crate::cli::Exit::print(check_text(&svid, now, reported));
     }
     let credential = ExecCredential {
         api_version: settings.api_version.to_string(),
@@ -94,7 +94,7 @@ pub fn run(args: &Args) -> i32 {
         }),
     };
     let json = serde_json::to_string(&credential).expect("an ExecCredential serialises");
-    print(&format!("{json}\n"))
+    crate::cli::Exit::print(format!("{json}\n"))
 }
 
 fn unix_now() -> i64 {
@@ -102,18 +102,9 @@ fn unix_now() -> i64 {
 }
 
 /// One line on stderr, exit code 1.
-fn fail(message: &str) -> i32 {
+fn fail(message: &str) -> crate::cli::Exit {
     eprintln!("ztwim-gitops credential: {message}");
-    1
-}
-
-fn print(text: &str) -> i32 {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => 0,
-        Err(e) => fail(&format!("cannot write to stdout: {e}")),
-    }
+    crate::cli::Exit::status(1)
 }
 
 /// Flags over environment, every problem reported (joined into the one stderr line).

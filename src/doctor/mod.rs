@@ -44,7 +44,7 @@ pub struct Args {
 /// Runs doctor; the exit code is 1 when any check failed (the input could not be read, or nothing in it
 /// let a cluster Secret be checked against its spoke), else 0. `verbosity` (`-q`, `-v`) chooses the
 /// text report's lines; JSON always carries every check.
-pub fn run(args: &Args, verbosity: crate::cli::Verbosity) -> i32 {
+pub fn run(args: &Args, verbosity: crate::cli::Verbosity) -> crate::cli::Exit {
     let input = collect::read(&args.paths);
     let mut checks = report::Checks::default();
     for e in &input.errors {
@@ -99,12 +99,5 @@ pub fn run(args: &Args, verbosity: crate::cli::Verbosity) -> i32 {
         "json" => report::json(&checks.list, token_json.as_ref()),
         _ => report::human(&checks.list, token_json.as_ref(), verbosity),
     };
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {e}");
-        }
-    }
-    i32::from(checks.failed())
+    crate::cli::Exit::print(text).with_status(u8::from(checks.failed()))
 }

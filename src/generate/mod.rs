@@ -192,25 +192,6 @@ fn set_labels(object: &mut Value, labels: &std::collections::BTreeMap<String, St
     }
 }
 
-/// Lays `overlay` over `base`: maps merge key by key, keeping `base`'s key order and appending new keys;
-/// anything else in `overlay` (scalars, lists, null) replaces what `base` has. One rule for both overlays
-/// this tool makes: `argocdSpec` over the generated ArgoCD spec, and generated fields over a base's item.
-pub fn merge(base: &mut Value, overlay: Value) {
-    match (base, overlay) {
-        (Value::Mapping(base), Value::Mapping(overlay)) => {
-            for (k, v) in overlay {
-                match base.get_mut(&k) {
-                    Some(old) => merge(old, v),
-                    None => {
-                        base.insert(k, v);
-                    }
-                }
-            }
-        }
-        (base, overlay) => *base = overlay,
-    }
-}
-
 /// The conventional key order: apiVersion, kind, metadata (name, namespace, labels, annotations
 /// first), then spec/data/stringData/type, then the rest as serialised. k8s-openapi serialises fields
 /// alphabetically, which would put `data` before `metadata`.

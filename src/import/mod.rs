@@ -129,7 +129,7 @@ fn dns_label(name: &str) -> String {
 }
 
 /// Runs `import` from the command line; the exit code.
-pub fn run(args: &Args, quiet: bool) -> i32 {
+pub fn run(args: &Args, quiet: bool) -> crate::cli::Exit {
     let input = collect::read(&args.paths);
     let mut results: Vec<KrmResult> =
         input.errors.iter().map(|e| result(Severity::Error, "input", e.clone())).collect();
@@ -185,18 +185,18 @@ pub fn run(args: &Args, quiet: bool) -> i32 {
         eprintln!("{}: {}", r.severity.as_str(), r.human_line());
     }
     let failed = results.iter().any(|r| r.severity == Severity::Error);
-    let Some(config) = outcome.config.as_deref().filter(|_| !failed) else { return 1 };
+    let Some(config) = outcome.config.as_deref().filter(|_| !failed) else { return crate::cli::Exit::status(1) };
     if let Some(dir) = &args.plan {
         let files = match plan::plan(&outcome, config) {
             Ok(files) => files,
             Err(e) => {
                 eprintln!("error: --plan: {e}");
-                return 1;
+                return crate::cli::Exit::status(1);
             }
         };
         if let Err(e) = plan::write(dir, &files) {
             eprintln!("error: --plan {}: cannot write the plan: {e}", dir.display());
-            return 1;
+            return crate::cli::Exit::status(1);
         }
         if !quiet {
             eprintln!(
@@ -207,7 +207,7 @@ pub fn run(args: &Args, quiet: bool) -> i32 {
             );
         }
     }
-    crate::cli::write_stdout(config.as_bytes())
+    crate::cli::Exit::print(config)
 }
 
 /// The pure part: objects and kubeconfig contexts in, the config and its results out.

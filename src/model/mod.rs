@@ -1,8 +1,10 @@
-//! Stage 3: the resolved model, the single source of truth for every generator and every check. It is
-//! plain data in its own words: [`Trust`] (what the management cluster issues), one [`SpokeContract`] per
-//! spoke (what that spoke must accept, and how Argo CD presents it), and the install settings around
-//! them. Nothing here reads the config: `crate::resolve` builds a model from a config, once, and that is
-//! the only place config becomes facts; where a value came from is an opaque [`Origin`] resolve hands out.
+//! The resolved model, what stage 3 ([`crate::resolve`]) hands to stage 4: the single source of truth
+//! for every generator, for reconcile and for the commands that read a config (`explain`, `diff`); the
+//! doctor shares its contract rules (`rules.rs`) and constants. It is plain data in its own words:
+//! [`Trust`] (what the management cluster issues), one [`SpokeContract`] per spoke (what that spoke must
+//! accept, and how Argo CD presents it), and the install settings around them. Nothing here reads the
+//! config: `crate::resolve` builds a model from a config, once, and that is the only place config
+//! becomes facts; where a value came from is an opaque [`Origin`] resolve hands out.
 
 mod contract;
 mod management;

@@ -733,3 +733,74 @@ fn a_stream_never_mixes_clusters_unless_asked() {
     assert!(single.status.success(), "{}", text(&single.stderr));
     assert!(!single.stdout.is_empty());
 }
+
+/// Runs the binary with a stdout nobody reads (the reader closed it before the first write, as `| head`
+/// does after its lines), `stdin` on stdin.
+fn bin_closed_stdout(args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ztwim-gitops"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    // A command that never reads stdin may be gone before this write: that is no failure of its own.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_reader_that_stops_early_changes_nothing_but_stdout() {
+    let dir = scratch("closed-stdout");
+    let tree = dir.join("tree");
+    let tree_arg = tree.display().to_string();
+    assert!(bin(&["generate", "-c", "fn-config/fleet.yaml", "--target", "all", "-o", &tree_arg]).status.success());
+    let function_input = read("tests/data/resourcelist-fleet.yaml");
+    // Every command that prints to stdout, with the status it documents for this input.
+    let cases: &[(&[&str], &[u8], i32)] = &[
+        (&[], &function_input, 0),
+        (&["generate", "-c", "fn-config/fleet.yaml", "--target", "all"], b"", 0),
+        (&["generate", "-c", "-", "--target", "management"], &read("fn-config/fleet.yaml"), 0),
+        (&["generate", "-c", "fn-config/fleet.yaml", "--target", "all", "-o", &tree_arg], b"", 0),
+        (&["explain", "-c", "fn-config/fleet.yaml"], b"", 0),
+        (&["explain", "-c", "fn-config/fleet.yaml", "--format", "mermaid"], b"", 0),
+        (&["images", "-c", "fn-config/fleet.yaml"], b"", 0),
+        // diff: 1 means "the configs differ", and stays 1 when nobody reads which way.
+        (&["diff", "fn-config/minimal.yaml", "fn-config/fleet.yaml"], b"", 1),
+        (
+            &[
+                "import",
+                "tests/data/adopt/cluster-secrets.yaml",
+                "--app-domain",
+                "apps.mgmt.example.com",
+                "--openshift-version",
+                "4.20",
+                "--spoke-type",
+                "gke_prod=kubernetes",
+            ],
+            b"",
+            0,
+        ),
+        // doctor on the whole generated fleet: 0, every check passes.
+        (&["doctor", &tree_arg], b"", 0),
+        // doctor on the spokes' files only (no cluster Secret to check them against): 1, read or not.
+        (&["doctor", &format!("{tree_arg}/spokes")], b"", 1),
+        (&["schema"], b"", 0),
+        (&["completions", "bash"], b"", 0),
+        (&["man"], b"", 0),
+    ];
+    for (args, stdin, status) in cases {
+        let read = bin_with(args, stdin, &[]);
+        assert_eq!(read.status.code(), Some(*status), "{args:?} read: {}", text(&read.stderr));
+        assert!(!read.stdout.is_empty(), "{args:?} prints something, so a closed stdout is tried");
+        let closed = bin_closed_stdout(args, stdin);
+        assert_eq!(closed.status.code(), Some(*status), "{args:?} unread: {}", text(&closed.stderr));
+        // Quietly: not a word about the pipe, no panic; the results a reader would have seen stay.
+        assert_eq!(text(&closed.stderr), text(&read.stderr), "{args:?}");
+    }
+}

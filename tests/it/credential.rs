@@ -294,6 +294,25 @@ fn an_empty_answer_says_no_svid_was_returned() {
     assert!(run.elapsed < Duration::from_secs(5), "{:?}", run.elapsed);
 }
 
+/// A reader that stops early (closed stdout) is the rule every command follows (`cli::Exit::finish`): no
+/// failure, not a word on stderr, the status the run would have had.
+#[test]
+fn a_reader_that_closed_stdout_is_no_failure() {
+    let server = Server::start(Config::default());
+    for extra in [&[][..], &["--check"][..]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let mut cmd = Command::new(BIN);
+        cmd.arg("credential").args(contract_args(&server)).args(extra).stdout(writer);
+        for v in VARIABLES {
+            cmd.env_remove(v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{extra:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty(), "{extra:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
 #[test]
 fn check_prints_the_claims_and_the_reported_expiry_never_the_token() {
     let server = Server::start(Config::default());

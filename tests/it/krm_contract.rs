@@ -333,9 +333,15 @@ fn many_errors_at_once_snapshot() {
         assert_eq!(r["file"]["index"], 1);
     }
     // The results as written on stdout, not re-serialised: the bytes users get.
-    let written = &run.stdout[run.stdout.find("
+    let written = &run.stdout[run
+        .stdout
+        .find(
+            "
 results:
-").expect("results on stdout") + 1..];
+",
+        )
+        .expect("results on stdout")
+        + 1..];
     crate::support::golden::snapshot("krm-many-errors-results.yaml", written);
     crate::support::golden::snapshot("krm-many-errors-stderr.txt", &run.stderr);
 }

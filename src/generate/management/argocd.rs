@@ -4,10 +4,11 @@
 //! SPIFFE Workload API socket from the CSI driver. `argocdSpec` is merged in last.
 
 use super::{meta, Cr, Crd, Output, Wave};
-use crate::generate::{merge, LocalDefault};
+use crate::generate::LocalDefault;
 use crate::model::{
     Cluster, ImageRef, Model, PluginInstall, BUILTIN_BINARY, CSI_DRIVER, EXEC_BINARY, IMAGE_BINARY_PATH, INIT_CONTAINER,
 };
+use crate::reconcile::merge;
 use k8s_openapi::api::core::v1::{
     CSIVolumeSource, Capabilities, Container, EmptyDirVolumeSource, EnvVar, Namespace, ResourceRequirements,
     SeccompProfile, SecurityContext, Volume, VolumeMount,

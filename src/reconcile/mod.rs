@@ -5,15 +5,26 @@
 //! the old item's file location and id, so kpt keeps comments), or dropped when no longer generated.
 //! An item nobody owns that has the identity of a generated object (a base's ZTWIM CRs, a Subscription)
 //! is patched in place instead of getting a duplicate: every generated field is enforced except those
-//! that are only our local defaults ([`LocalDefault`]), where the base keeps its own value (and an info
-//! result says so when it differs from ours). Every other item passes through untouched.
+//! that are only our local defaults ([`LocalDefault`](crate::generate::LocalDefault)), where the base
+//! keeps its own value (and an info result says so when it differs from ours). Every other item passes
+//! through untouched.
+//!
+//! This module decides each object's fate (replace, patch, emit, prune) and words what it pruned;
+//! `patch.rs` lays a generated object over a base's item, `locations.rs` gives new objects their place in
+//! the package, and `providers.rs` guards a spoke's existing identity provider.
 
+mod locations;
+mod patch;
 mod providers;
 
+pub(crate) use patch::merge;
+
 use crate::diag::Diagnostics;
-use crate::generate::{merge, LocalDefault, Manifest, NamedList};
-use crate::krm::{self, annotation, set_annotation};
-use crate::model::{Cluster, Model, Target, MANAGED_BY_LABEL, OWNER_ANNOTATION, PART_OF_LABEL, TARGET_ANNOTATION};
+use crate::generate::Manifest;
+use crate::krm::{self, annotation};
+use crate::model::{Cluster, Model, Target, OWNER_ANNOTATION, TARGET_ANNOTATION};
+use locations::Locations;
+use patch::{patch, patch_note};
 use serde_yaml_ng::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,19 +42,6 @@ pub struct Reconciled {
     pub items: Vec<Item>,
     pub notes: Diagnostics,
 }
-
-/// Annotations an orchestrator owns on an item; a replaced item keeps the old item's values.
-const LOCATION_ANNOTATIONS: &[&str] = &[
-    krm::PATH_ANNOTATION,
-    krm::INDEX_ANNOTATION,
-    "internal.config.kubernetes.io/id",
-    "internal.config.kubernetes.io/seqindent",
-    "internal.config.kubernetes.io/annotations-migration-resource-id",
-    "internal.config.kubernetes.io/package-path",
-    krm::LEGACY_PATH_ANNOTATION,
-    krm::LEGACY_INDEX_ANNOTATION,
-    "config.k8s.io/id",
-];
 
 /// group, kind, namespace, name: what makes two objects the same object on one cluster. Borrowed from
 /// the object: a package's thousands of items are read, not copied.
@@ -158,11 +156,8 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
         Fate::Emit { replaces, .. } => *replaces,
         Fate::Patch(_) => None,
     });
-    let mut taken: BTreeMap<&str, BTreeSet<u64>> = BTreeMap::new();
-    for (path, index) in (0..inputs.len()).filter(|&i| !ours[i]).chain(replaced).filter_map(|i| seen[i].location) {
-        taken.entry(path).or_default().insert(index);
-    }
-    let mut next_index: BTreeMap<String, u64> = BTreeMap::new();
+    let mut locations =
+        Locations::new((0..inputs.len()).filter(|&i| !ours[i]).chain(replaced).filter_map(|i| seen[i].location));
     for (manifest, fate) in generated.into_iter().zip(fates) {
         let (old, conflict) = match fate {
             Fate::Patch(i) => {
@@ -185,28 +180,9 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
         let path = model.file_path(&manifest.cluster, manifest.wave(), manifest.kind(), manifest.name());
         let mut object = manifest.object;
         if let Some(old) = old {
-            for key in LOCATION_ANNOTATIONS {
-                if let Some(v) = annotation(&inputs[old], key) {
-                    set_annotation(&mut object, key, v);
-                }
-            }
+            locations::keep(&mut object, &inputs[old]);
         } else if with_locations {
-            // Indexes are given out upwards per path, so N objects sharing one file cost O(N), not
-            // O(N²): below the last one given out, every index is taken.
-            let next = next_index.entry(path.clone()).or_insert(0);
-            let taken = taken.get(path.as_str());
-            let index = (*next..).find(|n| !taken.is_some_and(|t| t.contains(n))).expect("an unused index exists");
-            *next = index + 1;
-            // The order LOCATION_ANNOTATIONS copies them in on the next run, so that run changes no byte.
-            let index = index.to_string();
-            for (key, value) in [
-                (krm::PATH_ANNOTATION, &path),
-                (krm::INDEX_ANNOTATION, &index),
-                (krm::LEGACY_PATH_ANNOTATION, &path),
-                (krm::LEGACY_INDEX_ANNOTATION, &index),
-            ] {
-                set_annotation(&mut object, key, value);
-            }
+            locations.place(&mut object, path);
         }
         out.push(Item::New(object));
     }
@@ -345,127 +321,13 @@ fn conflict_note(manifest: &Manifest, other: &str) -> String {
     )
 }
 
-/// The generated fields laid over an input item that is not ours, less the local defaults the item has
-/// a value for. Our owner and target annotations and our managed-by/part-of labels are left out: a
-/// patched item stays the user's, so a later run never replaces or prunes it.
-fn patch(input: &Value, manifest: Manifest, notes: &mut Diagnostics) -> Value {
-    let mut generated = manifest.object;
-    for list in &manifest.named_lists {
-        merge_named(input, &mut generated, list);
-    }
-    for default in &manifest.defaults {
-        let Some(theirs) = lookup(input, default.field) else { continue };
-        let ours = remove(&mut generated, default.field);
-        if ours.as_ref().is_some_and(|ours| ours != theirs) {
-            let (path, message) = kept_note(input, default, theirs, ours.as_ref());
-            notes.push(crate::diag::Severity::Info, path, message);
-        }
-    }
-    if let Some(labels) =
-        generated.get_mut("metadata").and_then(|m| m.get_mut("labels")).and_then(Value::as_mapping_mut)
-    {
-        labels.remove(MANAGED_BY_LABEL);
-        labels.remove(PART_OF_LABEL);
-        if labels.is_empty() {
-            if let Some(meta) = generated.get_mut("metadata").and_then(Value::as_mapping_mut) {
-                meta.remove("labels");
-            }
-        }
-    }
-    if let Some(ann) = generated.get_mut("metadata").and_then(|m| m.get_mut("annotations")) {
-        if let Some(map) = ann.as_mapping_mut() {
-            map.remove(OWNER_ANNOTATION);
-            map.remove(TARGET_ANNOTATION);
-            if map.is_empty() {
-                if let Some(meta) = generated.get_mut("metadata").and_then(Value::as_mapping_mut) {
-                    meta.remove("annotations");
-                }
-            }
-        }
-    }
-    let mut patched = input.clone();
-    merge(&mut patched, generated);
-    patched
-}
-
-/// Lays the base's entries under ours in `list`'s field (see [`NamedList`]).
-fn merge_named(input: &Value, generated: &mut Value, list: &NamedList) {
-    let Some(Value::Sequence(theirs)) = lookup(input, list.field) else { return };
-    let Some(Value::Sequence(ours)) = lookup_mut(generated, list.field) else { return };
-    let name = |v: &Value| v.get("name").and_then(Value::as_str).map(str::to_string);
-    let mut merged = theirs.clone();
-    for entry in ours.drain(..) {
-        match merged.iter_mut().find(|t| name(t).is_some() && name(t) == name(&entry)) {
-            Some(base) if name(&entry).is_some_and(|n| list.joined.contains(&n.as_str())) => {
-                let joined = |v: &Value| v.get("value").and_then(Value::as_str).unwrap_or_default().to_string();
-                let mut items: Vec<String> =
-                    joined(base).split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
-                for item in joined(&entry).split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                    if !items.iter().any(|i| i == item) {
-                        items.push(item.to_string());
-                    }
-                }
-                *base = entry;
-                if let Some(m) = base.as_mapping_mut() {
-                    m.insert("value".into(), items.join(",").into());
-                }
-            }
-            Some(base) => *base = entry,
-            None => merged.push(entry),
-        }
-    }
-    *ours = merged;
-}
-
-fn lookup_mut<'v>(value: &'v mut Value, path: &[&str]) -> Option<&'v mut Value> {
-    path.iter().try_fold(value, |v, key| v.get_mut(*key))
-}
-
-fn lookup<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
-    path.iter().try_fold(value, |v, key| v.get(*key))
-}
-
-/// Removes the value at `path`, if there is one.
-fn remove(value: &mut Value, path: &[&str]) -> Option<Value> {
-    let (last, parents) = path.split_last()?;
-    let parent = parents.iter().try_fold(value, |v, key| v.get_mut(*key))?;
-    parent.as_mapping_mut()?.shift_remove(*last)
-}
-
-/// The info about a base value kept over our default: at the config field that would enforce one, when
-/// there is such a field.
-fn kept_note(input: &Value, default: &LocalDefault, theirs: &Value, ours: Option<&Value>) -> (Option<String>, String) {
-    let (_, kind, namespace, name) = key(input);
-    let ns = if namespace.is_empty() { String::new() } else { format!("{namespace}/") };
-    let json = |v: &Value| serde_json::to_string(v).unwrap_or_default();
-    let field = default.field.join(".");
-    let ours = ours.map(json).unwrap_or_default();
-    let how = match &default.setting {
-        Some(setting) => format!("set `{setting}` in the config to enforce a value"),
-        None => "ztwim-gitops leaves it to your base".into(),
-    };
-    let message = format!(
-        "kept {kind} {ns}{name} {field} from the base, {}, instead of this function's default {ours}: it is not part of the trust contract; {how}.",
-        json(theirs)
-    );
-    (default.setting.as_ref().map(String::from), message)
-}
-
-fn patch_note(input: &Value) -> String {
-    let (_, kind, namespace, name) = key(input);
-    let ns = if namespace.is_empty() { String::new() } else { format!("{namespace}/") };
-    let file = krm::item_path(input).map(|p| format!(" in {p}")).unwrap_or_default();
-    format!(
-        "patched {kind} {ns}{name}{file} with the generated fields instead of emitting a second copy; it keeps its \
-         other fields and stays yours (no owner annotation, never pruned)."
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::{self, ConfigRef};
     use crate::diag::Topic;
+    use crate::generate::NamedList;
+    use crate::krm::set_annotation;
     use crate::resolve::{resolve, Options};
 
     fn model(config_dir: &str) -> Model {
