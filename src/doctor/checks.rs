@@ -5,8 +5,9 @@ use super::observe::{ArgoCd, Authenticator, Binding, CaSource, ClusterSecret, Co
 use super::report::{literal, side, Checks, Status};
 use crate::api::exec_credential::GROUP as EXEC_API_GROUP;
 use crate::model::{
-    AGENT_SOCKET, AUDIENCE_ENV, CREDENTIAL_VERSION_ENV, CSI_DRIVER, IGNORED_NAMESPACE_PATTERNS, SECRET_TYPE_LABEL,
-    SOCKET_ENV, SPIRE_CLASS_NAME as SPIRE_CLASS, TARGET_ANNOTATION,
+    ignored_namespace_pattern, render_spiffe_id_template, trust_domain_of, TemplateFields, AGENT_SOCKET, AUDIENCE_ENV,
+    CREDENTIAL_VERSION_ENV, CSI_DRIVER, IGNORED_NAMESPACE_PATTERNS, NAMESPACE_NAME_LABEL, SECRET_TYPE_LABEL,
+    SOCKET_ENV, SPIRE_CLASS_NAME as SPIRE_CLASS, TARGET_ANNOTATION, WORKLOAD_NAME_LABEL, ZTWIM_FALLBACK_TEMPLATE,
 };
 use std::collections::BTreeMap;
 
@@ -14,9 +15,6 @@ use std::collections::BTreeMap;
 const DEFAULT_SOCKET: &str = "unix:///tmp/spire-agent/public/api.sock";
 const DEFAULT_AUDIENCE: &str = "k8s";
 const DEFAULT_CREDENTIAL_VERSION: &str = "v1";
-/// ZTWIM's fallback ClusterSPIFFEID template (operator `clusterspiffeid.go`).
-const ZTWIM_DEFAULT_TEMPLATE: &str =
-    "spiffe://{{ .TrustDomain }}/ns/{{ .PodMeta.Namespace }}/sa/{{ .PodSpec.ServiceAccountName }}";
 /// Clusterroles that give Argo CD what it needs: everywhere (cluster-wide spoke) or in a namespace.
 const CLUSTER_WIDE_ROLES: [&str; 1] = ["cluster-admin"];
 const NAMESPACE_ROLES: [&str; 2] = ["cluster-admin", "admin"];
@@ -246,12 +244,12 @@ fn management(m: &Management, checks: &mut Checks) {
 /// The SPIFFE ID each component gets: the first matching non-fallback ClusterSPIFFEID of ZTWIM's class,
 /// else ZTWIM's own fallback registration.
 pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identity> {
-    let ns_labels = BTreeMap::from([("kubernetes.io/metadata.name".to_string(), a.namespace.clone())]);
-    let ignored = IGNORED_NAMESPACE_PATTERNS.iter().find(|p| a.namespace.contains(*p));
+    let ns_labels = BTreeMap::from([(NAMESPACE_NAME_LABEL.to_string(), a.namespace.clone())]);
+    let ignored = ignored_namespace_pattern(&a.namespace);
     let mut out = Vec::new();
     for c in &a.components {
         let mut pod_labels = c.labels.clone();
-        pod_labels.insert("app.kubernetes.io/name".into(), c.workload.clone());
+        pod_labels.insert(WORKLOAD_NAME_LABEL.into(), c.workload.clone());
         // argocd-operator v0.17+ shortens longer names with a hash (TruncateWithHash), and the hash is
         // not worth re-deriving here: say so rather than compare an ID no pod has.
         if c.service_account.len() > 63 {
@@ -316,9 +314,14 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
         let chosen = ours.iter().find(|s| !s.fallback).or_else(|| ours.first());
         let (template, at) = match chosen {
             Some(s) => (s.template.clone(), format!("ClusterSPIFFEID {} spec.spiffeIDTemplate", s.name)),
-            None => (ZTWIM_DEFAULT_TEMPLATE.to_string(), "ZTWIM's default ClusterSPIFFEID (fallback)".to_string()),
+            None => (ZTWIM_FALLBACK_TEMPLATE.to_string(), "ZTWIM's default ClusterSPIFFEID (fallback)".to_string()),
         };
-        let id = render(&template, m.trust_domain.as_ref().map(|t| t.value.as_str()), &a.namespace, &c.service_account);
+        let fields = TemplateFields {
+            trust_domain: m.trust_domain.as_ref().map(|t| t.value.as_str()),
+            namespace: &a.namespace,
+            service_account: &c.service_account,
+        };
+        let id = render_spiffe_id_template(&template, fields);
         if let (Ok(id), Some(td)) = (&id, &m.trust_domain) {
             let id_td = trust_domain_of(id);
             let ok = id_td == Some(td.value.as_str());
@@ -337,40 +340,6 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
         out.push(Identity { component: c.key, id, at });
     }
     out
-}
-
-/// Renders the spire-controller-manager template fields doctor can know; anything else is unknown.
-fn render(
-    template: &str,
-    trust_domain: Option<&str>,
-    namespace: &str,
-    service_account: &str,
-) -> Result<String, String> {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find("}}") else {
-            return Err(format!("template {template:?} has an unclosed {{{{"));
-        };
-        let field = rest[start + 2..start + end].trim();
-        let value = match field {
-            ".TrustDomain" => trust_domain
-                .ok_or("no ZeroTrustWorkloadIdentityManager in the input, so the trust domain is unknown")?
-                .to_string(),
-            ".PodMeta.Namespace" => namespace.to_string(),
-            ".PodSpec.ServiceAccountName" => service_account.to_string(),
-            other => return Err(format!("template field {other} depends on the running pod; doctor cannot know it")),
-        };
-        out.push_str(&value);
-        rest = &rest[start + end + 2..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-pub fn trust_domain_of(id: &str) -> Option<&str> {
-    id.strip_prefix("spiffe://").map(|r| r.split('/').next().unwrap_or(r))
 }
 
 fn csi_volume(a: &ArgoCd, c: &Component, checks: &mut Checks) {

@@ -745,8 +745,8 @@ fn argocd(o: &Object) -> Result<ArgoCd, String> {
         let spec: ComponentSpec = field(o, &format!("/spec/{key}"))?.unwrap_or_default();
         components.push(Component {
             key,
-            service_account: format!("{}-{}", o.name, component.service_account_suffix()),
-            workload: format!("{}-{}", o.name, component.workload_suffix()),
+            service_account: component.service_account(&o.name),
+            workload: component.workload(&o.name),
             labels: spec.labels,
             volumes: spec
                 .volumes

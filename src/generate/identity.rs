@@ -5,12 +5,9 @@
 
 use super::management::{meta, Crd, Wave};
 use super::{Cr, Output};
-use crate::model::{Cluster, Model, SPIRE_CLASS_NAME};
+use crate::model::{Cluster, Model, NAMESPACE_NAME_LABEL, SPIRE_CLASS_NAME};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::Serialize;
-
-/// The label Kubernetes sets on every Namespace to its own name.
-const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
