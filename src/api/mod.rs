@@ -3,5 +3,7 @@
 //! helper, `import`, `diff`, the doctor (Argo CD's `ClusterConfig`), and in time the generators — uses
 //! the type here instead of a private copy.
 
+pub mod argocd;
 pub mod argocd_cluster;
+pub mod cluster_spiffe_id;
 pub mod exec_credential;
