@@ -757,5 +757,13 @@ mod tests {
 
         let token = secret_with_config(serde_json::json!({"bearerToken": "t", "awsAuthConfig": {"clusterName": "c"}}));
         assert_eq!((token.config_error, token.other_auth), (None, vec!["bearer token", "awsAuthConfig"]));
+
+        // A client certificate beside the exec plugin is a credential too (ClusterConfig::credentials).
+        let cert = secret_with_config(
+            serde_json::json!({"tlsClientConfig": {"insecure": false, "certData": "Y2VydA==", "keyData": "a2V5"},
+            "execProviderConfig": {"command": "/p", "apiVersion": "client.authentication.k8s.io/v1"}}),
+        );
+        assert_eq!((cert.config_error, cert.other_auth), (None, vec!["client certificate"]));
+        assert!(cert.exec.is_some());
     }
 }
