@@ -7,3 +7,4 @@ pub mod argocd;
 pub mod argocd_cluster;
 pub mod cluster_spiffe_id;
 pub mod exec_credential;
+pub mod ztwim;

@@ -6,15 +6,13 @@ use super::collect::Object;
 use crate::api::argocd::{self as argocd_api, ComponentPod};
 use crate::api::argocd_cluster::{ClusterSecretData, ExecProviderConfig};
 use crate::api::cluster_spiffe_id::{self, ClusterSpiffeId};
+use crate::api::ztwim;
 use crate::model::{self, KUBE_APISERVER_CONFIG_FILE as KUBE_AUTHN_KEY, SECRET_TYPE_LABEL};
 use k8s_openapi::api::core::v1::{Container, Secret, Volume, VolumeMount};
 use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-/// ZTWIM's operator API group.
-const ZTWIM_GROUP: &str = "operator.openshift.io";
 
 /// A value and the place it was read from, so every report line can say where to fix it.
 #[derive(Debug, Clone, PartialEq)]
@@ -505,8 +503,9 @@ fn field<T: for<'de> Deserialize<'de>>(object: &Object, pointer: &str) -> Result
     }
 }
 
-fn string(object: &Object, pointer: &str) -> Option<String> {
-    object.value.pointer(pointer).and_then(Value::as_str).map(str::to_string)
+/// A required string field as read: absent (an empty default) is None, so checks say it is missing.
+fn given(value: Option<String>, object: &Object, field: &str) -> Option<Sourced<String>> {
+    value.filter(|v| !v.is_empty()).map(|v| Sourced::new(v, object, field))
 }
 
 /// Where each object goes: management kinds by group and kind, spoke kinds by their adapter and by the
@@ -527,15 +526,20 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
     for o in objects {
         let on_management = o.cluster.as_deref() == Some("management");
         match (o.group(), o.kind.as_str()) {
-            (ZTWIM_GROUP, "SpireServer") => {
-                m.issuer = string(o, "/spec/jwtIssuer").map(|v| Sourced::new(v, o, "spec.jwtIssuer"));
+            (ztwim::GROUP, ztwim::SPIRE_SERVER_KIND) => match field::<ztwim::SpireServerSpec>(o, "/spec") {
+                Ok(spec) => m.issuer = given(spec.map(|s| s.jwt_issuer), o, "spec.jwtIssuer"),
+                Err(e) => m.unreadable.push(e),
+            },
+            (ztwim::GROUP, ztwim::OIDC_DISCOVERY_PROVIDER_KIND) => {
+                match field::<ztwim::OidcDiscoveryProviderSpec>(o, "/spec") {
+                    Ok(spec) => m.discovery_issuer = given(spec.map(|s| s.jwt_issuer), o, "spec.jwtIssuer"),
+                    Err(e) => m.unreadable.push(e),
+                }
             }
-            (ZTWIM_GROUP, "SpireOIDCDiscoveryProvider") => {
-                m.discovery_issuer = string(o, "/spec/jwtIssuer").map(|v| Sourced::new(v, o, "spec.jwtIssuer"));
-            }
-            (ZTWIM_GROUP, "ZeroTrustWorkloadIdentityManager") => {
-                m.trust_domain = string(o, "/spec/trustDomain").map(|v| Sourced::new(v, o, "spec.trustDomain"));
-            }
+            (ztwim::GROUP, ztwim::ZTWIM_KIND) => match field::<ztwim::ZtwimSpec>(o, "/spec") {
+                Ok(spec) => m.trust_domain = given(spec.map(|s| s.trust_domain), o, "spec.trustDomain"),
+                Err(e) => m.unreadable.push(e),
+            },
             (argocd_api::GROUP, argocd_api::KIND) => match argocd(o) {
                 Ok(a) => m.argocds.push(a),
                 Err(e) => m.unreadable.push(e),
