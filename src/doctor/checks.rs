@@ -10,8 +10,9 @@ use crate::api::argocd_cluster::ExecProviderConfig;
 use crate::api::exec_credential::GROUP as EXEC_API_GROUP;
 use crate::model::{
     ignored_namespace_pattern, render_spiffe_id_template, trust_domain_of, TemplateFields, AGENT_SOCKET, AUDIENCE_ENV,
-    CREDENTIAL_VERSION_ENV, CSI_DRIVER, IGNORED_NAMESPACE_PATTERNS, NAMESPACE_NAME_LABEL, SECRET_TYPE_LABEL,
-    SOCKET_ENV, SPIRE_CLASS_NAME as SPIRE_CLASS, TARGET_ANNOTATION, WORKLOAD_NAME_LABEL, ZTWIM_FALLBACK_TEMPLATE,
+    CLUSTER_WIDE_ROLE, CREDENTIAL_VERSION_ENV, CSI_DRIVER, IGNORED_NAMESPACE_PATTERNS, NAMESPACE_NAME_LABEL,
+    NAMESPACE_ROLE, SECRET_TYPE_LABEL, SOCKET_ENV, SPIRE_CLASS_NAME as SPIRE_CLASS, TARGET_ANNOTATION,
+    WORKLOAD_NAME_LABEL, ZTWIM_FALLBACK_TEMPLATE,
 };
 use k8s_openapi::api::core::v1::Volume;
 use std::collections::BTreeMap;
@@ -21,8 +22,8 @@ const DEFAULT_SOCKET: &str = "unix:///tmp/spire-agent/public/api.sock";
 const DEFAULT_AUDIENCE: &str = "k8s";
 const DEFAULT_CREDENTIAL_VERSION: &str = "v1";
 /// Clusterroles that give Argo CD what it needs: everywhere (cluster-wide spoke) or in a namespace.
-const CLUSTER_WIDE_ROLES: [&str; 1] = ["cluster-admin"];
-const NAMESPACE_ROLES: [&str; 2] = ["cluster-admin", "admin"];
+const CLUSTER_WIDE_ROLES: [&str; 1] = [CLUSTER_WIDE_ROLE];
+const NAMESPACE_ROLES: [&str; 2] = [CLUSTER_WIDE_ROLE, NAMESPACE_ROLE];
 
 /// The SPIFFE ID one Argo CD component presents, or why it cannot be known from the input.
 #[derive(Debug, Clone)]

@@ -7,7 +7,9 @@ use crate::api::argocd::{self as argocd_api, ComponentPod};
 use crate::api::argocd_cluster::{ClusterSecretData, ExecProviderConfig};
 use crate::api::cluster_spiffe_id::{self, ClusterSpiffeId};
 use crate::api::ztwim;
-use crate::model::{self, KUBE_APISERVER_CONFIG_FILE as KUBE_AUTHN_KEY, SECRET_TYPE_LABEL};
+use crate::model::{
+    self, BUILTIN_BINARY, CREDENTIAL_COMMAND, KUBE_APISERVER_CONFIG_FILE as KUBE_AUTHN_KEY, SECRET_TYPE_LABEL,
+};
 use k8s_openapi::api::core::v1::{Container, Secret, Volume, VolumeMount};
 use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 use serde::Deserialize;
@@ -123,9 +125,6 @@ pub struct ClusterSecret {
     /// `awsAuthConfig`, …): the Secret does not use the exec plugin (alone).
     pub other_auth: Vec<&'static str>,
 }
-
-/// The built-in helper's file name and subcommand (`<binDir>/ztwim-gitops credential …`), as generated.
-use crate::model::{BUILTIN_BINARY, CREDENTIAL_COMMAND};
 
 /// What the doctor asks of an `execProviderConfig` beyond what Argo CD reads.
 pub trait Helper {

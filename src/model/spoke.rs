@@ -115,6 +115,13 @@ pub struct OidcClient {
     pub client_id: String,
 }
 
+/// The Kubernetes ClusterRole that lets Argo CD manage everything on a cluster-wide spoke: the default
+/// `clusterRole`, and what the doctor accepts as enough cluster-wide.
+pub const CLUSTER_WIDE_ROLE: &str = "cluster-admin";
+/// The ClusterRole a namespace-scoped spoke binds in each namespace when `clusterRole` is left alone; the
+/// doctor accepts it, or [`CLUSTER_WIDE_ROLE`], as enough in a namespace.
+pub const NAMESPACE_ROLE: &str = "admin";
+
 /// What Argo CD's users may do on the spoke.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Access {
