@@ -121,8 +121,9 @@ pub struct ClusterSecret {
     /// Why `config` could not be used, when it cannot.
     pub config_error: Option<String>,
     pub exec: Option<ExecProviderConfig>,
-    /// Credentials beside the exec plugin ([`crate::api::argocd_cluster::ClusterConfig::credentials`]: `bearer token`,
-    /// `awsAuthConfig`, …): the Secret does not use the exec plugin (alone).
+    /// Credentials beside the exec plugin (`bearer token`, `awsAuthConfig`, …, as
+    /// [`crate::api::argocd_cluster::ClusterConfig::credentials`] names them): the Secret does not use the
+    /// exec plugin (alone).
     pub other_auth: Vec<&'static str>,
 }
 
