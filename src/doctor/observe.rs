@@ -8,7 +8,8 @@ use crate::api::argocd_cluster::{ClusterSecretData, ExecProviderConfig};
 use crate::api::cluster_spiffe_id::{self, ClusterSpiffeId};
 use crate::api::ztwim;
 use crate::model::{
-    self, BUILTIN_BINARY, CREDENTIAL_COMMAND, KUBE_APISERVER_CONFIG_FILE as KUBE_AUTHN_KEY, SECRET_TYPE_LABEL,
+    self, BUILTIN_BINARY, CLUSTER_SECRET_TYPE, CREDENTIAL_COMMAND, KUBE_APISERVER_CONFIG_FILE as KUBE_AUTHN_KEY,
+    SECRET_TYPE_LABEL,
 };
 use k8s_openapi::api::core::v1::{Container, Secret, Volume, VolumeMount};
 use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
@@ -617,7 +618,7 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
 
 fn is_cluster_secret(o: &Object) -> bool {
     o.value.pointer("/metadata/labels").and_then(|l| l.get(SECRET_TYPE_LABEL)).and_then(Value::as_str)
-        == Some("cluster")
+        == Some(CLUSTER_SECRET_TYPE)
 }
 
 fn argocd(o: &Object) -> Result<ArgoCd, String> {

@@ -13,6 +13,8 @@ pub const STANDARD_LABEL_PREFIX: &str = "ztwim-gitops.dev/";
 /// generated object.
 pub const STANDARD_LABELS: [&str; 3] = [MANAGED_BY_LABEL, PART_OF_LABEL, SECRET_TYPE_LABEL];
 pub const SECRET_TYPE_LABEL: &str = "argocd.argoproj.io/secret-type";
+/// The [`SECRET_TYPE_LABEL`] value that makes a Secret one of Argo CD's clusters.
+pub const CLUSTER_SECRET_TYPE: &str = "cluster";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spoke {

@@ -5,7 +5,8 @@
 use super::{meta, Crd, Output, Wave};
 use crate::api::argocd_cluster::{ClusterConfig, ExecProviderConfig, TlsClientConfig};
 use crate::model::{
-    Cluster, Connection, ExecConfig, Model, Spoke, SpokeKind, Tls, SECRET_TYPE_LABEL, STANDARD_LABEL_PREFIX,
+    Cluster, Connection, ExecConfig, Model, Spoke, SpokeKind, Tls, CLUSTER_SECRET_TYPE, SECRET_TYPE_LABEL,
+    STANDARD_LABEL_PREFIX,
 };
 use k8s_openapi::api::core::v1::Secret;
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ fn standard_labels(spoke: &Spoke) -> BTreeMap<String, String> {
     let mut labels = BTreeMap::from([
         label("spoke", &spoke.name),
         label("kind", spoke.kind.name()),
-        (SECRET_TYPE_LABEL.to_string(), "cluster".to_string()),
+        (SECRET_TYPE_LABEL.to_string(), CLUSTER_SECRET_TYPE.to_string()),
     ]);
     match &spoke.kind {
         SpokeKind::OpenShift(openshift) => labels.extend([label("openshift-version", &openshift.version)]),
