@@ -726,6 +726,10 @@ mod tests {
             "metadata": {"name": "spoke-a", "namespace": "gitops", "labels": {SECRET_TYPE_LABEL: "cluster"}},
             "stringData": {"server": "https://api.a.example.com:6443", "config": config.to_string()},
         });
+        read_secret(value)
+    }
+
+    fn read_secret(value: Value) -> ClusterSecret {
         let object = Object {
             origin: "s.yaml".into(),
             api_version: "v1".into(),
@@ -737,6 +741,19 @@ mod tests {
         };
         assert!(is_cluster_secret(&object));
         cluster_secret(&object)
+    }
+
+    /// The Secret is read as k8s-openapi's `Secret`, so `data` that is not base64 is reported as a Secret
+    /// the API server refuses, not read key by key.
+    #[test]
+    fn a_secret_the_api_server_refuses_is_reported() {
+        let secret = read_secret(serde_json::json!({
+            "apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": "spoke-a", "namespace": "gitops", "labels": {SECRET_TYPE_LABEL: CLUSTER_SECRET_TYPE}},
+            "data": {"server": "not base64!"},
+        }));
+        assert!(secret.config_error.unwrap().contains("not a Secret the API server accepts"));
+        assert_eq!((secret.cluster_name.as_str(), secret.exec), ("spoke-a", None));
     }
 
     /// The doctor reads `config` through the shared `api::argocd_cluster::ClusterConfig`, so it refuses
