@@ -93,8 +93,11 @@ pub fn pem_certificates(text: &str) -> Result<usize, &'static str> {
     Ok(n)
 }
 
-/// ZTWIM's fallback ClusterSPIFFEID template (operator `clusterspiffeid.go`): the ID every pod gets when
-/// no other registration of ZTWIM's class selects it. `identity: perServiceAccount` relies on it.
+/// The template of ZTWIM's fallback ClusterSPIFFEID `zero-trust-workload-identity-manager-spire-default`
+/// (openshift/zero-trust-workload-identity-manager
+/// `pkg/controller/spire-oidc-discovery-provider/clusterspiffeid.go`@bb9b548e, `../shared/reference/
+/// ztwim-openshift.md` §2): the ID every pod gets when no other registration of ZTWIM's class selects it.
+/// `identity: perServiceAccount` relies on it.
 pub const ZTWIM_FALLBACK_TEMPLATE: &str =
     "spiffe://{{ .TrustDomain }}/ns/{{ .PodMeta.Namespace }}/sa/{{ .PodSpec.ServiceAccountName }}";
 
