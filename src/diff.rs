@@ -257,10 +257,10 @@ pub fn diff(old: (&Model, &[Manifest]), new: (&Model, &[Manifest])) -> Report {
                 let global = management_trust_changed
                     && matches!(
                         m.kind(),
-                        "ClusterSPIFFEID"
-                            | "SpireServer"
-                            | "SpireOIDCDiscoveryProvider"
-                            | "ZeroTrustWorkloadIdentityManager"
+                        crate::api::cluster_spiffe_id::KIND
+                            | crate::api::ztwim::SPIRE_SERVER_KIND
+                            | crate::api::ztwim::OIDC_DISCOVERY_PROVIDER_KIND
+                            | crate::api::ztwim::ZTWIM_KIND
                     );
                 if audience_changed || global {
                     classes.push(Class::ChangesTrust);

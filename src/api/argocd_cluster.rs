@@ -4,9 +4,11 @@
 //!
 //! Every field Argo CD reads is here, credentials included, because readers must see them to say what
 //! a Secret holds (`import` names the credential the keyless setup replaces; the doctor flags a token
-//! beside the exec plugin). Nothing here writes a credential: the generator builds its own Secret
-//! from the model.
+//! beside the exec plugin). The generator builds the same type from the model and sets only
+//! `tlsClientConfig` and `execProviderConfig`; the fields serialise in the order the generated Secrets
+//! have always had, so its output is the same byte for byte.
 
+use indexmap::IndexMap;
 use k8s_openapi::api::core::v1::Secret;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -75,18 +77,39 @@ pub struct AwsAuthConfig {
 }
 
 /// `execProviderConfig`: a client-go exec credential plugin. `env` is a JSON object (not the kubeconfig
-/// list form).
+/// list form), kept in the order written: the generator writes the model's order, and Argo CD does not
+/// care (it reads a Go map).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ExecProviderConfig {
     pub command: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub env: BTreeMap<String, String>,
     pub api_version: String,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub env: IndexMap<String, String>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub install_hint: String,
+}
+
+impl ExecProviderConfig {
+    /// The value of the long flag `name` (`--audience`) in `args`, written `--audience value` or
+    /// `--audience=value`; the last one wins, as for clap. None when absent or without a value.
+    pub fn flag(&self, name: &str) -> Option<String> {
+        let mut found = None;
+        let mut args = self.args.iter();
+        while let Some(arg) = args.next() {
+            if arg == "--" {
+                break;
+            }
+            if arg == name {
+                found = args.next().cloned();
+            } else if let Some(value) = arg.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+                found = Some(value.to_string());
+            }
+        }
+        found
+    }
 }
 
 impl ClusterConfig {

@@ -7,12 +7,15 @@
 //! `k8s_openapi::Resource` constants of `Object<Spec>` (kube-rs `Object<P, U>`, k8s-openapi's
 //! `Resource`). Field order in each struct is the order the generators emit, so output stays as it was.
 
+pub mod argocd;
 pub mod argocd_cluster;
 pub mod authentication_configuration;
+pub mod cluster_spiffe_id;
 pub mod eks_identity_provider;
 pub mod exec_credential;
 pub mod hosted_cluster;
 pub mod openshift_config;
+pub mod ztwim;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};

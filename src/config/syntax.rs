@@ -7,19 +7,8 @@ use base64::Engine;
 pub const LABEL_RULE: &str =
     "use at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit";
 
-/// RFC 1123 label, as Kubernetes checks names of namespaces and most objects.
-pub fn is_dns_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-}
-
-/// RFC 1123 subdomain with DNS's 63-character label limit (these are host names).
-pub fn is_dns_subdomain(s: &str) -> bool {
-    s.len() <= 253 && s.split('.').all(is_dns_label)
-}
+/// The name rules are contract rules the doctor applies too, so they live in the model.
+pub use crate::model::{is_dns_label, is_dns_subdomain};
 
 pub fn is_ipv4(s: &str) -> bool {
     s.parse::<std::net::Ipv4Addr>().is_ok()

@@ -678,7 +678,7 @@ pub struct EksCluster {
 }
 
 /// The ClusterRole a spoke grants when the user left `clusterRole` alone.
-pub const DEFAULT_CLUSTER_ROLE: &str = "cluster-admin";
+pub const DEFAULT_CLUSTER_ROLE: &str = crate::model::CLUSTER_WIDE_ROLE;
 
 impl Default for Spoke {
     fn default() -> Self {

@@ -1,25 +1,29 @@
 //! The links of the trust chain, checked per cluster Secret → spoke pair. Every link ends in exactly one
 //! line; a link whose other end is not in the input is an info line, never a pass.
 
-use super::observe::{ArgoCd, Authenticator, Binding, CaSource, ClusterSecret, Component, Management, Spoke};
+use super::observe::{
+    ArgoCd, Authenticator, Binding, CaSource, ClusterSecret, Component, Helper as _, InitContainer as _, Management,
+    Spoke,
+};
 use super::report::{literal, side, Checks, Status};
+use crate::api::argocd_cluster::ExecProviderConfig;
 use crate::api::exec_credential::GROUP as EXEC_API_GROUP;
 use crate::model::{
-    AGENT_SOCKET, AUDIENCE_ENV, CREDENTIAL_VERSION_ENV, CSI_DRIVER, IGNORED_NAMESPACE_PATTERNS, SECRET_TYPE_LABEL,
-    SOCKET_ENV, SPIRE_CLASS_NAME as SPIRE_CLASS, TARGET_ANNOTATION,
+    ignored_namespace_pattern, render_spiffe_id_template, trust_domain_of, TemplateFields, AGENT_SOCKET, AUDIENCE_ENV,
+    CLUSTER_WIDE_ROLE, CREDENTIAL_VERSION_ENV, CSI_DRIVER, IGNORED_NAMESPACE_PATTERNS, NAMESPACE_NAME_LABEL,
+    NAMESPACE_ROLE, SECRET_TYPE_LABEL, SOCKET_ENV, SPIRE_CLASS_NAME as SPIRE_CLASS, TARGET_ANNOTATION,
+    WORKLOAD_NAME_LABEL, ZTWIM_FALLBACK_TEMPLATE,
 };
+use k8s_openapi::api::core::v1::Volume;
 use std::collections::BTreeMap;
 
 /// The plugin's defaults when its variables are unset (k8s-spiffe-workload-jwt-exec-auth cmd/main.go).
 const DEFAULT_SOCKET: &str = "unix:///tmp/spire-agent/public/api.sock";
 const DEFAULT_AUDIENCE: &str = "k8s";
 const DEFAULT_CREDENTIAL_VERSION: &str = "v1";
-/// ZTWIM's fallback ClusterSPIFFEID template (operator `clusterspiffeid.go`).
-const ZTWIM_DEFAULT_TEMPLATE: &str =
-    "spiffe://{{ .TrustDomain }}/ns/{{ .PodMeta.Namespace }}/sa/{{ .PodSpec.ServiceAccountName }}";
 /// Clusterroles that give Argo CD what it needs: everywhere (cluster-wide spoke) or in a namespace.
-const CLUSTER_WIDE_ROLES: [&str; 1] = ["cluster-admin"];
-const NAMESPACE_ROLES: [&str; 2] = ["cluster-admin", "admin"];
+const CLUSTER_WIDE_ROLES: [&str; 1] = [CLUSTER_WIDE_ROLE];
+const NAMESPACE_ROLES: [&str; 2] = [CLUSTER_WIDE_ROLE, NAMESPACE_ROLE];
 
 /// The SPIFFE ID one Argo CD component presents, or why it cannot be known from the input.
 #[derive(Debug, Clone)]
@@ -246,12 +250,12 @@ fn management(m: &Management, checks: &mut Checks) {
 /// The SPIFFE ID each component gets: the first matching non-fallback ClusterSPIFFEID of ZTWIM's class,
 /// else ZTWIM's own fallback registration.
 pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identity> {
-    let ns_labels = BTreeMap::from([("kubernetes.io/metadata.name".to_string(), a.namespace.clone())]);
-    let ignored = IGNORED_NAMESPACE_PATTERNS.iter().find(|p| a.namespace.contains(*p));
+    let ns_labels = BTreeMap::from([(NAMESPACE_NAME_LABEL.to_string(), a.namespace.clone())]);
+    let ignored = ignored_namespace_pattern(&a.namespace);
     let mut out = Vec::new();
     for c in &a.components {
         let mut pod_labels = c.labels.clone();
-        pod_labels.insert("app.kubernetes.io/name".into(), c.workload.clone());
+        pod_labels.insert(WORKLOAD_NAME_LABEL.into(), c.workload.clone());
         // argocd-operator v0.17+ shortens longer names with a hash (TruncateWithHash), and the hash is
         // not worth re-deriving here: say so rather than compare an ID no pod has.
         if c.service_account.len() > 63 {
@@ -290,35 +294,36 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
             });
             continue;
         }
-        let selecting: Vec<_> = m
-            .cluster_spiffe_ids
-            .iter()
-            .filter(|s| {
-                s.namespace_selector.matches(&ns_labels).unwrap_or(false)
-                    && s.pod_selector.matches(&pod_labels).unwrap_or(false)
-            })
-            .collect();
-        for s in selecting.iter().filter(|s| s.class_name != SPIRE_CLASS) {
+        let selecting: Vec<_> =
+            m.cluster_spiffe_ids.iter().filter(|s| s.spec.selects(&ns_labels, &pod_labels).unwrap_or(false)).collect();
+        for s in selecting.iter().filter(|s| s.spec.class_name != SPIRE_CLASS) {
             checks.add(
                 "management",
                 "spiffe-id",
                 Some(c.key),
                 Status::Warn,
                 (
-                    Some(literal(&s.class_name, format!("ClusterSPIFFEID {} spec.className", s.name))),
+                    Some(literal(&s.spec.class_name, format!("ClusterSPIFFEID {} spec.className", s.name()))),
                     Some(literal(SPIRE_CLASS, "ZTWIM's controller manager")),
                 ),
                 "this ClusterSPIFFEID selects the pod but is ignored: ZTWIM only reads its own class",
                 Some(format!("Set spec.className: {SPIRE_CLASS}.")),
             );
         }
-        let ours: Vec<_> = selecting.iter().filter(|s| s.class_name == SPIRE_CLASS).collect();
-        let chosen = ours.iter().find(|s| !s.fallback).or_else(|| ours.first());
+        let ours: Vec<_> = selecting.iter().filter(|s| s.spec.class_name == SPIRE_CLASS).collect();
+        let chosen = ours.iter().find(|s| s.spec.fallback != Some(true)).or_else(|| ours.first());
         let (template, at) = match chosen {
-            Some(s) => (s.template.clone(), format!("ClusterSPIFFEID {} spec.spiffeIDTemplate", s.name)),
-            None => (ZTWIM_DEFAULT_TEMPLATE.to_string(), "ZTWIM's default ClusterSPIFFEID (fallback)".to_string()),
+            Some(s) => {
+                (s.spec.spiffe_id_template.clone(), format!("ClusterSPIFFEID {} spec.spiffeIDTemplate", s.name()))
+            }
+            None => (ZTWIM_FALLBACK_TEMPLATE.to_string(), "ZTWIM's default ClusterSPIFFEID (fallback)".to_string()),
         };
-        let id = render(&template, m.trust_domain.as_ref().map(|t| t.value.as_str()), &a.namespace, &c.service_account);
+        let fields = TemplateFields {
+            trust_domain: m.trust_domain.as_ref().map(|t| t.value.as_str()),
+            namespace: &a.namespace,
+            service_account: &c.service_account,
+        };
+        let id = render_spiffe_id_template(&template, fields);
         if let (Ok(id), Some(td)) = (&id, &m.trust_domain) {
             let id_td = trust_domain_of(id);
             let ok = id_td == Some(td.value.as_str());
@@ -339,50 +344,21 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
     out
 }
 
-/// Renders the spire-controller-manager template fields doctor can know; anything else is unknown.
-fn render(
-    template: &str,
-    trust_domain: Option<&str>,
-    namespace: &str,
-    service_account: &str,
-) -> Result<String, String> {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find("}}") else {
-            return Err(format!("template {template:?} has an unclosed {{{{"));
-        };
-        let field = rest[start + 2..start + end].trim();
-        let value = match field {
-            ".TrustDomain" => trust_domain
-                .ok_or("no ZeroTrustWorkloadIdentityManager in the input, so the trust domain is unknown")?
-                .to_string(),
-            ".PodMeta.Namespace" => namespace.to_string(),
-            ".PodSpec.ServiceAccountName" => service_account.to_string(),
-            other => return Err(format!("template field {other} depends on the running pod; doctor cannot know it")),
-        };
-        out.push_str(&value);
-        rest = &rest[start + end + 2..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-pub fn trust_domain_of(id: &str) -> Option<&str> {
-    id.strip_prefix("spiffe://").map(|r| r.split('/').next().unwrap_or(r))
+/// A CSI volume of the SPIFFE CSI driver.
+fn is_csi(volume: &Volume) -> bool {
+    volume.csi.as_ref().is_some_and(|csi| csi.driver == CSI_DRIVER)
 }
 
 fn csi_volume(a: &ArgoCd, c: &Component, checks: &mut Checks) {
     let at = format!("{} spec.{}", a.at, c.key);
-    let csi: Vec<_> = c.volumes.iter().filter(|v| v.csi_driver.as_deref() == Some(CSI_DRIVER)).collect();
+    let csi: Vec<_> = c.volumes.iter().filter(|v| is_csi(v)).collect();
     let mounted = c.mounts.iter().find(|m| csi.iter().any(|v| v.name == m.name));
     let dangling: Vec<_> = c.mounts.iter().filter(|m| !c.volumes.iter().any(|v| v.name == m.name)).collect();
     let (status, message, fix) = match (mounted, dangling.first()) {
-        (Some(m), None) => (Status::Pass, format!("volume {:?} ({CSI_DRIVER}) mounted at {:?}", m.name, m.path), None),
+        (Some(m), None) => (Status::Pass, format!("volume {:?} ({CSI_DRIVER}) mounted at {:?}", m.name, m.mount_path), None),
         (_, Some(d)) => (
             Status::Fail,
-            format!("volumeMount {:?} ({}) names no volume of spec.{}.volumes; the pod cannot start", d.name, d.path, c.key),
+            format!("volumeMount {:?} ({}) names no volume of spec.{}.volumes; the pod cannot start", d.name, d.mount_path, c.key),
             Some(format!("Name the CSI volume and its volumeMount alike, in spec.{}.", c.key)),
         ),
         (None, None) if csi.is_empty() => (
@@ -411,7 +387,7 @@ fn csi_volume(a: &ArgoCd, c: &Component, checks: &mut Checks) {
 fn plugin_version_of(a: &ArgoCd) -> Option<(u32, u32, u32, String)> {
     for c in &a.components {
         for i in &c.init_containers {
-            for t in &i.text {
+            for t in i.text() {
                 for marker in ["/releases/download/", "k8s-spiffe-workload-jwt-exec-auth:"] {
                     if let Some(pos) = t.find(marker) {
                         let v: String = t[pos + marker.len()..]
@@ -683,7 +659,7 @@ pub fn check_pair(
     required_claims(ctx, scope, secret, auth, checks);
 }
 
-fn exec_api_version(scope: &str, exec: &super::observe::Exec, at: &str, env_at: &str, checks: &mut Checks) {
+fn exec_api_version(scope: &str, exec: &ExecProviderConfig, at: &str, env_at: &str, checks: &mut Checks) {
     let known = [format!("{EXEC_API_GROUP}/v1"), format!("{EXEC_API_GROUP}/v1beta1")];
     if exec.is_builtin() {
         // The built-in helper answers the version client-go asks for in KUBERNETES_EXEC_INFO.
@@ -731,7 +707,7 @@ fn exec_api_version(scope: &str, exec: &super::observe::Exec, at: &str, env_at: 
 }
 
 /// The plugin must be an absolute path inside a volume the init container fills and the main container mounts.
-fn binary(secret: &ClusterSecret, exec: &super::observe::Exec, a: &ArgoCd, c: &Component, checks: &mut Checks) {
+fn binary(secret: &ClusterSecret, exec: &ExecProviderConfig, a: &ArgoCd, c: &Component, checks: &mut Checks) {
     let scope = secret.cluster_name.as_str();
     let left = Some(literal(&exec.command, format!("{} config.execProviderConfig.command", secret.at)));
     if !exec.command.starts_with('/') {
@@ -751,9 +727,10 @@ fn binary(secret: &ClusterSecret, exec: &super::observe::Exec, a: &ArgoCd, c: &C
         .mounts
         .iter()
         .filter(|m| {
-            dir == m.path.trim_end_matches('/') || dir.starts_with(&format!("{}/", m.path.trim_end_matches('/')))
+            let path = m.mount_path.trim_end_matches('/');
+            dir == path || dir.starts_with(&format!("{path}/"))
         })
-        .max_by_key(|m| m.path.len());
+        .max_by_key(|m| m.mount_path.len());
     let at = format!("{} spec.{}.volumeMounts", a.at, c.key);
     let Some(mount) = mount else {
         checks.add(
@@ -761,7 +738,7 @@ fn binary(secret: &ClusterSecret, exec: &super::observe::Exec, a: &ArgoCd, c: &C
             "binary",
             Some(c.key),
             Status::Fail,
-            (left, Some(side(c.mounts.iter().map(|m| m.path.as_str()).collect::<Vec<_>>().join(", "), at))),
+            (left, Some(side(c.mounts.iter().map(|m| m.mount_path.as_str()).collect::<Vec<_>>().join(", "), at))),
             format!("no volume of the {} container is mounted at {dir:?}: the binary does not exist there", c.key),
             Some(format!(
                 "Mount the volume the init container installs into at {dir:?} in spec.{}, or fix the command.",
@@ -771,9 +748,9 @@ fn binary(secret: &ClusterSecret, exec: &super::observe::Exec, a: &ArgoCd, c: &C
         return;
     };
     // Prefer the init container that names its target (`copy-file SRC DST`): it can be checked exactly.
-    let writers = || c.init_containers.iter().filter(|i| i.mounts.iter().any(|m| m.name == mount.name));
+    let writers = || c.init_containers.iter().filter(|i| i.mounts().iter().any(|m| m.name == mount.name));
     let filled = writers().find(|i| i.copy_target().is_some()).or_else(|| writers().next());
-    let right = Some(side(format!("{:?} at {:?}", mount.name, mount.path), at));
+    let right = Some(side(format!("{:?} at {:?}", mount.name, mount.mount_path), at));
     let Some(i) = filled else {
         checks.add(
             scope,
@@ -791,9 +768,9 @@ fn binary(secret: &ClusterSecret, exec: &super::observe::Exec, a: &ArgoCd, c: &C
     };
     // The file copy-file writes, as this container sees it: the same volume may be mounted elsewhere.
     let target = i.copy_target().and_then(|t| {
-        let init_mount = i.mounts.iter().find(|m| m.name == mount.name)?;
-        let relative = t.strip_prefix(init_mount.path.trim_end_matches('/'))?.strip_prefix('/')?;
-        Some((t, format!("{}/{relative}", mount.path.trim_end_matches('/'))))
+        let init_mount = i.mounts().iter().find(|m| m.name == mount.name)?;
+        let relative = t.strip_prefix(init_mount.mount_path.trim_end_matches('/'))?.strip_prefix('/')?;
+        Some((t, format!("{}/{relative}", mount.mount_path.trim_end_matches('/'))))
     });
     match (i.copy_target(), target) {
         (None, _) => checks.add(
@@ -832,7 +809,7 @@ fn binary(secret: &ClusterSecret, exec: &super::observe::Exec, a: &ArgoCd, c: &C
     }
 }
 
-fn socket(secret: &ClusterSecret, exec: &super::observe::Exec, c: &Component, env_at: &str, checks: &mut Checks) {
+fn socket(secret: &ClusterSecret, exec: &ExecProviderConfig, c: &Component, env_at: &str, checks: &mut Checks) {
     let scope = secret.cluster_name.as_str();
     // The built-in helper's `--socket` wins over the variable both it and the plugin read.
     let flag = exec.flag("--socket").filter(|_| exec.is_builtin());
@@ -846,11 +823,8 @@ fn socket(secret: &ClusterSecret, exec: &super::observe::Exec, c: &Component, en
         }
         (None, None, None) => (DEFAULT_SOCKET.to_string(), format!("{SOCKET_ENV} unset: the plugin's default")),
     };
-    let csi_mounts: Vec<_> = c
-        .mounts
-        .iter()
-        .filter(|m| c.volumes.iter().any(|v| v.name == m.name && v.csi_driver.as_deref() == Some(CSI_DRIVER)))
-        .collect();
+    let csi_mounts: Vec<_> =
+        c.mounts.iter().filter(|m| c.volumes.iter().any(|v| v.name == m.name && is_csi(v))).collect();
     let left = Some(literal(&value, at));
     if csi_mounts.is_empty() {
         checks.add(
@@ -865,7 +839,7 @@ fn socket(secret: &ClusterSecret, exec: &super::observe::Exec, c: &Component, en
         return;
     }
     let expected: Vec<String> =
-        csi_mounts.iter().map(|m| format!("unix://{}/{AGENT_SOCKET}", m.path.trim_end_matches('/'))).collect();
+        csi_mounts.iter().map(|m| format!("unix://{}/{AGENT_SOCKET}", m.mount_path.trim_end_matches('/'))).collect();
     let ok = expected.contains(&value);
     checks.add(
         scope,
@@ -950,8 +924,8 @@ fn bound_users<'a>(secret: &ClusterSecret, spoke: &'a Spoke) -> (Vec<String>, Ve
 fn grants_all(spoke: &Spoke, role: &str) -> bool {
     spoke.cluster_roles.get(role).is_some_and(|rules| {
         rules.iter().any(|r| {
-            r.api_groups.iter().any(|g| g == "*")
-                && r.resources.iter().any(|x| x == "*")
+            r.api_groups.iter().flatten().any(|g| g == "*")
+                && r.resources.iter().flatten().any(|x| x == "*")
                 && r.verbs.iter().any(|v| v == "*")
         })
     })

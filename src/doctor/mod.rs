@@ -9,6 +9,8 @@
 
 pub mod checks;
 pub mod collect;
+#[cfg(test)]
+mod contract_property;
 pub mod live;
 pub mod observe;
 pub mod report;

@@ -3,14 +3,16 @@
 //! [`Authenticator`]: each kind's reader is in its folder under [`crate::kinds`].
 
 use super::collect::Object;
-use crate::api::argocd_cluster::ClusterConfig;
-use crate::model::{self, SECRET_TYPE_LABEL};
+use crate::api::argocd::{self as argocd_api, ComponentPod};
+use crate::api::argocd_cluster::{ClusterSecretData, ExecProviderConfig};
+use crate::api::cluster_spiffe_id::{self, ClusterSpiffeId};
+use crate::api::ztwim;
+use crate::model::{self, BUILTIN_BINARY, CLUSTER_SECRET_TYPE, CREDENTIAL_COMMAND, SECRET_TYPE_LABEL};
+use k8s_openapi::api::core::v1::{Container, Secret, Volume, VolumeMount};
+use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-/// ZTWIM's operator API group.
-const ZTWIM_GROUP: &str = "operator.openshift.io";
 
 /// A value and the place it was read from, so every report line can say where to fix it.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,90 +65,43 @@ pub struct Component {
     /// Labels the CR adds to the pods (`spec.<key>.labels`), for ClusterSPIFFEID pod selectors.
     pub labels: BTreeMap<String, String>,
     pub volumes: Vec<Volume>,
-    pub mounts: Vec<Mount>,
-    pub init_containers: Vec<InitContainer>,
+    pub mounts: Vec<VolumeMount>,
+    pub init_containers: Vec<Container>,
+    /// `spec.<key>.env` by name (a `valueFrom` entry reads as empty).
     pub env: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Volume {
-    pub name: String,
-    /// `csi.driver`, when a CSI volume.
-    pub csi_driver: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Mount {
-    pub name: String,
-    pub path: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct InitContainer {
-    pub name: String,
-    pub mounts: Vec<Mount>,
-    /// Every string of the container's command, args and env values, to find the plugin version in.
-    pub text: Vec<String>,
+/// What the doctor asks of an init container.
+pub trait InitContainer {
     /// The command line: `command` then `args`.
-    pub argv: Vec<String>,
+    fn argv(&self) -> Vec<&str>;
+    /// Every string of the command, args and env values, to find the plugin version in.
+    fn text(&self) -> Vec<&str>;
+    /// Where `ztwim-gitops copy-file SRC DST` in the command line copies to: the file the built-in and
+    /// image installs put in the binaries volume. None for any other command (the archive install's script).
+    fn copy_target(&self) -> Option<&str>;
+    fn mounts(&self) -> &[VolumeMount];
 }
 
-impl InitContainer {
-    /// Where `ztwim-gitops copy-file SRC DST` in this container's command line copies to: the file the
-    /// built-in and image installs put in the binaries volume. None for any other command (the archive
-    /// install's script).
-    pub fn copy_target(&self) -> Option<&str> {
-        let at = self.argv.iter().position(|a| a == "copy-file")?;
-        let binary = self.argv.get(at.checked_sub(1)?)?;
+impl InitContainer for Container {
+    fn argv(&self) -> Vec<&str> {
+        self.command.iter().chain(&self.args).flatten().map(String::as_str).collect()
+    }
+    fn text(&self) -> Vec<&str> {
+        let env = self.env.iter().flatten().filter_map(|e| e.value.as_deref());
+        self.argv().into_iter().chain(env).collect()
+    }
+    fn copy_target(&self) -> Option<&str> {
+        let argv = self.argv();
+        let at = argv.iter().position(|a| *a == "copy-file")?;
+        let binary = argv.get(at.checked_sub(1)?)?;
         if binary.rsplit('/').next() != Some(BUILTIN_BINARY) {
             return None;
         }
-        self.argv.get(at + 2).map(String::as_str)
+        argv.get(at + 2).copied()
     }
-}
-
-/// A ClusterSPIFFEID: which pods get which SPIFFE ID.
-#[derive(Debug, Clone)]
-pub struct ClusterSpiffeId {
-    pub name: String,
-    pub class_name: String,
-    pub template: String,
-    pub namespace_selector: Selector,
-    pub pod_selector: Selector,
-    pub fallback: bool,
-}
-
-/// A LabelSelector; an absent selector selects everything, as in Kubernetes.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Selector {
-    pub match_labels: BTreeMap<String, String>,
-    pub match_expressions: Vec<Requirement>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct Requirement {
-    pub key: String,
-    pub operator: String,
-    pub values: Vec<String>,
-}
-
-impl Selector {
-    /// None when it uses an operator Kubernetes does not have: the selector is invalid.
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> Option<bool> {
-        let mut all = self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v));
-        for r in &self.match_expressions {
-            let value = labels.get(&r.key);
-            all &= match r.operator.as_str() {
-                "In" => value.is_some_and(|v| r.values.contains(v)),
-                "NotIn" => !value.is_some_and(|v| r.values.contains(v)),
-                "Exists" => value.is_some(),
-                "DoesNotExist" => value.is_none(),
-                _ => return None,
-            };
-        }
-        Some(all)
+    fn mounts(&self) -> &[VolumeMount] {
+        self.volume_mounts.as_deref().unwrap_or_default()
     }
 }
 
@@ -163,46 +118,24 @@ pub struct ClusterSecret {
     pub namespaces: Vec<String>,
     /// Why `config` could not be used, when it cannot.
     pub config_error: Option<String>,
-    pub exec: Option<Exec>,
-    /// `bearerToken`, `awsAuthConfig`, … set: the Secret does not use the exec plugin (alone).
+    pub exec: Option<ExecProviderConfig>,
+    /// Credentials beside the exec plugin (`bearer token`, `awsAuthConfig`, …, as
+    /// [`crate::api::argocd_cluster::ClusterConfig::credentials`] names them): the Secret does not use the
+    /// exec plugin (alone).
     pub other_auth: Vec<&'static str>,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct Exec {
-    pub command: String,
-    pub api_version: String,
-    pub args: Vec<String>,
-    pub env: BTreeMap<String, String>,
-}
-
-// The built-in helper's file name and subcommand (`<binDir>/ztwim-gitops credential …`), as generated.
-use crate::model::{BUILTIN_BINARY, CREDENTIAL_COMMAND};
-
-impl Exec {
+/// What the doctor asks of an `execProviderConfig` beyond what Argo CD reads.
+pub trait Helper {
     /// Whether the Secret runs the built-in helper, `…/ztwim-gitops credential`, rather than the upstream
     /// `k8s-spiffe-workload-jwt-exec-auth`.
-    pub fn is_builtin(&self) -> bool {
+    fn is_builtin(&self) -> bool;
+}
+
+impl Helper for ExecProviderConfig {
+    fn is_builtin(&self) -> bool {
         self.command.rsplit('/').next() == Some(BUILTIN_BINARY)
             && self.args.first().map(String::as_str) == Some(CREDENTIAL_COMMAND)
-    }
-
-    /// The value of the long flag `name` (`--audience`) in the args, written `--audience value` or
-    /// `--audience=value`; the last one wins, as for clap. None when absent or without a value.
-    pub fn flag(&self, name: &str) -> Option<String> {
-        let mut found = None;
-        let mut args = self.args.iter();
-        while let Some(arg) = args.next() {
-            if arg == "--" {
-                break;
-            }
-            if arg == name {
-                found = args.next().cloned();
-            } else if let Some(value) = arg.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
-                found = Some(value.to_string());
-            }
-        }
-        found
     }
 }
 
@@ -216,7 +149,7 @@ pub struct Spoke {
     pub config_maps: Vec<CaConfigMap>,
     pub bindings: Vec<Binding>,
     /// ClusterRoles defined in the input, by name: whether a custom role grants enough can then be judged.
-    pub cluster_roles: BTreeMap<String, Vec<Rule>>,
+    pub cluster_roles: BTreeMap<String, Vec<PolicyRule>>,
 }
 
 /// What a spoke's API server does with a bearer token, whatever object configured it: the interface every
@@ -278,14 +211,6 @@ pub struct Binding {
     pub groups: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Rule {
-    pub api_groups: Vec<String>,
-    pub resources: Vec<String>,
-    pub verbs: Vec<String>,
-}
-
 /// Reads the field at `pointer`, None when it is absent; a wrong type is an error naming the object.
 pub(crate) fn field<T: for<'de> Deserialize<'de>>(object: &Object, pointer: &str) -> Result<Option<T>, String> {
     match object.value.pointer(pointer) {
@@ -301,8 +226,9 @@ pub(crate) fn field<T: for<'de> Deserialize<'de>>(object: &Object, pointer: &str
     }
 }
 
-fn string(object: &Object, pointer: &str) -> Option<String> {
-    object.value.pointer(pointer).and_then(Value::as_str).map(str::to_string)
+/// A required string field as read: absent (an empty default) is None, so checks say it is missing.
+fn given(value: Option<String>, object: &Object, field: &str) -> Option<Sourced<String>> {
+    value.filter(|v| !v.is_empty()).map(|v| Sourced::new(v, object, field))
 }
 
 /// Where each object goes: management kinds by group and kind, spoke kinds by their adapter and by the
@@ -323,20 +249,25 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
     for o in objects {
         let on_management = o.cluster.as_deref() == Some("management");
         match (o.group(), o.kind.as_str()) {
-            (ZTWIM_GROUP, "SpireServer") => {
-                m.issuer = string(o, "/spec/jwtIssuer").map(|v| Sourced::new(v, o, "spec.jwtIssuer"));
+            (ztwim::GROUP, ztwim::SPIRE_SERVER_KIND) => match field::<ztwim::SpireServerSpec>(o, "/spec") {
+                Ok(spec) => m.issuer = given(spec.map(|s| s.jwt_issuer), o, "spec.jwtIssuer"),
+                Err(e) => m.unreadable.push(e),
+            },
+            (ztwim::GROUP, ztwim::OIDC_DISCOVERY_PROVIDER_KIND) => {
+                match field::<ztwim::OidcDiscoveryProviderSpec>(o, "/spec") {
+                    Ok(spec) => m.discovery_issuer = given(spec.map(|s| s.jwt_issuer), o, "spec.jwtIssuer"),
+                    Err(e) => m.unreadable.push(e),
+                }
             }
-            (ZTWIM_GROUP, "SpireOIDCDiscoveryProvider") => {
-                m.discovery_issuer = string(o, "/spec/jwtIssuer").map(|v| Sourced::new(v, o, "spec.jwtIssuer"));
-            }
-            (ZTWIM_GROUP, "ZeroTrustWorkloadIdentityManager") => {
-                m.trust_domain = string(o, "/spec/trustDomain").map(|v| Sourced::new(v, o, "spec.trustDomain"));
-            }
-            ("argoproj.io", "ArgoCD") => match argocd(o) {
+            (ztwim::GROUP, ztwim::ZTWIM_KIND) => match field::<ztwim::ZtwimSpec>(o, "/spec") {
+                Ok(spec) => m.trust_domain = given(spec.map(|s| s.trust_domain), o, "spec.trustDomain"),
+                Err(e) => m.unreadable.push(e),
+            },
+            (argocd_api::GROUP, argocd_api::KIND) => match argocd(o) {
                 Ok(a) => m.argocds.push(a),
                 Err(e) => m.unreadable.push(e),
             },
-            ("spire.spiffe.io", "ClusterSPIFFEID") => match cluster_spiffe_id(o) {
+            (cluster_spiffe_id::GROUP, cluster_spiffe_id::KIND) => match cluster_spiffe_id(o) {
                 Ok(c) => m.cluster_spiffe_ids.push(c),
                 Err(e) => m.unreadable.push(e),
             },
@@ -379,7 +310,7 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
                         Err(e) => m.unreadable.push(e),
                     },
                     ("rbac.authorization.k8s.io", "ClusterRole") => {
-                        let rules: Vec<Rule> = field(o, "/rules").ok().flatten().unwrap_or_default();
+                        let rules: Vec<PolicyRule> = field(o, "/rules").ok().flatten().unwrap_or_default();
                         spoke_mut(&mut spokes, spoke).cluster_roles.insert(o.name.clone(), rules);
                     }
                     _ => {}
@@ -395,219 +326,99 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
 
 fn is_cluster_secret(o: &Object) -> bool {
     o.value.pointer("/metadata/labels").and_then(|l| l.get(SECRET_TYPE_LABEL)).and_then(Value::as_str)
-        == Some("cluster")
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct ComponentSpec {
-    init_containers: Vec<ContainerSpec>,
-    volumes: Vec<VolumeSpec>,
-    volume_mounts: Vec<MountSpec>,
-    env: Vec<EnvSpec>,
-    labels: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct ContainerSpec {
-    name: String,
-    command: Vec<String>,
-    args: Vec<String>,
-    env: Vec<EnvSpec>,
-    volume_mounts: Vec<MountSpec>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct VolumeSpec {
-    name: String,
-    csi: Option<CsiSpec>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct CsiSpec {
-    driver: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct MountSpec {
-    name: String,
-    mount_path: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct EnvSpec {
-    name: String,
-    value: String,
-}
-
-fn mounts(specs: Vec<MountSpec>) -> Vec<Mount> {
-    specs.into_iter().map(|m| Mount { name: m.name, path: m.mount_path }).collect()
+        == Some(CLUSTER_SECRET_TYPE)
 }
 
 fn argocd(o: &Object) -> Result<ArgoCd, String> {
     let mut components = Vec::new();
     for component in model::Component::ALL {
         let key = component.spec_key();
-        let spec: ComponentSpec = field(o, &format!("/spec/{key}"))?.unwrap_or_default();
+        let spec: ComponentPod = field(o, &format!("/spec/{key}"))?.unwrap_or_default();
         components.push(Component {
             key,
-            service_account: format!("{}-{}", o.name, component.service_account_suffix()),
-            workload: format!("{}-{}", o.name, component.workload_suffix()),
-            labels: spec.labels,
-            volumes: spec
-                .volumes
-                .into_iter()
-                .map(|v| Volume { name: v.name, csi_driver: v.csi.map(|c| c.driver) })
-                .collect(),
-            mounts: mounts(spec.volume_mounts),
-            init_containers: spec
-                .init_containers
-                .into_iter()
-                .map(|c| {
-                    let argv: Vec<String> = c.command.into_iter().chain(c.args).collect();
-                    InitContainer {
-                        name: c.name,
-                        text: argv.iter().cloned().chain(c.env.into_iter().map(|e| e.value)).collect(),
-                        argv,
-                        mounts: mounts(c.volume_mounts),
-                    }
-                })
-                .collect(),
-            env: spec.env.into_iter().map(|e| (e.name, e.value)).collect(),
+            service_account: component.service_account(&o.name),
+            workload: component.workload(&o.name),
+            labels: spec.labels.unwrap_or_default(),
+            volumes: spec.volumes,
+            mounts: spec.volume_mounts,
+            init_containers: spec.init_containers,
+            env: spec.env.into_iter().map(|e| (e.name, e.value.unwrap_or_default())).collect(),
         });
     }
     Ok(ArgoCd { name: o.name.clone(), namespace: o.namespace.clone(), at: o.display(), components })
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct ClusterSpiffeIdSpec {
-    class_name: String,
-    #[serde(rename = "spiffeIDTemplate")]
-    spiffe_id_template: String,
-    namespace_selector: Selector,
-    pod_selector: Selector,
-    fallback: bool,
-}
-
 fn cluster_spiffe_id(o: &Object) -> Result<ClusterSpiffeId, String> {
-    let s: ClusterSpiffeIdSpec = field(o, "/spec")?.unwrap_or_default();
-    Ok(ClusterSpiffeId {
-        name: o.name.clone(),
-        class_name: s.class_name,
-        template: s.spiffe_id_template,
-        namespace_selector: s.namespace_selector,
-        pod_selector: s.pod_selector,
-        fallback: s.fallback,
-    })
+    serde_json::from_value(o.value.clone())
+        .map_err(|e| format!("{} ({}): spec has an unexpected shape: {e}", o.display(), o.origin))
 }
 
+/// Reads a cluster Secret as Argo CD does, through the shared [`ClusterSecretData`] and
+/// [`crate::api::argocd_cluster::ClusterConfig`]:
+/// `stringData` over `data`, the config JSON as Argo CD's Go types accept it.
 fn cluster_secret(o: &Object) -> ClusterSecret {
-    // `data` is base64 (what `oc get -o yaml` shows); `stringData` wins over it, as the API server does.
-    let mut data: BTreeMap<String, String> = BTreeMap::new();
-    let mut config_error = None;
-    if let Some(map) = o.value.get("data").and_then(Value::as_object) {
-        use base64::Engine;
-        for (k, v) in map {
-            let decoded = v.as_str().and_then(|s| base64::engine::general_purpose::STANDARD.decode(s.trim()).ok());
-            match decoded.and_then(|b| String::from_utf8(b).ok()) {
-                Some(s) => {
-                    data.insert(k.clone(), s);
-                }
-                None => config_error = Some(format!("data.{k} is not base64 of UTF-8 text")),
-            }
-        }
-    }
-    if let Some(map) = o.value.get("stringData").and_then(Value::as_object) {
-        for (k, v) in map {
-            if let Some(s) = v.as_str() {
-                data.insert(k.clone(), s.to_string());
-            }
-        }
-    }
-    let get = |k: &str| data.get(k).cloned().unwrap_or_default();
     let mut secret = ClusterSecret {
         name: o.name.clone(),
         namespace: o.namespace.clone(),
         at: o.display(),
-        cluster_name: Some(get("name")).filter(|n| !n.is_empty()).unwrap_or_else(|| o.name.clone()),
-        server: get("server"),
-        namespaces: get("namespaces").split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect(),
-        config_error,
+        cluster_name: o.name.clone(),
+        server: String::new(),
+        namespaces: Vec::new(),
+        config_error: None,
         exec: None,
         other_auth: Vec::new(),
     };
-    let config = get("config");
-    if config.trim().is_empty() {
-        secret.config_error.get_or_insert_with(|| "has no `config`".into());
+    let data = serde_json::from_value::<Secret>(o.value.clone())
+        .map_err(|e| format!("is not a Secret the API server accepts ({e})"))
+        .and_then(|s| ClusterSecretData::from_secret(&s));
+    let data = match data {
+        Ok(data) => data,
+        Err(e) => {
+            secret.config_error = Some(e);
+            return secret;
+        }
+    };
+    if let Some(name) = data.name.as_ref().filter(|n| !n.is_empty()) {
+        secret.cluster_name = name.clone();
+    }
+    secret.server = data.server.clone().unwrap_or_default();
+    secret.namespaces = data.namespaces.clone();
+    if data.config.as_deref().is_none_or(|c| c.trim().is_empty()) {
+        secret.config_error = Some("has no `config`".into());
         return secret;
     }
-    let config: ClusterConfig = match serde_json::from_str(&config) {
+    let config = match data.config() {
         Ok(c) => c,
         Err(e) => {
             // The kubeconfig list form is the one mistake common enough to name: say what to write instead.
-            let raw: Option<Value> = serde_json::from_str(&config).ok();
+            let raw: Option<Value> = data.config.as_deref().and_then(|c| serde_json::from_str(c).ok());
             let env = raw.as_ref().and_then(|c| c.pointer("/execProviderConfig/env"));
             secret.config_error = Some(if env.is_some_and(Value::is_array) {
                 "execProviderConfig.env is not a JSON object; Argo CD rejects the kubeconfig list form \
                  [{name, value}], write {\"NAME\": \"value\"}"
                     .into()
             } else {
-                format!("`config` is not the JSON Argo CD expects ({e}); Argo CD cannot use this Secret")
+                format!("{e}; Argo CD cannot use this Secret")
             });
             return secret;
         }
     };
-    if config.bearer_token.as_deref().is_some_and(|t| !t.is_empty()) {
-        secret.other_auth.push("bearerToken");
-    }
-    if config.username.as_deref().is_some_and(|u| !u.is_empty()) {
-        secret.other_auth.push("username");
-    }
-    if config.aws_auth_config.is_some() {
-        secret.other_auth.push("awsAuthConfig");
-    }
-    if let Some(e) = config.exec_provider_config {
-        secret.exec = Some(Exec { command: e.command, api_version: e.api_version, args: e.args, env: e.env });
-    }
+    secret.other_auth = config.credentials().into_iter().filter(|c| *c != "execProviderConfig").collect();
+    secret.exec = config.exec_provider_config;
     secret
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct BindingSpec {
-    role_ref: RoleRefSpec,
-    subjects: Vec<SubjectSpec>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RoleRefSpec {
-    kind: String,
-    name: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct SubjectSpec {
-    kind: String,
-    name: String,
-}
-
+/// Reads a RoleBinding or ClusterRoleBinding's `roleRef` and `subjects` as k8s-openapi's RBAC types.
 fn binding(o: &Object) -> Result<Binding, String> {
-    let b: BindingSpec = serde_json::from_value(o.value.clone())
-        .map_err(|e| format!("{} ({}): roleRef or subjects have an unexpected shape: {e}", o.display(), o.origin))?;
-    let names = |kind: &str| b.subjects.iter().filter(|s| s.kind == kind).map(|s| s.name.clone()).collect();
+    let role_ref: RoleRef =
+        field(o, "/roleRef")?.ok_or_else(|| format!("{} ({}): has no roleRef", o.display(), o.origin))?;
+    let subjects: Vec<Subject> = field(o, "/subjects")?.unwrap_or_default();
+    let names = |kind: &str| subjects.iter().filter(|s| s.kind == kind).map(|s| s.name.clone()).collect();
     Ok(Binding {
         at: o.display(),
         namespace: (o.kind == "RoleBinding").then(|| o.namespace.clone()),
-        role_kind: b.role_ref.kind.clone(),
-        role: b.role_ref.name.clone(),
+        role_kind: role_ref.kind,
+        role: role_ref.name,
         users: names("User"),
         groups: names("Group"),
     })
@@ -623,6 +434,10 @@ mod tests {
             "metadata": {"name": "spoke-a", "namespace": "gitops", "labels": {SECRET_TYPE_LABEL: "cluster"}},
             "stringData": {"server": "https://api.a.example.com:6443", "config": config.to_string()},
         });
+        read_secret(value)
+    }
+
+    fn read_secret(value: Value) -> ClusterSecret {
         let object = Object {
             origin: "s.yaml".into(),
             api_version: "v1".into(),
@@ -636,6 +451,19 @@ mod tests {
         cluster_secret(&object)
     }
 
+    /// The Secret is read as k8s-openapi's `Secret`, so `data` that is not base64 is reported as a Secret
+    /// the API server refuses, not read key by key.
+    #[test]
+    fn a_secret_the_api_server_refuses_is_reported() {
+        let secret = read_secret(serde_json::json!({
+            "apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": "spoke-a", "namespace": "gitops", "labels": {SECRET_TYPE_LABEL: CLUSTER_SECRET_TYPE}},
+            "data": {"server": "not base64!"},
+        }));
+        assert!(secret.config_error.unwrap().contains("not a Secret the API server accepts"));
+        assert_eq!((secret.cluster_name.as_str(), secret.exec), ("spoke-a", None));
+    }
+
     /// The doctor reads `config` through the shared `api::argocd_cluster::ClusterConfig`, so it refuses
     /// what Argo CD's Go types refuse (a number as an env value, a string as `insecure`) instead of a
     /// private, looser reading that passed a Secret Argo CD cannot use.
@@ -644,17 +472,28 @@ mod tests {
         let exec = |env: Value| serde_json::json!({"execProviderConfig": {"command": "/p", "apiVersion": "client.authentication.k8s.io/v1", "env": env}});
         let ok = secret_with_config(exec(serde_json::json!({"SPIFFE_JWT_AUDIENCE": "a"})));
         assert_eq!(ok.config_error, None);
-        assert_eq!(ok.exec.unwrap().env, BTreeMap::from([("SPIFFE_JWT_AUDIENCE".into(), "a".into())]));
+        assert_eq!(
+            ok.exec.unwrap().env,
+            indexmap::IndexMap::from([("SPIFFE_JWT_AUDIENCE".to_string(), "a".to_string())])
+        );
 
         let number = secret_with_config(exec(serde_json::json!({"EXEC_CREDENTIAL_VERSION": 1})));
-        assert!(number.config_error.unwrap().contains("not the JSON Argo CD expects"));
+        assert!(number.config_error.unwrap().contains("not Argo CD's cluster config JSON"));
         let insecure = secret_with_config(serde_json::json!({"tlsClientConfig": {"insecure": "yes"}}));
-        assert!(insecure.config_error.unwrap().contains("not the JSON Argo CD expects"));
+        assert!(insecure.config_error.unwrap().contains("not Argo CD's cluster config JSON"));
 
         let list = secret_with_config(exec(serde_json::json!([{"name": "SPIFFE_JWT_AUDIENCE", "value": "a"}])));
         assert!(list.config_error.unwrap().contains("kubeconfig list form"));
 
         let token = secret_with_config(serde_json::json!({"bearerToken": "t", "awsAuthConfig": {"clusterName": "c"}}));
-        assert_eq!((token.config_error, token.other_auth), (None, vec!["bearerToken", "awsAuthConfig"]));
+        assert_eq!((token.config_error, token.other_auth), (None, vec!["bearer token", "awsAuthConfig"]));
+
+        // A client certificate beside the exec plugin is a credential too (ClusterConfig::credentials).
+        let cert = secret_with_config(
+            serde_json::json!({"tlsClientConfig": {"insecure": false, "certData": "Y2VydA==", "keyData": "a2V5"},
+            "execProviderConfig": {"command": "/p", "apiVersion": "client.authentication.k8s.io/v1"}}),
+        );
+        assert_eq!((cert.config_error, cert.other_auth), (None, vec!["client certificate"]));
+        assert!(cert.exec.is_some());
     }
 }

@@ -17,7 +17,7 @@ use crate::config::{EksCluster, Spoke as ConfigSpoke, SpokeType};
 use crate::diag::Severity;
 use crate::doctor::collect::{self, Object};
 use crate::krm::{Field, KrmResult};
-use crate::model::{SECRET_TYPE_LABEL, STANDARD_LABELS, STANDARD_LABEL_PREFIX};
+use crate::model::{CLUSTER_SECRET_TYPE, SECRET_TYPE_LABEL, STANDARD_LABELS, STANDARD_LABEL_PREFIX};
 use k8s_openapi::api::core::v1::Secret;
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::BTreeMap;
@@ -407,7 +407,7 @@ fn from_secret(object: &Object, results: &mut Vec<KrmResult>) -> Option<Imported
         None
     };
     let label = object.value.pointer("/metadata/labels").and_then(|l| l.get(SECRET_TYPE_LABEL));
-    if label.and_then(serde_json::Value::as_str) != Some("cluster") {
+    if label.and_then(serde_json::Value::as_str) != Some(CLUSTER_SECRET_TYPE) {
         results.push(result(
             Severity::Info,
             at.clone(),

@@ -213,7 +213,7 @@ fn is_cluster_secret(m: &Manifest) -> bool {
         .and_then(|md| md.get("labels"))
         .and_then(|l| l.get(SECRET_TYPE_LABEL))
         .and_then(|v| v.as_str())
-        == Some("cluster")
+        == Some(crate::model::CLUSTER_SECRET_TYPE)
 }
 
 /// A script's first lines: what it does, the variables it needs (it stops when one is unset), `set -eu`.

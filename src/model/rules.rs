@@ -1,8 +1,21 @@
 //! Contract rules with two readers: config validation (`resolve`) checks the values a config gives, and
 //! `doctor` checks the same values in manifests written by anyone. One definition each, so a value can
-//! never pass `generate` and fail `doctor`, or the reverse.
+//! never pass `generate` and fail `doctor`, or the reverse: names (DNS-1123), the issuer URL, PEM CA
+//! bundles, and how a `spiffeIDTemplate` renders.
 
-use crate::config::syntax::is_dns_subdomain;
+/// RFC 1123 label, as Kubernetes checks names of namespaces and most objects.
+pub fn is_dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// RFC 1123 subdomain with DNS's 63-character label limit (these are host names).
+pub fn is_dns_subdomain(s: &str) -> bool {
+    s.len() <= 253 && s.split('.').all(is_dns_label)
+}
 
 /// The longest issuer URL OpenShift accepts in `oidcProviders[].issuer.issuerURL` (and ZTWIM in
 /// `SpireServer.spec.jwtIssuer`): `maxLength: 512` in both CRDs, see [`issuer_problem`].
@@ -80,9 +93,85 @@ pub fn pem_certificates(text: &str) -> Result<usize, &'static str> {
     Ok(n)
 }
 
+/// The template of ZTWIM's fallback ClusterSPIFFEID `zero-trust-workload-identity-manager-spire-default`
+/// (openshift/zero-trust-workload-identity-manager
+/// `pkg/controller/spire-oidc-discovery-provider/clusterspiffeid.go`@bb9b548e, `../shared/reference/
+/// ztwim-openshift.md` §2): the ID every pod gets when no other registration of ZTWIM's class selects it.
+/// `identity: perServiceAccount` relies on it.
+pub const ZTWIM_FALLBACK_TEMPLATE: &str =
+    "spiffe://{{ .TrustDomain }}/ns/{{ .PodMeta.Namespace }}/sa/{{ .PodSpec.ServiceAccountName }}";
+
+/// What a spire-controller-manager `spiffeIDTemplate` can be rendered with without a running pod.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateFields<'a> {
+    /// None: no trust domain is known (the doctor's input has no ZeroTrustWorkloadIdentityManager).
+    pub trust_domain: Option<&'a str>,
+    pub namespace: &'a str,
+    pub service_account: &'a str,
+}
+
+/// Renders the fields of a `spiffeIDTemplate` that [`TemplateFields`] knows (`{{ .TrustDomain }}`,
+/// `{{ .PodMeta.Namespace }}`, `{{ .PodSpec.ServiceAccountName }}`); any other field depends on the
+/// running pod, and the error says so.
+pub fn render_spiffe_id_template(template: &str, fields: TemplateFields) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find("}}") else {
+            return Err(format!("template {template:?} has an unclosed {{{{"));
+        };
+        let field = rest[start + 2..start + end].trim();
+        let value = match field {
+            ".TrustDomain" => fields
+                .trust_domain
+                .ok_or("no ZeroTrustWorkloadIdentityManager in the input, so the trust domain is unknown")?,
+            ".PodMeta.Namespace" => fields.namespace,
+            ".PodSpec.ServiceAccountName" => fields.service_account,
+            other => return Err(format!("template field {other} depends on the running pod; doctor cannot know it")),
+        };
+        out.push_str(value);
+        rest = &rest[start + end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The SPIFFE ID ZTWIM's fallback registration gives a pod of `service_account` in `namespace`: what
+/// `identity: perServiceAccount` makes every spoke require, and what the doctor expects when no
+/// ClusterSPIFFEID selects a pod.
+pub fn fallback_spiffe_id(trust_domain: &str, namespace: &str, service_account: &str) -> String {
+    let fields = TemplateFields { trust_domain: Some(trust_domain), namespace, service_account };
+    // The template is our constant and names only the three fields given here, so rendering cannot fail;
+    // `tests::fallback_template_renders` holds it to that.
+    render_spiffe_id_template(ZTWIM_FALLBACK_TEMPLATE, fields).unwrap_or_default()
+}
+
+/// The trust domain of a `spiffe://<trust domain>/<path>` ID.
+pub fn trust_domain_of(id: &str) -> Option<&str> {
+    id.strip_prefix("spiffe://").map(|r| r.split('/').next().unwrap_or(r))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fallback_template_renders() {
+        assert_eq!(
+            fallback_spiffe_id("td.example", "gitops", "a-argocd-server"),
+            "spiffe://td.example/ns/gitops/sa/a-argocd-server"
+        );
+        let fields = TemplateFields { trust_domain: None, namespace: "n", service_account: "s" };
+        assert!(render_spiffe_id_template(ZTWIM_FALLBACK_TEMPLATE, fields).unwrap_err().contains("trust domain"));
+        assert!(render_spiffe_id_template("spiffe://t/{{ .PodMeta.Name }}", fields)
+            .unwrap_err()
+            .contains("running pod"));
+        assert!(render_spiffe_id_template("spiffe://t/{{ .PodMeta.Namespace", fields)
+            .unwrap_err()
+            .contains("unclosed"));
+        assert_eq!(render_spiffe_id_template("spiffe://t/x/{{.PodMeta.Namespace}}", fields).unwrap(), "spiffe://t/x/n");
+    }
 
     #[test]
     fn issuer_rule() {

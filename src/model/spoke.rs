@@ -19,6 +19,8 @@ pub const STANDARD_LABEL_PREFIX: &str = "ztwim-gitops.dev/";
 /// generated object.
 pub const STANDARD_LABELS: [&str; 3] = [MANAGED_BY_LABEL, PART_OF_LABEL, SECRET_TYPE_LABEL];
 pub const SECRET_TYPE_LABEL: &str = "argocd.argoproj.io/secret-type";
+/// The [`SECRET_TYPE_LABEL`] value that makes a Secret one of Argo CD's clusters.
+pub const CLUSTER_SECRET_TYPE: &str = "cluster";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spoke {
@@ -38,6 +40,13 @@ pub struct Spoke {
 /// The file kube-apiserver reads its structured authentication config from: the name `generate -o`
 /// writes it under, the carrier ConfigMap's key, and what a bootstrap Application must not apply.
 pub const KUBE_APISERVER_CONFIG_FILE: &str = "authentication-config.yaml";
+
+/// The Kubernetes ClusterRole that lets Argo CD manage everything on a cluster-wide spoke: the default
+/// `clusterRole`, and what the doctor accepts as enough cluster-wide.
+pub const CLUSTER_WIDE_ROLE: &str = "cluster-admin";
+/// The ClusterRole a namespace-scoped spoke binds in each namespace when `clusterRole` is left alone; the
+/// doctor accepts it, or [`CLUSTER_WIDE_ROLE`], as enough in a namespace.
+pub const NAMESPACE_ROLE: &str = "admin";
 
 /// What Argo CD's users may do on the spoke.
 #[derive(Debug, Clone, PartialEq)]

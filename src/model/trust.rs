@@ -11,8 +11,19 @@ pub const CSI_DRIVER: &str = "csi.spiffe.io";
 pub const INSTANCE_LABEL: &str = "ztwim-gitops.dev/argocd-instance";
 /// Substrings of namespace names that ZTWIM's SPIRE controller manager ignores (its `ignoreNamespaces`
 /// entries are unanchored regexes), so pods there never get an SVID. Config validation rejects such a
-/// GitOps namespace; the doctor reports one.
+/// GitOps namespace; the doctor reports one; both through [`ignored_namespace_pattern`].
 pub const IGNORED_NAMESPACE_PATTERNS: &[&str] = &["openshift", "kube-system", "kube-public", "local-path-storage"];
+
+/// The entry of [`IGNORED_NAMESPACE_PATTERNS`] that makes ZTWIM ignore `namespace`, if one does.
+pub fn ignored_namespace_pattern(namespace: &str) -> Option<&'static str> {
+    IGNORED_NAMESPACE_PATTERNS.iter().copied().find(|pattern| namespace.contains(pattern))
+}
+
+/// The label Kubernetes sets on every Namespace to its own name: what a ClusterSPIFFEID's
+/// `namespaceSelector` selects one namespace by.
+pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+/// The pod label the argocd-operator sets to the workload's name ([`Component::workload`]).
+pub const WORKLOAD_NAME_LABEL: &str = "app.kubernetes.io/name";
 /// The JWT claim holding the SPIFFE ID, which every spoke maps to the username.
 pub const SUBJECT_CLAIM: &str = "sub";
 
@@ -64,19 +75,24 @@ impl Component {
             Component::Controller => "controller",
         }
     }
-    /// The ServiceAccount suffix the argocd-operator appends to the CR name.
-    pub fn service_account_suffix(self) -> &'static str {
-        match self {
+    /// The ServiceAccount the argocd-operator gives this component of the ArgoCD CR `instance`:
+    /// `<instance>-argocd-server`, `<instance>-argocd-application-controller` (names it would shorten
+    /// with a hash are refused by validation and reported by the doctor).
+    pub fn service_account(self, instance: &str) -> String {
+        let suffix = match self {
             Component::Server => "argocd-server",
             Component::Controller => "argocd-application-controller",
-        }
+        };
+        format!("{instance}-{suffix}")
     }
-    /// The pod label `app.kubernetes.io/name` suffix (`<name>-server`, `<name>-application-controller`).
-    pub fn workload_suffix(self) -> &'static str {
-        match self {
+    /// The pod label [`WORKLOAD_NAME_LABEL`] the argocd-operator sets on this component's pods:
+    /// `<instance>-server`, `<instance>-application-controller`.
+    pub fn workload(self, instance: &str) -> String {
+        let suffix = match self {
             Component::Server => "server",
             Component::Controller => "application-controller",
-        }
+        };
+        format!("{instance}-{suffix}")
     }
 }
 

@@ -11,11 +11,11 @@ use crate::config::syntax::{
 use crate::config::{self, ExecAuthMethod, Form, Identity, Spec, DEFAULT_COPIER_IMAGE};
 use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
-    issuer_problem, Archive, ArgoIdentity, BootstrapApp, Catalog, Component, CredentialVersion, ExecConfig, Gitops,
-    ImageRef, InstallPlanApproval, Issuer, Origin, Plugin, PluginImage, PluginInstall, Rbac, Setting, SharedIdentity,
-    Spoke, SpokeKind, Trust, WorkloadApi, Ztwim, AGENT_SOCKET, AUDIENCE_ENV, CREDENTIAL_COMMAND,
-    CREDENTIAL_VERSION_ENV, IGNORED_NAMESPACE_PATTERNS, INIT_CONTAINER, INSTANCE_LABEL, KUBE_APISERVER_CONFIG_FILE,
-    SOCKET_ENV,
+    fallback_spiffe_id, ignored_namespace_pattern, issuer_problem, Archive, ArgoIdentity, BootstrapApp, Catalog,
+    Component, CredentialVersion, ExecConfig, Gitops, ImageRef, InstallPlanApproval, Issuer, Origin, Plugin,
+    PluginImage, PluginInstall, Rbac, Setting, SharedIdentity, Spoke, SpokeKind, Trust, WorkloadApi, Ztwim,
+    AGENT_SOCKET, AUDIENCE_ENV, CREDENTIAL_COMMAND, CREDENTIAL_VERSION_ENV, IGNORED_NAMESPACE_PATTERNS, INIT_CONTAINER,
+    INSTANCE_LABEL, KUBE_APISERVER_CONFIG_FILE, SOCKET_ENV,
 };
 
 /// The only ZTWIM channel whose API (1.0, `operator.openshift.io/v1alpha1` with trustDomain on
@@ -95,11 +95,11 @@ pub(super) fn resolve(
         .iter()
         .map(|&c| ArgoIdentity {
             component: c,
-            service_account: service_account(&gitops.name, c),
-            workload: format!("{}-{}", gitops.name, c.workload_suffix()),
+            service_account: c.service_account(&gitops.name),
+            workload: c.workload(&gitops.name),
             spiffe_id: match spec.identity {
                 Identity::PerServiceAccount => {
-                    format!("spiffe://{trust_domain}/ns/{}/sa/{}", gitops.namespace, service_account(&gitops.name, c))
+                    fallback_spiffe_id(&trust_domain, &gitops.namespace, &c.service_account(&gitops.name))
                 }
                 Identity::Shared => format!("spiffe://{trust_domain}/ns/{}/argocd/{}", gitops.namespace, gitops.name),
             },
@@ -185,12 +185,6 @@ fn bootstrap(spec: &Spec, d: &mut Diagnostics) {
             d.error(p, format!("the bootstrap Application `{name}` has the name of spec.applications.{i}; rename that Application."));
         }
     }
-}
-
-/// `<ArgoCD name>-<suffix>`, as the argocd-operator names ServiceAccounts (validation refuses names it
-/// would truncate).
-fn service_account(argocd_name: &str, component: Component) -> String {
-    format!("{argocd_name}-{}", component.service_account_suffix())
 }
 
 /// A value read at `path`: configured when the user wrote it, and carrying `path` as its origin.
@@ -320,7 +314,7 @@ fn gitops(g: &config::Gitops, app_domain: Option<&str>, written: &Written, d: &m
             format!("namespace `{}` is not a DNS-1123 label; {LABEL_RULE}; e.g. `ztwim-gitops`.", g.namespace),
         );
         ok = false;
-    } else if let Some(pattern) = IGNORED_NAMESPACE_PATTERNS.iter().find(|pat| g.namespace.contains(*pat)) {
+    } else if let Some(pattern) = ignored_namespace_pattern(&g.namespace) {
         d.error(
             format!("{p}.namespace"),
             format!(
@@ -337,7 +331,7 @@ fn gitops(g: &config::Gitops, app_domain: Option<&str>, written: &Written, d: &m
             format!("name `{}` is not a DNS-1123 label; {LABEL_RULE}; e.g. `openshift-gitops`.", g.name),
         );
         ok = false;
-    } else if let Some(sa) = Component::ALL.iter().map(|&c| service_account(&g.name, c)).find(|sa| sa.len() > 63) {
+    } else if let Some(sa) = Component::ALL.iter().map(|&c| c.service_account(&g.name)).find(|sa| sa.len() > 63) {
         d.error(
             format!("{p}.name"),
             format!(

@@ -267,7 +267,7 @@ fn details(spoke: &config::Spoke, p: &str, spec: &Spec, written: &Written, d: &m
     let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
     // `admin` instead of the cluster-wide default when namespace-scoped and the user kept the default.
     let cluster_role = if !spoke.namespaces.is_empty() && spoke.cluster_role == DEFAULT_CLUSTER_ROLE {
-        "admin".to_string()
+        crate::model::NAMESPACE_ROLE.to_string()
     } else {
         spoke.cluster_role.clone()
     };

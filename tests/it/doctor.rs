@@ -800,8 +800,15 @@ fn issuer_and_pem_rules_give_generate_and_doctor_the_same_verdict() {
         (format!("https://{host}"), true),
         // OpenShift's issuerURL and ZTWIM's jwtIssuer accept a port; so do generate and doctor.
         (format!("https://{host}:8443"), true),
+        (format!("https://{host}:443"), true),
         (format!("https://{host}:0"), false),
+        (format!("https://{host}:65536"), false),
         (format!("https://{host}:8443/"), false),
+        (format!("https://{}", host.to_uppercase()), false),
+        (format!("https://{host}?x=1"), false),
+        (format!("https://{host}#f"), false),
+        (format!("https://a_b.{host}"), false),
+        (format!("https://{}.com", "a".repeat(64)), false),
         (format!("https://{host}/"), false),
         (format!("https://{host}/spire"), false),
         (format!("https://user@{host}"), false),
@@ -827,6 +834,8 @@ fn issuer_and_pem_rules_give_generate_and_doctor_the_same_verdict() {
         // A good block, then a broken one: the bundle as a whole does not load.
         (format!("{}-----BEGIN CERTIFICATE-----\n{cert}\n", block(cert)), false),
         (block("not base64!"), false),
+        // A key pasted instead of the CA: a PEM block, but no certificate.
+        (format!("-----BEGIN PRIVATE KEY-----\n{cert}\n-----END PRIVATE KEY-----\n"), false),
         ("no pem here\n".to_string(), false),
     ];
     let original_ca = fleet.split("    issuerCA: |\n").nth(1).unwrap().split("    labels:").next().unwrap();

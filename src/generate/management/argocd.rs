@@ -4,6 +4,7 @@
 //! SPIFFE Workload API socket from the CSI driver. `argocdSpec` is merged in last.
 
 use super::{meta, Cr, Crd, Output, Wave};
+use crate::api::argocd::{self, ComponentPod};
 use crate::generate::LocalDefault;
 use crate::model::{
     Cluster, ImageRef, Model, PluginInstall, BUILTIN_BINARY, CSI_DRIVER, EXEC_BINARY, IMAGE_BINARY_PATH, INIT_CONTAINER,
@@ -61,27 +62,14 @@ struct WithResources {
     resources: ResourceRequirements,
 }
 
-/// A component that talks to spokes.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Workload {
-    /// `identity: shared`: our own pod label, which the ClusterSPIFFEID selects on (the operator's
-    /// generated names are shortened for long instance names).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    labels: Option<BTreeMap<String, String>>,
-    resources: ResourceRequirements,
-    init_containers: Vec<Container>,
-    volumes: Vec<Volume>,
-    volume_mounts: Vec<VolumeMount>,
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Controller {
     #[serde(rename = "respectRBAC", skip_serializing_if = "Option::is_none")]
     respect_rbac: Option<&'static str>,
+    /// The pods of a component that talks to spokes.
     #[serde(flatten)]
-    workload: Workload,
+    workload: ComponentPod,
 }
 
 #[derive(Serialize)]
@@ -102,8 +90,9 @@ struct Rbac {
 struct Server {
     host: String,
     route: Route,
+    /// The pods of a component that talks to spokes.
     #[serde(flatten)]
-    workload: Workload,
+    workload: ComponentPod,
 }
 
 #[derive(Serialize)]
@@ -252,7 +241,7 @@ fn init_containers(model: &Model) -> Vec<Container> {
     }
 }
 
-fn workload(model: &Model, resources: ResourceRequirements) -> Workload {
+fn workload(model: &Model, resources: ResourceRequirements) -> ComponentPod {
     let e = &model.plugin;
     let empty_dir = |name: &str| Volume {
         name: name.into(),
@@ -261,9 +250,11 @@ fn workload(model: &Model, resources: ResourceRequirements) -> Workload {
     };
     // The built-in install copies straight into the binaries volume and needs no scratch space.
     let scratch = !matches!(e.install, PluginInstall::Builtin(_));
-    Workload {
+    ComponentPod {
+        // `identity: shared`: our own pod label, which the ClusterSPIFFEID selects on (the operator's
+        // generated names are shortened for long instance names).
         labels: model.trust.shared.as_ref().map(|shared| BTreeMap::from([shared.pod_label.clone()])),
-        resources,
+        resources: Some(resources),
         init_containers: init_containers(model),
         volumes: [
             Some(empty_dir(BINARIES_VOLUME)),
@@ -285,6 +276,7 @@ fn workload(model: &Model, resources: ResourceRequirements) -> Workload {
             mount(BINARIES_VOLUME, &e.bin_dir, true),
             mount(CSI_VOLUME, &model.trust.workload_api.socket_dir, true),
         ],
+        env: Vec::new(),
     }
 }
 
@@ -340,8 +332,8 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     out.push_with_defaults(
         &Cluster::Management,
         &Cr {
-            api_version: "argoproj.io/v1beta1",
-            kind: "ArgoCD",
+            api_version: argocd::API_VERSION,
+            kind: argocd::KIND,
             metadata: meta(&g.name, Some(&g.namespace), Wave::Operands, Crd::FromOlm),
             spec,
         },

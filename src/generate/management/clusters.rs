@@ -3,9 +3,11 @@
 //! audience from the SPIFFE Workload API on every refresh. Everything in it comes from the spoke's contract.
 
 use super::{meta, Crd, Output, Wave};
-use crate::model::{Cluster, Connection, ExecConfig, Model, Spoke, Tls, SECRET_TYPE_LABEL, STANDARD_LABEL_PREFIX};
+use crate::api::argocd_cluster::{ClusterConfig, ExecProviderConfig, TlsClientConfig};
+use crate::model::{
+    Cluster, Connection, ExecConfig, Model, Spoke, Tls, CLUSTER_SECRET_TYPE, SECRET_TYPE_LABEL, STANDARD_LABEL_PREFIX,
+};
 use k8s_openapi::api::core::v1::Secret;
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// What the model knows about a spoke, as labels an ApplicationSet cluster generator selects on ("every
@@ -16,73 +18,29 @@ fn standard_labels(spoke: &Spoke) -> BTreeMap<String, String> {
     let mut labels = BTreeMap::from([
         label("spoke", &spoke.name),
         label("kind", spoke.kind.name()),
-        (SECRET_TYPE_LABEL.to_string(), "cluster".to_string()),
+        (SECRET_TYPE_LABEL.to_string(), CLUSTER_SECRET_TYPE.to_string()),
     ]);
     labels.extend(spoke.kind.version_label().map(|(name, version)| label(name, version)));
     labels
 }
 
-/// Argo CD's `ClusterConfig` JSON, in a fixed key order. Only the fields this design uses exist here, so
-/// a token, password or client key cannot be written by construction.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ClusterConfig<'a> {
-    tls_client_config: TlsClientConfig<'a>,
-    exec_provider_config: ExecProviderConfig<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TlsClientConfig<'a> {
-    insecure: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ca_data: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ExecProviderConfig<'a> {
-    command: &'a str,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    args: &'a [String],
-    api_version: &'a str,
-    /// A JSON object (Argo CD rejects the kubeconfig list form), left out when empty.
-    #[serde(skip_serializing_if = "ExecEnv::is_empty")]
-    env: ExecEnv<'a>,
-    install_hint: &'a str,
-}
-
-/// The model's variables as a JSON object in the model's order.
-struct ExecEnv<'a>(&'a [(&'static str, String)]);
-
-impl ExecEnv<'_> {
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl Serialize for ExecEnv<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in self.0 {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
-    }
-}
-
 fn secret(model: &Model, spoke: &Spoke, exec: &ExecConfig, tls: &Tls) -> Secret {
     let contract = &spoke.contract;
+    // Only the TLS settings and the exec plugin: the config carries no credential.
     let config = ClusterConfig {
-        tls_client_config: TlsClientConfig { insecure: tls.insecure, ca_data: tls.ca_data.as_deref() },
-        exec_provider_config: ExecProviderConfig {
-            command: &exec.command,
-            args: &exec.args,
-            api_version: &exec.api_version,
-            env: ExecEnv(&exec.env),
-            install_hint: &exec.install_hint,
+        tls_client_config: TlsClientConfig {
+            insecure: tls.insecure,
+            ca_data: tls.ca_data.clone(),
+            ..TlsClientConfig::default()
         },
+        exec_provider_config: Some(ExecProviderConfig {
+            command: exec.command.clone(),
+            args: exec.args.clone(),
+            api_version: exec.api_version.clone(),
+            env: exec.env.iter().map(|(name, value)| (name.to_string(), value.clone())).collect(),
+            install_hint: exec.install_hint.clone(),
+        }),
+        ..ClusterConfig::default()
     };
     let mut data = BTreeMap::from([
         ("name".to_string(), spoke.name.clone()),

@@ -4,14 +4,16 @@
 
 use super::olm::Install;
 use super::{meta, Cr, Crd, Output, Wave};
+use crate::api::ztwim::{
+    CaSubject, Datastore, NodeAttestor, OidcDiscoveryProviderSpec, Persistence, SpiffeCsiDriverSpec, SpireAgentSpec,
+    SpireServerSpec, Verification, WorkloadAttestors, ZtwimSpec, API_VERSION, OIDC_DISCOVERY_PROVIDER_KIND, SINGLETON,
+    SPIFFE_CSI_DRIVER_KIND, SPIRE_AGENT_KIND, SPIRE_SERVER_KIND, ZTWIM_KIND,
+};
 use crate::generate::LocalDefault;
 use crate::model::{Cluster, Model, CSI_DRIVER, ZTWIM_PACKAGE};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-const API_VERSION: &str = "operator.openshift.io/v1alpha1";
-/// The name CEL requires of every ZTWIM CR.
-const SINGLETON: &str = "cluster";
 /// Host directory of the agent socket. SpireAgent.socketPath and SpiffeCSIDriver.agentSocketPath must be
 /// equal; both are written out so that they cannot drift apart if one default changes.
 const AGENT_SOCKET_HOST_DIR: &str = "/run/spire/agent-sockets";
@@ -19,92 +21,6 @@ const AGENT_SOCKET_HOST_DIR: &str = "/run/spire/agent-sockets";
 fn push<S: Serialize>(out: &mut Output, kind: &'static str, wave: Wave, spec: S, defaults: Vec<LocalDefault>) {
     let metadata = meta(SINGLETON, None, wave, Crd::FromOlm);
     out.push_with_defaults(&Cluster::Management, &Cr { api_version: API_VERSION, kind, metadata, spec }, defaults);
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ZtwimSpec<'a> {
-    trust_domain: &'a str,
-    cluster_name: &'a str,
-    bundle_config_map: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SpireServerSpec<'a> {
-    jwt_issuer: &'a str,
-    ca_subject: CaSubject<'a>,
-    persistence: Persistence,
-    datastore: Datastore,
-}
-
-/// SPIRE's own default subject (US / SPIFFE), named after the trust domain so the CA says whose it is.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CaSubject<'a> {
-    common_name: &'a str,
-    country: &'static str,
-    organization: &'static str,
-}
-
-/// Immutable once created: the reference setup's size, which leaves room for many registration entries.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Persistence {
-    size: &'static str,
-    access_mode: &'static str,
-}
-
-/// The reference setup's embedded sqlite3 datastore, with the CRD's pool defaults written out.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Datastore {
-    database_type: &'static str,
-    connection_string: &'static str,
-    max_open_conns: u32,
-    max_idle_conns: u32,
-    conn_max_lifetime: u32,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SpireAgentSpec {
-    socket_path: &'static str,
-    node_attestor: NodeAttestor,
-    workload_attestors: WorkloadAttestors,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct NodeAttestor {
-    #[serde(rename = "k8sPSATEnabled")]
-    k8s_psat_enabled: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct WorkloadAttestors {
-    k8s_enabled: &'static str,
-    workload_attestors_verification: Verification,
-}
-
-#[derive(Serialize)]
-struct Verification {
-    r#type: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SpiffeCsiDriverSpec {
-    agent_socket_path: &'static str,
-    plugin_name: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OidcDiscoveryProviderSpec<'a> {
-    jwt_issuer: &'a str,
-    csi_driver_name: &'static str,
 }
 
 pub(super) fn generate(model: &Model, out: &mut Output) {
@@ -136,12 +52,12 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     let trust = &model.trust;
     push(
         out,
-        "ZeroTrustWorkloadIdentityManager",
+        ZTWIM_KIND,
         Wave::ZtwimInstance,
         ZtwimSpec {
-            trust_domain: &trust.trust_domain,
-            cluster_name: &z.cluster_name.value,
-            bundle_config_map: "spire-bundle",
+            trust_domain: trust.trust_domain.clone(),
+            cluster_name: z.cluster_name.value.clone(),
+            bundle_config_map: "spire-bundle".into(),
         },
         [
             LocalDefault::unless_configured(&["spec", "clusterName"], &z.cluster_name),
@@ -153,19 +69,26 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     );
     push(
         out,
-        "SpireServer",
+        SPIRE_SERVER_KIND,
         Wave::Operands,
         SpireServerSpec {
-            jwt_issuer: &trust.issuer.url,
-            ca_subject: CaSubject { common_name: &trust.trust_domain, country: "US", organization: "SPIFFE" },
-            persistence: Persistence { size: "5Gi", access_mode: "ReadWriteOnce" },
-            datastore: Datastore {
-                database_type: "sqlite3",
-                connection_string: "/run/spire/data/datastore.sqlite3",
+            jwt_issuer: trust.issuer.url.clone(),
+            // SPIRE's own default subject (US / SPIFFE), named after the trust domain so the CA says whose it is.
+            ca_subject: Some(CaSubject {
+                common_name: trust.trust_domain.clone(),
+                country: "US".into(),
+                organization: "SPIFFE".into(),
+            }),
+            // Immutable once created: the reference setup's size, which leaves room for many registration entries.
+            persistence: Some(Persistence { size: "5Gi".into(), access_mode: "ReadWriteOnce".into() }),
+            // The reference setup's embedded sqlite3 datastore, with the CRD's pool defaults written out.
+            datastore: Some(Datastore {
+                database_type: "sqlite3".into(),
+                connection_string: "/run/spire/data/datastore.sqlite3".into(),
                 max_open_conns: 100,
                 max_idle_conns: 2,
                 conn_max_lifetime: 3600,
-            },
+            }),
         },
         vec![
             LocalDefault::fixed(&["spec", "caSubject"]),
@@ -175,30 +98,30 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     );
     push(
         out,
-        "SpireAgent",
+        SPIRE_AGENT_KIND,
         Wave::Operands,
         SpireAgentSpec {
-            socket_path: AGENT_SOCKET_HOST_DIR,
-            node_attestor: NodeAttestor { k8s_psat_enabled: "true" },
-            workload_attestors: WorkloadAttestors {
-                k8s_enabled: "true",
-                workload_attestors_verification: Verification { r#type: "auto" },
-            },
+            socket_path: AGENT_SOCKET_HOST_DIR.into(),
+            node_attestor: Some(NodeAttestor { k8s_psat_enabled: "true".into() }),
+            workload_attestors: Some(WorkloadAttestors {
+                k8s_enabled: "true".into(),
+                workload_attestors_verification: Some(Verification { type_: "auto".into() }),
+            }),
         },
         vec![LocalDefault::fixed(&["spec", "nodeAttestor"]), LocalDefault::fixed(&["spec", "workloadAttestors"])],
     );
     push(
         out,
-        "SpiffeCSIDriver",
+        SPIFFE_CSI_DRIVER_KIND,
         Wave::Operands,
-        SpiffeCsiDriverSpec { agent_socket_path: AGENT_SOCKET_HOST_DIR, plugin_name: CSI_DRIVER },
+        SpiffeCsiDriverSpec { agent_socket_path: AGENT_SOCKET_HOST_DIR.into(), plugin_name: CSI_DRIVER.into() },
         Vec::new(),
     );
     push(
         out,
-        "SpireOIDCDiscoveryProvider",
+        OIDC_DISCOVERY_PROVIDER_KIND,
         Wave::Operands,
-        OidcDiscoveryProviderSpec { jwt_issuer: &trust.issuer.url, csi_driver_name: CSI_DRIVER },
+        OidcDiscoveryProviderSpec { jwt_issuer: trust.issuer.url.clone(), csi_driver_name: CSI_DRIVER.into() },
         Vec::new(),
     );
 }
