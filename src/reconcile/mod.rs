@@ -4,7 +4,7 @@
 //! each is replaced by the object generated for the same target, group/kind, namespace and name (keeping
 //! the old item's file location and id, so kpt keeps comments), or dropped when no longer generated.
 //! An item nobody owns that has the identity of a generated object (a base's ZTWIM CRs, a Subscription)
-//! is patched in place instead of getting a duplicate: every generated field is enforced except those
+//! and does not name another cluster (see `Patchable`) is patched in place instead of getting a duplicate: every generated field is enforced except those
 //! that are only our local defaults ([`LocalDefault`](crate::generate::LocalDefault)), where the base
 //! keeps its own value (and an info result says so when it differs from ours). Every other item passes
 //! through untouched.
