@@ -923,6 +923,16 @@ mod tests {
         item
     }
 
+    /// Runs spokes s1 and s2's `Authentication/cluster` over `inputs`: each item is patched, in place and
+    /// without an error, with the object of the spoke `expected` names for it.
+    fn assert_patched_with(inputs: &[Value], expected: [&str; 2]) {
+        let r = reconcile(&two_spokes("all"), inputs, vec![authentication_of("s1"), authentication_of("s2")], true);
+        assert_eq!(r.items.len(), 2, "patched, nothing emitted beside them: {:?}", r.items);
+        let got: Vec<_> = r.items.iter().map(|i| new(i)["spec"]["for"].as_str().unwrap()).collect();
+        assert_eq!(got, expected);
+        assert!(!r.notes.has_errors(), "{:?}", r.notes);
+    }
+
     #[test]
     fn each_spokes_object_patches_the_item_that_names_that_spoke() {
         // Named by the annotation (spoke s2) and by its package path (spoke s1), in the other order.
@@ -930,21 +940,15 @@ mod tests {
             base_authentication(Some((TARGET_ANNOTATION, "spoke/s2"))),
             base_authentication(Some((krm::PATH_ANNOTATION, "spokes/s1/base/authentication.yaml"))),
         ];
-        let r = reconcile(&two_spokes("all"), &inputs, vec![authentication_of("s1"), authentication_of("s2")], true);
-        assert_eq!(r.items.len(), 2, "patched, nothing emitted beside them: {:?}", r.items);
-        assert_eq!(new(&r.items[0])["spec"]["for"], yaml("s2"));
-        assert_eq!(new(&r.items[1])["spec"]["for"], yaml("s1"));
-        assert!(!r.notes.has_errors(), "{:?}", r.notes);
+        assert_patched_with(&inputs, ["s2", "s1"]);
     }
 
     #[test]
     fn an_item_naming_no_cluster_goes_to_the_one_spoke_no_other_item_claims() {
-        let inputs = [base_authentication(None), base_authentication(Some((TARGET_ANNOTATION, "spoke/s1")))];
-        let r = reconcile(&two_spokes("all"), &inputs, vec![authentication_of("s1"), authentication_of("s2")], true);
-        assert_eq!(r.items.len(), 2, "{:?}", r.items);
-        assert_eq!(new(&r.items[0])["spec"]["for"], yaml("s2"));
-        assert_eq!(new(&r.items[1])["spec"]["for"], yaml("s1"));
-        assert!(!r.notes.has_errors(), "{:?}", r.notes);
+        assert_patched_with(
+            &[base_authentication(None), base_authentication(Some((TARGET_ANNOTATION, "spoke/s1")))],
+            ["s2", "s1"],
+        );
     }
 
     #[test]
