@@ -256,6 +256,12 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
         }
         guarded.push(found);
     }
+    // Where several clusters' objects share one key, a patch note says whose fields it laid.
+    let mut clusters_per_key: BTreeMap<Key, usize> = BTreeMap::new();
+    for manifest in &generated {
+        *clusters_per_key.entry(key(&manifest.object)).or_default() += 1;
+    }
+    let shared: Vec<bool> = generated.iter().map(|m| clusters_per_key[&key(&m.object)] > 1).collect();
     let mut notes = Diagnostics::default();
     pruned_notes(model, inputs, &seen, &ours, &generated, &fates, &mut notes);
     notes.extend(ambiguous);
@@ -274,12 +280,13 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
     });
     let mut locations =
         Locations::new((0..inputs.len()).filter(|&i| !ours[i]).chain(replaced).filter_map(|i| seen[i].location));
-    for ((manifest, fate), found) in generated.into_iter().zip(fates).zip(guarded) {
+    for (((manifest, fate), found), shared) in generated.into_iter().zip(fates).zip(guarded).zip(shared) {
         notes.extend(found);
         let (old, conflict) = match fate {
             Fate::Refused => continue,
             Fate::Patch(i) => {
-                notes.push(crate::diag::Severity::Info, None, patch_note(&inputs[i]));
+                let cluster = shared.then(|| manifest.cluster.target());
+                notes.push(crate::diag::Severity::Info, None, patch_note(&inputs[i], cluster.as_deref()));
                 let patched = patch(&inputs[i], manifest, &mut notes);
                 if patched != inputs[i] {
                     out[slot_of[i]] = Item::New(patched);
@@ -931,6 +938,13 @@ mod tests {
         let got: Vec<_> = r.items.iter().map(|i| new(i)["spec"]["for"].as_str().unwrap()).collect();
         assert_eq!(got, expected);
         assert!(!r.notes.has_errors(), "{:?}", r.notes);
+        let mut whose: Vec<_> = r
+            .notes
+            .iter()
+            .filter_map(|n| n.message.split_once(" with ")?.1.split_once("'s generated fields").map(|(c, _)| c))
+            .collect();
+        whose.sort_unstable();
+        assert_eq!(whose, ["spoke/s1", "spoke/s2"], "the notes name whose object patched each: {:?}", r.notes);
     }
 
     #[test]
