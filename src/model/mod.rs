@@ -145,11 +145,20 @@ pub fn standard_labels(owner: &str) -> BTreeMap<String, String> {
 impl Model {
     /// The package-relative file a new object is written to: `<configDir>/` and [`Cluster::file`].
     pub fn file_path(&self, cluster: &Cluster, wave: u8, kind: &str, name: &str) -> String {
-        let file = cluster.file(wave, kind, name);
+        self.in_package(cluster.file(wave, kind, name))
+    }
+
+    /// The package directory that holds `cluster`'s files (reconcile reads an input item's cluster from it).
+    pub fn cluster_dir(&self, cluster: &Cluster) -> String {
+        self.in_package(cluster.dir())
+    }
+
+    /// A path relative to the config's directory, as a package path.
+    fn in_package(&self, path: String) -> String {
         if self.config_dir.is_empty() {
-            file
+            path
         } else {
-            format!("{}/{file}", self.config_dir)
+            format!("{}/{path}", self.config_dir)
         }
     }
 

@@ -4,7 +4,7 @@
 //! each is replaced by the object generated for the same target, group/kind, namespace and name (keeping
 //! the old item's file location and id, so kpt keeps comments), or dropped when no longer generated.
 //! An item nobody owns that has the identity of a generated object (a base's ZTWIM CRs, a Subscription)
-//! is patched in place instead of getting a duplicate: every generated field is enforced except those
+//! and does not name another cluster (see `Patchable`) is patched in place instead of getting a duplicate: every generated field is enforced except those
 //! that are only our local defaults ([`LocalDefault`](crate::generate::LocalDefault)), where the base
 //! keeps its own value (and an info result says so when it differs from ours). Every other item passes
 //! through untouched.
@@ -93,10 +93,110 @@ fn seen(item: &Value) -> Seen<'_> {
     }
 }
 
+/// The unowned input items a generated object may patch. group, kind, namespace and name do not say
+/// which cluster an object is for (every spoke has an `Authentication/cluster`), so the item says it: its
+/// `ztwim-gitops.dev/target` annotation, or else its package path under the directory this config writes
+/// that cluster's files to (`spokes/<name>/`). An item that names its cluster is patched only by that
+/// cluster's object. One that names none is patched by the object of the one cluster generating its key
+/// that no other item claims; when several such clusters compete, none patches it (no guess), and an
+/// error names them and how to mark the item.
+struct Patchable<'v> {
+    /// The package directory of each cluster this run generates objects for, to its target value.
+    dirs: BTreeMap<String, String>,
+    /// Items naming their cluster (its target value): the first per cluster and key.
+    named: BTreeMap<(String, Key<'v>), usize>,
+    /// Items naming none: the first per key.
+    unnamed: BTreeMap<Key<'v>, usize>,
+    /// Per key of an unnamed item, the clusters that generate it and have no item naming them.
+    competing: BTreeMap<Key<'v>, BTreeSet<String>>,
+    /// Unnamed items already reported as ambiguous.
+    reported: BTreeSet<usize>,
+}
+
+impl<'v> Patchable<'v> {
+    fn new(model: &Model, generated: &[Manifest]) -> Self {
+        let dirs = generated.iter().map(|m| (model.cluster_dir(&m.cluster), m.cluster.target())).collect();
+        Patchable {
+            dirs,
+            named: BTreeMap::new(),
+            unnamed: BTreeMap::new(),
+            competing: BTreeMap::new(),
+            reported: BTreeSet::new(),
+        }
+    }
+
+    fn add(&mut self, i: usize, item: &Seen<'v>) {
+        let key = item.identity.1;
+        match self.cluster_named(item) {
+            Some(cluster) => self.named.entry((cluster, key)).or_insert(i),
+            None => self.unnamed.entry(key).or_insert(i),
+        };
+    }
+
+    /// The cluster an item names: its target annotation, else the nearest directory of its path that
+    /// is a cluster's.
+    fn cluster_named(&self, item: &Seen) -> Option<String> {
+        if !item.identity.0.is_empty() {
+            return Some(item.identity.0.to_string());
+        }
+        let (mut path, _) = item.location?;
+        while let Some((dir, _)) = path.rsplit_once('/') {
+            if let Some(target) = self.dirs.get(dir) {
+                return Some(target.clone());
+            }
+            path = dir;
+        }
+        None
+    }
+
+    /// Records which clusters' objects compete for each unnamed item.
+    fn compete(&mut self, generated: &'v [Manifest]) {
+        for manifest in generated {
+            let (target, key) = identity(&manifest.object);
+            if self.unnamed.contains_key(&key) && !self.named.contains_key(&(target.to_string(), key)) {
+                self.competing.entry(key).or_default().insert(target.to_string());
+            }
+        }
+    }
+
+    /// The item `manifest` patches, if any, taken so that no other object patches it.
+    fn take(&mut self, manifest: &'v Manifest, inputs: &[Value], notes: &mut Diagnostics) -> Option<usize> {
+        let (target, key) = identity(&manifest.object);
+        if let Some(i) = self.named.remove(&(target.to_string(), key)) {
+            return Some(i);
+        }
+        let &i = self.unnamed.get(&key)?;
+        let competing = self.competing.get(&key)?;
+        if competing.len() <= 1 {
+            self.unnamed.remove(&key);
+            return Some(i);
+        }
+        if self.reported.insert(i) {
+            let clusters = competing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+            notes.push(
+                crate::diag::Severity::Error,
+                None,
+                format!(
+                    "{} has no owner and names no cluster, and this config generates that object for {} clusters \
+                     ({clusters}), so it is not patched with any of them (each is emitted on its own): which \
+                     cluster it is for cannot be guessed. Add the annotation `{TARGET_ANNOTATION}: <cluster>` \
+                     (one of {clusters}) to the item in your base, or remove it from the input.",
+                    describe(&inputs[i]),
+                    competing.len()
+                ),
+            );
+        }
+        None
+    }
+}
+
 /// What becomes of one generated object.
 enum Fate<'v> {
     /// It patches the unowned input item `i` in place.
     Patch(usize),
+    /// It would patch an unowned input item, but the provider guard refused: the item is left as it is
+    /// (an error says why) and the object is not emitted.
+    Refused,
     /// It is emitted, replacing the owned input item it names; `conflict` is another config that
     /// generates the same object.
     Emit { replaces: Option<usize>, conflict: Option<&'v str> },
@@ -112,15 +212,15 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
     // pruned with the other owned items that are not generated any more.
     let mut owned: BTreeMap<Identity, usize> = BTreeMap::new();
     // Only items without any owner are patched: another config's objects are that config's business.
-    let mut patchable: BTreeMap<Key, usize> = BTreeMap::new();
+    // An item that names its cluster is patched only by that cluster's object; one that names none, by
+    // the object of the one cluster that generates its key (see `Patchable`).
+    let mut patchable = Patchable::new(model, &generated);
     // Objects another config generated: never touched, but the same object from two configs is a
     // conflict the user must hear about (the last one applied wins).
     let mut foreign: BTreeMap<Identity, &str> = BTreeMap::new();
     for (i, item) in seen.iter().enumerate() {
         match item.owner {
-            None => {
-                patchable.entry(item.identity.1).or_insert(i);
-            }
+            None => patchable.add(i, item),
             Some(_) if ours[i] => {
                 owned.entry(item.identity).or_insert(i);
             }
@@ -129,11 +229,13 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
             }
         }
     }
+    let mut ambiguous = Diagnostics::default();
+    patchable.compete(&generated);
     // Patching wins over replacing: an object a base gained after an earlier run generated it is
     // patched, and the owned copy pruned, exactly as a first run on that base would do.
-    let fates: Vec<Fate> = generated
+    let mut fates: Vec<Fate> = generated
         .iter()
-        .map(|manifest| match patchable.remove(&key(&manifest.object)) {
+        .map(|manifest| match patchable.take(manifest, inputs, &mut ambiguous) {
             Some(i) => Fate::Patch(i),
             None => {
                 let identity = identity(&manifest.object);
@@ -141,8 +243,28 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
             }
         })
         .collect();
+    // The provider guard runs before the prune notes are worded (a refused patch prunes differently);
+    // its own notes keep their place after them, with the patch they are about.
+    let mut generated = generated;
+    let mut guarded: Vec<Diagnostics> = Vec::with_capacity(generated.len());
+    for (manifest, fate) in generated.iter_mut().zip(&mut fates) {
+        let mut found = Diagnostics::default();
+        if let Fate::Patch(i) = *fate {
+            if !providers::guard(model, &inputs[i], manifest, &mut found) {
+                *fate = Fate::Refused;
+            }
+        }
+        guarded.push(found);
+    }
+    // Where several clusters' objects share one key, a patch note says whose fields it laid.
+    let mut clusters_per_key: BTreeMap<Key, usize> = BTreeMap::new();
+    for manifest in &generated {
+        *clusters_per_key.entry(key(&manifest.object)).or_default() += 1;
+    }
+    let shared: Vec<bool> = generated.iter().map(|m| clusters_per_key[&key(&m.object)] > 1).collect();
     let mut notes = Diagnostics::default();
     pruned_notes(model, inputs, &seen, &ours, &generated, &fates, &mut notes);
+    notes.extend(ambiguous);
     let mut out: Vec<Item> = (0..inputs.len()).filter(|&i| !ours[i]).map(Item::Input).collect();
     // Where each unowned input sits in `out`, so a patch finds its slot without a scan.
     let mut slot_of = vec![usize::MAX; inputs.len()];
@@ -154,18 +276,17 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
     // New objects avoid every location an item in the output keeps (kpt refuses duplicates).
     let replaced = fates.iter().filter_map(|f| match f {
         Fate::Emit { replaces, .. } => *replaces,
-        Fate::Patch(_) => None,
+        Fate::Patch(_) | Fate::Refused => None,
     });
     let mut locations =
         Locations::new((0..inputs.len()).filter(|&i| !ours[i]).chain(replaced).filter_map(|i| seen[i].location));
-    for (manifest, fate) in generated.into_iter().zip(fates) {
+    for (((manifest, fate), found), shared) in generated.into_iter().zip(fates).zip(guarded).zip(shared) {
+        notes.extend(found);
         let (old, conflict) = match fate {
+            Fate::Refused => continue,
             Fate::Patch(i) => {
-                let mut manifest = manifest;
-                if !providers::guard(model, &inputs[i], &mut manifest, &mut notes) {
-                    continue;
-                }
-                notes.push(crate::diag::Severity::Info, None, patch_note(&inputs[i]));
+                let cluster = shared.then(|| manifest.cluster.target());
+                notes.push(crate::diag::Severity::Info, None, patch_note(&inputs[i], cluster.as_deref()));
                 let patched = patch(&inputs[i], manifest, &mut notes);
                 if patched != inputs[i] {
                     out[slot_of[i]] = Item::New(patched);
@@ -198,6 +319,9 @@ enum Pruned {
     OutsideTarget,
     /// A base's unowned object with the same identity was patched instead.
     PatchedBase,
+    /// A base's unowned object with the same identity would have been patched, but the provider guard
+    /// refused (an error says why): neither it nor this copy carries our object.
+    PatchRefused,
     /// A second copy of an object kept once.
     Duplicate,
     /// The config no longer generates it (a setting changed).
@@ -217,15 +341,21 @@ fn pruned_notes(
     notes: &mut Diagnostics,
 ) {
     let mut kept = BTreeSet::new();
+    // The identities (the generated object's cluster, not the base item's) whose base item was patched,
+    // or whose patch the provider guard refused.
     let mut patched = BTreeSet::new();
-    for fate in fates {
+    let mut refused = BTreeSet::new();
+    for (manifest, fate) in generated.iter().zip(fates) {
         match fate {
             Fate::Emit { replaces: Some(i), .. } => {
                 kept.insert(*i);
             }
             Fate::Emit { replaces: None, .. } => {}
-            Fate::Patch(i) => {
-                patched.insert(seen[*i].identity.1);
+            Fate::Patch(_) => {
+                patched.insert(identity(&manifest.object));
+            }
+            Fate::Refused => {
+                refused.insert(identity(&manifest.object));
             }
         }
     }
@@ -247,8 +377,10 @@ fn pruned_notes(
             Pruned::SpokeGone
         } else if cluster.as_ref().is_some_and(|c| !model.target.selects(c, item.identity.1 .1)) {
             Pruned::OutsideTarget
-        } else if patched.contains(&item.identity.1) {
+        } else if patched.contains(&item.identity) {
             Pruned::PatchedBase
+        } else if refused.contains(&item.identity) {
+            Pruned::PatchRefused
         } else if generated.contains(&item.identity) {
             Pruned::Duplicate
         } else {
@@ -265,12 +397,28 @@ fn pruned_notes(
                 "spoke `{spoke}` is not in the config any more (a ConfigMap-form config names its one spoke in \
                  `data.spokeName`); if that is a mistake, add the spoke back and run again"
             ),
-            Pruned::OutsideTarget => format!(
-                "the config's target `{}` does not cover {cluster}; set `spec.target: all` to keep every cluster's objects",
-                target_name(&model.target)
-            ),
+            Pruned::OutsideTarget => {
+                // A FeatureGate-only target covers its spoke, but only that spoke's FeatureGate.
+                let covers = match &model.target {
+                    Target::FeatureGate(name) if target == Cluster::Spoke(name.clone()).target() => {
+                        format!("covers only the FeatureGate of {cluster}")
+                    }
+                    _ => format!("does not cover {cluster}"),
+                };
+                format!(
+                    "the config's target `{}` {covers}; set `spec.target: all` (`data.target` in the ConfigMap form) \
+                     to keep every cluster's objects",
+                    target_name(&model.target)
+                )
+            }
             Pruned::PatchedBase => {
-                "an object without an owner in the input (a base's) has the same identity and was patched instead".into()
+                "an object without an owner in the input (a base's) has the same identity and was patched instead"
+                    .into()
+            }
+            Pruned::PatchRefused => {
+                "an object without an owner in the input (a base's) has the same identity; it was left unchanged \
+                 because patching it was refused (see the error about it), and no copy of ours is emitted beside it"
+                    .into()
             }
             Pruned::Duplicate => "each was a second copy of an object the config keeps once".into(),
             Pruned::NotGenerated => {
@@ -331,10 +479,24 @@ mod tests {
     use crate::resolve::{resolve, Options};
 
     fn model(config_dir: &str) -> Model {
-        let fc: Value = serde_yaml_ng::from_str(
-            "apiVersion: fn.ztwim-gitops.dev/v1alpha1\nkind: ZtwimGitOps\nmetadata: {name: cfg}\n\
-             spec: {appDomain: apps.example.com, spokes: [{name: s1, server: 'https://api.s1:6443'}]}",
+        model_of("{appDomain: apps.example.com, spokes: [{name: s1, server: 'https://api.s1:6443'}]}", config_dir)
+    }
+
+    /// Spokes `s1` (OpenShift 4.19) and `s2`, and `spec.target: target`.
+    fn two_spokes(target: &str) -> Model {
+        model_of(
+            &format!(
+                "{{appDomain: apps.example.com, target: '{target}', spokes: [{{name: s1, server: 'https://api.s1:6443', \
+                 openshiftVersion: '4.19'}}, {{name: s2, server: 'https://api.s2:6443'}}]}}"
+            ),
+            "",
         )
+    }
+
+    fn model_of(spec: &str, config_dir: &str) -> Model {
+        let fc: Value = serde_yaml_ng::from_str(&format!(
+            "apiVersion: fn.ztwim-gitops.dev/v1alpha1\nkind: ZtwimGitOps\nmetadata: {{name: cfg}}\nspec: {spec}"
+        ))
         .unwrap();
         let reference = ConfigRef { name: "cfg".into(), ..Default::default() };
         let (config, diags) = config::load(&fc, reference);
@@ -569,6 +731,11 @@ mod tests {
         let r = reconcile(&model(""), &inputs, generated, true);
         assert_eq!(r.items.len(), 1, "{:?}", r.items);
         assert!(matches!(r.items[0], Item::New(_)));
+        assert_eq!(
+            removed(&r),
+            ["removed 1 object(s) of management that the config `cfg` generated earlier: ConfigMap n/x \
+              (management/configmap-x.yaml); each was a second copy of an object the config keeps once."]
+        );
     }
 
     #[test]
@@ -677,11 +844,50 @@ mod tests {
         assert!(r.notes.iter().any(|n| n.message.contains("`keycloak` (issuer https://sso.example.com/realms/x)")));
     }
 
-    #[test]
-    fn a_kube_apiserver_config_keeps_the_other_jwt_issuers() {
-        let file = "apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\njwt:\n\
+    /// A base's kube-apiserver `AuthenticationConfiguration` with another issuer and an old entry of ours.
+    const KUBE_APISERVER_CONFIG: &str = "apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\njwt:\n\
                     - issuer: {url: 'https://sso.example.com', audiences: [k8s]}\n  claimMappings: {username: {claim: email, prefix: ''}}\n\
                     - issuer: {url: 'https://issuer.example.com', audiences: [old]}\n  claimMappings: {username: {claim: sub, prefix: ''}}\n";
+
+    #[test]
+    fn a_kube_apiserver_config_keeps_the_other_jwt_issuers() {
+        let r = patch_kube_apiserver_config(KUBE_APISERVER_CONFIG);
+        let text = new(&r.items[0])["data"]["authentication-config.yaml"].as_str().unwrap().to_string();
+        let merged = yaml(&text);
+        let urls: Vec<_> =
+            merged["jwt"].as_sequence().unwrap().iter().map(|j| j["issuer"]["url"].as_str().unwrap()).collect();
+        assert_eq!(urls, ["https://sso.example.com", "https://issuer.example.com"], "{text}");
+        assert_eq!(merged["jwt"][1]["issuer"]["audiences"], yaml("[new]"), "ours replaces the entry of our issuer");
+        let infos: Vec<_> = r.notes.iter().filter(|n| n.message.starts_with("kept 1 other jwt issuer")).collect();
+        assert_eq!(infos.len(), 1, "{:?}", r.notes);
+        assert!(infos[0].message.contains("https://sso.example.com"));
+        assert!(r.notes.iter().all(|n| !n.message.contains("comments")), "it had none: {:?}", r.notes);
+    }
+
+    #[test]
+    fn a_kube_apiserver_configs_comments_lost_in_the_merge_are_named() {
+        let file = format!(
+            "# Keycloak for people; see the runbook\n{}",
+            KUBE_APISERVER_CONFIG.replace("[k8s]}", "[k8s]}  # the console's client")
+        );
+        let r = patch_kube_apiserver_config(&file);
+        let notes: Vec<_> = r.notes.iter().filter(|n| n.message.contains("comments")).collect();
+        assert_eq!(notes.len(), 1, "{:?}", r.notes);
+        assert_eq!(notes[0].severity, crate::diag::Severity::Info);
+        assert_eq!(notes[0].path.as_deref(), Some("spec.spokes.0"));
+        assert_eq!(
+            notes[0].message,
+            "did not keep the YAML comments of `authentication-config.yaml` in ConfigMap \
+             kube-system/authentication-config (2 line(s) with a comment): the file is rewritten from its content, \
+             which comments are not part of. Keep such notes outside the file (an annotation on the ConfigMap \
+             stays), or put them back after the patch."
+        );
+        let text = new(&r.items[0])["data"]["authentication-config.yaml"].as_str().unwrap();
+        assert!(!text.contains('#'), "{text}");
+    }
+
+    /// Spoke s1's generated kube-apiserver config patched over a base's carrier ConfigMap holding `file`.
+    fn patch_kube_apiserver_config(file: &str) -> Reconciled {
         let mut carrier =
             yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: authentication-config, namespace: kube-system}\n");
         carrier.as_mapping_mut().unwrap().insert("data".into(), yaml("{}"));
@@ -700,15 +906,160 @@ mod tests {
         ours.object.as_mapping_mut().unwrap().insert("data".into(), yaml("{}"));
         ours.object["data"].as_mapping_mut().unwrap().insert("authentication-config.yaml".into(), ours_text.into());
         ours.file = Some(crate::generate::PlainFile { name: "authentication-config.yaml", text: ours_text.into() });
-        let r = reconcile(&model(""), &[carrier], vec![ours], true);
-        let text = new(&r.items[0])["data"]["authentication-config.yaml"].as_str().unwrap().to_string();
-        let merged = yaml(&text);
-        let urls: Vec<_> =
-            merged["jwt"].as_sequence().unwrap().iter().map(|j| j["issuer"]["url"].as_str().unwrap()).collect();
-        assert_eq!(urls, ["https://sso.example.com", "https://issuer.example.com"], "{text}");
-        assert_eq!(merged["jwt"][1]["issuer"]["audiences"], yaml("[new]"), "ours replaces the entry of our issuer");
-        let infos: Vec<_> = r.notes.iter().filter(|n| n.message.starts_with("kept 1 other jwt issuer")).collect();
-        assert_eq!(infos.len(), 1, "{:?}", r.notes);
-        assert!(infos[0].message.contains("https://sso.example.com"));
+        reconcile(&model(""), &[carrier], vec![ours], true)
+    }
+
+    /// Spoke `spoke`'s generated `Authentication/cluster`, with our provider and a field naming the spoke.
+    fn authentication_of(spoke: &str) -> Manifest {
+        manifest(
+            Cluster::Spoke(spoke.into()),
+            "config.openshift.io/v1",
+            "Authentication",
+            None,
+            "cluster",
+            &format!("{{type: OIDC, oidcProviders: [{{name: ztwim, issuer: {{issuerURL: 'https://issuer.example.com'}}}}], for: {spoke}}}"),
+        )
+    }
+
+    /// A base's `Authentication/cluster` that already has our provider, marked with `annotation`.
+    fn base_authentication(annotation: Option<(&str, &str)>) -> Value {
+        let mut item = spoke_authentication("ztwim", "https://old.example.com");
+        if let Some((key, value)) = annotation {
+            set_annotation(&mut item, key, value);
+        }
+        item
+    }
+
+    /// Runs spokes s1 and s2's `Authentication/cluster` over `inputs`: each item is patched, in place and
+    /// without an error, with the object of the spoke `expected` names for it.
+    fn assert_patched_with(inputs: &[Value], expected: [&str; 2]) {
+        let r = reconcile(&two_spokes("all"), inputs, vec![authentication_of("s1"), authentication_of("s2")], true);
+        assert_eq!(r.items.len(), 2, "patched, nothing emitted beside them: {:?}", r.items);
+        let got: Vec<_> = r.items.iter().map(|i| new(i)["spec"]["for"].as_str().unwrap()).collect();
+        assert_eq!(got, expected);
+        assert!(!r.notes.has_errors(), "{:?}", r.notes);
+        let mut whose: Vec<_> = r
+            .notes
+            .iter()
+            .filter_map(|n| n.message.split_once(" with ")?.1.split_once("'s generated fields").map(|(c, _)| c))
+            .collect();
+        whose.sort_unstable();
+        assert_eq!(whose, ["spoke/s1", "spoke/s2"], "the notes name whose object patched each: {:?}", r.notes);
+    }
+
+    #[test]
+    fn each_spokes_object_patches_the_item_that_names_that_spoke() {
+        // Named by the annotation (spoke s2) and by its package path (spoke s1), in the other order.
+        let inputs = [
+            base_authentication(Some((TARGET_ANNOTATION, "spoke/s2"))),
+            base_authentication(Some((krm::PATH_ANNOTATION, "spokes/s1/base/authentication.yaml"))),
+        ];
+        assert_patched_with(&inputs, ["s2", "s1"]);
+    }
+
+    #[test]
+    fn an_item_naming_no_cluster_goes_to_the_one_spoke_no_other_item_claims() {
+        assert_patched_with(
+            &[base_authentication(None), base_authentication(Some((TARGET_ANNOTATION, "spoke/s1")))],
+            ["s2", "s1"],
+        );
+    }
+
+    #[test]
+    fn an_item_naming_no_cluster_is_not_patched_with_a_guessed_spokes_object() {
+        let mut item = base_authentication(None);
+        set_annotation(&mut item, krm::PATH_ANNOTATION, "base/authentication.yaml");
+        let r = reconcile(
+            &two_spokes("all"),
+            std::slice::from_ref(&item),
+            vec![authentication_of("s1"), authentication_of("s2")],
+            true,
+        );
+        assert_eq!(r.items[0], Item::Input(0), "left unchanged");
+        let emitted: Vec<_> = r.items[1..].iter().map(|i| ann(new(i), TARGET_ANNOTATION).unwrap()).collect();
+        assert_eq!(emitted, ["spoke/s1", "spoke/s2"], "each spoke's object is emitted on its own");
+        let errors: Vec<_> = r.notes.iter().filter(|n| n.severity == crate::diag::Severity::Error).collect();
+        assert_eq!(errors.len(), 1, "{:?}", r.notes);
+        assert_eq!(
+            errors[0].message,
+            "Authentication cluster (base/authentication.yaml) has no owner and names no cluster, and this config \
+             generates that object for 2 clusters (`spoke/s1`, `spoke/s2`), so it is not patched with any of them \
+             (each is emitted on its own): which cluster it is for cannot be guessed. Add the annotation \
+             `ztwim-gitops.dev/target: <cluster>` (one of `spoke/s1`, `spoke/s2`) to the item in your base, or \
+             remove it from the input."
+        );
+    }
+
+    #[test]
+    fn an_item_naming_another_cluster_is_not_patched() {
+        // The config emits only spoke s1; the base's item is spoke s2's.
+        let item = base_authentication(Some((TARGET_ANNOTATION, "spoke/s2")));
+        let r = reconcile(&two_spokes("spoke/s1"), std::slice::from_ref(&item), vec![authentication_of("s1")], true);
+        assert_eq!(r.items[0], Item::Input(0));
+        assert_eq!(ann(new(&r.items[1]), TARGET_ANNOTATION), Some("spoke/s1"));
+    }
+
+    /// Spoke s1's `Authentication/cluster` as a previous run of `cfg` left it.
+    fn owned_authentication() -> Value {
+        let mut item =
+            yaml("apiVersion: config.openshift.io/v1\nkind: Authentication\nmetadata: {name: cluster}\nspec: {}");
+        for (key, value) in [
+            (OWNER_ANNOTATION, "cfg"),
+            (TARGET_ANNOTATION, "spoke/s1"),
+            (krm::PATH_ANNOTATION, "spokes/s1/00-authentication-cluster.yaml"),
+        ] {
+            set_annotation(&mut item, key, value);
+        }
+        item
+    }
+
+    /// The prune warnings of a run.
+    fn removed(r: &Reconciled) -> Vec<&str> {
+        r.notes.iter().filter(|n| n.message.starts_with("removed ")).map(|n| n.message.as_str()).collect()
+    }
+
+    #[test]
+    fn an_owned_copy_pruned_for_a_refused_patch_says_nothing_was_patched() {
+        let entra = spoke_authentication("entra", "https://login.microsoftonline.com/t/v2.0");
+        let r = reconcile(&model(""), &[owned_authentication(), entra], vec![our_authentication()], true);
+        assert_eq!(r.items, [Item::Input(1)], "the base's item unchanged, nothing of ours beside it");
+        assert!(r.notes.has_errors());
+        assert_eq!(
+            removed(&r),
+            ["removed 1 object(s) of spoke/s1 that the config `cfg` generated earlier: Authentication cluster \
+              (spokes/s1/00-authentication-cluster.yaml); an object without an owner in the input (a base's) has the \
+              same identity; it was left unchanged because patching it was refused (see the error about it), and no \
+              copy of ours is emitted beside it."]
+        );
+        assert!(r.notes.iter().all(|n| !n.message.starts_with("patched ")), "{:?}", r.notes);
+
+        // Patched, the same prune says so.
+        let ours = spoke_authentication("ztwim", "https://issuer.example.com");
+        let r = reconcile(&model(""), &[owned_authentication(), ours], vec![our_authentication()], true);
+        assert_eq!(
+            removed(&r),
+            ["removed 1 object(s) of spoke/s1 that the config `cfg` generated earlier: Authentication cluster \
+              (spokes/s1/00-authentication-cluster.yaml); an object without an owner in the input (a base's) has the \
+              same identity and was patched instead."]
+        );
+    }
+
+    #[test]
+    fn owned_objects_outside_the_target_are_pruned_saying_which_target() {
+        let r = reconcile(&two_spokes("spoke/s2"), &[owned_authentication()], vec![], true);
+        assert_eq!(
+            removed(&r),
+            ["removed 1 object(s) of spoke/s1 that the config `cfg` generated earlier: Authentication cluster \
+              (spokes/s1/00-authentication-cluster.yaml); the config's target `spoke/s2` does not cover spoke/s1; set \
+              `spec.target: all` (`data.target` in the ConfigMap form) to keep every cluster's objects."]
+        );
+        let r = reconcile(&two_spokes("spoke/s1/featuregate"), &[owned_authentication()], vec![], true);
+        assert_eq!(
+            removed(&r),
+            ["removed 1 object(s) of spoke/s1 that the config `cfg` generated earlier: Authentication cluster \
+              (spokes/s1/00-authentication-cluster.yaml); the config's target `spoke/s1/featuregate` covers only the \
+              FeatureGate of spoke/s1; set `spec.target: all` (`data.target` in the ConfigMap form) to keep every \
+              cluster's objects."]
+        );
     }
 }

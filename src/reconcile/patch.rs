@@ -115,13 +115,16 @@ fn kept_note(input: &Value, default: &LocalDefault, theirs: &Value, ours: Option
     (default.setting.as_ref().map(String::from), message)
 }
 
-pub(super) fn patch_note(input: &Value) -> String {
+/// The info about a patched item. `cluster` names whose object was laid over it, when the run generates
+/// that object for several clusters.
+pub(super) fn patch_note(input: &Value, cluster: Option<&str>) -> String {
     let (_, kind, namespace, name) = key(input);
     let ns = if namespace.is_empty() { String::new() } else { format!("{namespace}/") };
     let file = krm::item_path(input).map(|p| format!(" in {p}")).unwrap_or_default();
+    let whose = cluster.map_or_else(|| "the ".to_string(), |c| format!("{c}'s "));
     format!(
-        "patched {kind} {ns}{name}{file} with the generated fields instead of emitting a second copy; it keeps its \
-         other fields and stays yours (no owner annotation, never pruned)."
+        "patched {kind} {ns}{name}{file} with {whose}generated fields instead of emitting a second copy; it keeps \
+         its other fields and stays yours (no owner annotation, never pruned)."
     )
 }
 

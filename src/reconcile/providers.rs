@@ -105,10 +105,43 @@ pub(super) fn guard(model: &Model, input: &Value, manifest: &mut Manifest, notes
         );
         return true;
     }
-    if let Some(file) = &manifest.file {
-        keep_other_issuers(input, manifest, file.name, &what, spoke.origin.path(), notes);
+    if let Some(name) = manifest.file.as_ref().map(|file| file.name) {
+        keep_other_issuers(input, manifest, name, &what, spoke.origin.path(), notes);
+        comments_note(input, manifest, name, &what, spoke.origin.path(), notes);
     }
     true
+}
+
+/// The text of the file `key` an object carries in `data`.
+fn file_text<'v>(object: &'v Value, key: &str) -> Option<&'v str> {
+    object.get("data").and_then(|d| d.get(key)).and_then(Value::as_str)
+}
+
+/// The file is rewritten from its parsed content (merged, or ours whole), so YAML comments in the
+/// input's copy do not survive; the info says so rather than dropping them silently. A line whose first
+/// non-blank character is `#`, or a `#` after a blank, counts as a comment: a `#` after a blank inside a
+/// quoted value is read as one too, which at worst makes the info say too much, never too little.
+fn comments_note(input: &Value, manifest: &Manifest, key: &str, what: &str, path: &str, notes: &mut Diagnostics) {
+    let Some(theirs) = file_text(input, key) else { return };
+    if file_text(&manifest.object, key) == Some(theirs) {
+        return;
+    }
+    let comments = theirs
+        .lines()
+        .filter(|line| line.trim_start().starts_with('#') || line.contains(" #") || line.contains("\t#"))
+        .count();
+    if comments == 0 {
+        return;
+    }
+    notes.push(
+        Severity::Info,
+        Some(path.to_string()),
+        format!(
+            "did not keep the YAML comments of `{key}` in {what} ({comments} line(s) with a comment): the file is \
+             rewritten from its content, which comments are not part of. Keep such notes outside the file (an \
+             annotation on the ConfigMap stays), or put them back after the patch."
+        ),
+    );
 }
 
 /// The carrier of a kube-apiserver `--authentication-config` file: the input's `jwt` authenticators for
@@ -121,10 +154,9 @@ fn keep_other_issuers(
     path: &str,
     notes: &mut Diagnostics,
 ) {
-    let text = |object: &Value| object.get("data").and_then(|d| d.get(key)).and_then(Value::as_str).map(str::to_string);
-    let (Some(theirs), Some(ours)) = (text(input), text(&manifest.object)) else { return };
+    let (Some(theirs), Some(ours)) = (file_text(input, key), file_text(&manifest.object, key)) else { return };
     let parse = |t: &str| crate::yaml::from_str(t).ok();
-    let (Some(mut merged), Some(ours)) = (parse(&theirs), parse(&ours)) else { return };
+    let (Some(mut merged), Some(ours)) = (parse(theirs), parse(ours)) else { return };
     let url = |jwt: &Value| jwt.get("issuer").and_then(|i| i.get("url")).and_then(Value::as_str).map(str::to_string);
     let Some(Value::Sequence(their_jwt)) = merged.get("jwt").cloned() else { return };
     let Some(Value::Sequence(our_jwt)) = ours.get("jwt").cloned() else { return };
