@@ -10,8 +10,8 @@
 //! written `{apiVersion: v1, …}`, which kpt sends as one flow entry) are copied too: kpt keeps their
 //! style in the file, so serialising them would rewrite the user's file on every render.
 
-use crate::yaml::saphyr::{Event, Parser, Span};
 use crate::yaml::ItemSpan;
+use saphyr_parser::{Event, Parser, Span};
 
 /// An item's source text as a standalone block document starting at column 0, or None when it must be
 /// serialised.

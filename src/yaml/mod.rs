@@ -4,14 +4,12 @@
 //! Why our own: serde_yaml_ng (libyaml) expands aliases with a limit relative to the document's size,
 //! spends quadratic time on deep flow nesting before its recursion limit, rejects surrogate-pair escapes
 //! and integers wider than 64 bits, and gives no source positions, so pass-through needed a second
-//! parse. Here one event stream (a vendored saphyr-parser, see [`saphyr`]) yields the value and every
+//! parse. Here one event stream (saphyr-parser with our patches, `vendor/saphyr-parser/`) yields the value and every
 //! ResourceList item's source span at once, under the limits below. The emitter writes the same block
 //! style serde_yaml_ng writes (generated output stays byte-identical) but also quotes every string a
 //! YAML 1.1 reader (go-yaml v2 in kubectl, kustomize and Argo CD, PyYAML) would take for something else.
 
-pub(crate) mod saphyr;
-
-use saphyr::{Event, Marker, Parser, ScalarStyle};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 use serde_yaml_ng::value::{Tag, TaggedValue};
 use serde_yaml_ng::{Mapping, Number, Value};
 use std::borrow::Cow;
@@ -23,6 +21,8 @@ pub const MAX_INPUT_BYTES: usize = 64 << 20;
 /// The deepest nesting of collections. Kubernetes objects nest about 20 levels (CRD schemas a few
 /// dozen); this is what serde_yaml_ng allowed before, checked per event so the cost stays linear.
 pub const MAX_DEPTH: usize = 128;
+// The vendored scanner stops flow nesting itself, with the same message (vendor/saphyr-parser/patches/0006).
+const _: () = assert!(saphyr_parser::MAX_FLOW_LEVEL == MAX_DEPTH);
 /// Nodes created by anchors and aliases together (each anchored node is kept once, each alias copies
 /// it): an absolute cap, so a small "billion laughs" document stops within about 20 MiB.
 pub const MAX_ALIAS_NODES: u64 = 200_000;
@@ -88,7 +88,7 @@ fn parse_with(text: &str, skeletons: bool) -> Result<Parsed, String> {
     let mut reader = Reader::new(text);
     reader.skeletons = skeletons;
     for next in Parser::new_from_str(text) {
-        let (event, span) = next.map_err(|e| format!("{e}"))?;
+        let (event, span) = next.map_err(|e| format!("{} at {}", e.info(), at(e.marker())))?;
         match reader.event(event, span.start, span.end) {
             Ok(()) => {}
             // A part skipped as never needed is needed after all (an alias into it, or an item that must
@@ -513,7 +513,7 @@ impl<'a> Offsets<'a> {
 const CORE: &str = "tag:yaml.org,2002:";
 
 /// A tag we keep on a collection or scalar: anything but the core schema's own and the non-specific `!`.
-fn user_tag(tag: &saphyr::Tag) -> Option<Tag> {
+fn user_tag(tag: &saphyr_parser::Tag) -> Option<Tag> {
     // The non-specific tag `!` (saphyr reports it with an empty handle and the suffix `!`) only says
     // "not resolved": a string for scalars, nothing for collections.
     let non_specific = format!("{}{}", tag.handle, tag.suffix) == "!";
@@ -528,7 +528,7 @@ fn user_tag(tag: &saphyr::Tag) -> Option<Tag> {
 
 /// A scalar's value: plain scalars are resolved the way serde_yaml_ng resolves them (YAML 1.2 core
 /// schema: null, bool, int incl. 0x/0o/0b, float), quoted and block scalars are strings.
-fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&saphyr::Tag>) -> Value {
+fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&saphyr_parser::Tag>) -> Value {
     let core = tag.filter(|t| t.handle == CORE || t.handle == "!!").map(|t| t.suffix.as_str());
     match (core, tag) {
         (Some("str"), _) => Value::String(text.into_owned()),
