@@ -170,8 +170,8 @@ fn krm_mode_is_linear_in_the_number_of_output_objects() {
 
 #[test]
 fn one_oddly_formatted_item_does_not_make_the_others_reserialise() {
-    // A multi-line single-quoted scalar whose continuation line is under-indented: valid for libyaml
-    // and go-yaml. Before, the span parser rejected it and every item lost comments and styles.
+    // A multi-line single-quoted scalar whose continuation line is under-indented: kpt reads it (see
+    // tests/kpt.rs). Before, the span parser rejected it and every item lost comments and styles.
     let items = "- apiVersion: v1 # comment\n  kind: ConfigMap\n  metadata: {name: a}\n  data:\n    \
                  k: 'line one\n  line two'\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n  \
                  data: {quoted: \"on\", list: [x, 'y']} # flow\n";

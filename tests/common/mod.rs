@@ -153,7 +153,9 @@ pub fn image() -> Option<&'static str> {
         let musl = Path::new(ROOT).join(MUSL_BINARY);
         let newest_source = ["src", "vendor"]
             .iter()
-            .flat_map(|dir| tree(&Path::new(ROOT).join(dir)).into_keys().map(move |f| Path::new(ROOT).join(dir).join(f)))
+            .flat_map(|dir| {
+                tree(&Path::new(ROOT).join(dir)).into_keys().map(move |f| Path::new(ROOT).join(dir).join(f))
+            })
             // The binary embeds the README (its --help is compiled from it).
             .chain([Path::new(ROOT).join("Cargo.lock"), Path::new(ROOT).join("README.md")])
             .filter_map(|f| f.metadata().and_then(|m| m.modified()).ok())
