@@ -181,6 +181,20 @@ fn one_oddly_formatted_item_does_not_make_the_others_reserialise() {
     assert_eq!(output(&outcome)["items"][0]["data"]["k"], "line one line two");
 }
 
+/// Found by fuzzing the vendored parser (issue 23): saphyr-parser counted a directive's name and
+/// parameters in bytes where the scanner needs characters, so after `%FOO é` every position was off and
+/// the items copied from the source came out garbled (vendor/saphyr-parser/patches/0007).
+#[test]
+fn a_directive_with_non_ascii_characters_leaves_every_item_verbatim() {
+    let items = "- apiVersion: v1 # keep\n  kind: ConfigMap\n  metadata:\n    name: a\n  data: {k: 'v'}\n\
+                 - apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b # too\n";
+    let plain = resource_list(items, &minimal());
+    let outcome = run(&format!("%FOOé éé ü\n---\n{plain}"));
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    assert!(outcome.stdout.contains(items), "both items verbatim:\n{}", outcome.stdout);
+    assert_eq!(outcome.stdout, run(&plain).stdout);
+}
+
 #[test]
 fn output_quotes_every_string_a_yaml_1_1_reader_takes_for_something_else() {
     let tricky =

@@ -390,11 +390,15 @@ impl Input for StrInput<'_> {
         };
 
         let n_bytes_to_append = remaining_string.as_ptr() as usize - self.buffer.as_ptr() as usize;
+        let fetched = &self.buffer[..n_bytes_to_append];
         out.reserve(n_bytes_to_append);
-        out.push_str(&self.buffer[..n_bytes_to_append]);
+        out.push_str(fetched);
         self.buffer = remaining_string;
 
-        n_bytes_to_append
+        // ztwim: the number of characters, as `Input::fetch_while_is_yaml_non_space` documents and
+        // the scanner needs (it advances the marker's index and column by it). Upstream returned the
+        // number of bytes, so every marker after a directive holding a non-ASCII character was off.
+        fetched.chars().count()
     }
 }
 
