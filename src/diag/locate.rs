@@ -1,6 +1,6 @@
 //! Where a field is written in a config's source text, for results that point at a line.
 
-use crate::yaml::saphyr::{Event, Parser, Span};
+use saphyr_parser::{Event, Parser, Span};
 
 /// Where the field at a dotted `path` (`spec.spokes.1.server`, list indexes as numbers, as results name
 /// fields) is written in a config's source text: (line, column), both from 1, of its key, or of the

@@ -4,7 +4,7 @@
 //! Why our own: serde_yaml_ng (libyaml) expands aliases with a limit relative to the document's size,
 //! spends quadratic time on deep flow nesting before its recursion limit, rejects surrogate-pair escapes
 //! and integers wider than 64 bits, and gives no source positions, so pass-through needed a second
-//! parse. Here one event stream (a vendored saphyr-parser, see [`saphyr`]) yields the value and, under a
+//! parse. Here one event stream (saphyr-parser with our patches, `vendor/saphyr-parser/`) yields the value and, under a
 //! caller's [`Items`] policy (`crate::krm::ITEMS` for a ResourceList), every item's source span at once,
 //! under the limits below. Every reader of YAML in the crate comes here, the doctor's manifests
 //! included ([`parse_stream`]). By job: `read.rs` the reader, `scalar.rs` the scalar rules, `emit.rs`
@@ -14,7 +14,6 @@
 
 mod emit;
 mod read;
-pub(crate) mod saphyr;
 mod scalar;
 
 pub use emit::{to_string, to_string_of};
@@ -28,6 +27,8 @@ pub const MAX_INPUT_BYTES: usize = 64 << 20;
 /// The deepest nesting of collections. Kubernetes objects nest about 20 levels (CRD schemas a few
 /// dozen); this is what serde_yaml_ng allowed before, checked per event so the cost stays linear.
 pub const MAX_DEPTH: usize = 128;
+// The vendored scanner stops flow nesting itself, with the same message (vendor/saphyr-parser/patches/0006).
+const _: () = assert!(saphyr_parser::MAX_FLOW_LEVEL == MAX_DEPTH);
 /// Nodes created by anchors and aliases together (each anchored node is kept once, each alias copies
 /// it): an absolute cap, so a small "billion laughs" document stops within about 20 MiB.
 pub const MAX_ALIAS_NODES: u64 = 200_000;
@@ -78,23 +79,25 @@ pub enum Limit {
 }
 
 impl Error {
-    fn new(kind: ErrorKind, message: String, at: Option<&saphyr::Marker>) -> Error {
+    fn new(kind: ErrorKind, message: String, at: Option<&saphyr_parser::Marker>) -> Error {
         Error { kind, at: at.map(|m| (m.line(), m.col() + 1)), message }
     }
 
-    fn syntax(message: String, at: Option<&saphyr::Marker>) -> Error {
+    fn syntax(message: String, at: Option<&saphyr_parser::Marker>) -> Error {
         Error::new(ErrorKind::Syntax, message, at)
     }
 
     /// A parser error. The scanner checks the depth limit itself on flow collections (it reads a line
     /// of `[` ahead of the events), with the reader's message: that one is a limit too.
-    fn scan(e: &saphyr::ScanError) -> Error {
+    fn scan(e: &saphyr_parser::ScanError) -> Error {
         let kind = if e.info().starts_with("collections nest deeper than the limit of") {
             ErrorKind::Limit(Limit::Depth)
         } else {
             ErrorKind::Syntax
         };
-        Error::new(kind, e.to_string(), Some(e.marker()))
+        // Formatted here, not by the crate's `Display`, so the sentence stays ours whatever the vendored
+        // crate's wording of positions is.
+        Error::new(kind, format!("{} at {}", e.info(), read::at(e.marker())), Some(e.marker()))
     }
 }
 

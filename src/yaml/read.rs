@@ -1,9 +1,9 @@
 //! The reader: the parser's events to a value, under the limits in [`super`], with alias accounting
 //! and each ResourceList item's source span.
 
-use super::saphyr::{Event, Marker, Parser, ScalarStyle};
 use super::scalar::{scalar, user_tag};
 use super::{to_string, Error, ErrorKind, Limit, MAX_ALIAS_NODES, MAX_DEPTH, MAX_INPUT_BYTES, NUMBER_TAG};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 use serde_yaml_ng::value::{Tag, TaggedValue};
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::{HashMap, HashSet};
@@ -547,7 +547,7 @@ fn duplicate(key: &Value, start: &Marker) -> Error {
     Error::new(ErrorKind::Duplicate, message, Some(start))
 }
 
-fn at(m: &Marker) -> String {
+pub(super) fn at(m: &Marker) -> String {
     format!("line {} column {}", m.line(), m.col() + 1)
 }
 

@@ -1,8 +1,8 @@
 //! Scalar rules: YAML 1.2 core-schema resolution as serde_yaml_ng resolves, the number tag for
 //! numbers kept as written, and the YAML 1.1 readings a plain scalar must not have.
 
-use super::saphyr::{self, ScalarStyle};
 use super::NUMBER_TAG;
+use saphyr_parser::ScalarStyle;
 use serde_yaml_ng::value::{Tag, TaggedValue};
 use serde_yaml_ng::{Number, Value};
 use std::borrow::Cow;
@@ -10,7 +10,7 @@ use std::borrow::Cow;
 const CORE: &str = "tag:yaml.org,2002:";
 
 /// A tag we keep on a collection or scalar: anything but the core schema's own and the non-specific `!`.
-pub(super) fn user_tag(tag: &saphyr::Tag) -> Option<Tag> {
+pub(super) fn user_tag(tag: &saphyr_parser::Tag) -> Option<Tag> {
     // The non-specific tag `!` (saphyr reports it with an empty handle and the suffix `!`) only says
     // "not resolved": a string for scalars, nothing for collections.
     let non_specific = format!("{}{}", tag.handle, tag.suffix) == "!";
@@ -25,7 +25,7 @@ pub(super) fn user_tag(tag: &saphyr::Tag) -> Option<Tag> {
 
 /// A scalar's value: plain scalars are resolved the way serde_yaml_ng resolves them (YAML 1.2 core
 /// schema: null, bool, int incl. 0x/0o/0b, float), quoted and block scalars are strings.
-pub(super) fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&saphyr::Tag>) -> Value {
+pub(super) fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&saphyr_parser::Tag>) -> Value {
     let core = tag.filter(|t| t.handle == CORE || t.handle == "!!").map(|t| t.suffix.as_str());
     match (core, tag) {
         (Some("str"), _) => Value::String(text.into_owned()),

@@ -202,22 +202,78 @@ fn the_builtin_init_container_installs_the_credential_helper_from_the_image() {
     assert!(stderr.contains("spire-agent.sock"), "{stderr}");
 }
 
-/// The image is a redistribution of the vendored saphyr-parser, whose LICENSE requires both authors'
-/// licences to travel with it: they are in the image, unchanged.
+/// The image is a redistribution of ztwim-gitops (Apache-2.0) and of the vendored saphyr-parser, whose
+/// LICENSE requires both authors' licences to travel with it: all of them are in the image, unchanged.
 #[test]
-fn the_image_carries_the_vendored_parsers_licence_files() {
+fn the_image_carries_the_licence_files() {
     let Some(image) = image() else { return };
     let ctr = String::from_utf8(run(buildah().args(["from", "--pull-never", "--quiet", image]), true).stdout).unwrap();
     let ctr = ctr.trim();
     let mounted = String::from_utf8(run(buildah().args(["mount", ctr]), true).stdout).unwrap();
-    let root = std::path::Path::new(mounted.trim()).join("usr/share/licenses/ztwim-gitops/saphyr-parser");
-    let vendored = std::path::Path::new(ROOT).join("src/yaml/saphyr");
-    let files = ["LICENSE", "ChenYuheng-Apache", "ChenYuheng-MIT", "Ethiraric-Apache", "Ethiraric-MIT"];
-    let found: Vec<_> = files.iter().map(|f| std::fs::read(root.join(f)).ok()).collect();
+    let licenses = std::path::Path::new(mounted.trim()).join("usr/share/licenses/ztwim-gitops");
+    let root = std::path::Path::new(ROOT);
+    let vendored = root.join("vendor/saphyr-parser");
+    let files = [
+        ("LICENSE", root.join("LICENSE")),
+        ("saphyr-parser/LICENSE", vendored.join("LICENSE")),
+        ("saphyr-parser/ChenYuheng-Apache", vendored.join(".licenses/ChenYuheng-Apache")),
+        ("saphyr-parser/ChenYuheng-MIT", vendored.join(".licenses/ChenYuheng-MIT")),
+        ("saphyr-parser/Ethiraric-Apache", vendored.join(".licenses/Ethiraric-Apache")),
+        ("saphyr-parser/Ethiraric-MIT", vendored.join(".licenses/Ethiraric-MIT")),
+    ];
+    let found: Vec<_> = files.iter().map(|(f, _)| std::fs::read(licenses.join(f)).ok()).collect();
     run(buildah().args(["umount", ctr]), false);
     run(buildah().args(["rm", ctr]), false);
-    for (file, found) in files.iter().zip(found) {
-        let source = if *file == "LICENSE" { vendored.join(file) } else { vendored.join(".licenses").join(file) };
+    for ((file, source), found) in files.iter().zip(found) {
         assert_eq!(found, Some(std::fs::read(source).unwrap()), "{file} in the image");
+    }
+}
+
+/// `vendor/saphyr-parser/` is saphyr-parser 0.3.4 exactly as crates.io publishes it plus the patch series
+/// in its `patches/`: with the patches undone (`git apply -R`, newest first, exact context), every file
+/// hashes to the published package's (`patches/upstream.sha256`), and no file is missing or added
+/// besides our `README.ztwim.md`, `rustfmt.toml` and `patches/`. See vendor/saphyr-parser/README.ztwim.md.
+#[test]
+fn the_vendored_parser_is_the_published_crate_plus_its_patches() {
+    if !have("git") {
+        return;
+    }
+    let vendored = std::path::Path::new(ROOT).join("vendor/saphyr-parser");
+    let sums = std::fs::read_to_string(vendored.join("patches/upstream.sha256")).unwrap();
+    let upstream: std::collections::BTreeMap<&str, &str> =
+        sums.lines().map(|l| l.split_once("  ").map(|(sum, file)| (file, sum)).expect(l)).collect();
+    let mut files = tree(&vendored);
+    files.retain(|f, _| !(f == "README.ztwim.md" || f == "rustfmt.toml" || f.starts_with("patches/")));
+    assert_eq!(files.keys().map(String::as_str).collect::<Vec<_>>(), upstream.keys().copied().collect::<Vec<_>>());
+
+    let undone = TempDir::new("saphyr-parser");
+    for (file, text) in &files {
+        std::fs::create_dir_all(undone.path().join(file).parent().unwrap()).unwrap();
+        std::fs::write(undone.path().join(file), text).unwrap();
+    }
+    let mut patches: Vec<_> = std::fs::read_dir(vendored.join("patches"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "patch"))
+        .collect();
+    assert!(!patches.is_empty());
+    patches.sort();
+    for patch in patches.iter().rev() {
+        // Outside any repository (the ceiling stops git's search), `git apply` works on the directory
+        // itself; inside one it would take the patch's paths from the repository's root.
+        run(
+            Command::new("git")
+                .args(["apply", "-R", "--whitespace=nowarn"])
+                .arg(patch)
+                .current_dir(undone.path())
+                .env("GIT_CEILING_DIRECTORIES", undone.path().parent().unwrap()),
+            true,
+        );
+    }
+    for (file, sum) in upstream {
+        let bytes = std::fs::read(undone.path().join(file)).unwrap();
+        let digest = ring::digest::digest(&ring::digest::SHA256, &bytes);
+        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, sum, "{file} with the patches undone is not the published file");
     }
 }

@@ -163,8 +163,8 @@ fn krm_mode_is_linear_in_the_number_of_output_objects() {
 
 #[test]
 fn one_oddly_formatted_item_does_not_make_the_others_reserialise() {
-    // A multi-line single-quoted scalar whose continuation line is under-indented: valid for libyaml
-    // and go-yaml. Before, the span parser rejected it and every item lost comments and styles.
+    // A multi-line single-quoted scalar whose continuation line is under-indented: kpt reads it (see
+    // tests/kpt.rs). Before, the span parser rejected it and every item lost comments and styles.
     let items = "- apiVersion: v1 # comment\n  kind: ConfigMap\n  metadata: {name: a}\n  data:\n    \
                  k: 'line one\n  line two'\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n  \
                  data: {quoted: \"on\", list: [x, 'y']} # flow\n";
@@ -172,6 +172,20 @@ fn one_oddly_formatted_item_does_not_make_the_others_reserialise() {
     assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
     assert!(outcome.stdout.contains(items), "both items verbatim:\n{}", outcome.stdout);
     assert_eq!(output(&outcome)["items"][0]["data"]["k"], "line one line two");
+}
+
+/// Found by fuzzing the vendored parser (issue 23): saphyr-parser counted a directive's name and
+/// parameters in bytes where the scanner needs characters, so after `%FOO é` every position was off and
+/// the items copied from the source came out garbled (vendor/saphyr-parser/patches/0007).
+#[test]
+fn a_directive_with_non_ascii_characters_leaves_every_item_verbatim() {
+    let items = "- apiVersion: v1 # keep\n  kind: ConfigMap\n  metadata:\n    name: a\n  data: {k: 'v'}\n\
+                 - apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b # too\n";
+    let plain = resource_list(items, &minimal());
+    let outcome = run(&format!("%FOOé éé ü\n---\n{plain}"));
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    assert!(outcome.stdout.contains(items), "both items verbatim:\n{}", outcome.stdout);
+    assert_eq!(outcome.stdout, run(&plain).stdout);
 }
 
 #[test]

@@ -212,3 +212,22 @@ fn a_pipe_of_two_runs_from_kpt_fn_source_is_one_run_byte_for_byte_and_sinks_to_t
     expected.remove("README.md");
     assert_eq!(tree(&dir), expected);
 }
+
+/// vendor/saphyr-parser/patches/0002 accepts a quoted scalar's continuation line indented less than its
+/// key, which YAML 1.2.2 (rule [120]) forbids, because kpt reads such files: kpt reads them, and reads
+/// the same values as we do.
+#[test]
+fn a_quoted_scalars_under_indented_continuation_reads_as_kpt_reads_it() {
+    if !have("kpt") {
+        return;
+    }
+    let pkg = TempDir::new("kpt-under-indented");
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  k: \"a\nb\"\n  s: 'c\n d'\n";
+    std::fs::write(pkg.path().join("cm.yaml"), text).unwrap();
+    let source = run(Command::new("kpt").args(["fn", "source", "."]).current_dir(pkg.path()), true);
+    let read_by_kpt = ztwim_gitops::yaml::from_str(std::str::from_utf8(&source.stdout).unwrap()).unwrap();
+    let ours = ztwim_gitops::yaml::from_str(text).unwrap();
+    assert_eq!(ours["data"]["k"], "a b");
+    assert_eq!(ours["data"]["s"], "c d");
+    assert_eq!(read_by_kpt["items"][0]["data"], ours["data"], "{}", String::from_utf8_lossy(&source.stdout));
+}

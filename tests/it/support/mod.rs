@@ -196,9 +196,11 @@ pub fn image() -> Option<&'static str> {
             return false;
         }
         let musl = Path::new(ROOT).join(MUSL_BINARY);
-        let newest_source = tree(&Path::new(ROOT).join("src"))
-            .keys()
-            .map(|f| Path::new(ROOT).join("src").join(f))
+        let newest_source = ["src", "vendor"]
+            .iter()
+            .flat_map(|dir| {
+                tree(&Path::new(ROOT).join(dir)).into_keys().map(move |f| Path::new(ROOT).join(dir).join(f))
+            })
             // The binary embeds the README (its --help is compiled from it).
             .chain([Path::new(ROOT).join("Cargo.lock"), Path::new(ROOT).join("README.md")])
             .filter_map(|f| f.metadata().and_then(|m| m.modified()).ok())

@@ -3,14 +3,17 @@
 //! [`Input`] must be implemented for the parser to fetch input. Make sure your needs aren't
 //! covered by the [`BufferedInput`].
 
-use std::string::String;
+use alloc::string::String;
 
-use crate::yaml::saphyr::char_traits::is_yaml_non_break;
+use crate::char_traits::is_yaml_non_break;
 
+pub(crate) mod buffered;
 pub(crate) mod str;
 
 #[allow(clippy::module_name_repetitions)]
-pub use crate::yaml::saphyr::char_traits::{
+pub use buffered::BufferedInput;
+
+pub use crate::char_traits::{
     is_alpha, is_blank, is_blank_or_breakz, is_break, is_breakz, is_digit, is_flow, is_z,
 };
 
@@ -166,7 +169,8 @@ pub trait Input {
     #[must_use]
     fn next_is_document_indicator(&self) -> bool {
         assert!(self.buflen() >= 4);
-        is_blank_or_breakz(self.peek_nth(3)) && (self.next_3_are('.', '.', '.') || self.next_3_are('-', '-', '-'))
+        is_blank_or_breakz(self.peek_nth(3))
+            && (self.next_3_are('.', '.', '.') || self.next_3_are('-', '-', '-'))
     }
 
     /// Check whether the next characters correspond to a start of document.
@@ -219,7 +223,10 @@ pub trait Input {
                 }
                 // YAML comments must be preceded by whitespace.
                 '#' if !encountered_tab && !has_yaml_ws => {
-                    return (chars_consumed, Err("comments must be separated from other tokens by whitespace"));
+                    return (
+                        chars_consumed,
+                        Err("comments must be separated from other tokens by whitespace"),
+                    );
                 }
                 '#' => {
                     self.skip(); // Skip over '#'
@@ -233,7 +240,10 @@ pub trait Input {
             chars_consumed += 1;
         }
 
-        (chars_consumed, Ok(SkipTabs::Result(encountered_tab, has_yaml_ws)))
+        (
+            chars_consumed,
+            Ok(SkipTabs::Result(encountered_tab, has_yaml_ws)),
+        )
     }
 
     /// Check whether the next characters may be part of a plain scalar.
@@ -444,7 +454,7 @@ pub trait Input {
     /// be used to advance the index and column, since no end-of-line character will be consumed.
     fn fetch_while_is_yaml_non_space(&mut self, out: &mut String) -> usize {
         let mut n_chars = 0;
-        while crate::yaml::saphyr::char_traits::is_yaml_non_space(self.look_ch()) {
+        while crate::char_traits::is_yaml_non_space(self.look_ch()) {
             n_chars += 1;
             out.push(self.peek());
             self.skip();

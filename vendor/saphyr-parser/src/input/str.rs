@@ -1,10 +1,11 @@
-use crate::yaml::saphyr::{
+use crate::{
     char_traits::{
-        is_alpha, is_blank, is_blank_or_breakz, is_break, is_breakz, is_digit, is_flow, is_yaml_non_break, is_z,
+        is_alpha, is_blank, is_blank_or_breakz, is_break, is_breakz, is_digit, is_flow,
+        is_yaml_non_break, is_z,
     },
     input::{Input, SkipTabs},
 };
-use std::string::String;
+use alloc::string::String;
 
 /// A parser input that uses a `&str` as source.
 #[allow(clippy::module_name_repetitions)]
@@ -23,7 +24,10 @@ impl<'a> StrInput<'a> {
     /// Create a new [`StrInput`] with the given str.
     #[must_use]
     pub fn new(input: &'a str) -> Self {
-        Self { buffer: input, lookahead: 0 }
+        Self {
+            buffer: input,
+            lookahead: 0,
+        }
     }
 }
 
@@ -219,7 +223,10 @@ impl Input for StrInput<'_> {
 
         if !new_str.is_empty() && new_str.as_bytes()[0] == b'#' {
             if !encountered_tab && !has_yaml_ws {
-                return (chars_consumed, Err("comments must be separated from other tokens by whitespace"));
+                return (
+                    chars_consumed,
+                    Err("comments must be separated from other tokens by whitespace"),
+                );
             }
 
             // Skip remaining non-break characters.
@@ -234,7 +241,10 @@ impl Input for StrInput<'_> {
 
         self.buffer = new_str;
 
-        (chars_consumed, Ok(SkipTabs::Result(encountered_tab, has_yaml_ws)))
+        (
+            chars_consumed,
+            Ok(SkipTabs::Result(encountered_tab, has_yaml_ws)),
+        )
     }
 
     #[allow(clippy::inline_always)]
@@ -254,13 +264,15 @@ impl Input for StrInput<'_> {
     #[inline]
     fn next_is_blank_or_break(&self) -> bool {
         !self.buffer.is_empty()
-            && (is_blank(self.buffer.as_bytes()[0] as char) || is_break(self.buffer.as_bytes()[0] as char))
+            && (is_blank(self.buffer.as_bytes()[0] as char)
+                || is_break(self.buffer.as_bytes()[0] as char))
     }
 
     #[inline]
     fn next_is_blank_or_breakz(&self) -> bool {
         self.buffer.is_empty()
-            || (is_blank(self.buffer.as_bytes()[0] as char) || is_breakz(self.buffer.as_bytes()[0] as char))
+            || (is_blank(self.buffer.as_bytes()[0] as char)
+                || is_breakz(self.buffer.as_bytes()[0] as char))
     }
 
     #[inline]
@@ -363,7 +375,7 @@ impl Input for StrInput<'_> {
         // Skip while we have non-space characters.
         let mut chars = self.buffer.chars();
         for c in chars.by_ref() {
-            if !crate::yaml::saphyr::char_traits::is_yaml_non_space(c) {
+            if !crate::char_traits::is_yaml_non_space(c) {
                 not_non_space = Some(c);
                 break;
             }
@@ -378,11 +390,15 @@ impl Input for StrInput<'_> {
         };
 
         let n_bytes_to_append = remaining_string.as_ptr() as usize - self.buffer.as_ptr() as usize;
+        let fetched = &self.buffer[..n_bytes_to_append];
         out.reserve(n_bytes_to_append);
-        out.push_str(&self.buffer[..n_bytes_to_append]);
+        out.push_str(fetched);
         self.buffer = remaining_string;
 
-        n_bytes_to_append
+        // ztwim: the number of characters, as `Input::fetch_while_is_yaml_non_space` documents and
+        // the scanner needs (it advances the marker's index and column by it). Upstream returned the
+        // number of bytes, so every marker after a directive holding a non-ASCII character was off.
+        fetched.chars().count()
     }
 }
 
@@ -421,7 +437,7 @@ fn split_first_char(s: &str) -> Option<(char, &str)> {
 
 #[cfg(test)]
 mod test {
-    use crate::yaml::saphyr::input::Input;
+    use crate::input::Input;
 
     use super::StrInput;
 

@@ -1,7 +1,7 @@
 //! Home to the YAML Scanner.
 //!
 //! The scanner is the lowest-level parsing utility. It is the lexer / tokenizer, reading input a
-//! character at a time and emitting tokens that can later be interpreted by the [`crate::yaml::saphyr::parser`]
+//! character at a time and emitting tokens that can later be interpreted by the [`crate::parser`]
 //! to check for more context and validity.
 //!
 //! Due to the grammar of YAML, the scanner has to have some context and is not error-free.
@@ -9,21 +9,27 @@
 #![allow(clippy::cast_possible_wrap)]
 #![allow(clippy::cast_sign_loss)]
 
-use core::char;
-use std::{
+use alloc::{
     borrow::{Cow, ToOwned},
     collections::VecDeque,
     string::String,
     vec::Vec,
 };
+use core::char;
 
-use crate::yaml::saphyr::{
+use thiserror::Error;
+
+use crate::{
     char_traits::{
-        as_hex, is_anchor_char, is_blank_or_breakz, is_break, is_breakz, is_flow, is_hex, is_tag_char, is_uri_char,
-        is_yaml_non_break,
+        as_hex, is_anchor_char, is_blank_or_breakz, is_break, is_breakz, is_flow, is_hex,
+        is_tag_char, is_uri_char, is_yaml_non_break,
     },
     input::{Input, SkipTabs},
 };
+
+/// The deepest nesting of flow collections (`[` and `{`) the scanner reads (ztwim: ztwim-gitops's
+/// `yaml::MAX_DEPTH`, which checks that the two agree).
+pub const MAX_FLOW_LEVEL: usize = 128;
 
 /// The encoding of the input. Currently, only UTF-8 is supported.
 #[derive(Clone, Copy, PartialEq, Debug, Eq)]
@@ -115,10 +121,13 @@ impl Span {
     /// An empty span doesn't contain any characters, but its position may still be meaningful.
     /// For example, for an indented sequence [`SequenceEnd`] has a location but an empty span.
     ///
-    /// [`SequenceEnd`]: crate::yaml::saphyr::Event::SequenceEnd
+    /// [`SequenceEnd`]: crate::Event::SequenceEnd
     #[must_use]
     pub fn empty(mark: Marker) -> Span {
-        Span { start: mark, end: mark }
+        Span {
+            start: mark,
+            end: mark,
+        }
     }
 
     /// Return the length of the span (in characters).
@@ -135,21 +144,14 @@ impl Span {
 }
 
 /// An error that occurred while scanning.
-#[derive(Clone, PartialEq, Debug, Eq)]
+#[derive(Clone, PartialEq, Debug, Eq, Error)]
+#[error("{} at byte {} line {} column {}", .info, .mark.index, .mark.line, .mark.col + 1,)]
 pub struct ScanError {
     /// The position at which the error happened in the source.
     mark: Marker,
     /// Human-readable details about the error.
     info: String,
 }
-
-impl core::fmt::Display for ScanError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{} at line {} column {}", self.info, self.mark.line, self.mark.col + 1)
-    }
-}
-
-impl std::error::Error for ScanError {}
 
 impl ScanError {
     /// Create a new error from a location and an error string.
@@ -161,7 +163,10 @@ impl ScanError {
     /// Convenience alias for string slices.
     #[must_use]
     pub fn new_str(loc: Marker, info: &str) -> ScanError {
-        ScanError { mark: loc, info: info.to_owned() }
+        ScanError {
+            mark: loc,
+            info: info.to_owned(),
+        }
     }
 
     /// Return the marker pointing to the error in the source.
@@ -259,7 +264,7 @@ pub struct Token<'input>(pub Span, pub TokenType<'input>);
 /// A scalar that was parsed and may correspond to a simple key.
 ///
 /// Upon scanning the following yaml:
-/// ```text
+/// ```yaml
 /// a: b
 /// ```
 /// We do not know that `a` is a key for a map until we have reached the following `:`. For this
@@ -268,7 +273,7 @@ pub struct Token<'input>(pub Span, pub TokenType<'input>);
 /// plain scalar or a key.
 ///
 /// For example, see the following 2 yaml documents:
-/// ```text
+/// ```yaml
 /// ---
 /// a: b # Here, `a` is a key.
 /// ...
@@ -285,7 +290,7 @@ pub struct Token<'input>(pub Span, pub TokenType<'input>);
 /// In the first document, upon reaching the `:`, the [`SimpleKey`] would be inspected and our
 /// scalar `a` since it is a possible key, would be "turned" into a key. This is done by prepending
 /// a [`TokenType::Key`] to our scalar token in the [`Scanner`]. This way, the
-/// [`crate::yaml::saphyr::parser::Parser`] would read the [`TokenType::Key`] token before the
+/// [`crate::parser::Parser`] would read the [`TokenType::Key`] token before the
 /// [`TokenType::Scalar`] token.
 ///
 /// In the second document however, reaching the EOF would stale the [`SimpleKey`] and no
@@ -298,7 +303,7 @@ struct SimpleKey {
     /// longer can be. In that case, [`Self::possible`] is set to `false`.
     ///
     /// For instance, let us consider the following invalid YAML:
-    /// ```text
+    /// ```yaml
     /// key
     ///   : value
     /// ```
@@ -326,7 +331,12 @@ struct SimpleKey {
 impl SimpleKey {
     /// Create a new [`SimpleKey`] at the given `Marker` and with the given flow level.
     fn new(mark: Marker) -> SimpleKey {
-        SimpleKey { possible: false, required: false, token_number: 0, mark }
+        SimpleKey {
+            possible: false,
+            required: false,
+            token_number: 0,
+            mark,
+        }
     }
 }
 
@@ -338,7 +348,7 @@ struct Indent {
     /// Whether, upon closing, this indents generates a `BlockEnd` token.
     ///
     /// There are levels of indentation which do not start a block. Examples of this would be:
-    /// ```text
+    /// ```yaml
     /// -
     ///   foo # ok
     /// -
@@ -359,7 +369,7 @@ struct Indent {
 ///
 /// Implicit mappings occur in flow sequences where the opening `{` for a mapping in a flow
 /// sequence is omitted:
-/// ```text
+/// ```yaml
 /// [ a: b, c: d ]
 /// # Equivalent to
 /// [ { a: b }, { c: d } ]
@@ -396,7 +406,7 @@ enum ImplicitMappingState {
 /// some of the constructs. It has understanding of indentation and whitespace and is able to
 /// generate error messages for some invalid YAML constructs.
 ///
-/// It is however not a full parser and needs [`crate::yaml::saphyr::parser::Parser`] to fully detect invalid
+/// It is however not a full parser and needs [`crate::parser::Parser`] to fully detect invalid
 /// YAML documents.
 #[derive(Debug)]
 #[allow(clippy::struct_excessive_bools)]
@@ -450,7 +460,7 @@ pub struct Scanner<'input, T> {
     /// Whether we started a flow mapping.
     ///
     /// This is used to detect implicit flow mapping starts such as:
-    /// ```text
+    /// ```yaml
     /// [ : foo ] # { null: "foo" }
     /// ```
     flow_mapping_started: Vec<bool>,
@@ -513,7 +523,11 @@ impl<'input, T: Input> Iterator for Scanner<'input, T> {
         }
         match self.next_token() {
             Ok(Some(tok)) => {
-                debug_print!("    \x1B[;32m\u{21B3} {:?} \x1B[;36m{:?}\x1B[;m", tok.1, tok.0);
+                debug_print!(
+                    "    \x1B[;32m\u{21B3} {:?} \x1B[;36m{:?}\x1B[;m",
+                    tok.1,
+                    tok.0
+                );
                 Some(tok)
             }
             Ok(tok) => tok,
@@ -721,7 +735,10 @@ impl<'input, T: Input> Scanner<'input, T> {
                 return self.fetch_byte_order_mark();
             }
 
-            return Err(ScanError::new_str(self.mark, "a byte order mark must not appear inside a document"));
+            return Err(ScanError::new_str(
+                self.mark,
+                "a byte order mark must not appear inside a document",
+            ));
         }
 
         if self.mark.col == 0 {
@@ -733,7 +750,10 @@ impl<'input, T: Input> Scanner<'input, T> {
                 self.fetch_document_indicator(TokenType::DocumentEnd)?;
                 self.skip_ws_to_eol(SkipTabs::Yes)?;
                 if !self.input.next_is_breakz() {
-                    return Err(ScanError::new_str(self.mark, "invalid content after document end marker"));
+                    return Err(ScanError::new_str(
+                        self.mark,
+                        "invalid content after document end marker",
+                    ));
                 }
                 return Ok(());
             }
@@ -754,7 +774,9 @@ impl<'input, T: Input> Scanner<'input, T> {
             '-' if is_blank_or_breakz(nc) => self.fetch_block_entry(),
             '?' if is_blank_or_breakz(nc) => self.fetch_key(),
             ':' if is_blank_or_breakz(nc) => self.fetch_value(),
-            ':' if self.flow_level > 0 && (is_flow(nc) || self.mark.index == self.adjacent_value_allowed_at) => {
+            ':' if self.flow_level > 0
+                && (is_flow(nc) || self.mark.index == self.adjacent_value_allowed_at) =>
+            {
                 self.fetch_flow_value()
             }
             // Is it an alias?
@@ -770,8 +792,13 @@ impl<'input, T: Input> Scanner<'input, T> {
             '"' => self.fetch_flow_scalar(false),
             // plain scalar
             '-' if !is_blank_or_breakz(nc) => self.fetch_plain_scalar(),
-            ':' | '?' if !is_blank_or_breakz(nc) && self.flow_level == 0 => self.fetch_plain_scalar(),
-            '%' | '@' | '`' => Err(ScanError::new(self.mark, format!("unexpected character: `{c}'"))),
+            ':' | '?' if !is_blank_or_breakz(nc) && self.flow_level == 0 => {
+                self.fetch_plain_scalar()
+            }
+            '%' | '@' | '`' => Err(ScanError::new(
+                self.mark,
+                format!("unexpected character: `{c}'"),
+            )),
             _ => self.fetch_plain_scalar(),
         }
     }
@@ -788,7 +815,10 @@ impl<'input, T: Input> Scanner<'input, T> {
             self.fetch_more_tokens()?;
         }
         let Some(t) = self.tokens.pop_front() else {
-            return Err(ScanError::new_str(self.mark, "did not find expected next token"));
+            return Err(ScanError::new_str(
+                self.mark,
+                "did not find expected next token",
+            ));
         };
         self.token_available = false;
         self.tokens_parsed += 1;
@@ -867,7 +897,10 @@ impl<'input, T: Input> Scanner<'input, T> {
                 // whitespaces outside of indentation.
                 // If a flow-style construct is in an indented block, its contents must still be
                 // indented. Also, tabs are allowed anywhere in it if it has no content.
-                '\t' if self.is_within_block() && self.leading_whitespace && (self.mark.col as isize) < self.indent => {
+                '\t' if self.is_within_block()
+                    && self.leading_whitespace
+                    && (self.mark.col as isize) < self.indent =>
+                {
                     self.skip_ws_to_eol(SkipTabs::Yes)?;
                     // If we have content on that line with a tab, return an error.
                     if !self.input.next_is_breakz() {
@@ -910,7 +943,10 @@ impl<'input, T: Input> Scanner<'input, T> {
                 && !self.input.next_is_document_indicator()
                 && self.input.next_can_be_plain_scalar(false)
             {
-                return Err(ScanError::new_str(err_mark, "comment intercepting the multiline text"));
+                return Err(ScanError::new_str(
+                    err_mark,
+                    "comment intercepting the multiline text",
+                ));
             }
         }
         Ok(())
@@ -959,7 +995,10 @@ impl<'input, T: Input> Scanner<'input, T> {
         self.mark.index += n_bytes;
         // Skipping stops at a byte order mark. Unless it starts the line, it's inside a document.
         if self.mark.col > 0 && self.input.look_ch() == '\u{FEFF}' {
-            return Err(ScanError::new_str(self.mark, "a byte order mark must not appear inside a document"));
+            return Err(ScanError::new_str(
+                self.mark,
+                "a byte order mark must not appear inside a document",
+            ));
         }
 
         result.map_err(|msg| ScanError::new_str(self.mark, msg))
@@ -970,7 +1009,10 @@ impl<'input, T: Input> Scanner<'input, T> {
         self.indent = -1;
         self.stream_start_produced = true;
         self.allow_simple_key();
-        self.tokens.push_back(Token(Span::empty(mark), TokenType::StreamStart(TEncoding::Utf8)));
+        self.tokens.push_back(Token(
+            Span::empty(mark),
+            TokenType::StreamStart(TEncoding::Utf8),
+        ));
         self.simple_keys.push(SimpleKey::new(Marker::new(0, 0, 0)));
     }
 
@@ -994,7 +1036,8 @@ impl<'input, T: Input> Scanner<'input, T> {
         self.remove_simple_key()?;
         self.disallow_simple_key();
 
-        self.tokens.push_back(Token(Span::empty(self.mark), TokenType::StreamEnd));
+        self.tokens
+            .push_back(Token(Span::empty(self.mark), TokenType::StreamEnd));
         Ok(())
     }
 
@@ -1034,7 +1077,10 @@ impl<'input, T: Input> Scanner<'input, T> {
                     }
                 }
 
-                Token(Span::new(start_mark, self.mark), TokenType::ReservedDirective(name, params))
+                Token(
+                    Span::new(start_mark, self.mark),
+                    TokenType::ReservedDirective(name, params),
+                )
             }
         };
 
@@ -1069,7 +1115,10 @@ impl<'input, T: Input> Scanner<'input, T> {
 
         let minor = self.scan_version_directive_number(mark)?;
 
-        Ok(Token(Span::new(*mark, self.mark), TokenType::VersionDirective(major, minor)))
+        Ok(Token(
+            Span::new(*mark, self.mark),
+            TokenType::VersionDirective(major, minor),
+        ))
     }
 
     fn scan_directive_name(&mut self) -> Result<String, ScanError> {
@@ -1138,9 +1187,15 @@ impl<'input, T: Input> Scanner<'input, T> {
         self.input.lookahead(1);
 
         if self.input.next_is_blank_or_breakz() {
-            Ok(Token(Span::new(*mark, self.mark), TokenType::TagDirective(handle.into(), prefix.into())))
+            Ok(Token(
+                Span::new(*mark, self.mark),
+                TokenType::TagDirective(handle.into(), prefix.into()),
+            ))
         } else {
-            Err(ScanError::new_str(*mark, "while scanning TAG, did not find expected whitespace or line break"))
+            Err(ScanError::new_str(
+                *mark,
+                "while scanning TAG, did not find expected whitespace or line break",
+            ))
         }
     }
 
@@ -1170,7 +1225,8 @@ impl<'input, T: Input> Scanner<'input, T> {
             if handle.len() >= 2 && handle.starts_with('!') && handle.ends_with('!') {
                 // A tag handle starting with "!!" is a secondary tag handle.
                 let is_secondary_handle = handle == "!!";
-                suffix = self.scan_tag_shorthand_suffix(false, is_secondary_handle, "", &start_mark)?;
+                suffix =
+                    self.scan_tag_shorthand_suffix(false, is_secondary_handle, "", &start_mark)?;
             } else {
                 suffix = self.scan_tag_shorthand_suffix(false, false, &handle, &start_mark)?;
                 "!".clone_into(&mut handle);
@@ -1183,18 +1239,29 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
         }
 
-        if is_blank_or_breakz(self.input.look_ch()) || (self.flow_level > 0 && self.input.next_is_flow()) {
+        if is_blank_or_breakz(self.input.look_ch())
+            || (self.flow_level > 0 && self.input.next_is_flow())
+        {
             // XXX: ex 7.2, an empty scalar can follow a secondary tag
-            Ok(Token(Span::new(start_mark, self.mark), TokenType::Tag(handle, suffix)))
+            Ok(Token(
+                Span::new(start_mark, self.mark),
+                TokenType::Tag(handle, suffix),
+            ))
         } else {
-            Err(ScanError::new_str(start_mark, "while scanning a tag, did not find expected whitespace or line break"))
+            Err(ScanError::new_str(
+                start_mark,
+                "while scanning a tag, did not find expected whitespace or line break",
+            ))
         }
     }
 
     fn scan_tag_handle(&mut self, directive: bool, mark: &Marker) -> Result<String, ScanError> {
         let mut string = String::new();
         if self.input.look_ch() != '!' {
-            return Err(ScanError::new_str(*mark, "while scanning a tag, did not find expected '!'"));
+            return Err(ScanError::new_str(
+                *mark,
+                "while scanning a tag, did not find expected '!'",
+            ));
         }
 
         string.push(self.input.peek());
@@ -1212,7 +1279,10 @@ impl<'input, T: Input> Scanner<'input, T> {
             // It's either the '!' tag or not really a tag handle.  If it's a %TAG
             // directive, it's an error.  If it's a tag token, it must be a part of
             // URI.
-            return Err(ScanError::new_str(*mark, "while parsing a tag directive, did not find expected '!'"));
+            return Err(ScanError::new_str(
+                *mark,
+                "while parsing a tag directive, did not find expected '!'",
+            ));
         }
         Ok(string)
     }
@@ -1231,7 +1301,10 @@ impl<'input, T: Input> Scanner<'input, T> {
             self.skip_non_blank();
         } else if !is_tag_char(self.input.peek()) {
             // Otherwise, check if the first global tag character is valid.
-            return Err(ScanError::new_str(*start_mark, "invalid global tag character"));
+            return Err(ScanError::new_str(
+                *start_mark,
+                "invalid global tag character",
+            ));
         } else if self.input.peek() == '%' {
             // If it is valid and an escape sequence, escape it.
             string.push(self.scan_uri_escapes(start_mark)?);
@@ -1311,7 +1384,10 @@ impl<'input, T: Input> Scanner<'input, T> {
         }
 
         if length == 0 {
-            return Err(ScanError::new_str(*mark, "while parsing a tag, did not find expected tag URI"));
+            return Err(ScanError::new_str(
+                *mark,
+                "while parsing a tag, did not find expected tag URI",
+            ));
         }
 
         Ok(string)
@@ -1331,7 +1407,10 @@ impl<'input, T: Input> Scanner<'input, T> {
             let nc = self.input.peek_nth(2);
 
             if !(self.input.peek() == '%' && is_hex(c) && is_hex(nc)) {
-                return Err(ScanError::new_str(*mark, "while parsing a tag, found an invalid escape sequence"));
+                return Err(ScanError::new_str(
+                    *mark,
+                    "while parsing a tag, found an invalid escape sequence",
+                ));
             }
 
             let byte = (as_hex(c) << 4) + as_hex(nc);
@@ -1367,9 +1446,12 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
         }
 
-        match std::str::from_utf8(&bytes[..len]).ok().and_then(|s| s.chars().next()) {
+        match core::str::from_utf8(&bytes[..len]).ok().and_then(|s| s.chars().next()) {
             Some(ch) => Ok(ch),
-            None => Err(ScanError::new_str(*mark, "while parsing a tag, found an invalid UTF-8 codepoint")),
+            None => Err(ScanError::new_str(
+                *mark,
+                "while parsing a tag, found an invalid UTF-8 codepoint",
+            )),
         }
     }
 
@@ -1401,7 +1483,11 @@ impl<'input, T: Input> Scanner<'input, T> {
             ));
         }
 
-        let tok = if alias { TokenType::Alias(string.into()) } else { TokenType::Anchor(string.into()) };
+        let tok = if alias {
+            TokenType::Alias(string.into())
+        } else {
+            TokenType::Anchor(string.into())
+        };
         Ok(Token(Span::new(start_mark, self.mark), tok))
     }
 
@@ -1419,11 +1505,16 @@ impl<'input, T: Input> Scanner<'input, T> {
 
         let mapping = tok == TokenType::FlowMappingStart;
         self.flow_mapping_started.push(mapping);
-        self.implicit_flow_mapping_states.push(if mapping { None } else { Some(ImplicitMappingState::Possible) });
+        self.implicit_flow_mapping_states.push(if mapping {
+            None
+        } else {
+            Some(ImplicitMappingState::Possible)
+        });
 
         self.skip_ws_to_eol(SkipTabs::Yes)?;
 
-        self.tokens.push_back(Token(Span::new(start_mark, self.mark), tok));
+        self.tokens
+            .push_back(Token(Span::new(start_mark, self.mark), tok));
         Ok(())
     }
 
@@ -1459,7 +1550,8 @@ impl<'input, T: Input> Scanner<'input, T> {
             self.adjacent_value_allowed_at = self.mark.index;
         }
 
-        self.tokens.push_back(Token(Span::new(start_mark, self.mark), tok));
+        self.tokens
+            .push_back(Token(Span::new(start_mark, self.mark), tok));
         Ok(())
     }
 
@@ -1474,19 +1566,23 @@ impl<'input, T: Input> Scanner<'input, T> {
         self.skip_non_blank();
         self.skip_ws_to_eol(SkipTabs::Yes)?;
 
-        self.tokens.push_back(Token(Span::new(start_mark, self.mark), TokenType::FlowEntry));
+        self.tokens.push_back(Token(
+            Span::new(start_mark, self.mark),
+            TokenType::FlowEntry,
+        ));
         Ok(())
     }
 
     fn increase_flow_level(&mut self) -> ScanResult {
-        // ztwim: our depth limit, with our message, instead of "recursion limit exceeded" at the `u8`
-        // flow level's 256th `[`. The scanner reads a line of `[` ahead of the events (a simple key may
-        // follow), so from 256 on it failed before `yaml::Reader` saw the 129th level (found by fuzzing).
-        // A flow level at the limit is always a nesting deeper than the limit.
-        if usize::from(self.flow_level) >= crate::yaml::MAX_DEPTH {
+        // ztwim: a depth limit with the message ztwim-gitops gives for block nesting, instead of
+        // "recursion limit exceeded" at the `u8` flow level's 256th `[`. The scanner reads a line of
+        // `[` ahead of the events (a simple key may follow), so from 256 on it failed before the
+        // reader saw the 129th level (found by fuzzing). A flow level at the limit is always a
+        // nesting deeper than the limit.
+        if usize::from(self.flow_level) >= MAX_FLOW_LEVEL {
             return Err(ScanError::new(
                 self.mark,
-                format!("collections nest deeper than the limit of {} levels", crate::yaml::MAX_DEPTH),
+                format!("collections nest deeper than the limit of {MAX_FLOW_LEVEL} levels"),
             ));
         }
         self.simple_keys.push(SimpleKey::new(Marker::new(0, 0, 0)));
@@ -1509,17 +1605,26 @@ impl<'input, T: Input> Scanner<'input, T> {
     fn fetch_block_entry(&mut self) -> ScanResult {
         if self.flow_level > 0 {
             // - * only allowed in block
-            return Err(ScanError::new_str(self.mark, r#""-" is only valid inside a block"#));
+            return Err(ScanError::new_str(
+                self.mark,
+                r#""-" is only valid inside a block"#,
+            ));
         }
         // Check if we are allowed to start a new entry.
         if !self.simple_key_allowed {
-            return Err(ScanError::new_str(self.mark, "block sequence entries are not allowed in this context"));
+            return Err(ScanError::new_str(
+                self.mark,
+                "block sequence entries are not allowed in this context",
+            ));
         }
 
         // ???, fixes test G9HC.
         if let Some(Token(span, TokenType::Anchor(..) | TokenType::Tag(..))) = self.tokens.back() {
             if self.mark.col == 0 && span.start.col == 0 && self.indent > -1 {
-                return Err(ScanError::new_str(span.start, "invalid indentation for anchor"));
+                return Err(ScanError::new_str(
+                    span.start,
+                    "invalid indentation for anchor",
+                ));
             }
         }
 
@@ -1531,8 +1636,12 @@ impl<'input, T: Input> Scanner<'input, T> {
         self.roll_indent(mark.col, None, TokenType::BlockSequenceStart, mark);
         let found_tabs = self.skip_ws_to_eol(SkipTabs::Yes)?.found_tabs();
         self.input.lookahead(2);
-        if found_tabs && self.input.next_char_is('-') && is_blank_or_breakz(self.input.peek_nth(1)) {
-            return Err(ScanError::new_str(self.mark, "'-' must be followed by a valid YAML whitespace"));
+        if found_tabs && self.input.next_char_is('-') && is_blank_or_breakz(self.input.peek_nth(1))
+        {
+            return Err(ScanError::new_str(
+                self.mark,
+                "'-' must be followed by a valid YAML whitespace",
+            ));
         }
 
         self.skip_ws_to_eol(SkipTabs::No)?;
@@ -1544,7 +1653,8 @@ impl<'input, T: Input> Scanner<'input, T> {
         self.remove_simple_key()?;
         self.allow_simple_key();
 
-        self.tokens.push_back(Token(Span::empty(self.mark), TokenType::BlockEntry));
+        self.tokens
+            .push_back(Token(Span::empty(self.mark), TokenType::BlockEntry));
 
         Ok(())
     }
@@ -1559,7 +1669,8 @@ impl<'input, T: Input> Scanner<'input, T> {
         self.mark.index += 1;
         self.allow_simple_key();
 
-        self.tokens.push_back(Token(Span::new(mark, self.mark), TokenType::ByteOrderMark));
+        self.tokens
+            .push_back(Token(Span::new(mark, self.mark), TokenType::ByteOrderMark));
         Ok(())
     }
 
@@ -1593,7 +1704,11 @@ impl<'input, T: Input> Scanner<'input, T> {
         let mut indent: usize = 0;
         let mut trailing_blank: bool;
         let mut leading_blank: bool = false;
-        let style = if literal { ScalarStyle::Literal } else { ScalarStyle::Folded };
+        let style = if literal {
+            ScalarStyle::Literal
+        } else {
+            ScalarStyle::Folded
+        };
 
         let mut string = String::new();
         let mut leading_break = String::new();
@@ -1659,11 +1774,18 @@ impl<'input, T: Input> Scanner<'input, T> {
         }
 
         if self.input.look_ch() == '\t' {
-            return Err(ScanError::new_str(start_mark, "a block scalar content cannot start with a tab"));
+            return Err(ScanError::new_str(
+                start_mark,
+                "a block scalar content cannot start with a tab",
+            ));
         }
 
         if increment > 0 {
-            indent = if self.indent >= 0 { (self.indent + increment as isize) as usize } else { increment }
+            indent = if self.indent >= 0 {
+                (self.indent + increment as isize) as usize
+            } else {
+                increment
+            }
         }
 
         // Scan the leading line breaks and determine the indentation level if needed.
@@ -1685,17 +1807,25 @@ impl<'input, T: Input> Scanner<'input, T> {
                 // We keep lines: only the breaks following the header line remain. An unterminated
                 // whitespace-only line still counts as a line.
                 Chomping::Keep
-                    if trailing_breaks.is_empty() && self.mark.line > start_mark.line() && self.mark.col > 0 =>
+                    if trailing_breaks.is_empty()
+                        && self.mark.line > start_mark.line()
+                        && self.mark.col > 0 =>
                 {
                     "\n".into()
                 }
                 Chomping::Keep => trailing_breaks,
             };
-            return Ok(Token(Span::new(start_mark, self.mark), TokenType::Scalar(style, contents.into())));
+            return Ok(Token(
+                Span::new(start_mark, self.mark),
+                TokenType::Scalar(style, contents.into()),
+            ));
         }
 
         if self.mark.col < indent && (self.mark.col as isize) > self.indent {
-            return Err(ScanError::new_str(self.mark, "wrongly indented line in block scalar"));
+            return Err(ScanError::new_str(
+                self.mark,
+                "wrongly indented line in block scalar",
+            ));
         }
 
         let mut line_buffer = String::with_capacity(100);
@@ -1754,7 +1884,10 @@ impl<'input, T: Input> Scanner<'input, T> {
             string.push_str(&trailing_breaks);
         }
 
-        Ok(Token(Span::new(start_mark, self.mark), TokenType::Scalar(style, string.into())))
+        Ok(Token(
+            Span::new(start_mark, self.mark),
+            TokenType::Scalar(style, string.into()),
+        ))
     }
 
     /// Retrieve the contents of the line, parsing it as a block scalar.
@@ -1815,13 +1948,18 @@ impl<'input, T: Input> Scanner<'input, T> {
             } else {
                 loop {
                     self.input.lookahead(self.input.bufmaxlen());
-                    while !self.input.buf_is_empty() && self.mark.col < indent && self.input.peek() == ' ' {
+                    while !self.input.buf_is_empty()
+                        && self.mark.col < indent
+                        && self.input.peek() == ' '
+                    {
                         self.skip_blank();
                     }
                     // If we reached our indent, we can break. We must also break if we have
                     // reached content or EOF; that is, the buffer is not empty and the next
                     // character is not a space.
-                    if self.mark.col == indent || (!self.input.buf_is_empty() && self.input.peek() != ' ') {
+                    if self.mark.col == indent
+                        || (!self.input.buf_is_empty() && self.input.peek() != ' ')
+                    {
                         break;
                     }
                 }
@@ -1924,12 +2062,17 @@ impl<'input, T: Input> Scanner<'input, T> {
                 ));
             }
 
-            // ztwim: no indentation check on a quoted scalar's continuation lines. libyaml and
-            // go-yaml (kubectl, kpt, kustomize) accept an under-indented continuation line (its
-            // leading white space is folded away anyway), so such files exist in real packages.
+            // ztwim: no indentation check on a quoted scalar's continuation lines. kpt (kyaml on
+            // go-yaml v3) and PyYAML read an under-indented continuation line (its leading white
+            // space is folded away anyway), so such files exist in real packages.
 
             leading_blanks = false;
-            self.consume_flow_scalar_non_whitespace_chars(single, &mut string, &mut leading_blanks, &start_mark)?;
+            self.consume_flow_scalar_non_whitespace_chars(
+                single,
+                &mut string,
+                &mut leading_blanks,
+                &start_mark,
+            )?;
 
             match self.input.look_ch() {
                 '\'' if single => break,
@@ -1943,7 +2086,10 @@ impl<'input, T: Input> Scanner<'input, T> {
                     // Consume a space or a tab character.
                     if leading_blanks {
                         if self.input.peek() == '\t' && (self.mark.col as isize) < self.indent {
-                            return Err(ScanError::new_str(self.mark, "tab cannot be used as indentation"));
+                            return Err(ScanError::new_str(
+                                self.mark,
+                                "tab cannot be used as indentation",
+                            ));
                         }
                         self.skip_blank();
                     } else {
@@ -2001,12 +2147,22 @@ impl<'input, T: Input> Scanner<'input, T> {
             // Inside a flow context, this is allowed.
             ':' if self.flow_level > 0 => {}
             _ => {
-                return Err(ScanError::new_str(self.mark, "invalid trailing content after double-quoted scalar"));
+                return Err(ScanError::new_str(
+                    self.mark,
+                    "invalid trailing content after double-quoted scalar",
+                ));
             }
         }
 
-        let style = if single { ScalarStyle::SingleQuoted } else { ScalarStyle::DoubleQuoted };
-        Ok(Token(Span::new(start_mark, self.mark), TokenType::Scalar(style, string.into())))
+        let style = if single {
+            ScalarStyle::SingleQuoted
+        } else {
+            ScalarStyle::DoubleQuoted
+        };
+        Ok(Token(
+            Span::new(start_mark, self.mark),
+            TokenType::Scalar(style, string.into()),
+        ))
     }
 
     /// Consume successive non-whitespace characters from a flow scalar.
@@ -2063,7 +2219,10 @@ impl<'input, T: Input> Scanner<'input, T> {
     ///
     /// # Errors
     /// Return an error if an invalid escape sequence is found.
-    fn resolve_flow_scalar_escape_sequence(&mut self, start_mark: &Marker) -> Result<char, ScanError> {
+    fn resolve_flow_scalar_escape_sequence(
+        &mut self,
+        start_mark: &Marker,
+    ) -> Result<char, ScanError> {
         let mut code_length = 0usize;
         let mut ret = '\0';
 
@@ -2118,8 +2277,8 @@ impl<'input, T: Input> Scanner<'input, T> {
 
             self.skip_n_non_blank(code_length);
             // ztwim: a UTF-16 surrogate pair written as two `\u` escapes (JSON's form for characters
-            // outside the BMP, what Python's json.dumps writes) is one character, as JSON and YAML 1.2
-            // (a JSON superset) read it.
+            // outside the BMP, what Python's json.dumps writes) is one character, as JSON readers read
+            // it (YAML 1.2 means to be a superset of JSON).
             let value = if code_length == 4 && (0xD800..0xDC00).contains(&value) {
                 self.input.lookahead(6);
                 let low = (self.input.peek_nth(0) == '\\' && self.input.peek_nth(1) == 'u')
@@ -2173,7 +2332,10 @@ impl<'input, T: Input> Scanner<'input, T> {
         let start_mark = self.mark;
 
         if self.flow_level > 0 && (start_mark.col as isize) < indent {
-            return Err(ScanError::new_str(start_mark, "invalid indentation in flow construct"));
+            return Err(ScanError::new_str(
+                start_mark,
+                "invalid indentation in flow construct",
+            ));
         }
 
         let mut string = String::with_capacity(32);
@@ -2184,7 +2346,9 @@ impl<'input, T: Input> Scanner<'input, T> {
 
         loop {
             self.input.lookahead(4);
-            if (self.mark.col == 0 && self.input.next_is_document_indicator()) || self.input.peek() == '#' {
+            if (self.mark.col == 0 && self.input.next_is_document_indicator())
+                || self.input.peek() == '#'
+            {
                 // BS4K: If a `#` starts a comment after some separation spaces following content
                 // of a plain scalar in block context, and there is potential continuation on the
                 // next line, this is invalid. We cannot decide yet if there will be continuation,
@@ -2200,10 +2364,15 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
 
             if self.flow_level > 0 && self.input.peek() == '-' && is_flow(self.input.peek_nth(1)) {
-                return Err(ScanError::new_str(self.mark, "plain scalar cannot start with '-' followed by ,[]{}"));
+                return Err(ScanError::new_str(
+                    self.mark,
+                    "plain scalar cannot start with '-' followed by ,[]{}",
+                ));
             }
 
-            if !self.input.next_is_blank_or_breakz() && self.input.next_can_be_plain_scalar(self.flow_level > 0) {
+            if !self.input.next_is_blank_or_breakz()
+                && self.input.next_can_be_plain_scalar(self.flow_level > 0)
+            {
                 if self.leading_whitespace {
                     if self.buf_leading_break.is_empty() {
                         string.push_str(&self.buf_leading_break);
@@ -2273,7 +2442,10 @@ impl<'input, T: Input> Scanner<'input, T> {
                         // empty. Skip to the end of the line.
                         self.skip_ws_to_eol(SkipTabs::Yes)?;
                         if !self.input.next_is_breakz() {
-                            return Err(ScanError::new_str(start_mark, "while scanning a plain scalar, found a tab"));
+                            return Err(ScanError::new_str(
+                                start_mark,
+                                "while scanning a plain scalar, found a tab",
+                            ));
                         }
                     } else {
                         self.skip_blank();
@@ -2307,9 +2479,15 @@ impl<'input, T: Input> Scanner<'input, T> {
             // `fetch_plain_scalar` must absolutely consume at least one byte. Otherwise,
             // `fetch_next_token` will never stop calling it. An empty plain scalar may happen with
             // erroneous inputs such as "{...".
-            Err(ScanError::new_str(start_mark, "unexpected end of plain scalar"))
+            Err(ScanError::new_str(
+                start_mark,
+                "unexpected end of plain scalar",
+            ))
         } else {
-            Ok(Token(Span::new(start_mark, end_mark), TokenType::Scalar(ScalarStyle::Plain, string.into())))
+            Ok(Token(
+                Span::new(start_mark, end_mark),
+                TokenType::Scalar(ScalarStyle::Plain, string.into()),
+            ))
         }
     }
 
@@ -2318,9 +2496,17 @@ impl<'input, T: Input> Scanner<'input, T> {
         if self.flow_level == 0 {
             // Check if we are allowed to start a new key (not necessarily simple).
             if !self.simple_key_allowed {
-                return Err(ScanError::new_str(self.mark, "mapping keys are not allowed in this context"));
+                return Err(ScanError::new_str(
+                    self.mark,
+                    "mapping keys are not allowed in this context",
+                ));
             }
-            self.roll_indent(start_mark.col, None, TokenType::BlockMappingStart, start_mark);
+            self.roll_indent(
+                start_mark.col,
+                None,
+                TokenType::BlockMappingStart,
+                start_mark,
+            );
         } else if let Some(mapping_started) = self.flow_mapping_started.last_mut() {
             // The scanner, upon emitting a `Key`, will prepend a `MappingStart` event.
             *mapping_started = true;
@@ -2337,9 +2523,13 @@ impl<'input, T: Input> Scanner<'input, T> {
         self.skip_non_blank();
         self.skip_yaml_whitespace()?;
         if self.input.peek() == '\t' {
-            return Err(ScanError::new_str(self.mark(), "tabs disallowed in this context"));
+            return Err(ScanError::new_str(
+                self.mark(),
+                "tabs disallowed in this context",
+            ));
         }
-        self.tokens.push_back(Token(Span::new(start_mark, self.mark), TokenType::Key));
+        self.tokens
+            .push_back(Token(Span::new(start_mark, self.mark), TokenType::Key));
         Ok(())
     }
 
@@ -2365,7 +2555,10 @@ impl<'input, T: Input> Scanner<'input, T> {
         // flow character), but the ']' is not the value. The value is an invisible empty
         // space which is represented as null ('~').
         if self.mark.index != self.adjacent_value_allowed_at && (nc == '[' || nc == '{') {
-            return Err(ScanError::new_str(self.mark, "':' may not precede any of `[{` in flow mapping"));
+            return Err(ScanError::new_str(
+                self.mark,
+                "':' may not precede any of `[{` in flow mapping",
+            ));
         }
 
         self.fetch_value()
@@ -2373,12 +2566,16 @@ impl<'input, T: Input> Scanner<'input, T> {
 
     /// Fetch a value from a mapping (after a `:`).
     fn fetch_value(&mut self) -> ScanResult {
-        let sk =
-            self.simple_keys.last().cloned().ok_or_else(|| ScanError::new_str(self.mark, "simple key expected"))?;
+        let sk = self
+            .simple_keys
+            .last()
+            .cloned()
+            .ok_or_else(|| ScanError::new_str(self.mark, "simple key expected"))?;
         let start_mark = self.mark;
-        let is_implicit_flow_mapping = if let (Some(Some(implicit_mapping)), Some(false)) =
-            (self.implicit_flow_mapping_states.last_mut(), self.flow_mapping_started.last())
-        {
+        let is_implicit_flow_mapping = if let (Some(Some(implicit_mapping)), Some(false)) = (
+            self.implicit_flow_mapping_states.last_mut(),
+            self.flow_mapping_started.last(),
+        ) {
             *implicit_mapping = ImplicitMappingState::Inside;
             true
         } else {
@@ -2391,7 +2588,10 @@ impl<'input, T: Input> Scanner<'input, T> {
             && !self.skip_ws_to_eol(SkipTabs::Yes)?.has_valid_yaml_ws()
             && (self.input.peek() == '-' || self.input.next_is_alpha())
         {
-            return Err(ScanError::new_str(self.mark, "':' must be followed by a valid YAML whitespace"));
+            return Err(ScanError::new_str(
+                self.mark,
+                "':' must be followed by a valid YAML whitespace",
+            ));
         }
 
         if sk.possible {
@@ -2400,7 +2600,10 @@ impl<'input, T: Input> Scanner<'input, T> {
             self.insert_token(sk.token_number - self.tokens_parsed, tok);
             if is_implicit_flow_mapping {
                 if sk.mark.line < start_mark.line {
-                    return Err(ScanError::new_str(start_mark, "illegal placement of ':' indicator"));
+                    return Err(ScanError::new_str(
+                        start_mark,
+                        "illegal placement of ':' indicator",
+                    ));
                 }
                 self.insert_token(
                     sk.token_number - self.tokens_parsed,
@@ -2409,23 +2612,39 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
 
             // Add the BLOCK-MAPPING-START token if needed.
-            self.roll_indent(sk.mark.col, Some(sk.token_number), TokenType::BlockMappingStart, sk.mark);
+            self.roll_indent(
+                sk.mark.col,
+                Some(sk.token_number),
+                TokenType::BlockMappingStart,
+                sk.mark,
+            );
             self.roll_one_col_indent();
 
-            self.simple_keys.last_mut().ok_or_else(|| ScanError::new_str(self.mark, "simple key expected"))?.possible =
-                false;
+            self.simple_keys
+                .last_mut()
+                .ok_or_else(|| ScanError::new_str(self.mark, "simple key expected"))?
+                .possible = false;
             self.disallow_simple_key();
         } else {
             if is_implicit_flow_mapping {
-                self.tokens.push_back(Token(Span::empty(start_mark), TokenType::FlowMappingStart));
+                self.tokens
+                    .push_back(Token(Span::empty(start_mark), TokenType::FlowMappingStart));
             }
             // The ':' indicator follows a complex key.
             if self.flow_level == 0 {
                 if !self.simple_key_allowed {
-                    return Err(ScanError::new_str(start_mark, "mapping values are not allowed in this context"));
+                    return Err(ScanError::new_str(
+                        start_mark,
+                        "mapping values are not allowed in this context",
+                    ));
                 }
 
-                self.roll_indent(start_mark.col, None, TokenType::BlockMappingStart, start_mark);
+                self.roll_indent(
+                    start_mark.col,
+                    None,
+                    TokenType::BlockMappingStart,
+                    start_mark,
+                );
             }
             self.roll_one_col_indent();
 
@@ -2435,7 +2654,8 @@ impl<'input, T: Input> Scanner<'input, T> {
                 self.disallow_simple_key();
             }
         }
-        self.tokens.push_back(Token(Span::empty(start_mark), TokenType::Value));
+        self.tokens
+            .push_back(Token(Span::empty(start_mark), TokenType::Value));
 
         Ok(())
     }
@@ -2445,7 +2665,13 @@ impl<'input, T: Input> Scanner<'input, T> {
     /// An indentation level is added only if:
     ///   - We are not in a flow-style construct (which don't have indentation per-se).
     ///   - The current column is further indented than the last indent we have registered.
-    fn roll_indent(&mut self, col: usize, number: Option<usize>, tok: TokenType<'input>, mark: Marker) {
+    fn roll_indent(
+        &mut self,
+        col: usize,
+        number: Option<usize>,
+        tok: TokenType<'input>,
+        mark: Marker,
+    ) {
         if self.flow_level > 0 {
             return;
         }
@@ -2463,7 +2689,10 @@ impl<'input, T: Input> Scanner<'input, T> {
         }
 
         if self.indent < col as isize {
-            self.indents.push(Indent { indent: self.indent, needs_block_end: true });
+            self.indents.push(Indent {
+                indent: self.indent,
+                needs_block_end: true,
+            });
             self.indent = col as isize;
             let tokens_parsed = self.tokens_parsed;
             match number {
@@ -2486,7 +2715,8 @@ impl<'input, T: Input> Scanner<'input, T> {
             let indent = self.indents.pop().unwrap();
             self.indent = indent.indent;
             if indent.needs_block_end {
-                self.tokens.push_back(Token(Span::empty(self.mark), TokenType::BlockEnd));
+                self.tokens
+                    .push_back(Token(Span::empty(self.mark), TokenType::BlockEnd));
             }
         }
     }
@@ -2498,7 +2728,10 @@ impl<'input, T: Input> Scanner<'input, T> {
     /// a non-block indent.
     fn roll_one_col_indent(&mut self) {
         if self.flow_level == 0 && self.indents.last().is_some_and(|x| x.needs_block_end) {
-            self.indents.push(Indent { indent: self.indent, needs_block_end: false });
+            self.indents.push(Indent {
+                indent: self.indent,
+                needs_block_end: false,
+            });
             self.indent += 1;
         }
     }
@@ -2531,7 +2764,10 @@ impl<'input, T: Input> Scanner<'input, T> {
     }
 
     fn remove_simple_key(&mut self) -> ScanResult {
-        let last = self.simple_keys.last_mut().ok_or_else(|| ScanError::new_str(self.mark, "simple key expected"))?;
+        let last = self
+            .simple_keys
+            .last_mut()
+            .ok_or_else(|| ScanError::new_str(self.mark, "simple key expected"))?;
         if last.possible && last.required {
             return Err(ScanError::new_str(self.mark, "simple key expected"));
         }
@@ -2551,13 +2787,15 @@ impl<'input, T: Input> Scanner<'input, T> {
     ///
     /// [`implicit_flow_mapping_states`]: Self::implicit_flow_mapping_states
     fn end_implicit_mapping(&mut self, mark: Marker) {
-        if let (Some(Some(implicit_mapping)), Some(mapping_started)) =
-            (self.implicit_flow_mapping_states.last_mut(), self.flow_mapping_started.last_mut())
-        {
+        if let (Some(Some(implicit_mapping)), Some(mapping_started)) = (
+            self.implicit_flow_mapping_states.last_mut(),
+            self.flow_mapping_started.last_mut(),
+        ) {
             if *implicit_mapping == ImplicitMappingState::Inside {
                 *mapping_started = false;
                 *implicit_mapping = ImplicitMappingState::Possible;
-                self.tokens.push_back(Token(Span::empty(mark), TokenType::FlowMappingEnd));
+                self.tokens
+                    .push_back(Token(Span::empty(mark), TokenType::FlowMappingEnd));
             }
         }
     }

@@ -1,22 +1,22 @@
 //! Home to the YAML Parser.
 //!
-//! The parser takes input from the [`crate::yaml::saphyr::scanner::Scanner`], performs final checks for YAML
+//! The parser takes input from the [`crate::scanner::Scanner`], performs final checks for YAML
 //! compliance, and emits a stream of YAML events. This stream can for instance be used to create
 //! YAML objects.
 
-use crate::yaml::saphyr::{
-    input::{str::StrInput, Input},
-    scanner::Marker,
+use crate::{
+    BufferedInput, Marker,
+    input::{Input, str::StrInput},
     scanner::{ScalarStyle, ScanError, Scanner, Span, Token, TokenType},
 };
 
-use core::fmt::Display;
-use std::{
+use alloc::{
     borrow::Cow,
     collections::BTreeMap,
     string::{String, ToString},
     vec::Vec,
 };
+use core::fmt::Display;
 
 #[derive(Clone, Copy, PartialEq, Debug, Eq)]
 enum State {
@@ -72,7 +72,12 @@ pub enum Event<'input> {
         usize,
     ),
     /// Value, style, `anchor_id`, tag
-    Scalar(Cow<'input, str>, ScalarStyle, usize, Option<Cow<'input, Tag>>),
+    Scalar(
+        Cow<'input, str>,
+        ScalarStyle,
+        usize,
+        Option<Cow<'input, Tag>>,
+    ),
     /// The start of a YAML sequence (array).
     SequenceStart(
         /// The anchor ID of the start of the sequence.
@@ -219,7 +224,7 @@ impl<T: Input + Clone> Clone for Parser<'_, T> {
 /// be part of the value and not another key-value pair or element in the sequence.
 ///
 /// For instance, the following yaml:
-/// ```text
+/// ```yaml
 /// a: b
 /// c:
 ///   d: e
@@ -237,7 +242,7 @@ impl<T: Input + Clone> Clone for Parser<'_, T> {
 /// ```
 ///
 /// # Example
-/// ```text
+/// ```
 /// # use saphyr_parser::{Event, EventReceiver, Parser};
 /// #
 /// /// Sink of events. Collects them into an array.
@@ -292,6 +297,18 @@ impl<'input> Parser<'input, StrInput<'input>> {
     }
 }
 
+impl<'input, T> Parser<'input, BufferedInput<T>>
+where
+    T: Iterator<Item = char> + 'input,
+{
+    /// Create a new instance of a parser from an iterator of `char`s.
+    #[must_use]
+    pub fn new_from_iter(iter: T) -> Self {
+        debug_print!("\x1B[;31m>>>>>>>>>> New parser from iter\x1B[;0m");
+        Parser::new(BufferedInput::new(iter))
+    }
+}
+
 impl<'input, T: Input> Parser<'input, T> {
     /// Create a new instance of a parser from the given input of characters.
     pub fn new(src: T) -> Self {
@@ -319,7 +336,7 @@ impl<'input, T: Input> Parser<'input, T> {
     /// QLJ7](https://github.com/yaml/yaml-test-suite/blob/ccfa74e56afb53da960847ff6e6976c0a0825709/src/QLJ7.yaml)
     /// of the yaml-test-suite:
     ///
-    /// ```text
+    /// ```yaml
     /// %TAG !prefix! tag:example.com,2011:
     /// --- !prefix!A
     /// a: b
@@ -421,7 +438,9 @@ impl<'input, T: Input> Parser<'input, T> {
     where
         'input: 'a,
     {
-        self.token.take().expect("fetch_token needs to be preceded by peek_token")
+        self.token
+            .take()
+            .expect("fetch_token needs to be preceded by peek_token")
     }
 
     /// Skip the next token from the scanner.
@@ -460,11 +479,18 @@ impl<'input, T: Input> Parser<'input, T> {
     /// former is enough to call this function.
     /// # Errors
     /// Returns `ScanError` when loading fails.
-    pub fn load<R: SpannedEventReceiver<'input>>(&mut self, recv: &mut R, multi: bool) -> Result<(), ScanError> {
+    pub fn load<R: SpannedEventReceiver<'input>>(
+        &mut self,
+        recv: &mut R,
+        multi: bool,
+    ) -> Result<(), ScanError> {
         if !self.scanner.stream_started() {
             let (ev, span) = self.next_event_impl()?;
             if ev != Event::StreamStart {
-                return Err(ScanError::new_str(span.start, "did not find expected <stream-start>"));
+                return Err(ScanError::new_str(
+                    span.start,
+                    "did not find expected <stream-start>",
+                ));
             }
             recv.on_event(ev, span);
         }
@@ -497,7 +523,10 @@ impl<'input, T: Input> Parser<'input, T> {
         recv: &mut R,
     ) -> Result<(), ScanError> {
         if !matches!(first_ev, Event::DocumentStart(_)) {
-            return Err(ScanError::new_str(span.start, "did not find expected <document-start>"));
+            return Err(ScanError::new_str(
+                span.start,
+                "did not find expected <document-start>",
+            ));
         }
         recv.on_event(first_ev, span);
 
@@ -532,12 +561,17 @@ impl<'input, T: Input> Parser<'input, T> {
                 self.load_mapping(recv)
             }
             _ => {
+                #[cfg(feature = "debug_prints")]
+                std::println!("UNREACHABLE EVENT: {first_ev:?}");
                 unreachable!();
             }
         }
     }
 
-    fn load_mapping<R: SpannedEventReceiver<'input>>(&mut self, recv: &mut R) -> Result<(), ScanError> {
+    fn load_mapping<R: SpannedEventReceiver<'input>>(
+        &mut self,
+        recv: &mut R,
+    ) -> Result<(), ScanError> {
         let (mut key_ev, mut key_mark) = self.next_event_impl()?;
         while key_ev != Event::MappingEnd {
             // key
@@ -556,7 +590,10 @@ impl<'input, T: Input> Parser<'input, T> {
         Ok(())
     }
 
-    fn load_sequence<R: SpannedEventReceiver<'input>>(&mut self, recv: &mut R) -> Result<(), ScanError> {
+    fn load_sequence<R: SpannedEventReceiver<'input>>(
+        &mut self,
+        recv: &mut R,
+    ) -> Result<(), ScanError> {
         let (mut ev, mut mark) = self.next_event_impl()?;
         while ev != Event::SequenceEnd {
             self.load_node(ev, mark, recv)?;
@@ -625,7 +662,10 @@ impl<'input, T: Input> Parser<'input, T> {
                 self.skip();
                 Ok((Event::StreamStart, span))
             }
-            Token(span, _) => Err(ScanError::new_str(span.start, "did not find expected <stream-start>")),
+            Token(span, _) => Err(ScanError::new_str(
+                span.start,
+                "did not find expected <stream-start>",
+            )),
         }
     }
 
@@ -678,7 +718,10 @@ impl<'input, T: Input> Parser<'input, T> {
                     //        "found incompatible YAML document"));
                     //}
                     if version_directive_received {
-                        return Err(ScanError::new_str(span.start, "duplicate version directive"));
+                        return Err(ScanError::new_str(
+                            span.start,
+                            "duplicate version directive",
+                        ));
                     }
                     version_directive_received = true;
                 }
@@ -714,10 +757,14 @@ impl<'input, T: Input> Parser<'input, T> {
                 self.skip();
                 Ok((Event::DocumentStart(true), mark))
             }
-            Token(span, TokenType::ByteOrderMark) => {
-                Err(ScanError::new_str(span.start, "a byte order mark must not appear inside a document"))
-            }
-            Token(span, _) => Err(ScanError::new_str(span.start, "did not find expected <document start>")),
+            Token(span, TokenType::ByteOrderMark) => Err(ScanError::new_str(
+                span.start,
+                "a byte order mark must not appear inside a document",
+            )),
+            Token(span, _) => Err(ScanError::new_str(
+                span.start,
+                "did not find expected <document start>",
+            )),
         }
     }
 
@@ -759,7 +806,10 @@ impl<'input, T: Input> Parser<'input, T> {
             match self.peek_token()?.1 {
                 TokenType::DocumentStart | TokenType::DocumentEnd | TokenType::StreamEnd => {}
                 _ => {
-                    return Err(ScanError::new_str(span.start, "a byte order mark must not appear inside a document"));
+                    return Err(ScanError::new_str(
+                        span.start,
+                        "a byte order mark must not appear inside a document",
+                    ));
                 }
             }
         }
@@ -783,7 +833,9 @@ impl<'input, T: Input> Parser<'input, T> {
             match *self.peek_token()? {
                 Token(
                     span,
-                    TokenType::VersionDirective(..) | TokenType::TagDirective(..) | TokenType::ReservedDirective(..),
+                    TokenType::VersionDirective(..)
+                    | TokenType::TagDirective(..)
+                    | TokenType::ReservedDirective(..),
                 ) => {
                     return Err(ScanError::new_str(
                         span.start,
@@ -794,7 +846,10 @@ impl<'input, T: Input> Parser<'input, T> {
                 // Detect invalid trailing content immediately rather than deferring the error into
                 // the next document.
                 Token(span, _) => {
-                    return Err(ScanError::new_str(span.start, "did not find expected <document start>"));
+                    return Err(ScanError::new_str(
+                        span.start,
+                        "did not find expected <document start>",
+                    ));
                 }
             }
             self.state = State::DocumentStart;
@@ -829,7 +884,10 @@ impl<'input, T: Input> Parser<'input, T> {
                 if let Token(span, TokenType::Alias(name)) = self.fetch_token() {
                     match self.anchors.get(&*name) {
                         None => {
-                            return Err(ScanError::new_str(span.start, "while parsing node, found unknown anchor"));
+                            return Err(ScanError::new_str(
+                                span.start,
+                                "while parsing node, found unknown anchor",
+                            ));
                         }
                         Some(id) => return Ok((Event::Alias(*id), span)),
                     }
@@ -905,7 +963,10 @@ impl<'input, T: Input> Parser<'input, T> {
                 (Event::empty_scalar_with_anchor(anchor_id, tag), end_mark)
             }
             Token(span, _) => {
-                return Err(ScanError::new_str(span.start, "while parsing a node, did not find expected node content"));
+                return Err(ScanError::new_str(
+                    span.start,
+                    "while parsing a node, did not find expected node content",
+                ));
             }
         };
         Ok((event, Span::new(start_mark, end_mark)))
@@ -924,7 +985,9 @@ impl<'input, T: Input> Parser<'input, T> {
         match *self.peek_token()? {
             Token(_, TokenType::Key) => {
                 self.skip();
-                if let Token(mark, TokenType::Key | TokenType::Value | TokenType::BlockEnd) = *self.peek_token()? {
+                if let Token(mark, TokenType::Key | TokenType::Value | TokenType::BlockEnd) =
+                    *self.peek_token()?
+                {
                     self.state = State::BlockMappingValue;
                     // empty scalar
                     Ok((Event::empty_scalar(), mark))
@@ -943,9 +1006,10 @@ impl<'input, T: Input> Parser<'input, T> {
                 self.skip();
                 Ok((Event::MappingEnd, mark))
             }
-            Token(span, _) => {
-                Err(ScanError::new_str(span.start, "while parsing a block mapping, did not find expected key"))
-            }
+            Token(span, _) => Err(ScanError::new_str(
+                span.start,
+                "while parsing a block mapping, did not find expected key",
+            )),
         }
     }
 
@@ -956,7 +1020,9 @@ impl<'input, T: Input> Parser<'input, T> {
         match *self.peek_token()? {
             Token(mark, TokenType::Value) => {
                 self.skip();
-                if let Token(_, TokenType::Key | TokenType::Value | TokenType::BlockEnd) = *self.peek_token()? {
+                if let Token(_, TokenType::Key | TokenType::Value | TokenType::BlockEnd) =
+                    *self.peek_token()?
+                {
                     self.state = State::BlockMappingKey;
                     // empty scalar
                     Ok((Event::empty_scalar(), mark))
@@ -1000,8 +1066,10 @@ impl<'input, T: Input> Parser<'input, T> {
                     match *self.peek_token()? {
                         Token(_, TokenType::Key) => {
                             self.skip();
-                            if let Token(mark, TokenType::Value | TokenType::FlowEntry | TokenType::FlowMappingEnd) =
-                                *self.peek_token()?
+                            if let Token(
+                                mark,
+                                TokenType::Value | TokenType::FlowEntry | TokenType::FlowMappingEnd,
+                            ) = *self.peek_token()?
                             {
                                 self.state = State::FlowMappingValue;
                                 return Ok((Event::empty_scalar(), mark));
@@ -1080,7 +1148,10 @@ impl<'input, T: Input> Parser<'input, T> {
                 self.skip();
             }
             Token(span, _) if !first => {
-                return Err(ScanError::new_str(span.start, "while parsing a flow sequence, expected ',' or ']'"));
+                return Err(ScanError::new_str(
+                    span.start,
+                    "while parsing a flow sequence, expected ',' or ']'",
+                ));
             }
             _ => { /* next */ }
         }
@@ -1109,8 +1180,10 @@ impl<'input, T: Input> Parser<'input, T> {
         match *self.peek_token()? {
             Token(mark, TokenType::BlockEntry) => {
                 self.skip();
-                if let Token(_, TokenType::BlockEntry | TokenType::Key | TokenType::Value | TokenType::BlockEnd) =
-                    *self.peek_token()?
+                if let Token(
+                    _,
+                    TokenType::BlockEntry | TokenType::Key | TokenType::Value | TokenType::BlockEnd,
+                ) = *self.peek_token()?
                 {
                     self.state = State::IndentlessSequenceEntry;
                     Ok((Event::empty_scalar(), mark))
@@ -1163,7 +1236,9 @@ impl<'input, T: Input> Parser<'input, T> {
     where
         'input: 'a,
     {
-        if let Token(mark, TokenType::Value | TokenType::FlowEntry | TokenType::FlowSequenceEnd) = *self.peek_token()? {
+        if let Token(mark, TokenType::Value | TokenType::FlowEntry | TokenType::FlowSequenceEnd) =
+            *self.peek_token()?
+        {
             self.skip();
             self.state = State::FlowSequenceEntryMappingValue;
             Ok((Event::empty_scalar(), mark))
@@ -1207,25 +1282,42 @@ impl<'input, T: Input> Parser<'input, T> {
     }
 
     /// Resolve a tag from the handle and the suffix.
-    fn resolve_tag(&self, span: Span, handle: &str, suffix: String) -> Result<Cow<'input, Tag>, ScanError> {
+    fn resolve_tag(
+        &self,
+        span: Span,
+        handle: &str,
+        suffix: String,
+    ) -> Result<Cow<'input, Tag>, ScanError> {
         let tag = if handle == "!!" {
             // "!!" is a shorthand for "tag:yaml.org,2002:". However, that default can be
             // overridden.
             Tag {
-                handle: self.tags.get("!!").map_or_else(|| "tag:yaml.org,2002:".to_string(), ToString::to_string),
+                handle: self
+                    .tags
+                    .get("!!")
+                    .map_or_else(|| "tag:yaml.org,2002:".to_string(), ToString::to_string),
                 suffix,
             }
         } else if handle.is_empty() && suffix == "!" {
             // "!" introduces a local tag. Local tags may have their prefix overridden.
             match self.tags.get("") {
-                Some(prefix) => Tag { handle: prefix.clone(), suffix },
-                None => Tag { handle: String::new(), suffix },
+                Some(prefix) => Tag {
+                    handle: prefix.clone(),
+                    suffix,
+                },
+                None => Tag {
+                    handle: String::new(),
+                    suffix,
+                },
             }
         } else {
             // Lookup handle in our tag directives.
             let prefix = self.tags.get(handle);
             if let Some(prefix) = prefix {
-                Tag { handle: prefix.clone(), suffix }
+                Tag {
+                    handle: prefix.clone(),
+                    suffix,
+                }
             } else {
                 // Otherwise, it may be a local handle. With a local handle, the handle is set to
                 // "!" and the suffix to whatever follows it ("!foo" -> ("!", "foo")).
@@ -1234,7 +1326,10 @@ impl<'input, T: Input> Parser<'input, T> {
                 if handle.len() >= 2 && handle.starts_with('!') && handle.ends_with('!') {
                     return Err(ScanError::new_str(span.start, "the handle wasn't declared"));
                 }
-                Tag { handle: handle.to_string(), suffix }
+                Tag {
+                    handle: handle.to_string(),
+                    suffix,
+                }
             }
         };
         Ok(Cow::Owned(tag))
