@@ -7,6 +7,7 @@
 //! `k8s_openapi::Resource` constants of `Object<Spec>` (kube-rs `Object<P, U>`, k8s-openapi's
 //! `Resource`). Field order in each struct is the order the generators emit, so output stays as it was.
 
+pub mod application;
 pub mod argocd;
 pub mod argocd_cluster;
 pub mod authentication_configuration;
@@ -14,6 +15,7 @@ pub mod cluster_spiffe_id;
 pub mod eks_identity_provider;
 pub mod exec_credential;
 pub mod hosted_cluster;
+pub mod olm;
 pub mod openshift_config;
 pub mod ztwim;
 
@@ -36,6 +38,13 @@ pub struct Object<S> {
     pub spec: S,
 }
 
+impl<S> Object<S> {
+    /// `metadata.name`, empty when absent.
+    pub fn name(&self) -> &str {
+        self.metadata.name.as_deref().unwrap_or_default()
+    }
+}
+
 impl<S> Object<S>
 where
     Object<S>: k8s_openapi::Resource,
@@ -53,6 +62,17 @@ where
     pub fn is(group: &str, kind: &str) -> bool {
         group == <Self as k8s_openapi::Resource>::GROUP && kind == <Self as k8s_openapi::Resource>::KIND
     }
+}
+
+/// The API group of an `apiVersion` (empty for the core group's `v1`).
+pub fn group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map(|(group, _)| group).unwrap_or("")
+}
+
+/// Whether an object of this `apiVersion` and `kind` is a `T`, in any version of `T`'s group: how a
+/// reader of untyped objects recognises a kind without spelling its name.
+pub fn is<T: k8s_openapi::Resource>(api_version: &str, kind: &str) -> bool {
+    kind == T::KIND && group(api_version) == T::GROUP
 }
 
 /// `impl k8s_openapi::Resource for Object<$spec>`: the group, version, kind, plural and scope of a

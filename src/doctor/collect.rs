@@ -37,7 +37,11 @@ impl Object {
     }
     /// The API group (empty for the core group).
     pub fn group(&self) -> &str {
-        self.api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("")
+        crate::api::group(&self.api_version)
+    }
+    /// Whether the object is a `T` (any version of its group), by the type's own constants.
+    pub fn is<T: k8s_openapi::Resource>(&self) -> bool {
+        crate::api::is::<T>(&self.api_version, &self.kind)
     }
     pub fn annotation(&self, key: &str) -> Option<&str> {
         self.value.pointer("/metadata/annotations").and_then(|a| a.get(key)).and_then(Value::as_str)

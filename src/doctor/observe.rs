@@ -3,10 +3,10 @@
 //! [`Authenticator`]: each kind's reader is in its folder under [`crate::kinds`].
 
 use super::collect::Object;
-use crate::api::argocd::{self as argocd_api, ComponentPod};
+use crate::api::argocd::{ArgoCd as ArgoCdCr, ComponentPod};
 use crate::api::argocd_cluster::{ClusterSecretData, ExecProviderConfig};
-use crate::api::cluster_spiffe_id::{self, ClusterSpiffeId};
-use crate::api::ztwim;
+use crate::api::cluster_spiffe_id::ClusterSpiffeId;
+use crate::api::ztwim::{self, SpireOidcDiscoveryProvider, SpireServer, ZeroTrustWorkloadIdentityManager};
 use crate::model::{self, BUILTIN_BINARY, CLUSTER_SECRET_TYPE, CREDENTIAL_COMMAND, SECRET_TYPE_LABEL};
 use k8s_openapi::api::core::v1::{Container, Secret, Volume, VolumeMount};
 use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
@@ -249,25 +249,25 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
     for o in objects {
         let on_management = o.cluster.as_deref() == Some("management");
         match (o.group(), o.kind.as_str()) {
-            (ztwim::GROUP, ztwim::SPIRE_SERVER_KIND) => match field::<ztwim::SpireServerSpec>(o, "/spec") {
+            (g, k) if SpireServer::is(g, k) => match field::<ztwim::SpireServerSpec>(o, "/spec") {
                 Ok(spec) => m.issuer = given(spec.map(|s| s.jwt_issuer), o, "spec.jwtIssuer"),
                 Err(e) => m.unreadable.push(e),
             },
-            (ztwim::GROUP, ztwim::OIDC_DISCOVERY_PROVIDER_KIND) => {
+            (g, k) if SpireOidcDiscoveryProvider::is(g, k) => {
                 match field::<ztwim::OidcDiscoveryProviderSpec>(o, "/spec") {
                     Ok(spec) => m.discovery_issuer = given(spec.map(|s| s.jwt_issuer), o, "spec.jwtIssuer"),
                     Err(e) => m.unreadable.push(e),
                 }
             }
-            (ztwim::GROUP, ztwim::ZTWIM_KIND) => match field::<ztwim::ZtwimSpec>(o, "/spec") {
+            (g, k) if ZeroTrustWorkloadIdentityManager::is(g, k) => match field::<ztwim::ZtwimSpec>(o, "/spec") {
                 Ok(spec) => m.trust_domain = given(spec.map(|s| s.trust_domain), o, "spec.trustDomain"),
                 Err(e) => m.unreadable.push(e),
             },
-            (argocd_api::GROUP, argocd_api::KIND) => match argocd(o) {
+            (g, k) if ArgoCdCr::is(g, k) => match argocd(o) {
                 Ok(a) => m.argocds.push(a),
                 Err(e) => m.unreadable.push(e),
             },
-            (cluster_spiffe_id::GROUP, cluster_spiffe_id::KIND) => match cluster_spiffe_id(o) {
+            (g, k) if ClusterSpiffeId::is(g, k) => match cluster_spiffe_id(o) {
                 Ok(c) => m.cluster_spiffe_ids.push(c),
                 Err(e) => m.unreadable.push(e),
             },
