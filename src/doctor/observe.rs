@@ -8,9 +8,9 @@ use crate::api::argocd_cluster::{ClusterSecretData, ExecProviderConfig};
 use crate::api::cluster_spiffe_id::ClusterSpiffeId;
 use crate::api::ztwim::{self, SpireOidcDiscoveryProvider, SpireServer, ZeroTrustWorkloadIdentityManager};
 use crate::model::{self, BUILTIN_BINARY, CLUSTER_SECRET_TYPE, CREDENTIAL_COMMAND, SECRET_TYPE_LABEL};
+pub use crate::observed::{field, Authenticator, CaSource};
 use k8s_openapi::api::core::v1::{Container, Secret, Volume, VolumeMount};
 use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
-use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -152,44 +152,6 @@ pub struct Spoke {
     pub cluster_roles: BTreeMap<String, Vec<PolicyRule>>,
 }
 
-/// What a spoke's API server does with a bearer token, whatever object configured it: the interface every
-/// spoke kind's adapter produces. All strings are exactly as written (no trimming): exact comparison is the
-/// point.
-#[derive(Debug, Clone)]
-pub struct Authenticator {
-    /// `Authentication cluster oidcProviders[0]`: where to fix it.
-    pub at: String,
-    /// The spoke this configures, when the object itself says (a HostedCluster's name); else the object's mark.
-    pub spoke: Option<String>,
-    /// Problems that make the authenticator inactive whatever its fields say (`type` is not OIDC, …).
-    pub inactive: Option<String>,
-    pub issuer_url: String,
-    pub audiences: Vec<String>,
-    pub ca: CaSource,
-    pub username_claim: String,
-    /// A CEL `claimMappings.username.expression` (OpenShift with ExternalOIDCWithUpstreamParity, Kubernetes
-    /// structured authentication): it replaces claim and prefix, and doctor cannot evaluate it.
-    pub username_expression: Option<String>,
-    pub username_prefix: String,
-    /// Where the prefix comes from, for the report (`prefixPolicy NoPrefix`, `default <issuerURL>#`).
-    pub prefix_rule: String,
-    /// `claim == value` rules, ANDed.
-    pub required_claims: Vec<(String, String)>,
-    /// Rules this adapter cannot evaluate (CEL expressions): reported as info.
-    pub opaque_rules: Vec<String>,
-}
-
-/// Where the spoke's API server gets the CA it verifies the issuer's TLS certificate with.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CaSource {
-    /// The system trust store (publicly trusted certificates only).
-    System,
-    /// A ConfigMap the spoke (or its hosting cluster) must have.
-    ConfigMap { namespace: String, name: String, key: String },
-    /// PEM inline in the authenticator.
-    Inline(String),
-}
-
 #[derive(Debug, Clone)]
 pub struct CaConfigMap {
     pub namespace: String,
@@ -209,21 +171,6 @@ pub struct Binding {
     pub users: Vec<String>,
     /// Group subjects' names.
     pub groups: Vec<String>,
-}
-
-/// Reads the field at `pointer`, None when it is absent; a wrong type is an error naming the object.
-pub(crate) fn field<T: for<'de> Deserialize<'de>>(object: &Object, pointer: &str) -> Result<Option<T>, String> {
-    match object.value.pointer(pointer) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => serde_json::from_value(v.clone()).map(Some).map_err(|e| {
-            format!(
-                "{} ({}): {} has an unexpected shape: {e}",
-                object.display(),
-                object.origin,
-                pointer.replace('/', ".")
-            )
-        }),
-    }
 }
 
 /// A required string field as read: absent (an empty default) is None, so checks say it is missing.

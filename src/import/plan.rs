@@ -293,9 +293,10 @@ fn spoke_script(
                 .unwrap();
             }
         }
-        // No rollout to wait for: the step says how to restart kube-apiserver and checks it answers. A
-        // hosted spoke has always had this text too, though HyperShift rolls its control plane out itself.
-        // The match is exhaustive so that a new kind chooses its own text.
+        // No rollout to wait for: the step says how to restart kube-apiserver and checks it answers.
+        // `import` never yields a hosted spoke (it is imported as openshift, see `--spoke-type`); it shares
+        // this arm as it shared the old catch-all. The match is exhaustive so that a new kind chooses its
+        // own text.
         crate::config::SpokeType::Kubernetes | crate::config::SpokeType::Hosted => {
             s.push_str("# kube-apiserver reads the authentication config file only when started with\n");
             s.push_str("# --authentication-config; restart it that way on every control-plane node, then:\n");
