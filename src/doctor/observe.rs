@@ -9,8 +9,8 @@ use crate::api::cluster_spiffe_id::ClusterSpiffeId;
 use crate::api::ztwim::{self, SpireOidcDiscoveryProvider, SpireServer, ZeroTrustWorkloadIdentityManager};
 use crate::model::{self, BUILTIN_BINARY, CLUSTER_SECRET_TYPE, CREDENTIAL_COMMAND, SECRET_TYPE_LABEL};
 pub use crate::observed::{field, Authenticator, CaSource};
-use k8s_openapi::api::core::v1::{Container, Secret, Volume, VolumeMount};
-use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
+use k8s_openapi::api::core::v1::{ConfigMap, Container, Secret, Volume, VolumeMount};
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, RoleBinding, RoleRef, Subject};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -196,29 +196,27 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
     for o in objects {
         let on_management = o.cluster.as_deref() == Some("management");
         match (o.group(), o.kind.as_str()) {
-            (g, k) if SpireServer::is(g, k) => match field::<ztwim::SpireServerSpec>(o, "/spec") {
+            _ if o.is::<SpireServer>() => match field::<ztwim::SpireServerSpec>(o, "/spec") {
                 Ok(spec) => m.issuer = given(spec.map(|s| s.jwt_issuer), o, "spec.jwtIssuer"),
                 Err(e) => m.unreadable.push(e),
             },
-            (g, k) if SpireOidcDiscoveryProvider::is(g, k) => {
-                match field::<ztwim::OidcDiscoveryProviderSpec>(o, "/spec") {
-                    Ok(spec) => m.discovery_issuer = given(spec.map(|s| s.jwt_issuer), o, "spec.jwtIssuer"),
-                    Err(e) => m.unreadable.push(e),
-                }
-            }
-            (g, k) if ZeroTrustWorkloadIdentityManager::is(g, k) => match field::<ztwim::ZtwimSpec>(o, "/spec") {
+            _ if o.is::<SpireOidcDiscoveryProvider>() => match field::<ztwim::OidcDiscoveryProviderSpec>(o, "/spec") {
+                Ok(spec) => m.discovery_issuer = given(spec.map(|s| s.jwt_issuer), o, "spec.jwtIssuer"),
+                Err(e) => m.unreadable.push(e),
+            },
+            _ if o.is::<ZeroTrustWorkloadIdentityManager>() => match field::<ztwim::ZtwimSpec>(o, "/spec") {
                 Ok(spec) => m.trust_domain = given(spec.map(|s| s.trust_domain), o, "spec.trustDomain"),
                 Err(e) => m.unreadable.push(e),
             },
-            (g, k) if ArgoCdCr::is(g, k) => match argocd(o) {
+            _ if o.is::<ArgoCdCr>() => match argocd(o) {
                 Ok(a) => m.argocds.push(a),
                 Err(e) => m.unreadable.push(e),
             },
-            (g, k) if ClusterSpiffeId::is(g, k) => match cluster_spiffe_id(o) {
+            _ if o.is::<ClusterSpiffeId>() => match cluster_spiffe_id(o) {
                 Ok(c) => m.cluster_spiffe_ids.push(c),
                 Err(e) => m.unreadable.push(e),
             },
-            ("", "Secret") if is_cluster_secret(o) => m.secrets.push(cluster_secret(o)),
+            _ if o.is::<Secret>() && is_cluster_secret(o) => m.secrets.push(cluster_secret(o)),
             (group, kind) => {
                 if let Some(source) = crate::kinds::observer(group, kind) {
                     match (source.read)(o) {
@@ -236,31 +234,28 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
                     continue;
                 }
                 let spoke = o.spoke();
-                match (group, kind) {
-                    ("", "ConfigMap") => {
-                        let data: BTreeMap<String, String> = field(o, "/data").ok().flatten().unwrap_or_default();
-                        // A kube-apiserver config carried through a KRM pipeline: read by its kind.
-                        match crate::kinds::kubernetes::observe::carried(o, &data) {
-                            Some(Ok(list)) => spoke_mut(&mut spokes, spoke).authenticators.extend(list),
-                            Some(Err(e)) => m.unreadable.push(e),
-                            None => {}
-                        }
-                        spoke_mut(&mut spokes, spoke).config_maps.push(CaConfigMap {
-                            namespace: o.namespace.clone(),
-                            name: o.name.clone(),
-                            data,
-                            at: o.display(),
-                        });
+                if o.is::<ConfigMap>() {
+                    let data: BTreeMap<String, String> = field(o, "/data").ok().flatten().unwrap_or_default();
+                    // A kube-apiserver config carried through a KRM pipeline: read by its kind.
+                    match crate::kinds::kubernetes::observe::carried(o, &data) {
+                        Some(Ok(list)) => spoke_mut(&mut spokes, spoke).authenticators.extend(list),
+                        Some(Err(e)) => m.unreadable.push(e),
+                        None => {}
                     }
-                    ("rbac.authorization.k8s.io", "ClusterRoleBinding" | "RoleBinding") => match binding(o) {
+                    spoke_mut(&mut spokes, spoke).config_maps.push(CaConfigMap {
+                        namespace: o.namespace.clone(),
+                        name: o.name.clone(),
+                        data,
+                        at: o.display(),
+                    });
+                } else if o.is::<ClusterRoleBinding>() || o.is::<RoleBinding>() {
+                    match binding(o) {
                         Ok(b) => spoke_mut(&mut spokes, spoke).bindings.push(b),
                         Err(e) => m.unreadable.push(e),
-                    },
-                    ("rbac.authorization.k8s.io", "ClusterRole") => {
-                        let rules: Vec<PolicyRule> = field(o, "/rules").ok().flatten().unwrap_or_default();
-                        spoke_mut(&mut spokes, spoke).cluster_roles.insert(o.name.clone(), rules);
                     }
-                    _ => {}
+                } else if o.is::<ClusterRole>() {
+                    let rules: Vec<PolicyRule> = field(o, "/rules").ok().flatten().unwrap_or_default();
+                    spoke_mut(&mut spokes, spoke).cluster_roles.insert(o.name.clone(), rules);
                 }
             }
         }
@@ -363,7 +358,7 @@ fn binding(o: &Object) -> Result<Binding, String> {
     let names = |kind: &str| subjects.iter().filter(|s| s.kind == kind).map(|s| s.name.clone()).collect();
     Ok(Binding {
         at: o.display(),
-        namespace: (o.kind == "RoleBinding").then(|| o.namespace.clone()),
+        namespace: o.is::<RoleBinding>().then(|| o.namespace.clone()),
         role_kind: role_ref.kind,
         role: role_ref.name,
         users: names("User"),
