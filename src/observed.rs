@@ -100,3 +100,26 @@ pub fn field<T: for<'de> Deserialize<'de>>(object: &Object, pointer: &str) -> Re
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The arrow runs doctor → kinds → observed: no spoke kind's code (its tests aside) reads the doctor.
+    #[test]
+    fn no_spoke_kind_imports_the_doctor() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kinds");
+        let mut files = vec![root.join("mod.rs"), root.join("oidc.rs")];
+        for dir in std::fs::read_dir(&root).unwrap() {
+            let dir = dir.unwrap().path();
+            if dir.is_dir() {
+                files.extend(std::fs::read_dir(&dir).unwrap().map(|f| f.unwrap().path()));
+            }
+        }
+        assert!(files.len() > 6, "{files:?}");
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let uses = code.lines().filter(|l| !l.trim_start().starts_with("//")).any(|l| l.contains("crate::doctor"));
+            assert!(!uses, "{} imports the doctor", file.display());
+        }
+    }
+}

@@ -90,3 +90,26 @@ macro_rules! custom_resource {
     };
 }
 pub(crate) use custom_resource;
+
+#[cfg(test)]
+mod tests {
+    use super::olm::{Subscription, SubscriptionSpec};
+    use super::ztwim::SpireServer;
+    use k8s_openapi::api::core::v1::Secret;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+    /// A custom resource's apiVersion and kind come from its type: written by `new`, recognised by `is` in
+    /// any version of its group, and never by the kind name alone.
+    #[test]
+    fn a_custom_resource_carries_and_is_recognised_by_its_type() {
+        let sub = Subscription::new(ObjectMeta::default(), SubscriptionSpec::default());
+        assert_eq!((sub.api_version.as_str(), sub.kind.as_str()), ("operators.coreos.com/v1alpha1", "Subscription"));
+        assert!(super::is::<Subscription>(&sub.api_version, &sub.kind));
+        assert!(super::is::<Subscription>("operators.coreos.com/v2", "Subscription"));
+        assert!(!super::is::<Subscription>("example.com/v1", "Subscription"));
+        assert!(!super::is::<SpireServer>("operators.coreos.com/v1alpha1", "Subscription"));
+        // The core group is the empty one: `v1` has no group part.
+        assert!(super::is::<Secret>("v1", "Secret"));
+        assert!(!super::is::<Secret>("example.com/v1", "Secret"));
+    }
+}
