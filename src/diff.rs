@@ -4,6 +4,11 @@
 //! and what it sets off. Trust changes (issuer, audience, SPIFFE IDs, RBAC subjects) are read from the
 //! two models, not from the objects' text, so they are the contract's own words.
 
+use crate::api::cluster_spiffe_id::ClusterSpiffeId;
+use crate::api::eks_identity_provider::IdentityProviderConfig;
+use crate::api::hosted_cluster::HostedCluster;
+use crate::api::openshift_config::{Authentication, FeatureGate, TECH_PREVIEW_NO_UPGRADE};
+use crate::api::ztwim::{SpireOidcDiscoveryProvider, SpireServer, ZeroTrustWorkloadIdentityManager};
 use crate::diag::Severity;
 use crate::generate::Manifest;
 use crate::krm::KrmResult;
@@ -105,14 +110,17 @@ const MAX_FIELDS: usize = 20;
 
 /// The kinds whose change makes an API server roll out: how each spoke kind is told to trust the issuer.
 fn starts_rollout(m: &Manifest) -> bool {
-    matches!(m.kind(), "Authentication" | "HostedCluster" | "IdentityProviderConfig")
+    m.is::<Authentication>()
+        || m.is::<HostedCluster>()
+        || m.is::<IdentityProviderConfig>()
         || m.file.as_ref().is_some_and(|f| f.name == KUBE_APISERVER_CONFIG_FILE)
 }
 
-fn is_tech_preview(object: Option<&Value>) -> bool {
-    object.is_some_and(|o| {
-        o.get("kind").and_then(Value::as_str) == Some("FeatureGate")
-            && o.get("spec").and_then(|s| s.get("featureSet")).and_then(Value::as_str) == Some("TechPreviewNoUpgrade")
+fn is_tech_preview(manifest: Option<&Manifest>) -> bool {
+    manifest.is_some_and(|m| {
+        m.is::<FeatureGate>()
+            && m.object.get("spec").and_then(|s| s.get("featureSet")).and_then(Value::as_str)
+                == Some(TECH_PREVIEW_NO_UPGRADE)
     })
 }
 
@@ -255,13 +263,10 @@ pub fn diff(old: (&Model, &[Manifest]), new: (&Model, &[Manifest])) -> Report {
                     .and_then(|s| trust.get(s))
                     .is_some_and(|t| t.iter().any(|c| matches!(c.fact, "audience" | "spoke")));
                 let global = management_trust_changed
-                    && matches!(
-                        m.kind(),
-                        crate::api::cluster_spiffe_id::KIND
-                            | crate::api::ztwim::SPIRE_SERVER_KIND
-                            | crate::api::ztwim::OIDC_DISCOVERY_PROVIDER_KIND
-                            | crate::api::ztwim::ZTWIM_KIND
-                    );
+                    && (m.is::<ClusterSpiffeId>()
+                        || m.is::<SpireServer>()
+                        || m.is::<SpireOidcDiscoveryProvider>()
+                        || m.is::<ZeroTrustWorkloadIdentityManager>());
                 if audience_changed || global {
                     classes.push(Class::ChangesTrust);
                 }
@@ -275,7 +280,7 @@ pub fn diff(old: (&Model, &[Manifest]), new: (&Model, &[Manifest])) -> Report {
         if starts_rollout(m) {
             classes.push(Class::ApiserverRollout);
         }
-        let to_tech_preview = is_tech_preview(n.map(|m| &m.object)) && !is_tech_preview(o.map(|m| &m.object));
+        let to_tech_preview = is_tech_preview(n) && !is_tech_preview(o);
         if to_tech_preview {
             classes.push(Class::Irreversible);
         }
@@ -283,7 +288,7 @@ pub fn diff(old: (&Model, &[Manifest]), new: (&Model, &[Manifest])) -> Report {
             if change == Change::Added && starts_rollout(m) && new_lockout(s) {
                 classes.push(Class::RemovesOauthLogin);
             }
-            if trust.contains_key(s) && m.kind() != "FeatureGate" {
+            if trust.contains_key(s) && !m.is::<FeatureGate>() {
                 classes.push(Class::ChangesTrust);
             }
         }

@@ -2,6 +2,7 @@
 //! generated objects themselves (every container of every object, every OLM Subscription), so it cannot
 //! drift from what `generate` writes.
 
+use crate::api::olm::Subscription;
 use crate::generate::Manifest;
 use serde::Serialize;
 use serde_yaml_ng::Value;
@@ -46,7 +47,7 @@ pub fn operators(manifests: &[Manifest]) -> Vec<Operator> {
     let field = |spec: &Value, key: &str| spec.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
     let mut out: Vec<Operator> = manifests
         .iter()
-        .filter(|m| m.kind() == "Subscription" && m.api_version().starts_with("operators.coreos.com/"))
+        .filter(|m| m.is::<Subscription>())
         .filter_map(|m| m.object.get("spec"))
         .map(|spec| Operator {
             source: field(spec, "source"),

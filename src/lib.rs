@@ -48,9 +48,11 @@ pub mod images;
 pub mod import;
 
 // Support, shared by stages and commands, owning no step of their own: typed API objects with more
-// than one reader, problems on their way to results, `generate -o`'s file tree, the help text, YAML.
+// than one reader, problems on their way to results, `generate -o`'s file tree, the help text, what a
+// reader of anyone's manifests observes, YAML.
 pub mod api;
 pub mod diag;
 pub mod files;
 pub mod help;
+pub mod observed;
 pub mod yaml;

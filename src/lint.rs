@@ -7,6 +7,7 @@
 //! plugin's init containers, volumes and mounts) is generated output, which resolve must not compute;
 //! and why not part of the generator: a generator's one job is to build objects.
 
+use crate::api::argocd::ArgoCd;
 use crate::diag::Diagnostics;
 use crate::generate::{self, Manifest};
 use crate::model::{Cluster, Component, Model};
@@ -27,7 +28,7 @@ fn argocd_spec(model: &Model, manifests: &[Manifest], d: &mut Diagnostics) {
     let g = &model.gitops;
     let Some(merged) = manifests
         .iter()
-        .find(|m| m.cluster == Cluster::Management && m.kind() == "ArgoCD" && m.name() == g.name)
+        .find(|m| m.cluster == Cluster::Management && m.is::<ArgoCd>() && m.name() == g.name)
         .and_then(|m| m.object.get("spec"))
     else {
         return;

@@ -4,13 +4,19 @@
 //! them; the doctor reads them from any ArgoCD CR. The rest of the spec is OpenShift GitOps' instance
 //! settings, which only the generator writes and nothing reads back.
 
+use super::{custom_resource, Object};
 use k8s_openapi::api::core::v1::{Container, EnvVar, ResourceRequirements, Volume, VolumeMount};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub const GROUP: &str = "argoproj.io";
-pub const API_VERSION: &str = "argoproj.io/v1beta1";
-pub const KIND: &str = "ArgoCD";
+pub type ArgoCd = Object<ArgoCdSpec>;
+custom_resource!(ArgoCdSpec, "argoproj.io", "v1beta1", "ArgoCD", "argocds", NamespaceResourceScope);
+
+/// The whole spec as the generator writes it: its instance settings with the user's `argocdSpec` laid over
+/// them, which is free-form by design. The fields the trust contract needs are read as [`ComponentPod`].
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(transparent)]
+pub struct ArgoCdSpec(pub serde_yaml_ng::Value);
 
 /// The pod fields of one component (`spec.controller`, `spec.server`), in the order the generator has
 /// always written them. Unknown fields of the component (`host`, `route`, …) are not part of it.

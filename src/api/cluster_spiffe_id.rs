@@ -3,45 +3,20 @@
 //! spire.spiffe.io_clusterspiffeids.yaml`); the ones nothing here reads (`ttl`, `admin`, …) are kept in
 //! `other`. The `identity: shared` generator writes one; the doctor reads any.
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use super::{custom_resource, Object};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub const GROUP: &str = "spire.spiffe.io";
-pub const VERSION: &str = "v1alpha1";
-pub const API_VERSION: &str = "spire.spiffe.io/v1alpha1";
-pub const KIND: &str = "ClusterSPIFFEID";
-
-#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ClusterSpiffeId {
-    pub api_version: String,
-    pub kind: String,
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: ClusterSpiffeIdSpec,
-}
-
-impl ClusterSpiffeId {
-    /// The object with its apiVersion and kind.
-    pub fn new(metadata: ObjectMeta, spec: ClusterSpiffeIdSpec) -> ClusterSpiffeId {
-        ClusterSpiffeId { api_version: API_VERSION.into(), kind: KIND.into(), metadata, spec }
-    }
-    /// `metadata.name`, empty when absent.
-    pub fn name(&self) -> &str {
-        self.metadata.name.as_deref().unwrap_or_default()
-    }
-}
-
-impl k8s_openapi::Resource for ClusterSpiffeId {
-    const API_VERSION: &'static str = API_VERSION;
-    const GROUP: &'static str = GROUP;
-    const KIND: &'static str = KIND;
-    const VERSION: &'static str = VERSION;
-    const URL_PATH_SEGMENT: &'static str = "clusterspiffeids";
-    type Scope = k8s_openapi::ClusterResourceScope;
-}
+pub type ClusterSpiffeId = Object<ClusterSpiffeIdSpec>;
+custom_resource!(
+    ClusterSpiffeIdSpec,
+    "spire.spiffe.io",
+    "v1alpha1",
+    "ClusterSPIFFEID",
+    "clusterspiffeids",
+    ClusterResourceScope
+);
 
 /// `spec`, in the order the generator has always written it.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
@@ -101,11 +76,12 @@ pub fn matches(selector: Option<&LabelSelector>, labels: &BTreeMap<String, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use k8s_openapi::Resource;
 
     #[test]
     fn reads_the_crd_fields_and_keeps_the_rest() {
         let object: ClusterSpiffeId = serde_json::from_value(serde_json::json!({
-            "apiVersion": API_VERSION, "kind": KIND, "metadata": {"name": "x"},
+            "apiVersion": ClusterSpiffeId::API_VERSION, "kind": ClusterSpiffeId::KIND, "metadata": {"name": "x"},
             "spec": {"className": "c", "spiffeIDTemplate": "spiffe://t/a", "fallback": true, "ttl": "1h",
                      "podSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": ["a"]}]}}
         }))

@@ -7,6 +7,7 @@
 //! `k8s_openapi::Resource` constants of `Object<Spec>` (kube-rs `Object<P, U>`, k8s-openapi's
 //! `Resource`). Field order in each struct is the order the generators emit, so output stays as it was.
 
+pub mod application;
 pub mod argocd;
 pub mod argocd_cluster;
 pub mod authentication_configuration;
@@ -14,6 +15,7 @@ pub mod cluster_spiffe_id;
 pub mod eks_identity_provider;
 pub mod exec_credential;
 pub mod hosted_cluster;
+pub mod olm;
 pub mod openshift_config;
 pub mod ztwim;
 
@@ -36,6 +38,13 @@ pub struct Object<S> {
     pub spec: S,
 }
 
+impl<S> Object<S> {
+    /// `metadata.name`, empty when absent.
+    pub fn name(&self) -> &str {
+        self.metadata.name.as_deref().unwrap_or_default()
+    }
+}
+
 impl<S> Object<S>
 where
     Object<S>: k8s_openapi::Resource,
@@ -55,6 +64,17 @@ where
     }
 }
 
+/// The API group of an `apiVersion` (empty for the core group's `v1`).
+pub fn group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map(|(group, _)| group).unwrap_or("")
+}
+
+/// Whether an object of this `apiVersion` and `kind` is a `T`, in any version of `T`'s group: how a
+/// reader of untyped objects recognises a kind without spelling its name.
+pub fn is<T: k8s_openapi::Resource>(api_version: &str, kind: &str) -> bool {
+    kind == T::KIND && group(api_version) == T::GROUP
+}
+
 /// `impl k8s_openapi::Resource for Object<$spec>`: the group, version, kind, plural and scope of a
 /// custom resource, written once.
 macro_rules! custom_resource {
@@ -70,3 +90,26 @@ macro_rules! custom_resource {
     };
 }
 pub(crate) use custom_resource;
+
+#[cfg(test)]
+mod tests {
+    use super::olm::{Subscription, SubscriptionSpec};
+    use super::ztwim::SpireServer;
+    use k8s_openapi::api::core::v1::Secret;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+    /// A custom resource's apiVersion and kind come from its type: written by `new`, recognised by `is` in
+    /// any version of its group, and never by the kind name alone.
+    #[test]
+    fn a_custom_resource_carries_and_is_recognised_by_its_type() {
+        let sub = Subscription::new(ObjectMeta::default(), SubscriptionSpec::default());
+        assert_eq!((sub.api_version.as_str(), sub.kind.as_str()), ("operators.coreos.com/v1alpha1", "Subscription"));
+        assert!(super::is::<Subscription>(&sub.api_version, &sub.kind));
+        assert!(super::is::<Subscription>("operators.coreos.com/v2", "Subscription"));
+        assert!(!super::is::<Subscription>("example.com/v1", "Subscription"));
+        assert!(!super::is::<SpireServer>("operators.coreos.com/v1alpha1", "Subscription"));
+        // The core group is the empty one: `v1` has no group part.
+        assert!(super::is::<Secret>("v1", "Secret"));
+        assert!(!super::is::<Secret>("example.com/v1", "Secret"));
+    }
+}

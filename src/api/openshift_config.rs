@@ -145,6 +145,9 @@ pub struct FeatureGateSpec {
     pub feature_set: String,
 }
 
+/// The feature set OpenShift 4.19's external OIDC needs; a cluster that has it can never be upgraded.
+pub const TECH_PREVIEW_NO_UPGRADE: &str = "TechPreviewNoUpgrade";
+
 /// OpenShift's username prefix rule, both directions in one place: [`UsernameClaimMapping::exact`] is how
 /// a writer asks for a prefix, [`UsernameClaimMapping::effective_prefix`] what OpenShift applies to any
 /// mapping. With `prefixPolicy` omitted OpenShift prefixes `<issuerURL>#` (except for the `email`

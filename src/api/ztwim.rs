@@ -4,18 +4,29 @@
 //! same types. The CRDs require the sub-objects (`caSubject`, …); they are optional here so that the
 //! doctor, which checks only the issuer and trust domain, does not refuse a CR over a field it ignores.
 
+use super::{custom_resource, Object};
 use serde::{Deserialize, Serialize};
 
-pub const GROUP: &str = "operator.openshift.io";
-pub const API_VERSION: &str = "operator.openshift.io/v1alpha1";
 /// The name CEL requires of every ZTWIM CR.
 pub const SINGLETON: &str = "cluster";
 
-pub const ZTWIM_KIND: &str = "ZeroTrustWorkloadIdentityManager";
-pub const SPIRE_SERVER_KIND: &str = "SpireServer";
-pub const SPIRE_AGENT_KIND: &str = "SpireAgent";
-pub const SPIFFE_CSI_DRIVER_KIND: &str = "SpiffeCSIDriver";
-pub const OIDC_DISCOVERY_PROVIDER_KIND: &str = "SpireOIDCDiscoveryProvider";
+pub type ZeroTrustWorkloadIdentityManager = Object<ZtwimSpec>;
+pub type SpireServer = Object<SpireServerSpec>;
+pub type SpireAgent = Object<SpireAgentSpec>;
+pub type SpiffeCsiDriver = Object<SpiffeCsiDriverSpec>;
+pub type SpireOidcDiscoveryProvider = Object<OidcDiscoveryProviderSpec>;
+
+/// `custom_resource!` for one of the operator's five kinds: same group and version, cluster-scoped.
+macro_rules! ztwim_resource {
+    ($spec:ty, $kind:literal, $plural:literal) => {
+        custom_resource!($spec, "operator.openshift.io", "v1alpha1", $kind, $plural, ClusterResourceScope);
+    };
+}
+ztwim_resource!(ZtwimSpec, "ZeroTrustWorkloadIdentityManager", "zerotrustworkloadidentitymanagers");
+ztwim_resource!(SpireServerSpec, "SpireServer", "spireservers");
+ztwim_resource!(SpireAgentSpec, "SpireAgent", "spireagents");
+ztwim_resource!(SpiffeCsiDriverSpec, "SpiffeCSIDriver", "spiffecsidrivers");
+ztwim_resource!(OidcDiscoveryProviderSpec, "SpireOIDCDiscoveryProvider", "spireoidcdiscoveryproviders");
 
 /// `ZeroTrustWorkloadIdentityManager.spec`: what the operands are built from.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]

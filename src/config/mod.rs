@@ -417,7 +417,8 @@ fn unknown_fields(input: &Value, typed_back: &Value, path: &str, diags: &mut Dia
 fn display_key(k: &Value) -> String {
     match k {
         Value::String(s) => s.clone(),
-        other => serde_yaml_ng::to_string(other).unwrap_or_default().trim().to_string(),
+        // Our emitter, as for every YAML we show: a non-string key reads as the user would write it.
+        other => crate::yaml::to_string(other).trim().to_string(),
     }
 }
 
@@ -531,4 +532,31 @@ fn load_configmap(data: &Value, diags: &mut Diagnostics) -> Option<Spec> {
         }
     }
     Some(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_key;
+    use serde_yaml_ng::Value;
+
+    /// A key that is not a string is shown through our emitter, in the words the messages have always
+    /// used (the same text `serde_yaml_ng` wrote before).
+    #[test]
+    fn a_non_string_key_is_shown_as_written() {
+        let cases = [
+            ("1", "1"),
+            ("true", "true"),
+            ("~", "null"),
+            ("1.5", "1.5"),
+            ("0x10", "16"),
+            ("[a, b]", "- a\n- b"),
+            ("{a: 1}", "a: 1"),
+            ("!t x", "!t x"),
+            ("'1'", "1"),
+        ];
+        for (text, shown) in cases {
+            let key: Value = crate::yaml::from_str(text).unwrap();
+            assert_eq!(display_key(&key), shown, "{text}");
+        }
+    }
 }

@@ -5,7 +5,7 @@ use super::observe::{
     ArgoCd, Authenticator, Binding, CaSource, ClusterSecret, Component, Helper as _, InitContainer as _, Management,
     Spoke,
 };
-use super::report::{literal, side, Checks, Status};
+use super::report::{literal, side, Checks, Link, Status};
 use crate::api::argocd_cluster::ExecProviderConfig;
 use crate::api::exec_credential::GROUP as EXEC_API_GROUP;
 use crate::model::{
@@ -15,6 +15,8 @@ use crate::model::{
     WORKLOAD_NAME_LABEL, ZTWIM_FALLBACK_TEMPLATE,
 };
 use k8s_openapi::api::core::v1::Volume;
+use k8s_openapi::api::rbac::v1::ClusterRole;
+use k8s_openapi::Resource;
 use std::collections::BTreeMap;
 
 /// The plugin's defaults when its variables are unset (k8s-spiffe-workload-jwt-exec-auth cmd/main.go).
@@ -45,7 +47,7 @@ pub fn run(m: &Management, spokes: &[Spoke], checks: &mut Checks) -> Vec<(usize,
     for e in &m.unreadable {
         checks.add(
             "input",
-            "object",
+            Link::Object,
             None,
             Status::Fail,
             (None, None),
@@ -59,7 +61,7 @@ pub fn run(m: &Management, spokes: &[Spoke], checks: &mut Checks) -> Vec<(usize,
         many => {
             checks.add(
                 "management",
-                "argocd",
+                Link::Argocd,
                 None,
                 Status::Info,
                 (None, None),
@@ -98,7 +100,7 @@ pub fn run(m: &Management, spokes: &[Spoke], checks: &mut Checks) -> Vec<(usize,
         let name = s.name.clone().unwrap_or_else(|| "(unmarked spoke objects)".into());
         checks.add(
             &format!("spoke/{name}"),
-            "pairing",
+            Link::Pairing,
             None,
             Status::Info,
             (None, None),
@@ -112,7 +114,7 @@ pub fn run(m: &Management, spokes: &[Spoke], checks: &mut Checks) -> Vec<(usize,
     if m.secrets.is_empty() {
         checks.add(
             "management",
-            "pairing",
+            Link::Pairing,
             None,
             Status::Info,
             (None, None),
@@ -151,7 +153,7 @@ pub fn coverage(m: &Management, spokes: &[Spoke], pairs: &[(usize, Option<usize>
             "Pass ztwim-gitops' manifests for the management cluster and the spokes.",
         ),
     };
-    checks.add("input", "coverage", None, Status::Fail, (None, None), message, Some(fix.into()));
+    checks.add("input", Link::Coverage, None, Status::Fail, (None, None), message, Some(fix.into()));
 }
 
 /// Which spoke each Secret talks to. Named spokes match on the Secret's cluster name or object name;
@@ -194,7 +196,7 @@ fn management(m: &Management, checks: &mut Checks) {
             let ok = i.value == d.value;
             checks.add(
                 scope,
-                "issuer-discovery",
+                Link::IssuerDiscovery,
                 None,
                 if ok { Status::Pass } else { Status::Fail },
                 (Some(literal(&i.value, &i.at)), Some(literal(&d.value, &d.at))),
@@ -210,7 +212,7 @@ fn management(m: &Management, checks: &mut Checks) {
         }
         (None, _) => checks.add(
             scope,
-            "issuer-discovery",
+            Link::IssuerDiscovery,
             None,
             Status::Info,
             (None, None),
@@ -223,7 +225,7 @@ fn management(m: &Management, checks: &mut Checks) {
         if let Some(why) = crate::model::issuer_problem(&i.value) {
             checks.add(
                 scope,
-                "issuer-form",
+                Link::IssuerForm,
                 None,
                 Status::Fail,
                 (Some(literal(&i.value, &i.at)), None),
@@ -236,7 +238,7 @@ fn management(m: &Management, checks: &mut Checks) {
         } else {
             checks.add(
                 scope,
-                "issuer-form",
+                Link::IssuerForm,
                 None,
                 Status::Pass,
                 (Some(literal(&i.value, &i.at)), None),
@@ -274,7 +276,7 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
         if let Some(part) = ignored {
             checks.add(
                 "management",
-                "spiffe-id",
+                Link::SpiffeId,
                 Some(c.key),
                 Status::Fail,
                 (Some(literal(&a.namespace, &a.at)), None),
@@ -299,7 +301,7 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
         for s in selecting.iter().filter(|s| s.spec.class_name != SPIRE_CLASS) {
             checks.add(
                 "management",
-                "spiffe-id",
+                Link::SpiffeId,
                 Some(c.key),
                 Status::Warn,
                 (
@@ -330,7 +332,7 @@ pub fn identities(m: &Management, a: &ArgoCd, checks: &mut Checks) -> Vec<Identi
             if !ok {
                 checks.add(
                     "management",
-                    "trust-domain",
+                    Link::TrustDomain,
                     Some(c.key),
                     Status::Fail,
                     (Some(literal(id, &at)), Some(literal(&td.value, &td.at))),
@@ -374,7 +376,7 @@ fn csi_volume(a: &ArgoCd, c: &Component, checks: &mut Checks) {
     };
     checks.add(
         "management",
-        "csi-volume",
+        Link::CsiVolume,
         Some(c.key),
         status,
         (Some(side(c.volumes.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", "), at)), None),
@@ -415,7 +417,7 @@ fn plugin_version(m: &Management, a: &ArgoCd, checks: &mut Checks) {
     if !execs.is_empty() && execs.iter().all(|e| e.is_builtin()) {
         checks.add(
             "management",
-            "plugin-version",
+            Link::PluginVersion,
             None,
             Status::Pass,
             (Some(side("ztwim-gitops credential", format!("{} cluster Secrets", a.namespace))), None),
@@ -427,7 +429,7 @@ fn plugin_version(m: &Management, a: &ArgoCd, checks: &mut Checks) {
     let Some((x, y, z, at)) = plugin_version_of(a) else {
         checks.add(
             "management",
-            "plugin-version",
+            Link::PluginVersion,
             None,
             Status::Info,
             (None, None),
@@ -440,17 +442,17 @@ fn plugin_version(m: &Management, a: &ArgoCd, checks: &mut Checks) {
     let left = Some(literal(&v, at));
     let secrets_v1beta1 = m.secrets.iter().any(|s| s.exec.as_ref().is_some_and(|e| !e.api_version.ends_with("/v1")));
     if (x, y, z) <= (0, 0, 5) && secrets_v1beta1 {
-        checks.add("management", "plugin-version", None, Status::Fail, (left, None),
+        checks.add("management", Link::PluginVersion, None, Status::Fail, (left, None),
             "versions before v0.0.6 ignore EXEC_CREDENTIAL_VERSION and always answer client.authentication.k8s.io/v1, which a v1beta1 exec config rejects",
             Some("Use v0.0.6 or later.".into()));
     } else if (x, y, z) <= (0, 0, 7) {
-        checks.add("management", "plugin-version", None, Status::Warn, (left, None),
+        checks.add("management", Link::PluginVersion, None, Status::Warn, (left, None),
             "v0.0.6 (and, as far as is known, v0.0.7) reports an expirationTimestamp later than the token's exp, so client-go keeps an expired JWT-SVID and each refresh cycle costs one 401; it also has no -timeout",
             Some("Use the built-in helper (execAuth.method: builtin, the default), or expect one 401 per token lifetime.".into()));
     } else {
         checks.add(
             "management",
-            "plugin-version",
+            Link::PluginVersion,
             None,
             Status::Pass,
             (left, None),
@@ -505,7 +507,7 @@ pub fn check_pair(
     if let Some(e) = &secret.config_error {
         checks.add(
             scope,
-            "secret",
+            Link::Secret,
             None,
             Status::Fail,
             (None, None),
@@ -527,11 +529,11 @@ pub fn check_pair(
                 ),
             )
         };
-        checks.add(scope, "secret", None, status, (None, None), message, None);
+        checks.add(scope, Link::Secret, None, status, (None, None), message, None);
         return;
     };
     if !secret.other_auth.is_empty() {
-        checks.add(scope, "secret", None, Status::Warn, (Some(side(secret.other_auth.join(", "), &secret.at)), None),
+        checks.add(scope, Link::Secret, None, Status::Warn, (Some(side(secret.other_auth.join(", "), &secret.at)), None),
             "also sets other credentials: awsAuthConfig wins over execProviderConfig, and a bearerToken is sent instead of the JWT-SVID",
             Some("Remove every credential but execProviderConfig.".into()));
     }
@@ -539,7 +541,7 @@ pub fn check_pair(
     let server_ok = secret.server.starts_with("https://") && !secret.server.trim_start_matches("https://").is_empty();
     checks.add(
         scope,
-        "server",
+        Link::Server,
         None,
         pass_fail(server_ok),
         (Some(literal(&secret.server, format!("{} server", secret.at))), None),
@@ -551,7 +553,7 @@ pub fn check_pair(
     match ctx.argocd {
         None => checks.add(
             scope,
-            "argocd",
+            Link::Argocd,
             None,
             Status::Info,
             (None, None),
@@ -562,7 +564,7 @@ pub fn check_pair(
             let ns_ok = a.namespace == secret.namespace;
             checks.add(
                 scope,
-                "namespace",
+                Link::Namespace,
                 None,
                 pass_fail(ns_ok),
                 (Some(literal(&secret.namespace, &secret.at)), Some(literal(&a.namespace, &a.at))),
@@ -582,20 +584,20 @@ pub fn check_pair(
     exec_api_version(scope, exec, &secret.at, &env_at, checks);
 
     let Some(spoke) = spoke else {
-        checks.add(scope, "pairing", None, Status::Info, (None, None),
+        checks.add(scope, Link::Pairing, None, Status::Info, (None, None),
             format!("no spoke authenticator in the input for {}: issuer, audience, CA and RBAC links not checked", secret.at),
             Some(format!("Pass the spoke's Authentication (or HostedCluster), CA ConfigMap and bindings, under spokes/<name>/ or annotated {TARGET_ANNOTATION}: spoke/<name>.")));
         return;
     };
     let Some(auth) = authenticator(ctx, spoke) else {
-        checks.add(scope, "authentication", None, Status::Info, (None, None),
+        checks.add(scope, Link::Authentication, None, Status::Info, (None, None),
             "the spoke's objects hold no Authentication or HostedCluster authentication: the spoke-side links cannot be checked", None);
         return;
     };
     if let Some(why) = &auth.inactive {
         checks.add(
             scope,
-            "authentication",
+            Link::Authentication,
             None,
             Status::Fail,
             (None, Some(side("", &auth.at))),
@@ -616,7 +618,7 @@ pub fn check_pair(
             };
             checks.add(
                 scope,
-                "issuer",
+                Link::Issuer,
                 None,
                 pass_fail(ok),
                 (Some(literal(&i.value, &i.at)), Some(auth_issuer)),
@@ -628,7 +630,7 @@ pub fn check_pair(
         }
         None => checks.add(
             scope,
-            "issuer",
+            Link::Issuer,
             None,
             Status::Info,
             (None, Some(auth_issuer)),
@@ -641,7 +643,7 @@ pub fn check_pair(
     let setting = if exec.is_builtin() { "the helper's --audience argument" } else { AUDIENCE_ENV };
     checks.add(
         scope,
-        "audience",
+        Link::Audience,
         None,
         pass_fail(aud_ok),
         (Some(literal(&aud, aud_at)), Some(literal(&auth.audiences, format!("{} issuer.audiences", auth.at)))),
@@ -666,7 +668,7 @@ fn exec_api_version(scope: &str, exec: &ExecProviderConfig, at: &str, env_at: &s
         let ok = known.contains(&exec.api_version);
         checks.add(
             scope,
-            "exec-api-version",
+            Link::ExecApiVersion,
             None,
             pass_fail(ok),
             (Some(literal(&exec.api_version, format!("{at} config.execProviderConfig.apiVersion"))), None),
@@ -688,7 +690,7 @@ fn exec_api_version(scope: &str, exec: &ExecProviderConfig, at: &str, env_at: &s
     };
     checks.add(
         scope,
-        "exec-api-version",
+        Link::ExecApiVersion,
         None,
         pass_fail(ok),
         (
@@ -713,7 +715,7 @@ fn binary(secret: &ClusterSecret, exec: &ExecProviderConfig, a: &ArgoCd, c: &Com
     if !exec.command.starts_with('/') {
         checks.add(
             scope,
-            "binary",
+            Link::Binary,
             Some(c.key),
             Status::Fail,
             (left, None),
@@ -735,7 +737,7 @@ fn binary(secret: &ClusterSecret, exec: &ExecProviderConfig, a: &ArgoCd, c: &Com
     let Some(mount) = mount else {
         checks.add(
             scope,
-            "binary",
+            Link::Binary,
             Some(c.key),
             Status::Fail,
             (left, Some(side(c.mounts.iter().map(|m| m.mount_path.as_str()).collect::<Vec<_>>().join(", "), at))),
@@ -754,7 +756,7 @@ fn binary(secret: &ClusterSecret, exec: &ExecProviderConfig, a: &ArgoCd, c: &Com
     let Some(i) = filled else {
         checks.add(
             scope,
-            "binary",
+            Link::Binary,
             Some(c.key),
             Status::Fail,
             (left, right),
@@ -775,7 +777,7 @@ fn binary(secret: &ClusterSecret, exec: &ExecProviderConfig, a: &ArgoCd, c: &Com
     match (i.copy_target(), target) {
         (None, _) => checks.add(
             scope,
-            "binary",
+            Link::Binary,
             Some(c.key),
             Status::Pass,
             (left, right),
@@ -784,7 +786,7 @@ fn binary(secret: &ClusterSecret, exec: &ExecProviderConfig, a: &ArgoCd, c: &Com
         ),
         (Some(_), Some((_, seen))) if seen == exec.command => checks.add(
             scope,
-            "binary",
+            Link::Binary,
             Some(c.key),
             Status::Pass,
             (left, right),
@@ -793,7 +795,7 @@ fn binary(secret: &ClusterSecret, exec: &ExecProviderConfig, a: &ArgoCd, c: &Com
         ),
         (Some(t), seen) => checks.add(
             scope,
-            "binary",
+            Link::Binary,
             Some(c.key),
             Status::Fail,
             (left, Some(literal(t, format!("{} spec.{}.initContainers {} copy-file target", a.at, c.key, i.name)))),
@@ -829,7 +831,7 @@ fn socket(secret: &ClusterSecret, exec: &ExecProviderConfig, c: &Component, env_
     if csi_mounts.is_empty() {
         checks.add(
             scope,
-            "socket",
+            Link::Socket,
             Some(c.key),
             Status::Info,
             (left, None),
@@ -843,7 +845,7 @@ fn socket(secret: &ClusterSecret, exec: &ExecProviderConfig, c: &Component, env_
     let ok = expected.contains(&value);
     checks.add(
         scope,
-        "socket",
+        Link::Socket,
         Some(c.key),
         pass_fail(ok),
         (
@@ -868,11 +870,11 @@ fn socket(secret: &ClusterSecret, exec: &ExecProviderConfig, c: &Component, env_
 fn ca(scope: &str, auth: &Authenticator, spoke: &Spoke, unnamed: Option<&Spoke>, checks: &mut Checks) {
     let right_at = format!("{} issuer.issuerCertificateAuthority", auth.at);
     match &auth.ca {
-        CaSource::System => checks.add(scope, "ca", None, Status::Info, (Some(side("system trust store", right_at)), None),
+        CaSource::System => checks.add(scope, Link::Ca, None, Status::Info, (Some(side("system trust store", right_at)), None),
             "no issuer CA: the spoke verifies the issuer's certificate with system roots, which works only for a publicly trusted route certificate (--live checks it)", None),
         CaSource::Inline(pem) => {
             let r = crate::model::pem_certificates(pem);
-            checks.add(scope, "ca", None, pass_fail(r.is_ok()), (Some(side("inline PEM", right_at)), None),
+            checks.add(scope, Link::Ca, None, pass_fail(r.is_ok()), (Some(side("inline PEM", right_at)), None),
                 match r { Ok(n) => format!("{n} certificate(s)"), Err(e) => format!("the inline CA {e}") }, None);
         }
         CaSource::ConfigMap { namespace, name, key } => {
@@ -880,7 +882,7 @@ fn ca(scope: &str, auth: &Authenticator, spoke: &Spoke, unnamed: Option<&Spoke>,
                 .find(|c| &c.namespace == namespace && &c.name == name);
             let left = Some(side(format!("ConfigMap {namespace}/{name} key {key}"), right_at));
             let Some(cm) = found else {
-                checks.add(scope, "ca", None, Status::Fail, (left, None),
+                checks.add(scope, Link::Ca, None, Status::Fail, (left, None),
                     "the CA ConfigMap is not in the input; on the cluster its absence makes the authentication operator Degraded and nothing rolls out",
                     Some(format!("Create ConfigMap {namespace}/{name} with key {key} holding the issuer route's CA (PEM), or pass it to doctor if it exists.")));
                 return;
@@ -890,7 +892,7 @@ fn ca(scope: &str, auth: &Authenticator, spoke: &Spoke, unnamed: Option<&Spoke>,
                 .ok_or(format!("{} has no key {key}", cm.at))
                 .and_then(|p| crate::model::pem_certificates(p).map_err(|e| format!("data.{key} {e}")));
             let fix = r.is_err().then(|| format!("Put the PEM CA certificate(s) under data.{key} of {}.", cm.at));
-            checks.add(scope, "ca", None, pass_fail(r.is_ok()), (left, Some(side(cm.at.clone(), &cm.at))),
+            checks.add(scope, Link::Ca, None, pass_fail(r.is_ok()), (left, Some(side(cm.at.clone(), &cm.at))),
                 match &r { Ok(n) => format!("{n} PEM certificate(s)"), Err(e) => e.clone() }, fix);
         }
     }
@@ -909,7 +911,7 @@ fn bound_users<'a>(secret: &ClusterSecret, spoke: &'a Spoke) -> (Vec<String>, Ve
         let mine: Vec<_> = all.iter().filter(|(x, _)| x == u).map(|(_, b)| *b).collect();
         let cluster_wide = mine.iter().any(|b| {
             b.namespace.is_none()
-                && b.role_kind == "ClusterRole"
+                && b.role_kind == ClusterRole::KIND
                 && (CLUSTER_WIDE_ROLES.contains(&b.role.as_str()) || grants_all(spoke, &b.role))
         });
         let ok = cluster_wide || (!secret.namespaces.is_empty() && unbound_namespaces(secret, spoke, &mine).is_empty());
@@ -954,7 +956,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
     if ctx.identities.is_empty() {
         checks.add(
             scope,
-            "spiffe-id",
+            Link::SpiffeId,
             None,
             Status::Info,
             (None, None),
@@ -970,14 +972,14 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
             Err(why) => {
                 checks.add(
                     scope,
-                    "spiffe-id",
+                    Link::SpiffeId,
                     comp,
                     Status::Info,
                     (Some(side("unknown", &ident.at)), None),
                     why.clone(),
                     None,
                 );
-                for link in ["username", "rbac"] {
+                for link in [Link::Username, Link::Rbac] {
                     checks.add(
                         scope,
                         link,
@@ -996,9 +998,9 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
         let expected = match &required_sub {
             Some(r) if *r != y => {
                 let link = if trust_domain_of(r) != trust_domain_of(&y) && path_of(r) == path_of(&y) {
-                    "trust-domain"
+                    Link::TrustDomain
                 } else {
-                    "spiffe-id"
+                    Link::SpiffeId
                 };
                 checks.add(
                     scope,
@@ -1014,7 +1016,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
             Some(r) => {
                 checks.add(
                     scope,
-                    "spiffe-id",
+                    Link::SpiffeId,
                     comp,
                     Status::Pass,
                     (Some(left.clone()), Some(literal(r, format!("{} claimValidationRules sub", auth.at)))),
@@ -1026,7 +1028,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
             None => {
                 checks.add(
                     scope,
-                    "spiffe-id",
+                    Link::SpiffeId,
                     comp,
                     Status::Pass,
                     (Some(left.clone()), None),
@@ -1041,7 +1043,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
             let at = format!("{} claimMappings.username.expression", auth.at);
             checks.add(
                 scope,
-                "username",
+                Link::Username,
                 comp,
                 Status::Info,
                 (Some(literal(expression, at)), None),
@@ -1050,7 +1052,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
             );
             checks.add(
                 scope,
-                "rbac",
+                Link::Rbac,
                 comp,
                 Status::Info,
                 (None, None),
@@ -1060,7 +1062,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
             continue;
         }
         if auth.username_claim != "sub" {
-            checks.add(scope, "username", comp, Status::Fail, (Some(literal(&auth.username_claim, format!("{} claimMappings.username.claim", auth.at))), Some(literal("sub", "JWT-SVID claims"))),
+            checks.add(scope, Link::Username, comp, Status::Fail, (Some(literal(&auth.username_claim, format!("{} claimMappings.username.claim", auth.at))), Some(literal("sub", "JWT-SVID claims"))),
                 "JWT-SVIDs carry the SPIFFE ID in sub and have no other identity claim; the spoke finds no username and rejects the token",
                 Some("Set claimMappings.username.claim: sub.".into()));
             continue;
@@ -1070,7 +1072,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
         if enough.contains(&username) {
             checks.add(
                 scope,
-                "username",
+                Link::Username,
                 comp,
                 Status::Pass,
                 (Some(user_side), None),
@@ -1079,7 +1081,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
             );
             checks.add(
                 scope,
-                "rbac",
+                Link::Rbac,
                 comp,
                 Status::Pass,
                 (Some(literal(&username, "username")), Some(side("bound", &rbac_at))),
@@ -1095,7 +1097,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
         if let Some(s) = users.iter().find(|s| s.ends_with(expected.as_str()) && **s != username) {
             checks.add(
                 scope,
-                "username",
+                Link::Username,
                 comp,
                 Status::Fail,
                 (Some(user_side), Some(literal(s, &users_side.at))),
@@ -1109,7 +1111,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
         }
         checks.add(
             scope,
-            "username",
+            Link::Username,
             comp,
             Status::Pass,
             (Some(user_side), None),
@@ -1122,7 +1124,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
             if let Some(s) = stripped.iter().find(|s| {
                 trust_domain_of(s).is_some() && trust_domain_of(s) != trust_domain_of(&y) && path_of(s) == path_of(&y)
             }) {
-                checks.add(scope, "trust-domain", comp, Status::Fail, (Some(left.clone()), Some(literal(s, &users_side.at))),
+                checks.add(scope, Link::TrustDomain, comp, Status::Fail, (Some(left.clone()), Some(literal(s, &users_side.at))),
                     "RBAC binds the SPIFFE ID of another trust domain: ZTWIM's trustDomain and the spoke's subjects disagree",
                     Some("Use one trust domain: ZeroTrustWorkloadIdentityManager spec.trustDomain and the spoke's RBAC subjects.".into()));
                 continue;
@@ -1151,7 +1153,7 @@ fn identity_chain(ctx: &Context, secret: &ClusterSecret, auth: &Authenticator, s
                     && !spoke.cluster_roles.contains_key(&b.role)
                     && !["view", "edit", "basic-user"].contains(&b.role.as_str())
             });
-        checks.add(scope, "rbac", comp, if custom { Status::Info } else { Status::Fail }, (Some(literal(&username, "username")), Some(users_side)),
+        checks.add(scope, Link::Rbac, comp, if custom { Status::Info } else { Status::Fail }, (Some(literal(&username, "username")), Some(users_side)),
             if custom { format!("{msg}; its ClusterRole is not in the input, so doctor cannot judge it") } else { msg },
             Some(format!("Bind User {username:?} (apiGroup rbac.authorization.k8s.io) to cluster-admin, or to admin in each namespace of a namespace-scoped Secret.")));
     }
@@ -1165,7 +1167,7 @@ fn required_claims(ctx: &Context, scope: &str, secret: &ClusterSecret, auth: &Au
     for rule in &auth.opaque_rules {
         checks.add(
             scope,
-            "required-claims",
+            Link::RequiredClaims,
             None,
             Status::Info,
             (None, Some(side(rule.clone(), &auth.at))),
@@ -1190,7 +1192,7 @@ fn required_claims(ctx: &Context, scope: &str, secret: &ClusterSecret, auth: &Au
                 let ok = &v == value;
                 checks.add(
                     scope,
-                    "required-claims",
+                    Link::RequiredClaims,
                     None,
                     pass_fail(ok),
                     (Some(literal(&v, at)), right),
@@ -1200,7 +1202,7 @@ fn required_claims(ctx: &Context, scope: &str, secret: &ClusterSecret, auth: &Au
             }
             None => checks.add(
                 scope,
-                "required-claims",
+                Link::RequiredClaims,
                 None,
                 Status::Fail,
                 (None, right),

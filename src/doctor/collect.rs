@@ -4,50 +4,13 @@
 
 use crate::krm::{LEGACY_PATH_ANNOTATION, PATH_ANNOTATION};
 use crate::model::TARGET_ANNOTATION;
+pub use crate::observed::Object;
 use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// kpt's file annotations, on the items of a ResourceList.
 const KPT_PATH_ANNOTATIONS: [&str; 2] = [PATH_ANNOTATION, LEGACY_PATH_ANNOTATION];
-
-/// One Kubernetes object from the input.
-#[derive(Debug, Clone)]
-pub struct Object {
-    /// `file`, `file#3` (the fourth document) or `<stdin>#1`: what a human looks for.
-    pub origin: String,
-    pub api_version: String,
-    pub kind: String,
-    pub name: String,
-    pub namespace: String,
-    /// The cluster the input marks it for: `management`, `spoke/<name>`, or None. Pairing spokes with
-    /// cluster Secrets relies on this, because every spoke's Authentication is named `cluster`.
-    pub cluster: Option<String>,
-    pub value: Value,
-}
-
-impl Object {
-    /// `Kind namespace/name` or `Kind name`, as `oc` names objects.
-    pub fn display(&self) -> String {
-        if self.namespace.is_empty() {
-            format!("{} {}", self.kind, self.name)
-        } else {
-            format!("{} {}/{}", self.kind, self.namespace, self.name)
-        }
-    }
-    /// The API group (empty for the core group).
-    pub fn group(&self) -> &str {
-        self.api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("")
-    }
-    pub fn annotation(&self, key: &str) -> Option<&str> {
-        self.value.pointer("/metadata/annotations").and_then(|a| a.get(key)).and_then(Value::as_str)
-    }
-    /// The spoke an object is for: marked `spoke/<name>`, or `control-plane/<name>` (where a hosted or EKS
-    /// spoke's authentication is configured).
-    pub fn spoke(&self) -> Option<&str> {
-        self.cluster.as_deref().and_then(|c| c.strip_prefix("spoke/").or_else(|| c.strip_prefix("control-plane/")))
-    }
-}
 
 /// What the input held: the objects, and every document that could not be read (each is a failed check:
 /// a typo there may be exactly why the spoke says 401).

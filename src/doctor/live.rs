@@ -8,7 +8,7 @@
 //! RSA) on the same ring. docs/design.md ("Choices") explains the choice.
 
 use super::observe::{CaSource, Management, Spoke};
-use super::report::{literal, side, Checks, Status};
+use super::report::{literal, side, Checks, Link, Status};
 use super::token::Token;
 use serde_json::Value;
 use std::sync::Arc;
@@ -95,7 +95,7 @@ fn get_json(agent: &ureq::Agent, url: &str) -> Result<Value, String> {
 pub fn check(m: &Management, spokes: &[Spoke], ca_file: Option<&str>, token: Option<&Token>, checks: &mut Checks) {
     let targets = targets(m, spokes, ca_file);
     if targets.is_empty() {
-        checks.add(SCOPE, "discovery", None, Status::Info, (None, None), "no issuer in the input to fetch", None);
+        checks.add(SCOPE, Link::Discovery, None, Status::Info, (None, None), "no issuer in the input to fetch", None);
         return;
     }
     let token_iss = token.and_then(|t| t.claims.get("iss")).and_then(Value::as_str);
@@ -107,7 +107,7 @@ pub fn check(m: &Management, spokes: &[Spoke], ca_file: Option<&str>, token: Opt
             Err(e) => {
                 checks.add(
                     SCOPE,
-                    "discovery",
+                    Link::Discovery,
                     None,
                     Status::Fail,
                     (Some(side(&t.issuer, &t.at)), Some(side(ca_at, ""))),
@@ -121,7 +121,7 @@ pub fn check(m: &Management, spokes: &[Spoke], ca_file: Option<&str>, token: Opt
         let doc = match get_json(&agent, &url) {
             Ok(d) => d,
             Err(e) => {
-                checks.add(SCOPE, "discovery", None, Status::Fail, (Some(literal(&t.issuer, &t.at)), Some(side(&ca_at, "CA used"))),
+                checks.add(SCOPE, Link::Discovery, None, Status::Fail, (Some(literal(&t.issuer, &t.at)), Some(side(&ca_at, "CA used"))),
                     format!("{e}; the spoke's API server fails the same way and accepts no token"),
                     Some("Check that the route answers from the spoke's network and that the CA (spoke issuer CA ConfigMap, or --ca-file) signed its certificate.".into()));
                 continue;
@@ -131,7 +131,7 @@ pub fn check(m: &Management, spokes: &[Spoke], ca_file: Option<&str>, token: Opt
         let ok = published == t.issuer;
         checks.add(
             SCOPE,
-            "discovery",
+            Link::Discovery,
             None,
             if ok { Status::Pass } else { Status::Fail },
             (Some(literal(&t.issuer, &t.at)), Some(literal(published, format!("{url} issuer")))),
@@ -147,7 +147,7 @@ pub fn check(m: &Management, spokes: &[Spoke], ca_file: Option<&str>, token: Opt
         let Some(jwks_uri) = doc.get("jwks_uri").and_then(Value::as_str) else {
             checks.add(
                 SCOPE,
-                "jwks",
+                Link::Jwks,
                 None,
                 Status::Fail,
                 (Some(side(&url, "discovery")), None),
@@ -161,7 +161,7 @@ pub fn check(m: &Management, spokes: &[Spoke], ca_file: Option<&str>, token: Opt
             Err(e) => {
                 checks.add(
                     SCOPE,
-                    "jwks",
+                    Link::Jwks,
                     None,
                     Status::Fail,
                     (Some(side(jwks_uri, "jwks_uri")), None),
@@ -174,7 +174,7 @@ pub fn check(m: &Management, spokes: &[Spoke], ca_file: Option<&str>, token: Opt
         let kids: Vec<&str> = keys.iter().filter_map(|k| k.get("kid").and_then(Value::as_str)).collect();
         checks.add(
             SCOPE,
-            "jwks",
+            Link::Jwks,
             None,
             if keys.is_empty() { Status::Fail } else { Status::Pass },
             (Some(literal(&kids, jwks_uri)), None),
@@ -199,14 +199,14 @@ fn signature(token: &Token, keys: &[Value], jwks_uri: &str, checks: &mut Checks)
     let kid = token.header.get("kid").and_then(Value::as_str);
     let kids: Vec<&str> = keys.iter().filter_map(|k| k.get("kid").and_then(Value::as_str)).collect();
     let Some(key) = kid.and_then(|kid| keys.iter().find(|k| k.get("kid").and_then(Value::as_str) == Some(kid))) else {
-        checks.add(SCOPE, "kid", None, Status::Fail, (Some(literal(kid, "token header kid")), Some(literal(&kids, jwks_uri))),
+        checks.add(SCOPE, Link::Kid, None, Status::Fail, (Some(literal(kid, "token header kid")), Some(literal(&kids, jwks_uri))),
             "the key that signed this token is not published: it rotated out, or the token comes from another SPIRE server",
             Some("Get a fresh token; if it persists, the spoke trusts another issuer than the one minting the tokens.".into()));
         return;
     };
     checks.add(
         SCOPE,
-        "kid",
+        Link::Kid,
         None,
         Status::Pass,
         (Some(literal(kid, "token header kid")), Some(literal(&kids, jwks_uri))),
@@ -218,7 +218,7 @@ fn signature(token: &Token, keys: &[Value], jwks_uri: &str, checks: &mut Checks)
     let ok = result.as_ref().is_ok_and(|v| *v);
     checks.add(
         SCOPE,
-        "signature",
+        Link::Signature,
         None,
         if ok { Status::Pass } else { Status::Fail },
         (Some(literal(alg, "token header alg")), Some(literal(kid, jwks_uri))),

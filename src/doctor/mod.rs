@@ -16,6 +16,7 @@ pub mod observe;
 pub mod report;
 pub mod token;
 
+use report::Link;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -50,12 +51,12 @@ pub fn run(args: &Args, verbosity: crate::cli::Verbosity) -> crate::cli::Exit {
     let input = collect::read(&args.paths);
     let mut checks = report::Checks::default();
     for e in &input.errors {
-        checks.add("input", "read", None, report::Status::Fail, (None, None), e.clone(), None);
+        checks.add("input", Link::Read, None, report::Status::Fail, (None, None), e.clone(), None);
     }
     if input.objects.is_empty() && input.errors.is_empty() {
         checks.add(
             "input",
-            "read",
+            Link::Read,
             None,
             report::Status::Fail,
             (None, None),
@@ -81,7 +82,7 @@ pub fn run(args: &Args, verbosity: crate::cli::Verbosity) -> crate::cli::Exit {
                 token::check(&t, &management, &spokes, &pairs, now, &mut checks);
                 decoded = Some(t);
             }
-            Err(e) => checks.add("token", "decode", None, report::Status::Fail, (None, None), e, None),
+            Err(e) => checks.add("token", Link::Decode, None, report::Status::Fail, (None, None), e, None),
         }
     }
     if args.live {
@@ -93,7 +94,7 @@ pub fn run(args: &Args, verbosity: crate::cli::Verbosity) -> crate::cli::Exit {
         };
         match ca {
             Ok(ca) => live::check(&management, &spokes, ca.as_deref(), decoded.as_ref(), &mut checks),
-            Err(e) => checks.add("live", "ca-file", None, report::Status::Fail, (None, None), e, None),
+            Err(e) => checks.add("live", Link::CaFile, None, report::Status::Fail, (None, None), e, None),
         }
     }
     let token_json = decoded.as_ref().map(token::Token::json);

@@ -3,14 +3,14 @@
 //! [`Authenticator`]: each kind's reader is in its folder under [`crate::kinds`].
 
 use super::collect::Object;
-use crate::api::argocd::{self as argocd_api, ComponentPod};
+use crate::api::argocd::{ArgoCd as ArgoCdCr, ComponentPod};
 use crate::api::argocd_cluster::{ClusterSecretData, ExecProviderConfig};
-use crate::api::cluster_spiffe_id::{self, ClusterSpiffeId};
-use crate::api::ztwim;
+use crate::api::cluster_spiffe_id::ClusterSpiffeId;
+use crate::api::ztwim::{self, SpireOidcDiscoveryProvider, SpireServer, ZeroTrustWorkloadIdentityManager};
 use crate::model::{self, BUILTIN_BINARY, CLUSTER_SECRET_TYPE, CREDENTIAL_COMMAND, SECRET_TYPE_LABEL};
-use k8s_openapi::api::core::v1::{Container, Secret, Volume, VolumeMount};
-use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
-use serde::Deserialize;
+pub use crate::observed::{field, Authenticator, CaSource};
+use k8s_openapi::api::core::v1::{ConfigMap, Container, Secret, Volume, VolumeMount};
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, RoleBinding, RoleRef, Subject};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -152,44 +152,6 @@ pub struct Spoke {
     pub cluster_roles: BTreeMap<String, Vec<PolicyRule>>,
 }
 
-/// What a spoke's API server does with a bearer token, whatever object configured it: the interface every
-/// spoke kind's adapter produces. All strings are exactly as written (no trimming): exact comparison is the
-/// point.
-#[derive(Debug, Clone)]
-pub struct Authenticator {
-    /// `Authentication cluster oidcProviders[0]`: where to fix it.
-    pub at: String,
-    /// The spoke this configures, when the object itself says (a HostedCluster's name); else the object's mark.
-    pub spoke: Option<String>,
-    /// Problems that make the authenticator inactive whatever its fields say (`type` is not OIDC, …).
-    pub inactive: Option<String>,
-    pub issuer_url: String,
-    pub audiences: Vec<String>,
-    pub ca: CaSource,
-    pub username_claim: String,
-    /// A CEL `claimMappings.username.expression` (OpenShift with ExternalOIDCWithUpstreamParity, Kubernetes
-    /// structured authentication): it replaces claim and prefix, and doctor cannot evaluate it.
-    pub username_expression: Option<String>,
-    pub username_prefix: String,
-    /// Where the prefix comes from, for the report (`prefixPolicy NoPrefix`, `default <issuerURL>#`).
-    pub prefix_rule: String,
-    /// `claim == value` rules, ANDed.
-    pub required_claims: Vec<(String, String)>,
-    /// Rules this adapter cannot evaluate (CEL expressions): reported as info.
-    pub opaque_rules: Vec<String>,
-}
-
-/// Where the spoke's API server gets the CA it verifies the issuer's TLS certificate with.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CaSource {
-    /// The system trust store (publicly trusted certificates only).
-    System,
-    /// A ConfigMap the spoke (or its hosting cluster) must have.
-    ConfigMap { namespace: String, name: String, key: String },
-    /// PEM inline in the authenticator.
-    Inline(String),
-}
-
 #[derive(Debug, Clone)]
 pub struct CaConfigMap {
     pub namespace: String,
@@ -209,21 +171,6 @@ pub struct Binding {
     pub users: Vec<String>,
     /// Group subjects' names.
     pub groups: Vec<String>,
-}
-
-/// Reads the field at `pointer`, None when it is absent; a wrong type is an error naming the object.
-pub(crate) fn field<T: for<'de> Deserialize<'de>>(object: &Object, pointer: &str) -> Result<Option<T>, String> {
-    match object.value.pointer(pointer) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => serde_json::from_value(v.clone()).map(Some).map_err(|e| {
-            format!(
-                "{} ({}): {} has an unexpected shape: {e}",
-                object.display(),
-                object.origin,
-                pointer.replace('/', ".")
-            )
-        }),
-    }
 }
 
 /// A required string field as read: absent (an empty default) is None, so checks say it is missing.
@@ -249,29 +196,27 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
     for o in objects {
         let on_management = o.cluster.as_deref() == Some("management");
         match (o.group(), o.kind.as_str()) {
-            (ztwim::GROUP, ztwim::SPIRE_SERVER_KIND) => match field::<ztwim::SpireServerSpec>(o, "/spec") {
+            _ if o.is::<SpireServer>() => match field::<ztwim::SpireServerSpec>(o, "/spec") {
                 Ok(spec) => m.issuer = given(spec.map(|s| s.jwt_issuer), o, "spec.jwtIssuer"),
                 Err(e) => m.unreadable.push(e),
             },
-            (ztwim::GROUP, ztwim::OIDC_DISCOVERY_PROVIDER_KIND) => {
-                match field::<ztwim::OidcDiscoveryProviderSpec>(o, "/spec") {
-                    Ok(spec) => m.discovery_issuer = given(spec.map(|s| s.jwt_issuer), o, "spec.jwtIssuer"),
-                    Err(e) => m.unreadable.push(e),
-                }
-            }
-            (ztwim::GROUP, ztwim::ZTWIM_KIND) => match field::<ztwim::ZtwimSpec>(o, "/spec") {
+            _ if o.is::<SpireOidcDiscoveryProvider>() => match field::<ztwim::OidcDiscoveryProviderSpec>(o, "/spec") {
+                Ok(spec) => m.discovery_issuer = given(spec.map(|s| s.jwt_issuer), o, "spec.jwtIssuer"),
+                Err(e) => m.unreadable.push(e),
+            },
+            _ if o.is::<ZeroTrustWorkloadIdentityManager>() => match field::<ztwim::ZtwimSpec>(o, "/spec") {
                 Ok(spec) => m.trust_domain = given(spec.map(|s| s.trust_domain), o, "spec.trustDomain"),
                 Err(e) => m.unreadable.push(e),
             },
-            (argocd_api::GROUP, argocd_api::KIND) => match argocd(o) {
+            _ if o.is::<ArgoCdCr>() => match argocd(o) {
                 Ok(a) => m.argocds.push(a),
                 Err(e) => m.unreadable.push(e),
             },
-            (cluster_spiffe_id::GROUP, cluster_spiffe_id::KIND) => match cluster_spiffe_id(o) {
+            _ if o.is::<ClusterSpiffeId>() => match cluster_spiffe_id(o) {
                 Ok(c) => m.cluster_spiffe_ids.push(c),
                 Err(e) => m.unreadable.push(e),
             },
-            ("", "Secret") if is_cluster_secret(o) => m.secrets.push(cluster_secret(o)),
+            _ if o.is::<Secret>() && is_cluster_secret(o) => m.secrets.push(cluster_secret(o)),
             (group, kind) => {
                 if let Some(source) = crate::kinds::observer(group, kind) {
                     match (source.read)(o) {
@@ -289,31 +234,28 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
                     continue;
                 }
                 let spoke = o.spoke();
-                match (group, kind) {
-                    ("", "ConfigMap") => {
-                        let data: BTreeMap<String, String> = field(o, "/data").ok().flatten().unwrap_or_default();
-                        // A kube-apiserver config carried through a KRM pipeline: read by its kind.
-                        match crate::kinds::kubernetes::observe::carried(o, &data) {
-                            Some(Ok(list)) => spoke_mut(&mut spokes, spoke).authenticators.extend(list),
-                            Some(Err(e)) => m.unreadable.push(e),
-                            None => {}
-                        }
-                        spoke_mut(&mut spokes, spoke).config_maps.push(CaConfigMap {
-                            namespace: o.namespace.clone(),
-                            name: o.name.clone(),
-                            data,
-                            at: o.display(),
-                        });
+                if o.is::<ConfigMap>() {
+                    let data: BTreeMap<String, String> = field(o, "/data").ok().flatten().unwrap_or_default();
+                    // A kube-apiserver config carried through a KRM pipeline: read by its kind.
+                    match crate::kinds::kubernetes::observe::carried(o, &data) {
+                        Some(Ok(list)) => spoke_mut(&mut spokes, spoke).authenticators.extend(list),
+                        Some(Err(e)) => m.unreadable.push(e),
+                        None => {}
                     }
-                    ("rbac.authorization.k8s.io", "ClusterRoleBinding" | "RoleBinding") => match binding(o) {
+                    spoke_mut(&mut spokes, spoke).config_maps.push(CaConfigMap {
+                        namespace: o.namespace.clone(),
+                        name: o.name.clone(),
+                        data,
+                        at: o.display(),
+                    });
+                } else if o.is::<ClusterRoleBinding>() || o.is::<RoleBinding>() {
+                    match binding(o) {
                         Ok(b) => spoke_mut(&mut spokes, spoke).bindings.push(b),
                         Err(e) => m.unreadable.push(e),
-                    },
-                    ("rbac.authorization.k8s.io", "ClusterRole") => {
-                        let rules: Vec<PolicyRule> = field(o, "/rules").ok().flatten().unwrap_or_default();
-                        spoke_mut(&mut spokes, spoke).cluster_roles.insert(o.name.clone(), rules);
                     }
-                    _ => {}
+                } else if o.is::<ClusterRole>() {
+                    let rules: Vec<PolicyRule> = field(o, "/rules").ok().flatten().unwrap_or_default();
+                    spoke_mut(&mut spokes, spoke).cluster_roles.insert(o.name.clone(), rules);
                 }
             }
         }
@@ -416,7 +358,7 @@ fn binding(o: &Object) -> Result<Binding, String> {
     let names = |kind: &str| subjects.iter().filter(|s| s.kind == kind).map(|s| s.name.clone()).collect();
     Ok(Binding {
         at: o.display(),
-        namespace: (o.kind == "RoleBinding").then(|| o.namespace.clone()),
+        namespace: o.is::<RoleBinding>().then(|| o.namespace.clone()),
         role_kind: role_ref.kind,
         role: role_ref.name,
         users: names("User"),

@@ -26,6 +26,100 @@ impl Status {
     }
 }
 
+/// What a check is about: a link of the trust chain, or the input, token or live step it comes from. The
+/// names are the report's schema (`--output json` carries them as `link`; the README's link table
+/// explains each), so they are an enum and written once, in [`Link::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    Argocd,
+    Aud,
+    Audience,
+    Authentication,
+    Binary,
+    Ca,
+    CaFile,
+    Coverage,
+    CsiVolume,
+    Decode,
+    Discovery,
+    ExecApiVersion,
+    Exp,
+    Expiration,
+    Iat,
+    Iss,
+    Issuer,
+    IssuerDiscovery,
+    IssuerForm,
+    Jwks,
+    Kid,
+    Namespace,
+    Object,
+    Pairing,
+    PluginVersion,
+    Rbac,
+    Read,
+    RequiredClaims,
+    Secret,
+    Server,
+    Signature,
+    Socket,
+    SpiffeId,
+    Sub,
+    TrustDomain,
+    Ttl,
+    Username,
+}
+
+impl Link {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Link::Argocd => "argocd",
+            Link::Aud => "aud",
+            Link::Audience => "audience",
+            Link::Authentication => "authentication",
+            Link::Binary => "binary",
+            Link::Ca => "ca",
+            Link::CaFile => "ca-file",
+            Link::Coverage => "coverage",
+            Link::CsiVolume => "csi-volume",
+            Link::Decode => "decode",
+            Link::Discovery => "discovery",
+            Link::ExecApiVersion => "exec-api-version",
+            Link::Exp => "exp",
+            Link::Expiration => "expiration",
+            Link::Iat => "iat",
+            Link::Iss => "iss",
+            Link::Issuer => "issuer",
+            Link::IssuerDiscovery => "issuer-discovery",
+            Link::IssuerForm => "issuer-form",
+            Link::Jwks => "jwks",
+            Link::Kid => "kid",
+            Link::Namespace => "namespace",
+            Link::Object => "object",
+            Link::Pairing => "pairing",
+            Link::PluginVersion => "plugin-version",
+            Link::Rbac => "rbac",
+            Link::Read => "read",
+            Link::RequiredClaims => "required-claims",
+            Link::Secret => "secret",
+            Link::Server => "server",
+            Link::Signature => "signature",
+            Link::Socket => "socket",
+            Link::SpiffeId => "spiffe-id",
+            Link::Sub => "sub",
+            Link::TrustDomain => "trust-domain",
+            Link::Ttl => "ttl",
+            Link::Username => "username",
+        }
+    }
+}
+
+impl Serialize for Link {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// One compared value and where it was read.
 #[derive(Debug, Clone, Serialize)]
 pub struct Side {
@@ -74,7 +168,7 @@ pub struct Check {
     /// `management`, the cluster Secret's cluster name, `spoke/<name>`, `input`, `token` or `live`.
     pub scope: String,
     /// A stable name: `issuer`, `audience`, `socket`, … (README lists them).
-    pub link: &'static str,
+    pub link: Link,
     /// `server` or `controller` for links that hold per Argo CD component.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<&'static str>,
@@ -101,7 +195,7 @@ impl Checks {
     pub fn add(
         &mut self,
         scope: &str,
-        link: &'static str,
+        link: Link,
         component: Option<&'static str>,
         status: Status,
         sides: (Option<Side>, Option<Side>),
@@ -173,8 +267,8 @@ pub fn human(checks: &[Check], token: Option<&serde_json::Value>, verbosity: Ver
     };
     for c in checks.iter().filter(|c| shown(c.status)) {
         let link = match c.component {
-            Some(component) => format!("{}[{component}]", c.link),
-            None => c.link.to_string(),
+            Some(component) => format!("{}[{component}]", c.link.as_str()),
+            None => c.link.as_str().to_string(),
         };
         let mut line = format!("{} {} {link}: ", c.status.symbol(), c.scope);
         match (&c.left, &c.right) {

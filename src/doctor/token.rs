@@ -4,7 +4,7 @@
 
 use super::checks;
 use super::observe::{Management, Spoke};
-use super::report::{literal, side, Checks, Status};
+use super::report::{literal, side, Checks, Link, Status};
 use crate::api::exec_credential::{rfc3339, ExecCredential};
 use base64::Engine;
 use k8s_openapi::jiff::Timestamp;
@@ -89,7 +89,7 @@ pub fn check(
             let ok = iss == i.value;
             checks.add(
                 scope,
-                "iss",
+                Link::Iss,
                 None,
                 if ok { Status::Pass } else { Status::Fail },
                 (Some(literal(&iss, "token iss")), Some(literal(&i.value, &i.at))),
@@ -105,7 +105,7 @@ pub fn check(
         }
         None => checks.add(
             scope,
-            "iss",
+            Link::Iss,
             None,
             Status::Info,
             (Some(literal(&iss, "token iss")), None),
@@ -129,7 +129,7 @@ pub fn check(
             m.secrets.iter().map(|s| format!("{}: {:?}", s.cluster_name, checks::audience(s).0)).collect();
         checks.add(
             scope,
-            "aud",
+            Link::Aud,
             None,
             if m.secrets.is_empty() { Status::Info } else { Status::Fail },
             (aud_side.clone(), Some(literal(&known, "cluster Secrets' audiences (--audience or SPIFFE_JWT_AUDIENCE)"))),
@@ -152,7 +152,7 @@ pub fn check(
         let Some(spoke) = spoke.map(|i| &spokes[i]) else {
             checks.add(
                 scope,
-                "aud",
+                Link::Aud,
                 None,
                 Status::Info,
                 (aud_side.clone(), Some(side(s.cluster_name.clone(), &s.at))),
@@ -165,7 +165,7 @@ pub fn check(
             let ok = aud.iter().any(|a| auth.audiences.contains(a));
             checks.add(
                 scope,
-                "aud",
+                Link::Aud,
                 None,
                 if ok { Status::Pass } else { Status::Fail },
                 (aud_side.clone(), Some(literal(&auth.audiences, format!("{} issuer.audiences", auth.at)))),
@@ -180,7 +180,7 @@ pub fn check(
             if auth.issuer_url != iss && m.issuer.is_none() {
                 checks.add(
                     scope,
-                    "iss",
+                    Link::Iss,
                     None,
                     Status::Fail,
                     (
@@ -197,7 +197,7 @@ pub fn check(
                     || got.and_then(Value::as_array).is_some_and(|a| a.iter().any(|x| x.as_str() == Some(value)));
                 checks.add(
                     scope,
-                    "required-claims",
+                    Link::RequiredClaims,
                     None,
                     if ok { Status::Pass } else { Status::Fail },
                     (
@@ -214,7 +214,7 @@ pub fn check(
             if auth.username_expression.is_some() {
                 checks.add(
                     scope,
-                    "sub",
+                    Link::Sub,
                     None,
                     Status::Info,
                     (Some(literal(&sub, "token sub")), None),
@@ -227,7 +227,7 @@ pub fn check(
             let bound = spoke.bindings.iter().any(|b| b.users.contains(&username));
             checks.add(
                 scope,
-                "sub",
+                Link::Sub,
                 None,
                 if bound { Status::Pass } else { Status::Fail },
                 (
@@ -246,7 +246,7 @@ pub fn check(
     if !ids.is_empty() && !ids.contains(&sub) {
         checks.add(
             scope,
-            "sub",
+            Link::Sub,
             None,
             Status::Warn,
             (Some(literal(&sub, "token sub")), Some(literal(&ids, "the IDs Argo CD's pods get"))),
@@ -256,10 +256,10 @@ pub fn check(
     }
     let (exp, iat) = (t.int("exp"), t.int("iat"));
     match exp {
-        Some(exp) if exp > now => checks.add(scope, "exp", None, Status::Pass, (Some(side(exp.to_string(), "token exp")), Some(side(now.to_string(), "now"))), format!("valid for {} s more", exp - now), None),
-        Some(exp) => checks.add(scope, "exp", None, Status::Fail, (Some(side(exp.to_string(), "token exp")), Some(side(now.to_string(), "now"))), format!("expired {} s ago: the spoke answers 401", now - exp),
+        Some(exp) if exp > now => checks.add(scope, Link::Exp, None, Status::Pass, (Some(side(exp.to_string(), "token exp")), Some(side(now.to_string(), "now"))), format!("valid for {} s more", exp - now), None),
+        Some(exp) => checks.add(scope, Link::Exp, None, Status::Fail, (Some(side(exp.to_string(), "token exp")), Some(side(now.to_string(), "now"))), format!("expired {} s ago: the spoke answers 401", now - exp),
             Some("Get a fresh token; if Argo CD keeps sending expired ones, the plugin's expirationTimestamp is later than exp (v0.0.6/v0.0.7).".into())),
-        None => checks.add(scope, "exp", None, Status::Fail, (None, None), "no exp claim: Kubernetes rejects it", None),
+        None => checks.add(scope, Link::Exp, None, Status::Fail, (None, None), "no exp claim: Kubernetes rejects it", None),
     }
     if let Some(expiration) = &t.expiration {
         expiration_timestamp(expiration, exp, checks);
@@ -268,7 +268,7 @@ pub fn check(
         let ok = iat <= now + CLOCK_SKEW_SECONDS;
         checks.add(
             scope,
-            "iat",
+            Link::Iat,
             None,
             if ok { Status::Pass } else { Status::Fail },
             (Some(side(iat.to_string(), "token iat")), Some(side(now.to_string(), "now"))),
@@ -293,7 +293,7 @@ pub fn check(
             };
             checks.add(
                 scope,
-                "ttl",
+                Link::Ttl,
                 None,
                 status,
                 (Some(side(format!("{ttl} s"), "exp - iat")), None),
@@ -317,7 +317,7 @@ fn expiration_timestamp(expiration: &str, exp: Option<i64>, checks: &mut Checks)
     let Ok(until) = expiration.parse::<Timestamp>() else {
         checks.add(
             "token",
-            "expiration",
+            Link::Expiration,
             None,
             Status::Fail,
             (Some(literal(expiration, at)), None),
@@ -332,7 +332,7 @@ fn expiration_timestamp(expiration: &str, exp: Option<i64>, checks: &mut Checks)
     if late > 0 {
         checks.add(
             "token",
-            "expiration",
+            Link::Expiration,
             None,
             Status::Fail,
             sides,
@@ -351,7 +351,7 @@ fn expiration_timestamp(expiration: &str, exp: Option<i64>, checks: &mut Checks)
     } else {
         checks.add(
             "token",
-            "expiration",
+            Link::Expiration,
             None,
             Status::Pass,
             sides,

@@ -10,7 +10,6 @@ pub(crate) use management::argocd_plumbing;
 
 use crate::diag::Diagnostics;
 use crate::model::{Cluster, Model, Origin, Setting, OWNER_ANNOTATION, TARGET_ANNOTATION};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use serde_yaml_ng::{Mapping, Value};
 
@@ -79,6 +78,10 @@ impl Manifest {
     pub fn kind(&self) -> &str {
         self.object.get("kind").and_then(Value::as_str).unwrap_or_default()
     }
+    /// Whether the object is a `T` (any version of its group), by the type's own constants.
+    pub fn is<T: k8s_openapi::Resource>(&self) -> bool {
+        crate::api::is::<T>(self.api_version(), self.kind())
+    }
     pub fn name(&self) -> &str {
         self.object.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or_default()
     }
@@ -123,18 +126,6 @@ pub fn generate(model: &Model) -> Generated {
     }
     generated.manifests.sort_by_cached_key(|m| (rank[&m.cluster], m.wave()));
     generated
-}
-
-/// A custom resource as generators build it: the four fields every non-core object here has. k8s-openapi
-/// types cover only core kinds; every management CR is this envelope around its own spec struct (the
-/// spoke kinds already use the shared [`crate::api::Object`], which readers deserialise too).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Cr<S> {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: S,
 }
 
 /// The sink generators push into.

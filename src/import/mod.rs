@@ -11,13 +11,15 @@
 pub mod kubeconfig;
 pub mod plan;
 
+use crate::api::application::{AppProject, Application, ApplicationSet};
 use crate::api::argocd_cluster::{ClusterSecretData, IN_CLUSTER_SERVER};
 use crate::config::syntax::is_dns_label;
 use crate::config::{EksCluster, Spoke as ConfigSpoke, SpokeType};
 use crate::diag::Severity;
-use crate::doctor::collect::{self, Object};
+use crate::doctor::collect;
 use crate::krm::{Field, KrmResult};
 use crate::model::{CLUSTER_SECRET_TYPE, SECRET_TYPE_LABEL, STANDARD_LABELS, STANDARD_LABEL_PREFIX};
+use crate::observed::Object;
 use k8s_openapi::api::core::v1::Secret;
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::BTreeMap;
@@ -216,23 +218,24 @@ pub fn import(objects: &[Object], contexts: &[kubeconfig::Chosen], options: &Opt
     let mut spokes: Vec<Imported> = Vec::new();
     let mut argo_objects = Vec::new();
     for object in objects {
-        match (object.group(), object.kind.as_str()) {
-            ("", "Secret") => {
-                if let Some(imported) = from_secret(object, &mut results) {
-                    spokes.push(imported);
-                }
+        if object.is::<Secret>() {
+            if let Some(imported) = from_secret(object, &mut results) {
+                spokes.push(imported);
             }
-            ("argoproj.io", "Application" | "AppProject") => argo_objects.push(object.clone()),
-            ("argoproj.io", "ApplicationSet") => results.push(result(
+        } else if object.is::<Application>() || object.is::<AppProject>() {
+            argo_objects.push(object.clone());
+        } else if object.is::<ApplicationSet>() {
+            results.push(result(
                 Severity::Warning,
                 shown(&object.display()),
                 "not moved: an ApplicationSet keeps creating its Applications on the old instance; re-create it in the new namespace (its cluster generators select the new cluster Secrets by their labels) and delete the old one with --cascade=orphan before moving its Applications.",
-            )),
-            _ => results.push(result(
+            ));
+        } else {
+            results.push(result(
                 Severity::Info,
                 shown(&object.display()),
                 format!("({}) not a cluster Secret, Application or AppProject; skipped.", shown(&object.origin)),
-            )),
+            ));
         }
     }
     for context in contexts {

@@ -15,10 +15,16 @@
 //! [`sh`]; no other text reaches a command.
 
 use super::{shown, Imported, Outcome};
+use crate::api::application::{AppProject, Application};
+use crate::api::argocd::ArgoCd;
 use crate::api::argocd_cluster::RESOURCES_FINALIZER;
+use crate::api::eks_identity_provider::IdentityProviderConfig;
+use crate::api::olm::Subscription;
 use crate::config::syntax::is_dns_subdomain;
 use crate::generate::Manifest;
 use crate::model::{Cluster, SECRET_TYPE_LABEL};
+use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::Resource;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -68,7 +74,8 @@ fn out(path: &Path) -> String {
 
 /// An old-instance object the plan moves.
 struct Moved<'a> {
-    kind: &'a str,
+    /// `Application` or `AppProject`.
+    kind: &'static str,
     name: &'a str,
     namespace: &'a str,
     /// The spoke it targets (Applications only).
@@ -93,9 +100,7 @@ pub fn plan(outcome: &Outcome, config: &str) -> Result<BTreeMap<String, String>,
     let secret_file = |spoke: &str| {
         manifests
             .iter()
-            .find(|m| {
-                m.cluster == Cluster::Management && m.kind() == "Secret" && is_cluster_secret(m) && m.name() == spoke
-            })
+            .find(|m| m.cluster == Cluster::Management && m.is::<Secret>() && is_cluster_secret(m) && m.name() == spoke)
             .map(crate::files::path)
     };
 
@@ -112,7 +117,7 @@ pub fn plan(outcome: &Outcome, config: &str) -> Result<BTreeMap<String, String>,
     for path in unique_paths(&olm) {
         writeln!(s, "{hub} apply -f {}", out(&path)).unwrap();
     }
-    for sub in olm.iter().filter(|m| m.kind() == "Subscription") {
+    for sub in olm.iter().filter(|m| m.is::<Subscription>()) {
         writeln!(
             s,
             "{hub} -n {} wait csv --all --for=jsonpath='{{.status.phase}}'=Succeeded --timeout=15m",
@@ -125,7 +130,7 @@ pub fn plan(outcome: &Outcome, config: &str) -> Result<BTreeMap<String, String>,
     }
     // argocd-operator's ArgoCD status.phase: Available once every resource is ready
     // (argoproj-labs/argocd-operator@9745824a bundle/manifests/argoproj.io_argocds.yaml).
-    for argocd in rest.iter().filter(|m| m.kind() == "ArgoCD") {
+    for argocd in rest.iter().filter(|m| m.is::<ArgoCd>()) {
         writeln!(
             s,
             "{hub} -n {} wait argocd/{} --for=jsonpath='{{.status.phase}}'=Available --timeout=15m",
@@ -134,7 +139,7 @@ pub fn plan(outcome: &Outcome, config: &str) -> Result<BTreeMap<String, String>,
         )
         .unwrap();
     }
-    let projects: Vec<&Moved> = moved.iter().filter(|m| m.kind == "AppProject").collect();
+    let projects: Vec<&Moved> = moved.iter().filter(|m| m.kind == AppProject::KIND).collect();
     if !projects.is_empty() {
         s.push_str(
             "\n# The old instance's AppProjects, re-emitted for the new namespace (the old ones stay until 90).\n",
@@ -151,7 +156,7 @@ pub fn plan(outcome: &Outcome, config: &str) -> Result<BTreeMap<String, String>,
         let n = format!("{:0width$}", i + 1);
         let apps: Vec<&Moved> = moved
             .iter()
-            .filter(|m| m.kind == "Application" && m.spoke.is_some_and(|s| s.spoke.name == spoke.name))
+            .filter(|m| m.kind == Application::KIND && m.spoke.is_some_and(|s| s.spoke.name == spoke.name))
             .collect();
         files.insert(
             format!("10-spoke-{n}-{}.sh", spoke.name),
@@ -166,8 +171,10 @@ pub fn plan(outcome: &Outcome, config: &str) -> Result<BTreeMap<String, String>,
     let staying: Vec<&Value> = outcome
         .argo_objects
         .iter()
-        .filter(|o| o.kind == "Application")
-        .filter(|o| !moved.iter().any(|m| m.kind == "Application" && m.name == o.name && m.namespace == o.namespace))
+        .filter(|o| o.is::<Application>())
+        .filter(|o| {
+            !moved.iter().any(|m| m.kind == Application::KIND && m.name == o.name && m.namespace == o.namespace)
+        })
         .map(|o| &o.value)
         .collect();
     for p in &projects {
@@ -275,7 +282,7 @@ fn spoke_script(
         // The ACK CRD's `status.status` mirrors the EKS API's config status; CREATING is documented, ACTIVE
         // (the value once associated) is the EKS API's word, not checked against a live cluster here.
         crate::config::SpokeType::Eks => {
-            let idp = manifests.iter().find(|m| m.cluster == control && m.kind() == "IdentityProviderConfig");
+            let idp = manifests.iter().find(|m| m.cluster == control && m.is::<IdentityProviderConfig>());
             if let Some(idp) = idp {
                 writeln!(
                     s,
@@ -286,7 +293,11 @@ fn spoke_script(
                 .unwrap();
             }
         }
-        _ => {
+        // No rollout to wait for: the step says how to restart kube-apiserver and checks it answers.
+        // `import` never yields a hosted spoke (it is imported as openshift, see `--spoke-type`); it shares
+        // this arm as it shared the old catch-all. The match is exhaustive so that a new kind chooses its
+        // own text.
+        crate::config::SpokeType::Kubernetes | crate::config::SpokeType::Hosted => {
             s.push_str("# kube-apiserver reads the authentication config file only when started with\n");
             s.push_str("# --authentication-config; restart it that way on every control-plane node, then:\n");
             s.push_str("oc --kubeconfig \"$SPOKE_KUBECONFIG\" get --raw /readyz\n");
@@ -396,7 +407,7 @@ fn moved<'a>(outcome: &'a Outcome, notes: &mut Vec<String>) -> Vec<Moved<'a>> {
             continue;
         }
         let mut value = o.value.clone();
-        let spoke = if o.kind == "Application" {
+        let spoke = if o.is::<Application>() {
             let dest = |key: &str| value.pointer(&format!("/spec/destination/{key}")).and_then(Value::as_str);
             let (name, server) = (dest("name"), dest("server").map(|s| s.trim_end_matches('/')));
             let found = outcome
@@ -454,7 +465,7 @@ fn moved<'a>(outcome: &'a Outcome, notes: &mut Vec<String>) -> Vec<Moved<'a>> {
         }
         let yaml = serde_yaml_ng::to_value(&value).map(|v| crate::yaml::to_string(&v)).unwrap_or_default();
         out.push(Moved {
-            kind: if o.kind == "Application" { "Application" } else { "AppProject" },
+            kind: if o.is::<Application>() { Application::KIND } else { AppProject::KIND },
             name: &o.name,
             namespace: &o.namespace,
             spoke,

@@ -11,7 +11,7 @@
 //! folder here, one arm in each [`SpokeKind`] method and in [`emit`], one entry in [`OBSERVERS`], plus
 //! its config and resolve rules (docs/design.md, "Adding a spoke kind to the doctor").
 //!
-//! [`Authenticator`]: crate::doctor::observe::Authenticator
+//! [`Authenticator`]: crate::observed::Authenticator
 
 pub mod eks;
 pub mod hosted;
@@ -21,10 +21,9 @@ pub mod openshift;
 
 /// The model keeps an OpenShift provider's OAuth clients in the API's own shape.
 pub use crate::api::openshift_config::OidcClient;
-use crate::doctor::collect::Object;
-use crate::doctor::observe::Authenticator;
 use crate::generate::Output;
 use crate::model::{Model, Spoke};
+use crate::observed::{Authenticator, Object};
 use eks::Eks;
 use hosted::Hosted;
 use kubernetes::Kubernetes;
@@ -114,8 +113,9 @@ mod tests {
     //! observes in what the generators produced is the model's contract.
 
     use crate::doctor::collect::{parse_stream, Input};
-    use crate::doctor::observe::{observe, CaSource};
+    use crate::doctor::observe::observe;
     use crate::model::Model;
+    use crate::observed::CaSource;
     use serde_yaml_ng::Value;
 
     /// The config's model, for every cluster whatever `spec.target` the config names.

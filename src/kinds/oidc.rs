@@ -6,8 +6,8 @@ use crate::api::openshift_config::{
     AuthenticationSpec, ClaimMappings, ClaimValidationRule, ConfigMapNameReference, OidcClient, OidcProvider,
     PrefixedClaimMapping, RequiredClaim, TokenIssuer, UsernameClaimMapping, CA_BUNDLE_KEY, REQUIRED_CLAIM, TYPE_OIDC,
 };
-use crate::doctor::observe::{Authenticator, CaSource};
 use crate::model::{Model, Spoke};
+use crate::observed::{Authenticator, CaSource};
 
 /// The one provider of a spoke: the contract's issuer, audience, username mapping and required claims,
 /// the CA from `ca_configmap` when the contract has an issuer CA.

@@ -20,7 +20,9 @@ pub use rules::*;
 pub use spoke::*;
 pub use trust::*;
 
+use crate::api::openshift_config::FeatureGate;
 use crate::diag::Topic;
+use k8s_openapi::Resource;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Annotation naming the config that owns a generated object.
@@ -93,7 +95,7 @@ impl Target {
     /// Whether the run emits an object of `kind` for `cluster`.
     pub fn selects(&self, cluster: &Cluster, kind: &str) -> bool {
         match self {
-            Target::FeatureGate(_) => kind == "FeatureGate" && self.includes(cluster),
+            Target::FeatureGate(_) => kind == FeatureGate::KIND && self.includes(cluster),
             _ => self.includes(cluster),
         }
     }

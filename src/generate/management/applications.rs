@@ -4,127 +4,64 @@
 //! management directory to the management cluster, each spoke's directory to that spoke. Those never
 //! prune (losing an operator or a spoke's Authentication to a bad commit would lock Argo CD out) but heal.
 
-use super::{meta, Cr, Crd, Output, Wave};
+use super::{meta, Crd, Output, Wave};
+use crate::api::application::{
+    Application as ArgoApplication, ApplicationSpec, Automated, Destination, Directory, Helm, Parameter, Source,
+    SyncPolicy,
+};
 use crate::model::{Application, BootstrapApp, Cluster, Model};
-use serde::Serialize;
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Spec<'a> {
-    project: &'a str,
-    source: Source<'a>,
-    destination: Destination<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sync_policy: Option<SyncPolicy>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Source<'a> {
-    #[serde(rename = "repoURL")]
-    repo_url: &'a str,
-    path: &'a str,
-    target_revision: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    helm: Option<Helm<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    directory: Option<Directory>,
-}
-
-#[derive(Serialize)]
-struct Directory {
-    exclude: &'static str,
-}
-
-#[derive(Serialize)]
-struct Helm<'a> {
-    parameters: Vec<Parameter<'a>>,
-}
-
-#[derive(Serialize)]
-struct Parameter<'a> {
-    name: &'a str,
-    value: &'a str,
-}
-
-/// By cluster name (a spoke's cluster Secret) or, for the management cluster itself, by server.
-#[derive(Serialize)]
-struct Destination<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    server: Option<&'static str>,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    namespace: &'a str,
-}
 
 /// The management cluster as Argo CD's in-cluster destination.
 const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SyncPolicy {
-    automated: Automated,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    sync_options: Vec<&'static str>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Automated {
-    prune: bool,
-    self_heal: bool,
-}
-
-fn application<'a>(model: &Model, app: &'a Application) -> Cr<Spec<'a>> {
-    let parameters: Vec<Parameter> =
-        app.helm_parameters.iter().map(|(name, value)| Parameter { name, value }).collect();
-    Cr {
-        api_version: "argoproj.io/v1alpha1",
-        kind: "Application",
-        metadata: meta(&app.name, Some(&model.gitops.namespace), Wave::ArgoObjects, Crd::FromOlm),
-        spec: Spec {
-            project: &app.project,
+fn application(model: &Model, app: &Application) -> ArgoApplication {
+    let parameters: Vec<Parameter> = app
+        .helm_parameters
+        .iter()
+        .map(|(name, value)| Parameter { name: name.clone(), value: value.clone() })
+        .collect();
+    ArgoApplication::new(
+        meta(&app.name, Some(&model.gitops.namespace), Wave::ArgoObjects, Crd::FromOlm),
+        ApplicationSpec {
+            project: app.project.clone(),
             source: Source {
-                repo_url: &app.repo_url,
-                path: &app.path,
-                target_revision: &app.target_revision,
+                repo_url: app.repo_url.clone(),
+                path: app.path.clone(),
+                target_revision: app.target_revision.clone(),
                 helm: (!parameters.is_empty()).then_some(Helm { parameters }),
                 directory: None,
             },
-            destination: Destination { name: Some(&app.spoke), server: None, namespace: &app.namespace },
+            destination: Destination { name: Some(app.spoke.clone()), server: None, namespace: app.namespace.clone() },
             sync_policy: app.automated.then(|| SyncPolicy {
                 automated: Automated { prune: true, self_heal: true },
-                sync_options: if app.create_namespace { vec!["CreateNamespace=true"] } else { vec![] },
+                sync_options: if app.create_namespace { vec!["CreateNamespace=true".into()] } else { vec![] },
             }),
         },
-    }
+    )
 }
 
-fn bootstrap<'a>(model: &Model, app: &'a BootstrapApp) -> Cr<Spec<'a>> {
-    Cr {
-        api_version: "argoproj.io/v1alpha1",
-        kind: "Application",
-        metadata: meta(&app.name, Some(&model.gitops.namespace), Wave::ArgoObjects, Crd::FromOlm),
-        spec: Spec {
-            project: "default",
+fn bootstrap(model: &Model, app: &BootstrapApp) -> ArgoApplication {
+    ArgoApplication::new(
+        meta(&app.name, Some(&model.gitops.namespace), Wave::ArgoObjects, Crd::FromOlm),
+        ApplicationSpec {
+            project: "default".into(),
             source: Source {
-                repo_url: &app.repo_url,
-                path: &app.path,
-                target_revision: &app.target_revision,
+                repo_url: app.repo_url.clone(),
+                path: app.path.clone(),
+                target_revision: app.target_revision.clone(),
                 helm: None,
-                directory: app.exclude.map(|exclude| Directory { exclude }),
+                directory: app.exclude.map(|exclude| Directory { exclude: exclude.into() }),
             },
             destination: match &app.spoke {
-                Some(spoke) => Destination { name: Some(spoke), server: None, namespace: "" },
-                None => Destination { name: None, server: Some(IN_CLUSTER), namespace: "" },
+                Some(spoke) => Destination { name: Some(spoke.clone()), server: None, namespace: String::new() },
+                None => Destination { name: None, server: Some(IN_CLUSTER.into()), namespace: String::new() },
             },
             sync_policy: Some(SyncPolicy {
                 automated: Automated { prune: false, self_heal: true },
                 sync_options: Vec::new(),
             }),
         },
-    }
+    )
 }
 
 pub(super) fn generate(model: &Model, out: &mut Output) {

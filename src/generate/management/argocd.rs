@@ -3,8 +3,8 @@
 //! logs, live state, validation), the exec plugin in an emptyDir filled by an init container and the
 //! SPIFFE Workload API socket from the CSI driver. `argocdSpec` is merged in last.
 
-use super::{meta, Cr, Crd, Output, Wave};
-use crate::api::argocd::{self, ComponentPod};
+use super::{meta, Crd, Output, Wave};
+use crate::api::argocd::{ArgoCd, ArgoCdSpec, ComponentPod};
 use crate::generate::LocalDefault;
 use crate::model::{
     Cluster, ImageRef, Model, PluginInstall, BUILTIN_BINARY, CSI_DRIVER, EXEC_BINARY, IMAGE_BINARY_PATH, INIT_CONTAINER,
@@ -331,12 +331,7 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     merge(&mut spec, Value::Mapping(g.argocd_spec.value.clone()));
     out.push_with_defaults(
         &Cluster::Management,
-        &Cr {
-            api_version: argocd::API_VERSION,
-            kind: argocd::KIND,
-            metadata: meta(&g.name, Some(&g.namespace), Wave::Operands, Crd::FromOlm),
-            spec,
-        },
+        &ArgoCd::new(meta(&g.name, Some(&g.namespace), Wave::Operands, Crd::FromOlm), ArgoCdSpec(spec)),
         defaults(model),
     );
 }

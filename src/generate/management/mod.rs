@@ -13,7 +13,7 @@ mod gitops;
 mod olm;
 mod ztwim;
 
-use super::{Cr, Output};
+use super::Output;
 use crate::model::Model;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::collections::BTreeMap;

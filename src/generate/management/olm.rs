@@ -1,37 +1,11 @@
 //! OLM installs: the Namespace, OperatorGroup and Subscription both operators need.
 
-use super::{meta, Cr, Crd, Output, Wave};
+use super::{meta, Crd, Output, Wave};
+use crate::api::olm::{OperatorGroup, OperatorGroupSpec, Subscription, SubscriptionConfig, SubscriptionSpec};
 use crate::generate::{LocalDefault, NamedList};
 use crate::model::{Catalog, Cluster, InstallPlanApproval};
 use k8s_openapi::api::core::v1::{EnvVar, Namespace};
-use serde::Serialize;
 use std::collections::BTreeMap;
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OperatorGroupSpec {
-    /// None: AllNamespaces mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    target_namespaces: Option<Vec<String>>,
-    upgrade_strategy: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SubscriptionSpec {
-    channel: String,
-    install_plan_approval: &'static str,
-    name: &'static str,
-    source: String,
-    source_namespace: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    config: Option<SubscriptionConfig>,
-}
-
-#[derive(Serialize)]
-struct SubscriptionConfig {
-    env: Vec<EnvVar>,
-}
 
 /// One operator from an OLM catalog (`redhat-operators` unless the config names a mirrored one).
 pub(super) struct Install<'a> {
@@ -60,12 +34,10 @@ impl Install<'_> {
         out.push(&Cluster::Management, &Namespace { metadata: ns_meta, ..Namespace::default() });
         out.push_with_defaults(
             &Cluster::Management,
-            &Cr {
-                api_version: "operators.coreos.com/v1",
-                kind: "OperatorGroup",
-                metadata: meta(self.namespace, Some(self.namespace), Wave::Operators, Crd::Builtin),
-                spec: OperatorGroupSpec { target_namespaces: self.target_namespaces, upgrade_strategy: "Default" },
-            },
+            &OperatorGroup::new(
+                meta(self.namespace, Some(self.namespace), Wave::Operators, Crd::Builtin),
+                OperatorGroupSpec { target_namespaces: self.target_namespaces, upgrade_strategy: "Default".into() },
+            ),
             vec![LocalDefault::fixed(&["spec", "upgradeStrategy"])],
         );
         let mut defaults = self.subscription_defaults;
@@ -74,19 +46,17 @@ impl Install<'_> {
         let env_merge = self.env_merge;
         out.push_manifest(
             &Cluster::Management,
-            &Cr {
-                api_version: "operators.coreos.com/v1alpha1",
-                kind: "Subscription",
-                metadata: meta(self.package, Some(self.namespace), Wave::Operators, Crd::Builtin),
-                spec: SubscriptionSpec {
+            &Subscription::new(
+                meta(self.package, Some(self.namespace), Wave::Operators, Crd::Builtin),
+                SubscriptionSpec {
                     channel: self.channel.into(),
-                    install_plan_approval: self.install_plan_approval.as_str(),
-                    name: self.package,
+                    install_plan_approval: self.install_plan_approval.as_str().into(),
+                    name: self.package.into(),
                     source: self.catalog.source.value.clone(),
                     source_namespace: self.catalog.source_namespace.value.clone(),
                     config: (!self.env.is_empty()).then_some(SubscriptionConfig { env: self.env }),
                 },
-            },
+            ),
             |m| {
                 m.defaults = defaults;
                 m.named_lists.extend(env_merge);

@@ -3,12 +3,12 @@
 //! generated: 0.x kept trustDomain and clusterName on the operands and bootstrapped the singleton itself.
 
 use super::olm::Install;
-use super::{meta, Cr, Crd, Output, Wave};
+use super::{meta, Crd, Output, Wave};
 use crate::api::ztwim::{
     CaSubject, Datastore, NodeAttestor, OidcDiscoveryProviderSpec, Persistence, SpiffeCsiDriverSpec, SpireAgentSpec,
-    SpireServerSpec, Verification, WorkloadAttestors, ZtwimSpec, API_VERSION, OIDC_DISCOVERY_PROVIDER_KIND, SINGLETON,
-    SPIFFE_CSI_DRIVER_KIND, SPIRE_AGENT_KIND, SPIRE_SERVER_KIND, ZTWIM_KIND,
+    SpireServerSpec, Verification, WorkloadAttestors, ZtwimSpec, SINGLETON,
 };
+use crate::api::Object;
 use crate::generate::LocalDefault;
 use crate::model::{Cluster, Model, CSI_DRIVER, ZTWIM_PACKAGE};
 use serde::Serialize;
@@ -18,9 +18,13 @@ use std::collections::BTreeMap;
 /// equal; both are written out so that they cannot drift apart if one default changes.
 const AGENT_SOCKET_HOST_DIR: &str = "/run/spire/agent-sockets";
 
-fn push<S: Serialize>(out: &mut Output, kind: &'static str, wave: Wave, spec: S, defaults: Vec<LocalDefault>) {
+/// Pushes the singleton whose kind `spec`'s type names.
+fn push<S: Serialize>(out: &mut Output, wave: Wave, spec: S, defaults: Vec<LocalDefault>)
+where
+    Object<S>: k8s_openapi::Resource,
+{
     let metadata = meta(SINGLETON, None, wave, Crd::FromOlm);
-    out.push_with_defaults(&Cluster::Management, &Cr { api_version: API_VERSION, kind, metadata, spec }, defaults);
+    out.push_with_defaults(&Cluster::Management, &Object::new(metadata, spec), defaults);
 }
 
 pub(super) fn generate(model: &Model, out: &mut Output) {
@@ -52,7 +56,6 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     let trust = &model.trust;
     push(
         out,
-        ZTWIM_KIND,
         Wave::ZtwimInstance,
         ZtwimSpec {
             trust_domain: trust.trust_domain.clone(),
@@ -69,7 +72,6 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     );
     push(
         out,
-        SPIRE_SERVER_KIND,
         Wave::Operands,
         SpireServerSpec {
             jwt_issuer: trust.issuer.url.clone(),
@@ -98,7 +100,6 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     );
     push(
         out,
-        SPIRE_AGENT_KIND,
         Wave::Operands,
         SpireAgentSpec {
             socket_path: AGENT_SOCKET_HOST_DIR.into(),
@@ -112,14 +113,12 @@ pub(super) fn generate(model: &Model, out: &mut Output) {
     );
     push(
         out,
-        SPIFFE_CSI_DRIVER_KIND,
         Wave::Operands,
         SpiffeCsiDriverSpec { agent_socket_path: AGENT_SOCKET_HOST_DIR.into(), plugin_name: CSI_DRIVER.into() },
         Vec::new(),
     );
     push(
         out,
-        OIDC_DISCOVERY_PROVIDER_KIND,
         Wave::Operands,
         OidcDiscoveryProviderSpec { jwt_issuer: trust.issuer.url.clone(), csi_driver_name: CSI_DRIVER.into() },
         Vec::new(),

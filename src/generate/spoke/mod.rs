@@ -4,10 +4,11 @@
 
 use super::{Output, SYNC_WAVE_ANNOTATION};
 use crate::model::{Model, Spoke};
-use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleBinding, RoleRef, Subject};
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::Resource;
 
-const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
+const RBAC_GROUP: &str = ClusterRole::GROUP;
 
 /// Emission order is apply order: the kind's authentication objects first, RBAC last.
 pub(super) fn generate(model: &Model, spoke: &Spoke, out: &mut Output) {
@@ -45,7 +46,7 @@ pub(crate) fn meta(name: &str, namespace: Option<&str>, wave: Wave) -> ObjectMet
 fn push_rbac(spoke: &Spoke, out: &mut Output) {
     let access = &spoke.access;
     let role_ref =
-        RoleRef { api_group: RBAC_GROUP.into(), kind: "ClusterRole".into(), name: access.cluster_role.clone() };
+        RoleRef { api_group: RBAC_GROUP.into(), kind: ClusterRole::KIND.into(), name: access.cluster_role.clone() };
     let subjects: Vec<Subject> = spoke
         .contract
         .usernames

@@ -3,8 +3,8 @@
 
 use super::super::Observer;
 use crate::api::eks_identity_provider::{IdentityProviderConfig, Oidc};
-use crate::doctor::collect::Object;
-use crate::doctor::observe::{field, Authenticator, CaSource};
+use crate::observed::Object;
+use crate::observed::{field, Authenticator, CaSource};
 use k8s_openapi::Resource;
 
 pub const OBSERVER: Observer =

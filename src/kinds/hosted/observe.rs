@@ -5,8 +5,8 @@
 use super::super::{oidc, Observer};
 use crate::api::hosted_cluster::HostedCluster;
 use crate::api::openshift_config::AuthenticationSpec;
-use crate::doctor::collect::Object;
-use crate::doctor::observe::{field, Authenticator};
+use crate::observed::Object;
+use crate::observed::{field, Authenticator};
 use k8s_openapi::Resource;
 
 pub const OBSERVER: Observer = Observer { group: HostedCluster::GROUP, kind: HostedCluster::KIND, read };

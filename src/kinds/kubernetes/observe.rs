@@ -5,9 +5,9 @@
 
 use super::super::Observer;
 use crate::api::authentication_configuration::{JwtAuthenticator, GROUP, KIND};
-use crate::doctor::collect::Object;
-use crate::doctor::observe::{field, Authenticator, CaSource};
 use crate::model::KUBE_APISERVER_CONFIG_FILE as KEY;
+use crate::observed::Object;
+use crate::observed::{field, Authenticator, CaSource};
 use std::collections::BTreeMap;
 
 pub const OBSERVER: Observer = Observer { group: GROUP, kind: KIND, read };

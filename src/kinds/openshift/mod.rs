@@ -10,7 +10,8 @@ pub mod observe;
 use super::oidc;
 use super::OidcClient;
 use crate::api::openshift_config::{
-    Authentication, AuthenticationSpec, FeatureGate, FeatureGateSpec, CA_BUNDLE_KEY, CONFIG_NAMESPACE, TYPE_OIDC,
+    Authentication, AuthenticationSpec, FeatureGate, FeatureGateSpec, CA_BUNDLE_KEY, CONFIG_NAMESPACE,
+    TECH_PREVIEW_NO_UPGRADE, TYPE_OIDC,
 };
 use crate::generate::spoke::{meta, Wave};
 use crate::generate::Output;
@@ -49,7 +50,7 @@ pub(super) fn emit(model: &Model, spoke: &Spoke, openshift: &OpenShift, out: &mu
             cluster,
             &FeatureGate::new(
                 meta("cluster", None, Wave::FeatureGate),
-                FeatureGateSpec { feature_set: "TechPreviewNoUpgrade".into() },
+                FeatureGateSpec { feature_set: TECH_PREVIEW_NO_UPGRADE.into() },
             ),
         );
     }

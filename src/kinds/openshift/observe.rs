@@ -3,8 +3,8 @@
 
 use super::super::{oidc, Observer};
 use crate::api::openshift_config::{Authentication, AuthenticationSpec, CONFIG_NAMESPACE};
-use crate::doctor::collect::Object;
-use crate::doctor::observe::{field, Authenticator};
+use crate::observed::Object;
+use crate::observed::{field, Authenticator};
 use k8s_openapi::Resource;
 
 pub const OBSERVER: Observer = Observer { group: Authentication::GROUP, kind: Authentication::KIND, read };
