@@ -960,16 +960,18 @@ fn analyze_ascii(b: &[u8]) -> Allowed {
 
 fn write_string(out: &mut String, s: &str, block_at: usize, key: bool) {
     let allowed = analyze(s);
+    // Allowed plain means the analysis saw no line break: most strings need no search for one.
+    if allowed.plain && !needs_quotes(s) {
+        return out.push_str(s);
+    }
     // Line separators other than `\n` are read differently by YAML 1.1 and 1.2: never in a block.
     // (`\r` found by memchr; the others are not ASCII, and a char-set search decodes every char.)
     let odd_breaks = s.contains('\r') || (!s.is_ascii() && s.contains(['\u{85}', '\u{2028}', '\u{2029}']));
-    if s.contains('\n') && !key && allowed.block && !odd_breaks {
+    let newline = s.contains('\n');
+    if newline && !key && allowed.block && !odd_breaks {
         return write_literal(out, s, block_at);
     }
-    let plain = allowed.plain && !needs_quotes(s) && !s.contains('\n');
-    if plain {
-        out.push_str(s);
-    } else if allowed.single && !s.contains('\n') && !odd_breaks {
+    if allowed.single && !newline && !odd_breaks {
         out.push('\'');
         for (n, part) in s.split('\'').enumerate() {
             if n > 0 {
@@ -1051,9 +1053,6 @@ pub fn needs_quotes(s: &str) -> bool {
     if !(first.is_ascii_digit() || b"+-.~=<nNyYoOtTfF".contains(&first)) {
         return false;
     }
-    if resolve_plain(s).is_some() || digits_but_not_number(s) {
-        return true;
-    }
     // The words below are at most 6 bytes: longer strings need not be lowercased (an allocation each).
     let lower = if s.len() <= 6 { s.to_ascii_lowercase() } else { String::new() };
     if matches!(
@@ -1076,7 +1075,12 @@ pub fn needs_quotes(s: &str) -> bool {
     ) {
         return true;
     }
-    is_int_1_1(s) || is_float_1_1(s) || is_timestamp_1_1(s)
+    // The rest (numbers as YAML 1.2 reads them, YAML 1.1 ints, floats and timestamps) start with a
+    // digit, a sign or a dot; the words `resolve_plain` knows (`null`, `True`, …) are all in the list.
+    if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
+        return false;
+    }
+    resolve_plain(s).is_some() || digits_but_not_number(s) || is_int_1_1(s) || is_float_1_1(s) || is_timestamp_1_1(s)
 }
 
 fn digits_but_not_number(s: &str) -> bool {
@@ -1150,6 +1154,27 @@ fn is_timestamp_1_1(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_plain_scalar_read_as_something_else_is_quoted() {
+        // needs_quotes answers from its word list for strings that do not start like a number; every
+        // word resolve_plain reads as a null or a bool must be in it.
+        let mut strings: Vec<String> = ["null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let alphabet = ["0", "1", "9", ".", "+", "-", "_", ":", "e", "x", "o", "b", "n", "~", "i", "a", "T"];
+        let mut level = vec![String::new()];
+        for _ in 0..4 {
+            level = level.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            strings.extend(level.iter().cloned());
+        }
+        for s in &strings {
+            if resolve_plain(s).is_some() || digits_but_not_number(s) {
+                assert!(needs_quotes(s), "{s:?}");
+            }
+        }
+    }
 
     #[test]
     fn the_ascii_analysis_concludes_what_the_char_analysis_does() {
