@@ -213,10 +213,21 @@ fn write_scalar(out: &mut String, v: &Value, block_at: usize, key: bool) {
 }
 
 /// What libyaml's scalar analysis allows for a string (`yaml_emitter_analyze_scalar`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Allowed {
     plain: bool,
     single: bool,
     block: bool,
+}
+
+impl Allowed {
+    /// The styles left once the analysis found these (libyaml's conclusion from its flags).
+    fn from_flags(not_plain: bool, trailing_space: bool, break_space: bool, none: bool) -> Allowed {
+        if none {
+            return Allowed { plain: false, single: false, block: false };
+        }
+        Allowed { plain: !not_plain && !break_space, single: !break_space, block: !trailing_space }
+    }
 }
 
 fn is_break(c: char) -> bool {
@@ -239,6 +250,14 @@ fn analyze(s: &str) -> Allowed {
     {
         return Allowed { plain: true, single: true, block: true };
     }
+    if s.is_ascii() {
+        return analyze_ascii(s.as_bytes());
+    }
+    analyze_chars(s)
+}
+
+/// libyaml's analysis char by char (any non-empty text).
+fn analyze_chars(s: &str) -> Allowed {
     let blank = |c: Option<char>| c.is_none_or(|c| c == ' ' || c == '\t' || is_break(c));
     let mut block_indicators = s.starts_with("---") || s.starts_with("...");
     let (mut special, mut line_breaks) = (false, false);
@@ -283,36 +302,66 @@ fn analyze(s: &str) -> Allowed {
         preceded_by_whitespace = c == ' ' || c == '\t' || is_break(c);
         i += 1;
     }
-    let mut a = Allowed { plain: true, single: true, block: true };
-    if leading_space || leading_break || trailing_space || trailing_break || line_breaks || block_indicators {
-        a.plain = false;
+    let not_plain =
+        leading_space || leading_break || trailing_space || trailing_break || line_breaks || block_indicators;
+    Allowed::from_flags(not_plain, trailing_space, break_space, space_break || special)
+}
+
+/// [`analyze`] for ASCII text, where each char is one byte: the same flags, each stated as a property of
+/// a byte and its neighbours rather than carried from char to char. Result messages and the exec
+/// plugin's JSON made the char loop a third of a 1,000-spoke run (docs/performance.md, third pass).
+fn analyze_ascii(b: &[u8]) -> Allowed {
+    let line_break = |c: u8| c == b'\n' || c == b'\r';
+    let white = |c: u8| c == b' ' || c == b'\t' || line_break(c);
+    let blank = |c: Option<&u8>| c.is_none_or(|&c| white(c));
+    let (first, last) = (b[0], b[b.len() - 1]);
+    let mut block_indicators = b.starts_with(b"---")
+        || b.starts_with(b"...")
+        || b"#,[]{}&*!|>'\"%@`".contains(&first)
+        || (matches!(first, b'?' | b':' | b'-') && blank(b.get(1)));
+    let (mut special, mut line_breaks, mut break_space, mut space_break) = (false, false, false, false);
+    for (i, &c) in b.iter().enumerate() {
+        // Printable ASCII, a space and a line feed are the common case: only the last two need more.
+        if c > b' ' && c < 0x7f && c != b':' && c != b'#' {
+            continue;
+        }
+        let previous = i.checked_sub(1).map(|p| b[p]);
+        if i > 0 && ((c == b':' && blank(b.get(i + 1))) || (c == b'#' && previous.is_some_and(white))) {
+            block_indicators = true;
+        }
+        special |= c != b'\n' && !(b' '..=b'~').contains(&c);
+        line_breaks |= line_break(c);
+        break_space |= c == b' ' && previous.is_some_and(line_break);
+        space_break |= line_break(c) && previous == Some(b' ');
     }
-    if trailing_space {
-        a.block = false;
-    }
-    if break_space {
-        a.plain = false;
-        a.single = false;
-    }
-    if space_break || special {
-        a = Allowed { plain: false, single: false, block: false };
-    }
-    a
+    let (leading_space, leading_break) = (first == b' ', line_break(first));
+    let (trailing_space, trailing_break) = (last == b' ', line_break(last));
+    let not_plain =
+        leading_space || leading_break || trailing_space || trailing_break || line_breaks || block_indicators;
+    Allowed::from_flags(not_plain, trailing_space, break_space, space_break || special)
 }
 
 fn write_string(out: &mut String, s: &str, block_at: usize, key: bool) {
     let allowed = analyze(s);
+    // Allowed plain means the analysis saw no line break: most strings need no search for one.
+    if allowed.plain && !needs_quotes(s) {
+        return out.push_str(s);
+    }
     // Line separators other than `\n` are read differently by YAML 1.1 and 1.2: never in a block.
-    let odd_breaks = s.contains(['\r', '\u{85}', '\u{2028}', '\u{2029}']);
-    if s.contains('\n') && !key && allowed.block && !odd_breaks {
+    // (`\r` found by memchr; the others are not ASCII, and a char-set search decodes every char.)
+    let odd_breaks = s.contains('\r') || (!s.is_ascii() && s.contains(['\u{85}', '\u{2028}', '\u{2029}']));
+    let newline = s.contains('\n');
+    if newline && !key && allowed.block && !odd_breaks {
         return write_literal(out, s, block_at);
     }
-    let plain = allowed.plain && !needs_quotes(s) && !s.contains('\n');
-    if plain {
-        out.push_str(s);
-    } else if allowed.single && !s.contains('\n') && !odd_breaks {
+    if allowed.single && !newline && !odd_breaks {
         out.push('\'');
-        out.push_str(&s.replace('\'', "''"));
+        for (n, part) in s.split('\'').enumerate() {
+            if n > 0 {
+                out.push_str("''");
+            }
+            out.push_str(part);
+        }
         out.push('\'');
     } else {
         write_double_quoted(out, s);
@@ -375,4 +424,30 @@ fn write_double_quoted(out: &mut String, s: &str) {
         }
     }
     out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ascii_analysis_concludes_what_the_char_analysis_does() {
+        // Every string of up to 5 bytes over the bytes the analysis looks at, and some that it skips.
+        let alphabet = b" \t\n\r:#-?.',!\x01\x7fa";
+        let mut strings: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut checked = 0;
+        for _ in 0..5 {
+            strings =
+                strings.iter().flat_map(|s| alphabet.iter().map(move |&b| [s.as_slice(), &[b]].concat())).collect();
+            for bytes in &strings {
+                let text = std::str::from_utf8(bytes).unwrap();
+                assert_eq!(analyze_ascii(bytes), analyze_chars(text), "{text:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 500_000);
+        for text in ["--- x", "... x", "a: b", "a:b", "a #b", "a#b", "x\n y", "x \ny", "- ", "-x", "trail ", "% x"] {
+            assert_eq!(analyze_ascii(text.as_bytes()), analyze_chars(text), "{text:?}");
+        }
+    }
 }

@@ -125,10 +125,8 @@ pub fn needs_quotes(s: &str) -> bool {
     if !(first.is_ascii_digit() || b"+-.~=<nNyYoOtTfF".contains(&first)) {
         return false;
     }
-    if resolve_plain(s).is_some() || digits_but_not_number(s) {
-        return true;
-    }
-    let lower = s.to_ascii_lowercase();
+    // The words below are at most 6 bytes: longer strings need not be lowercased (an allocation each).
+    let lower = if s.len() <= 6 { s.to_ascii_lowercase() } else { String::new() };
     if matches!(
         lower.as_str(),
         "y" | "n"
@@ -149,7 +147,12 @@ pub fn needs_quotes(s: &str) -> bool {
     ) {
         return true;
     }
-    is_int_1_1(s) || is_float_1_1(s) || is_timestamp_1_1(s)
+    // The rest (numbers as YAML 1.2 reads them, YAML 1.1 ints, floats and timestamps) start with a
+    // digit, a sign or a dot; the words `resolve_plain` knows (`null`, `True`, …) are all in the list.
+    if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
+        return false;
+    }
+    resolve_plain(s).is_some() || digits_but_not_number(s) || is_int_1_1(s) || is_float_1_1(s) || is_timestamp_1_1(s)
 }
 
 fn digits_but_not_number(s: &str) -> bool {
@@ -218,4 +221,30 @@ fn is_timestamp_1_1(s: &str) -> bool {
     }
     i += if digit(i + 2) { 3 } else { 2 };
     matches!(b.get(i), None | Some(b'T' | b't' | b' ' | b'\t'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_plain_scalar_read_as_something_else_is_quoted() {
+        // needs_quotes answers from its word list for strings that do not start like a number; every
+        // word resolve_plain reads as a null or a bool must be in it.
+        let mut strings: Vec<String> = ["null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let alphabet = ["0", "1", "9", ".", "+", "-", "_", ":", "e", "x", "o", "b", "n", "~", "i", "a", "T"];
+        let mut level = vec![String::new()];
+        for _ in 0..4 {
+            level = level.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            strings.extend(level.iter().cloned());
+        }
+        for s in &strings {
+            if resolve_plain(s).is_some() || digits_but_not_number(s) {
+                assert!(needs_quotes(s), "{s:?}");
+            }
+        }
+    }
 }
