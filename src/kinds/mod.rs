@@ -9,7 +9,7 @@
 //! Both [`crate::generate`] and [`crate::doctor`] dispatch through this module: [`emit`] by the model's
 //! [`SpokeKind`], [`observer`] by an object's API group and kind ([`OBSERVERS`]). Adding a kind is a
 //! folder here, one arm in each [`SpokeKind`] method and in [`emit`], one entry in [`OBSERVERS`], plus
-//! its config and resolve rules (docs/design.md, "Adding a spoke kind to the doctor").
+//! its config and resolve rules (docs/design.md, "Adding a spoke kind").
 //!
 //! [`Authenticator`]: crate::observed::Authenticator
 
