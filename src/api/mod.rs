@@ -57,11 +57,6 @@ where
             spec,
         }
     }
-
-    /// Whether an object of this API group and kind is one of these, in any version of the group.
-    pub fn is(group: &str, kind: &str) -> bool {
-        group == <Self as k8s_openapi::Resource>::GROUP && kind == <Self as k8s_openapi::Resource>::KIND
-    }
 }
 
 /// The API group of an `apiVersion` (empty for the core group's `v1`).

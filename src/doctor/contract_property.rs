@@ -2,7 +2,7 @@
 //! yields back the model's management contract. For several models, the doctor's reading of the
 //! generated manifests must give each Argo CD component the model's ServiceAccount, workload and SPIFFE
 //! ID, the CSI volume mounted where the model's socket is, and each cluster Secret the model's server,
-//! namespaces, audience and exec config. The binary-level tests (`tests/doctor.rs`) check the verdicts;
+//! namespaces, audience and exec config. The binary-level tests (`tests/it/doctor.rs`) check the verdicts;
 //! this checks the values, so a generator and a reader that drift apart fail here first.
 
 use super::checks::{self, Identity};
@@ -42,7 +42,7 @@ fn model_and_input(name: &str, text: &str) -> (Model, Input) {
     let stream: String = manifests
         .iter()
         .filter(|m| m.file.is_none())
-        .map(|m| format!("---\n{}", serde_yaml_ng::to_string(&m.object).unwrap()))
+        .map(|m| format!("---\n{}", crate::yaml::to_string(&m.object)))
         .collect();
     let mut input = Input::default();
     parse_stream(&stream, name, &mut input);

@@ -254,8 +254,16 @@ pub fn observe(objects: &[Object]) -> (Management, Vec<Spoke>) {
                         Err(e) => m.unreadable.push(e),
                     }
                 } else if o.is::<ClusterRole>() {
-                    let rules: Vec<PolicyRule> = field(o, "/rules").ok().flatten().unwrap_or_default();
-                    spoke_mut(&mut spokes, spoke).cluster_roles.insert(o.name.clone(), rules);
+                    // A rule the API server would refuse makes the role unreadable, said as such: read as
+                    // "no rules", the RBAC check would give a verdict about a role it never saw.
+                    match field::<Vec<PolicyRule>>(o, "/rules") {
+                        Ok(rules) => {
+                            spoke_mut(&mut spokes, spoke)
+                                .cluster_roles
+                                .insert(o.name.clone(), rules.unwrap_or_default());
+                        }
+                        Err(e) => m.unreadable.push(e),
+                    }
                 }
             }
         }

@@ -17,8 +17,6 @@ mod locations;
 mod patch;
 mod providers;
 
-pub(crate) use patch::merge;
-
 use crate::diag::Diagnostics;
 use crate::generate::Manifest;
 use crate::krm::{self, annotation};
@@ -48,7 +46,7 @@ pub struct Reconciled {
 type Key<'v> = (&'v str, &'v str, &'v str, &'v str);
 
 fn key(object: &Value) -> Key<'_> {
-    let group = krm::text(object.get("apiVersion")).rsplit_once('/').map_or("", |(g, _)| g);
+    let group = crate::api::group(krm::text(object.get("apiVersion")));
     let meta = object.get("metadata");
     let field = |name: &str| krm::text(meta.and_then(|m| m.get(name)));
     (group, krm::text(object.get("kind")), field("namespace"), field("name"))
@@ -101,7 +99,7 @@ fn seen(item: &Value) -> Seen<'_> {
 /// that no other item claims; when several such clusters compete, none patches it (no guess), and an
 /// error names them and how to mark the item.
 struct Patchable<'v> {
-    /// The package directory of each cluster this run generates objects for, to its target value.
+    /// The package directory of each cluster of the model, to its target value.
     dirs: BTreeMap<String, String>,
     /// Items naming their cluster (its target value): the first per cluster and key.
     named: BTreeMap<(String, Key<'v>), usize>,
@@ -114,8 +112,15 @@ struct Patchable<'v> {
 }
 
 impl<'v> Patchable<'v> {
-    fn new(model: &Model, generated: &[Manifest]) -> Self {
-        let dirs = generated.iter().map(|m| (model.cluster_dir(&m.cluster), m.cluster.target())).collect();
+    /// Every cluster of the model counts, not only those this run's target generates for: an item under
+    /// another spoke's directory names that spoke even in a run for one spoke.
+    fn new(model: &Model) -> Self {
+        let spokes = model.spokes.iter().flat_map(|s| {
+            let control_plane = s.kind.has_control_plane().then(|| Cluster::ControlPlane(s.name.clone()));
+            std::iter::once(Cluster::Spoke(s.name.clone())).chain(control_plane)
+        });
+        let dirs =
+            std::iter::once(Cluster::Management).chain(spokes).map(|c| (model.cluster_dir(&c), c.target())).collect();
         Patchable {
             dirs,
             named: BTreeMap::new(),
@@ -214,7 +219,7 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
     // Only items without any owner are patched: another config's objects are that config's business.
     // An item that names its cluster is patched only by that cluster's object; one that names none, by
     // the object of the one cluster that generates its key (see `Patchable`).
-    let mut patchable = Patchable::new(model, &generated);
+    let mut patchable = Patchable::new(model);
     // Objects another config generated: never touched, but the same object from two configs is a
     // conflict the user must hear about (the last one applied wins).
     let mut foreign: BTreeMap<Identity, &str> = BTreeMap::new();
@@ -994,6 +999,15 @@ mod tests {
     fn an_item_naming_another_cluster_is_not_patched() {
         // The config emits only spoke s1; the base's item is spoke s2's.
         let item = base_authentication(Some((TARGET_ANNOTATION, "spoke/s2")));
+        let r = reconcile(&two_spokes("spoke/s1"), std::slice::from_ref(&item), vec![authentication_of("s1")], true);
+        assert_eq!(r.items[0], Item::Input(0));
+        assert_eq!(ann(new(&r.items[1]), TARGET_ANNOTATION), Some("spoke/s1"));
+    }
+
+    #[test]
+    fn an_item_under_another_spokes_directory_is_not_patched_in_a_run_for_one_spoke() {
+        // The run's target generates only spoke s1; the base's item lies in spoke s2's directory.
+        let item = base_authentication(Some((krm::PATH_ANNOTATION, "spokes/s2/authentication.yaml")));
         let r = reconcile(&two_spokes("spoke/s1"), std::slice::from_ref(&item), vec![authentication_of("s1")], true);
         assert_eq!(r.items[0], Item::Input(0));
         assert_eq!(ann(new(&r.items[1]), TARGET_ANNOTATION), Some("spoke/s1"));

@@ -7,6 +7,7 @@ use crate::diag::Diagnostics;
 use crate::generate::{LocalDefault, Manifest, NamedList};
 use crate::krm;
 use crate::model::{MANAGED_BY_LABEL, OWNER_ANNOTATION, PART_OF_LABEL, TARGET_ANNOTATION};
+use crate::yaml::merge;
 use serde_yaml_ng::Value;
 
 /// The generated fields laid over an input item that is not ours, less the local defaults the item has
@@ -126,23 +127,4 @@ pub(super) fn patch_note(input: &Value, cluster: Option<&str>) -> String {
         "patched {kind} {ns}{name}{file} with {whose}generated fields instead of emitting a second copy; it keeps \
          its other fields and stays yours (no owner annotation, never pruned)."
     )
-}
-
-/// Lays `overlay` over `base`: maps merge key by key, keeping `base`'s key order and appending new keys;
-/// anything else in `overlay` (scalars, lists, null) replaces what `base` has. One rule for both overlays
-/// this tool makes: `argocdSpec` over the generated ArgoCD spec, and generated fields over a base's item.
-pub fn merge(base: &mut Value, overlay: Value) {
-    match (base, overlay) {
-        (Value::Mapping(base), Value::Mapping(overlay)) => {
-            for (k, v) in overlay {
-                match base.get_mut(&k) {
-                    Some(old) => merge(old, v),
-                    None => {
-                        base.insert(k, v);
-                    }
-                }
-            }
-        }
-        (base, overlay) => *base = overlay,
-    }
 }

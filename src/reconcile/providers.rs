@@ -33,11 +33,11 @@ fn describe(provider: &OidcProvider) -> String {
 
 /// Where an object of this apiVersion and kind holds its OIDC providers, if it is one we patch.
 fn providers_field(object: &Value) -> Option<&'static [&'static str]> {
-    let group = object.get("apiVersion").and_then(Value::as_str)?.rsplit_once('/')?.0;
+    let api_version = object.get("apiVersion").and_then(Value::as_str)?;
     let kind = object.get("kind").and_then(Value::as_str)?;
-    if Authentication::is(group, kind) {
+    if crate::api::is::<Authentication>(api_version, kind) {
         Some(&["spec", "oidcProviders"])
-    } else if HostedCluster::is(group, kind) {
+    } else if crate::api::is::<HostedCluster>(api_version, kind) {
         Some(&["spec", "configuration", "authentication", "oidcProviders"])
     } else {
         None

@@ -109,6 +109,25 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Lays `overlay` over `base`: maps merge key by key, keeping `base`'s key order and appending new keys;
+/// anything else in `overlay` (scalars, lists, null) replaces what `base` has. One rule for both overlays
+/// this tool makes: `argocdSpec` over the generated ArgoCD spec, and generated fields over a base's item.
+pub fn merge(base: &mut Value, overlay: Value) {
+    match (base, overlay) {
+        (Value::Mapping(base), Value::Mapping(overlay)) => {
+            for (k, v) in overlay {
+                match base.get_mut(&k) {
+                    Some(old) => merge(old, v),
+                    None => {
+                        base.insert(k, v);
+                    }
+                }
+            }
+        }
+        (base, overlay) => *base = overlay,
+    }
+}
+
 #[cfg(test)]
 mod tests;
 

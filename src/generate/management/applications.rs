@@ -9,10 +9,8 @@ use crate::api::application::{
     Application as ArgoApplication, ApplicationSpec, Automated, Destination, Directory, Helm, Parameter, Source,
     SyncPolicy,
 };
+use crate::api::argocd_cluster::IN_CLUSTER_SERVER;
 use crate::model::{Application, BootstrapApp, Cluster, Model};
-
-/// The management cluster as Argo CD's in-cluster destination.
-const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
 fn application(model: &Model, app: &Application) -> ArgoApplication {
     let parameters: Vec<Parameter> = app
@@ -54,7 +52,7 @@ fn bootstrap(model: &Model, app: &BootstrapApp) -> ArgoApplication {
             },
             destination: match &app.spoke {
                 Some(spoke) => Destination { name: Some(spoke.clone()), server: None, namespace: String::new() },
-                None => Destination { name: None, server: Some(IN_CLUSTER.into()), namespace: String::new() },
+                None => Destination { name: None, server: Some(IN_CLUSTER_SERVER.into()), namespace: String::new() },
             },
             sync_policy: Some(SyncPolicy {
                 automated: Automated { prune: false, self_heal: true },

@@ -9,7 +9,7 @@ use crate::generate::LocalDefault;
 use crate::model::{
     Cluster, ImageRef, Model, PluginInstall, BUILTIN_BINARY, CSI_DRIVER, EXEC_BINARY, IMAGE_BINARY_PATH, INIT_CONTAINER,
 };
-use crate::reconcile::merge;
+use crate::yaml::merge;
 use k8s_openapi::api::core::v1::{
     CSIVolumeSource, Capabilities, Container, EmptyDirVolumeSource, EnvVar, Namespace, ResourceRequirements,
     SeccompProfile, SecurityContext, Volume, VolumeMount,
