@@ -6,8 +6,9 @@
 //! and integers wider than 64 bits, and gives no source positions, so pass-through needed a second
 //! parse. Here one event stream (saphyr-parser with our patches, `vendor/saphyr-parser/`) yields the value and, under a
 //! caller's [`Items`] policy (`crate::krm::ITEMS` for a ResourceList), every item's source span at once,
-//! under the limits below. Every reader of YAML in the crate comes here, the doctor's manifests
-//! included ([`parse_stream`]). By job: `read.rs` the reader, `scalar.rs` the scalar rules, `emit.rs`
+//! under the limits below. Every reader of YAML values in the crate comes here, the doctor's manifests
+//! included ([`parse_stream`]); the one other user of the parser, `diag::locate`, walks the events of a
+//! config this reader has already accepted, only for the line and column of a field. By job: `read.rs` the reader, `scalar.rs` the scalar rules, `emit.rs`
 //! the emitter; a problem is an [`Error`] whose kind callers branch on. The emitter writes the same block
 //! style serde_yaml_ng writes (generated output stays byte-identical) but also quotes every string a
 //! YAML 1.1 reader (go-yaml v2 in kubectl, kustomize and Argo CD, PyYAML) would take for something else.
