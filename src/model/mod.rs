@@ -83,6 +83,17 @@ pub enum Target {
 }
 
 impl Target {
+    /// The value `spec.target` (or `--target`) takes for this target.
+    pub fn value(&self) -> String {
+        match self {
+            Target::All => "all".into(),
+            Target::Management => Cluster::Management.target(),
+            Target::Spoke(name) => Cluster::Spoke(name.clone()).target(),
+            Target::FeatureGate(name) => format!("{}/featuregate", Cluster::Spoke(name.clone()).target()),
+            Target::ControlPlane(name) => Cluster::ControlPlane(name.clone()).target(),
+        }
+    }
+
     /// Whether the run is about `cluster` (its notes are shown).
     pub fn includes(&self, cluster: &Cluster) -> bool {
         match (self, cluster) {

@@ -413,7 +413,7 @@ fn pruned_notes(
                 format!(
                     "the config's target `{}` {covers}; set `spec.target: all` (`data.target` in the ConfigMap form) \
                      to keep every cluster's objects",
-                    target_name(&model.target)
+                    model.target.value()
                 )
             }
             Pruned::PatchedBase => {
@@ -442,17 +442,6 @@ fn pruned_notes(
                 objects.join(", ")
             ),
         );
-    }
-}
-
-/// `spec.target`'s value for a model's target.
-fn target_name(target: &Target) -> String {
-    match target {
-        Target::All => "all".into(),
-        Target::Management => "management".into(),
-        Target::Spoke(name) => format!("spoke/{name}"),
-        Target::FeatureGate(name) => format!("spoke/{name}/featuregate"),
-        Target::ControlPlane(name) => format!("control-plane/{name}"),
     }
 }
 

@@ -12,7 +12,7 @@ use crate::config::{self, ExecAuthMethod, Form, Identity, Spec, DEFAULT_COPIER_I
 use crate::diag::{Diagnostics, Severity, Topic};
 use crate::model::{
     fallback_spiffe_id, ignored_namespace_pattern, issuer_problem, Archive, ArgoIdentity, BootstrapApp, Catalog,
-    Component, CredentialVersion, ExecConfig, Gitops, ImageRef, InstallPlanApproval, Issuer, Origin, Plugin,
+    Cluster, Component, CredentialVersion, ExecConfig, Gitops, ImageRef, InstallPlanApproval, Issuer, Origin, Plugin,
     PluginImage, PluginInstall, Rbac, Setting, SharedIdentity, Spoke, SpokeKind, Trust, WorkloadApi, Ztwim,
     AGENT_SOCKET, AUDIENCE_ENV, CREDENTIAL_COMMAND, CREDENTIAL_VERSION_ENV, IGNORED_NAMESPACE_PATTERNS, INIT_CONTAINER,
     INSTANCE_LABEL, KUBE_APISERVER_CONFIG_FILE, SOCKET_ENV,
@@ -143,10 +143,13 @@ pub(super) fn gitops_for(gitops: Gitops, spokes: &[Spoke], bootstrap: &config::B
             exclude,
         };
         let names = bootstrap_names(&gitops.name, spokes.iter().map(|s| s.name.as_str()));
-        let directories = std::iter::once((dir("management"), None, None)).chain(spokes.iter().map(|s| {
-            let exclude = matches!(s.kind, SpokeKind::Kubernetes(_)).then_some(KUBE_APISERVER_CONFIG_FILE);
-            (dir(&format!("spokes/{}", s.name)), Some(s.name.clone()), exclude)
-        }));
+        // The directories `generate -o` writes each cluster's files to (`Cluster::dir`), so the Applications
+        // sync what the tree holds.
+        let directories =
+            std::iter::once((dir(&Cluster::Management.dir()), None, None)).chain(spokes.iter().map(|s| {
+                let exclude = matches!(s.kind, SpokeKind::Kubernetes(_)).then_some(KUBE_APISERVER_CONFIG_FILE);
+                (dir(&s.cluster.dir()), Some(s.name.clone()), exclude)
+            }));
         for ((path, spoke, exclude), name) in directories.zip(names) {
             apps.push(app(name, path, spoke, exclude));
         }

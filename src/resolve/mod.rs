@@ -232,17 +232,17 @@ fn target(spec: &Spec, flag: Option<TargetFlag>, d: &mut Diagnostics) -> Option<
 /// Every single-cluster target the config offers, in config order: `management`, then per spoke
 /// `spoke/<name>`, `spoke/<name>/featuregate` (4.19 spokes) and `control-plane/<name>` (hosted, eks).
 fn target_choices(spec: &Spec) -> Vec<String> {
-    let mut choices = vec!["management".to_string()];
+    let mut choices = vec![Target::Management];
     for s in spoke_names(spec).into_iter().filter_map(|name| spec.spokes.iter().find(|s| s.name == name)) {
-        choices.push(format!("spoke/{}", s.name));
+        choices.push(Target::Spoke(s.name.clone()));
         if gets_feature_gate(s) {
-            choices.push(format!("spoke/{}/featuregate", s.name));
+            choices.push(Target::FeatureGate(s.name.clone()));
         }
         if has_control_plane(s.type_) {
-            choices.push(format!("control-plane/{}", s.name));
+            choices.push(Target::ControlPlane(s.name.clone()));
         }
     }
-    choices
+    choices.iter().map(Target::value).collect()
 }
 
 /// Whether a spoke's API server is configured on another cluster (`control-plane/<name>`).
