@@ -139,7 +139,8 @@ fn owns(target: &Target, path: &Path) -> bool {
 /// for a FeatureGate-only run, which wrote one file there and not the rest.
 fn record_key(target: &Target, cluster: &Cluster) -> String {
     match target {
-        Target::FeatureGate(_) => format!("{}/featuregate", cluster.target()),
+        // A FeatureGate-only run writes to its spoke only, and its record says it was that target.
+        Target::FeatureGate(_) => target.value(),
         _ => cluster.target(),
     }
 }
@@ -151,9 +152,9 @@ fn replaces(target: &Target, key: &str) -> bool {
         Target::Management => key == Cluster::Management.target(),
         Target::Spoke(name) => {
             let spoke = Cluster::Spoke(name.clone()).target();
-            key == spoke || key == format!("{spoke}/featuregate")
+            key == spoke || key == Target::FeatureGate(name.clone()).value()
         }
-        Target::FeatureGate(name) => key == record_key(target, &Cluster::Spoke(name.clone())),
+        Target::FeatureGate(_) => key == target.value(),
         Target::ControlPlane(name) => key == Cluster::ControlPlane(name.clone()).target(),
     }
 }
