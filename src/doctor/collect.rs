@@ -146,6 +146,18 @@ fn cluster_from_path(path: &str) -> Option<String> {
     dirs.contains(&"management").then(|| "management".to_string())
 }
 
+/// The doctor's reading of generated manifests, each written by our emitter as users get it: how the
+/// in-crate property tests (`kinds`, `doctor::contract_property`) read back what the generators wrote.
+#[cfg(test)]
+pub(crate) fn read_back<'a>(manifests: impl IntoIterator<Item = &'a crate::generate::Manifest>, label: &str) -> Input {
+    let mut input = Input::default();
+    for (i, manifest) in manifests.into_iter().enumerate() {
+        parse_stream(&crate::yaml::to_string(&manifest.object), &format!("{label}#{i}"), &mut input);
+    }
+    assert!(input.errors.is_empty(), "{label}: {:?}", input.errors);
+    input
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 //! this checks the values, so a generator and a reader that drift apart fail here first.
 
 use super::checks::{self, Identity};
-use super::collect::{parse_stream, Input};
+use super::collect::{read_back, Input};
 use super::observe::{observe, Helper as _};
 use super::report::Checks;
 use crate::api::argocd_cluster::ExecProviderConfig;
@@ -39,15 +39,7 @@ fn model_and_input(name: &str, text: &str) -> (Model, Input) {
     let (model, results) = crate::pipeline::model_from_file(text, "ztwim-gitops.yaml");
     let model = model.unwrap_or_else(|| panic!("{name} does not resolve: {results:?}"));
     let (manifests, _) = crate::pipeline::generate_from_file(text, "ztwim-gitops.yaml", Some("all"));
-    let stream: String = manifests
-        .iter()
-        .filter(|m| m.file.is_none())
-        .map(|m| format!("---\n{}", crate::yaml::to_string(&m.object)))
-        .collect();
-    let mut input = Input::default();
-    parse_stream(&stream, name, &mut input);
-    assert_eq!(input.errors, Vec::<String>::new(), "{name}");
-    (model, input)
+    (model, read_back(&manifests, name))
 }
 
 /// The exec config as the cluster Secret must carry it.

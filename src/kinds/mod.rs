@@ -112,7 +112,7 @@ mod tests {
     //! The in-crate property behind the binary-level doctor tests: for every spoke kind, what the doctor
     //! observes in what the generators produced is the model's contract.
 
-    use crate::doctor::collect::{parse_stream, Input};
+    use crate::doctor::collect::read_back;
     use crate::doctor::observe::observe;
     use crate::model::Model;
     use crate::observed::CaSource;
@@ -173,11 +173,7 @@ mod tests {
     /// Generates, reads the output back as the doctor reads any manifests, and compares each spoke's
     /// one authenticator with the spoke's contract.
     fn observed_is_the_contract(model: &Model, label: &str) {
-        let mut input = Input::default();
-        for (i, manifest) in crate::generate::generate(model).manifests.iter().enumerate() {
-            parse_stream(&crate::yaml::to_string(&manifest.object), &format!("{label}#{i}"), &mut input);
-        }
-        assert!(input.errors.is_empty(), "{label}: {:?}", input.errors);
+        let input = read_back(&crate::generate::generate(model).manifests, label);
         let (management, observed) = observe(&input.objects);
         assert!(management.unreadable.is_empty(), "{label}: {:?}", management.unreadable);
         assert!(!model.spokes.is_empty(), "{label}: no spokes");
