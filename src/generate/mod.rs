@@ -152,8 +152,11 @@ impl Output<'_> {
         if !self.model.target.selects(cluster, kind) {
             return;
         }
-        crate::krm::set_annotation(&mut value, OWNER_ANNOTATION, &self.model.owner);
-        crate::krm::set_annotation(&mut value, TARGET_ANNOTATION, &cluster.target());
+        let target = cluster.target();
+        crate::krm::set_annotations(
+            &mut value,
+            [(OWNER_ANNOTATION, self.model.owner.as_str()), (TARGET_ANNOTATION, &target)],
+        );
         set_labels(&mut value, &self.model.labels);
         let mut manifest = Manifest::new(cluster.clone(), value);
         finish(&mut manifest);
@@ -196,13 +199,24 @@ pub fn canonical(value: Value) -> Value {
     Value::Mapping(reorder(map, TOP))
 }
 
-fn reorder(mut map: Mapping, first: &[&str]) -> Mapping {
-    let mut out = Mapping::new();
+/// `first`'s keys in that order, then the rest in the order `Mapping::remove` leaves them: it is a
+/// swap-remove, so taking `first` out moved later keys forward (a ClusterRoleBinding's `subjects` comes
+/// before its `roleRef`), and output bytes depend on that order. The order is worked out on positions
+/// first; the map is rebuilt, hashing every key again, only when it changes, which for most objects
+/// (apiVersion, kind, metadata, spec) it does not.
+fn reorder(map: Mapping, first: &[&str]) -> Mapping {
+    let keys: Vec<Option<&str>> = map.keys().map(Value::as_str).collect();
+    let mut rest: Vec<usize> = (0..keys.len()).collect();
+    let mut order = Vec::with_capacity(keys.len());
     for key in first {
-        if let Some(v) = map.remove(*key) {
-            out.insert((*key).into(), v);
+        if let Some(at) = rest.iter().position(|&i| keys[i] == Some(key)) {
+            order.push(rest.swap_remove(at));
         }
     }
-    out.extend(map);
-    out
+    order.extend(rest);
+    if order.iter().enumerate().all(|(n, &i)| n == i) {
+        return map;
+    }
+    let mut entries: Vec<Option<(Value, Value)>> = map.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| entries[i].take()).collect()
 }

@@ -185,11 +185,19 @@ pub fn item_index(object: &Value) -> Option<&str> {
 
 /// Sets an annotation, creating `metadata.annotations` when needed.
 pub fn set_annotation(object: &mut Value, key: &str, value: &str) {
+    set_annotations(object, [(key, value)]);
+}
+
+/// Sets several annotations in order, finding (or creating) `metadata.annotations` once: every step
+/// into a `Value` map hashes its key, and a generated object gets six of ours.
+pub fn set_annotations<'a>(object: &mut Value, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) {
     let Some(obj) = object.as_mapping_mut() else { return };
     let meta = obj.entry("metadata".into()).or_insert_with(|| Value::Mapping(Mapping::new()));
     let Some(meta) = meta.as_mapping_mut() else { return };
     let ann = meta.entry("annotations".into()).or_insert_with(|| Value::Mapping(Mapping::new()));
     if let Some(ann) = ann.as_mapping_mut() {
-        ann.insert(key.into(), value.into());
+        for (key, value) in pairs {
+            ann.insert(key.into(), value.into());
+        }
     }
 }

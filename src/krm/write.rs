@@ -1,8 +1,7 @@
 //! Writing the output ResourceList: items copied or serialised, the echoed functionConfig, results.
 
 use super::{KrmResult, OUTPUT_API_VERSION};
-use serde::Serialize;
-use serde_yaml_ng::{Mapping, Value};
+use serde_yaml_ng::Value;
 
 /// One output item: source text copied verbatim (see [`crate::krm::passthrough`]) or a value we serialise.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -15,11 +14,6 @@ pub enum Emit<'a> {
         value: &'a Value,
     },
     Value(&'a Value),
-}
-
-#[derive(Serialize)]
-struct Results<'a> {
-    results: &'a [KrmResult],
 }
 
 /// Writes the output ResourceList in block-style YAML: `apiVersion`, `kind`, `items`, the input's
@@ -47,19 +41,27 @@ pub fn write(items: &[Emit<'_>], function_config: Option<&Value>, results: &[Krm
             Emit::Verbatim(text) => crate::krm::push_entry(&mut out, text.lines()),
             Emit::Source { source, span, value } => {
                 if !crate::krm::write_entry(&mut out, source, span) {
-                    crate::krm::push_entry(&mut out, crate::yaml::to_string(value).lines());
+                    push_value(&mut out, value);
                 }
             }
-            Emit::Value(value) => crate::krm::push_entry(&mut out, crate::yaml::to_string(value).lines()),
+            Emit::Value(value) => push_value(&mut out, value),
         }
     }
     if let Some(config) = function_config {
-        let mut echo = Mapping::new();
-        echo.insert("functionConfig".into(), config.clone());
-        out.push_str(&crate::yaml::to_string(&Value::Mapping(echo)));
+        crate::yaml::write_field(&mut out, "functionConfig", config);
     }
     if !results.is_empty() {
-        out.push_str(&crate::yaml::to_string_of(&Results { results }));
+        match serde_yaml_ng::to_value(results) {
+            Ok(results) => crate::yaml::write_field(&mut out, "results", &results),
+            Err(e) => out.push_str(&format!("# not serialisable: {e}\n")),
+        }
     }
     out
+}
+
+/// An item we serialise: an object (a map) straight into the list, anything else through its own text.
+fn push_value(out: &mut String, value: &Value) {
+    if !crate::yaml::write_entry(out, value) {
+        crate::krm::push_entry(out, crate::yaml::to_string(value).lines());
+    }
 }

@@ -2,7 +2,7 @@
 //! (so kpt keeps its comments), a new one gets a path under the config's directory and the lowest index
 //! no kept item holds there.
 
-use crate::krm::{self, annotation, set_annotation};
+use crate::krm::{self, annotation, set_annotations};
 use serde_yaml_ng::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,10 +21,10 @@ const LOCATION_ANNOTATIONS: &[&str] = &[
 
 /// Copies the location annotations of `old`, the owned item `object` replaces, onto `object`.
 pub(super) fn keep(object: &mut Value, old: &Value) {
-    for key in LOCATION_ANNOTATIONS {
-        if let Some(v) = annotation(old, key) {
-            set_annotation(object, key, v);
-        }
+    let kept: Vec<(&str, &str)> =
+        LOCATION_ANNOTATIONS.iter().filter_map(|&key| annotation(old, key).map(|v| (key, v))).collect();
+    if !kept.is_empty() {
+        set_annotations(object, kept);
     }
 }
 
@@ -55,13 +55,14 @@ impl<'v> Locations<'v> {
         *next = index + 1;
         // The order LOCATION_ANNOTATIONS copies them in on the next run, so that run changes no byte.
         let index = index.to_string();
-        for (key, value) in [
-            (krm::PATH_ANNOTATION, &path),
-            (krm::INDEX_ANNOTATION, &index),
-            (krm::LEGACY_PATH_ANNOTATION, &path),
-            (krm::LEGACY_INDEX_ANNOTATION, &index),
-        ] {
-            set_annotation(object, key, value);
-        }
+        set_annotations(
+            object,
+            [
+                (krm::PATH_ANNOTATION, path.as_str()),
+                (krm::INDEX_ANNOTATION, index.as_str()),
+                (krm::LEGACY_PATH_ANNOTATION, path.as_str()),
+                (krm::LEGACY_INDEX_ANNOTATION, index.as_str()),
+            ],
+        );
     }
 }

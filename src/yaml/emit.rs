@@ -36,6 +36,30 @@ pub fn to_string(value: &Value) -> String {
     out
 }
 
+/// A non-empty mapping as an entry of a block sequence at column 0, written in place: the bytes of
+/// [`to_string`] with `- ` before its first line and two spaces before every other non-empty line (the
+/// layout is relative to the indentation it starts at, and no line it writes ends in `\r`). Returns
+/// false, writing nothing, for any other value: a block scalar at the top is indented from column 0.
+pub fn write_entry(out: &mut String, value: &Value) -> bool {
+    match value {
+        Value::Mapping(m) if !m.is_empty() => {
+            out.push_str("- ");
+            write_map(out, m, 2, true);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// `key: value` at column 0, the bytes [`to_string`] writes for a mapping of that one entry, without
+/// building it. `key` must be a plain word (the callers' are constants).
+pub fn write_field(out: &mut String, key: &str, value: &Value) {
+    debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric()), "{key}");
+    out.push_str(key);
+    out.push(':');
+    write_value(out, value, 0, true);
+}
+
 /// Serialises any serde value through [`to_string`].
 pub fn to_string_of<T: serde::Serialize>(value: &T) -> String {
     match serde_yaml_ng::to_value(value) {
