@@ -262,11 +262,13 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
         guarded.push(found);
     }
     // Where several clusters' objects share one key, a patch note says whose fields it laid.
-    let mut clusters_per_key: BTreeMap<Key, usize> = BTreeMap::new();
-    for manifest in &generated {
-        *clusters_per_key.entry(key(&manifest.object)).or_default() += 1;
+    // Each key is read once: a read is five hashed look-ups in the object.
+    let keys: Vec<Key> = generated.iter().map(|m| key(&m.object)).collect();
+    let mut clusters_per_key: BTreeMap<&Key, usize> = BTreeMap::new();
+    for k in &keys {
+        *clusters_per_key.entry(k).or_default() += 1;
     }
-    let shared: Vec<bool> = generated.iter().map(|m| clusters_per_key[&key(&m.object)] > 1).collect();
+    let shared: Vec<bool> = keys.iter().map(|k| clusters_per_key[k] > 1).collect();
     let mut notes = Diagnostics::default();
     pruned_notes(model, inputs, &seen, &ours, &generated, &fates, &mut notes);
     notes.extend(ambiguous);
