@@ -144,14 +144,21 @@ pub(super) fn report(results: &[KrmResult], verbosity: Verbosity) {
         Verbosity::Normal => s != Severity::Info,
         Verbosity::Verbose => true,
     };
+    // One write: standard error is unbuffered, and `eprintln!` made a system call per piece of every
+    // line (a 1,000-spoke fleet's 3,001 warnings were some 12,000 calls).
+    let mut text = String::new();
     for r in results.iter().filter(|r| shown(r.severity)) {
-        eprintln!("{}: {}", r.severity.as_str(), r.human_line());
+        text.push_str(r.severity.as_str());
+        text.push_str(": ");
+        text.push_str(&r.human_line());
+        text.push('\n');
     }
     let infos = results.iter().filter(|r| r.severity == Severity::Info).count();
     if verbosity == Verbosity::Normal && infos > 0 {
         let s = if infos == 1 { "" } else { "s" };
-        eprintln!("note: {infos} info result{s} not shown; -v shows them");
+        text.push_str(&format!("note: {infos} info result{s} not shown; -v shows them\n"));
     }
+    eprint!("{text}");
 }
 
 #[cfg(test)]
