@@ -49,10 +49,12 @@ LABEL org.opencontainers.image.title="ztwim-gitops" \
       org.opencontainers.image.licenses="Apache-2.0"
 # kustomize runs container functions with `--user nobody`, which needs a passwd entry; the same files
 # name 65532 (nonroot), the default user. No shell; besides the binary only those two files and the licence
-# texts: ours, and those of the code vendored into it (saphyr-parser's LICENSE requires both authors'
-# licences to travel with every redistribution, and the image is one).
+# texts: ours, those of the code vendored into it (saphyr-parser's LICENSE requires both authors'
+# licences to travel with every redistribution, and the image is one), and those of every crate linked
+# into the binary (packaging/THIRD-PARTY-LICENSES, from cargo-about: MIT, BSD and ISC require their
+# notices in binary redistributions too).
 COPY packaging/etc/passwd packaging/etc/group /etc/
-COPY LICENSE /usr/share/licenses/ztwim-gitops/
+COPY LICENSE packaging/THIRD-PARTY-LICENSES /usr/share/licenses/ztwim-gitops/
 COPY vendor/saphyr-parser/LICENSE vendor/saphyr-parser/.licenses/ /usr/share/licenses/ztwim-gitops/saphyr-parser/
 USER 65532:65532
 ENTRYPOINT ["/usr/local/bin/ztwim-gitops"]

@@ -202,8 +202,9 @@ fn the_builtin_init_container_installs_the_credential_helper_from_the_image() {
     assert!(stderr.contains("spire-agent.sock"), "{stderr}");
 }
 
-/// The image is a redistribution of ztwim-gitops (Apache-2.0) and of the vendored saphyr-parser, whose
-/// LICENSE requires both authors' licences to travel with it: all of them are in the image, unchanged.
+/// The image is a redistribution of ztwim-gitops (Apache-2.0), of the vendored saphyr-parser, whose
+/// LICENSE requires both authors' licences to travel with it, and of every crate linked into the binary
+/// (packaging/THIRD-PARTY-LICENSES): all of them are in the image, unchanged.
 #[test]
 fn the_image_carries_the_licence_files() {
     let Some(image) = image() else { return };
@@ -220,6 +221,7 @@ fn the_image_carries_the_licence_files() {
         ("saphyr-parser/ChenYuheng-MIT", vendored.join(".licenses/ChenYuheng-MIT")),
         ("saphyr-parser/Ethiraric-Apache", vendored.join(".licenses/Ethiraric-Apache")),
         ("saphyr-parser/Ethiraric-MIT", vendored.join(".licenses/Ethiraric-MIT")),
+        ("THIRD-PARTY-LICENSES", root.join("packaging/THIRD-PARTY-LICENSES")),
     ];
     let found: Vec<_> = files.iter().map(|(f, _)| std::fs::read(licenses.join(f)).ok()).collect();
     run(buildah().args(["umount", ctr]), false);
@@ -276,4 +278,47 @@ fn the_vendored_parser_is_the_published_crate_plus_its_patches() {
         let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(hex, sum, "{file} with the patches undone is not the published file");
     }
+}
+
+/// packaging/THIRD-PARTY-LICENSES names exactly the crates Cargo.lock links into the image's binary:
+/// what `cargo tree -e normal` lists for the image's musl targets (normal dependencies with the features
+/// a release build enables; `cargo metadata` would add those only dev-dependencies switch on). A
+/// dependency added, removed or upgraded without regenerating the file fails here, with the command.
+#[test]
+fn third_party_licences_name_every_crate_in_the_binary() {
+    use std::collections::BTreeSet;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut linked = BTreeSet::new();
+    for target in ["x86_64-unknown-linux-musl", "aarch64-unknown-linux-musl"] {
+        let args = ["tree", "--locked", "-e", "normal", "--prefix", "none", "--target", target];
+        let out = run(Command::new(&cargo).current_dir(ROOT).args(args), true);
+        // `name vVERSION`, then `(proc-macro)`, `(*)` or a path dependency's directory.
+        for line in String::from_utf8(out.stdout).unwrap().lines() {
+            let mut words = line.split(' ');
+            if let (Some(name), Some(version)) = (words.next(), words.next().and_then(|v| v.strip_prefix('v'))) {
+                linked.insert(format!("{name} {version}"));
+            }
+        }
+    }
+    let text = std::fs::read_to_string(format!("{ROOT}/packaging/THIRD-PARTY-LICENSES")).unwrap();
+    // Each licence's crates sit between its `..., used by:` line and the dashes above its text.
+    let mut listed = BTreeSet::new();
+    let mut in_list = false;
+    for line in text.lines() {
+        if line.ends_with(", used by:") {
+            in_list = true;
+        } else if line.starts_with("-----") {
+            in_list = false;
+        } else if in_list {
+            listed.insert(line.trim().to_string());
+        }
+    }
+    let missing: Vec<_> = linked.difference(&listed).collect();
+    let extra: Vec<_> = listed.difference(&linked).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "packaging/THIRD-PARTY-LICENSES is out of date (missing {missing:?}, not linked {extra:?}); regenerate it: \
+         cargo about generate --locked --config packaging/about.toml --output-file packaging/THIRD-PARTY-LICENSES packaging/about.hbs"
+    );
+    assert!(linked.len() > 50 && linked.contains("mimalloc 0.1.52"), "{linked:?}");
 }
