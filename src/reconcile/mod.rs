@@ -195,6 +195,57 @@ impl<'v> Patchable<'v> {
     }
 }
 
+/// Says so of every unowned item that has the identity of an object this run generates for the cluster
+/// it names (or for any cluster, when it names none) and that no object patches, unless an error already
+/// explains why: such an item passes through unchanged, and without a word the user would take it for
+/// patched. `taken`: the items an object was given to, including those the provider guard then refused.
+fn left_alone(
+    inputs: &[Value],
+    seen: &[Seen],
+    patchable: &Patchable,
+    generated: &[Manifest],
+    taken: &BTreeSet<usize>,
+    notes: &mut Diagnostics,
+) {
+    let made: BTreeSet<Identity> = generated.iter().map(|m| identity(&m.object)).collect();
+    let made_for_any: BTreeSet<Key> = made.iter().map(|(_, key)| *key).collect();
+    // The first unowned item per named cluster (or none) and key: the one patching considers.
+    let mut first: BTreeMap<(Option<String>, Key), usize> = BTreeMap::new();
+    for (i, item) in seen.iter().enumerate() {
+        let key = item.identity.1;
+        if item.owner.is_some() || !made_for_any.contains(&key) {
+            continue;
+        }
+        let cluster = patchable.cluster_named(item);
+        if cluster.as_deref().is_some_and(|target| !made.contains(&(target, key))) {
+            continue;
+        }
+        let earlier = *first.entry((cluster.clone(), key)).or_insert(i);
+        if taken.contains(&i) || patchable.reported.contains(&i) {
+            continue;
+        }
+        let message = if earlier != i {
+            format!(
+                "{} is left unchanged: {}, earlier in the package, has the same identity{}, and only the first \
+                 item of an identity is considered for patching. Remove the duplicate from your base.",
+                describe(&inputs[i]),
+                describe(&inputs[earlier]),
+                cluster.as_deref().map(|c| format!(" and names the same cluster `{c}`")).unwrap_or_default(),
+            )
+        } else {
+            let named: Vec<String> = made.iter().filter(|(_, k)| *k == key).map(|(t, _)| format!("`{t}`")).collect();
+            format!(
+                "{} names no cluster and is left unchanged: every cluster this config generates that object for \
+                 ({}) has an item of its own naming it, and those are patched. Remove it from your base, or \
+                 name the cluster it is for with the annotation `{TARGET_ANNOTATION}: <cluster>`.",
+                describe(&inputs[i]),
+                named.join(", "),
+            )
+        };
+        notes.push(crate::diag::Severity::Warning, None, message);
+    }
+}
+
 /// What becomes of one generated object.
 enum Fate<'v> {
     /// It patches the unowned input item `i` in place.
@@ -248,6 +299,10 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
             }
         })
         .collect();
+    let taken: BTreeSet<usize> =
+        fates.iter().filter_map(|f| if let Fate::Patch(i) = f { Some(*i) } else { None }).collect();
+    let mut unpatched = Diagnostics::default();
+    left_alone(inputs, &seen, &patchable, &generated, &taken, &mut unpatched);
     // The provider guard runs before the prune notes are worded (a refused patch prunes differently);
     // its own notes keep their place after them, with the patch they are about.
     let mut generated = generated;
@@ -272,6 +327,7 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
     let mut notes = Diagnostics::default();
     pruned_notes(model, inputs, &seen, &ours, &generated, &fates, &mut notes);
     notes.extend(ambiguous);
+    notes.extend(unpatched);
     let mut out: Vec<Item> = (0..inputs.len()).filter(|&i| !ours[i]).map(Item::Input).collect();
     // Where each unowned input sits in `out`, so a patch finds its slot without a scan.
     let mut slot_of = vec![usize::MAX; inputs.len()];
@@ -1002,6 +1058,53 @@ mod tests {
         let r = reconcile(&two_spokes("spoke/s1"), std::slice::from_ref(&item), vec![authentication_of("s1")], true);
         assert_eq!(r.items[0], Item::Input(0));
         assert_eq!(ann(new(&r.items[1]), TARGET_ANNOTATION), Some("spoke/s1"));
+    }
+
+    #[test]
+    fn a_second_item_of_one_identity_is_left_unchanged_and_said_to_be() {
+        let mut first = base_authentication(Some((TARGET_ANNOTATION, "spoke/s1")));
+        set_annotation(&mut first, krm::PATH_ANNOTATION, "base/a.yaml");
+        let mut second = first.clone();
+        set_annotation(&mut second, krm::PATH_ANNOTATION, "base/b.yaml");
+        let r = reconcile(
+            &two_spokes("all"),
+            &[first, second],
+            vec![authentication_of("s1"), authentication_of("s2")],
+            true,
+        );
+        assert!(matches!(r.items[0], Item::New(_)), "the first is patched");
+        assert_eq!(r.items[1], Item::Input(1), "the second is left as it is");
+        let warnings: Vec<_> = r.notes.iter().filter(|n| n.severity == crate::diag::Severity::Warning).collect();
+        assert_eq!(warnings.len(), 1, "{:?}", r.notes);
+        assert_eq!(
+            warnings[0].message,
+            "Authentication cluster (base/b.yaml) is left unchanged: Authentication cluster (base/a.yaml), earlier in \
+             the package, has the same identity and names the same cluster `spoke/s1`, and only the first item of an \
+             identity is considered for patching. Remove the duplicate from your base."
+        );
+    }
+
+    #[test]
+    fn an_item_naming_no_cluster_is_said_to_be_left_alone_when_every_cluster_has_its_own() {
+        let mut unnamed = base_authentication(None);
+        set_annotation(&mut unnamed, krm::PATH_ANNOTATION, "base/authentication.yaml");
+        let inputs = [
+            unnamed,
+            base_authentication(Some((TARGET_ANNOTATION, "spoke/s1"))),
+            base_authentication(Some((TARGET_ANNOTATION, "spoke/s2"))),
+        ];
+        let r = reconcile(&two_spokes("all"), &inputs, vec![authentication_of("s1"), authentication_of("s2")], true);
+        assert_eq!(r.items[0], Item::Input(0));
+        assert!(r.items[1..].iter().all(|i| matches!(i, Item::New(_))), "the named ones are patched");
+        let warnings: Vec<_> = r.notes.iter().filter(|n| n.severity == crate::diag::Severity::Warning).collect();
+        assert_eq!(warnings.len(), 1, "{:?}", r.notes);
+        assert_eq!(
+            warnings[0].message,
+            "Authentication cluster (base/authentication.yaml) names no cluster and is left unchanged: every cluster \
+             this config generates that object for (`spoke/s1`, `spoke/s2`) has an item of its own naming it, and \
+             those are patched. Remove it from your base, or name the cluster it is for with the annotation \
+             `ztwim-gitops.dev/target: <cluster>`."
+        );
     }
 
     /// Spoke s1's `Authentication/cluster` as a previous run of `cfg` left it.
