@@ -109,6 +109,9 @@ struct Patchable<'v> {
     competing: BTreeMap<Key<'v>, BTreeSet<String>>,
     /// Unnamed items already reported as ambiguous.
     reported: BTreeSet<usize>,
+    /// Items after the first of their cluster (or of none) and key, which nothing patches: each with
+    /// that first item and the cluster both name.
+    later: Vec<(usize, usize, Option<String>)>,
 }
 
 impl<'v> Patchable<'v> {
@@ -127,15 +130,20 @@ impl<'v> Patchable<'v> {
             unnamed: BTreeMap::new(),
             competing: BTreeMap::new(),
             reported: BTreeSet::new(),
+            later: Vec::new(),
         }
     }
 
     fn add(&mut self, i: usize, item: &Seen<'v>) {
         let key = item.identity.1;
-        match self.cluster_named(item) {
-            Some(cluster) => self.named.entry((cluster, key)).or_insert(i),
-            None => self.unnamed.entry(key).or_insert(i),
+        let cluster = self.cluster_named(item);
+        let first = match &cluster {
+            Some(c) => *self.named.entry((c.clone(), key)).or_insert(i),
+            None => *self.unnamed.entry(key).or_insert(i),
         };
+        if first != i {
+            self.later.push((i, first, cluster));
+        }
     }
 
     /// The cluster an item names: its target annotation, else the nearest directory of its path that
@@ -196,52 +204,47 @@ impl<'v> Patchable<'v> {
 }
 
 /// Says so of every unowned item that has the identity of an object this run generates for the cluster
-/// it names (or for any cluster, when it names none) and that no object patches, unless an error already
+/// it names (or for any cluster, when it names none) and that nothing patches, unless an error already
 /// explains why: such an item passes through unchanged, and without a word the user would take it for
-/// patched. `taken`: the items an object was given to, including those the provider guard then refused.
-fn left_alone(
-    inputs: &[Value],
-    seen: &[Seen],
-    patchable: &Patchable,
-    generated: &[Manifest],
-    taken: &BTreeSet<usize>,
-    notes: &mut Diagnostics,
-) {
+/// patched. Called once every object has taken its item: an unnamed item still in `patchable.unnamed`
+/// was taken by none.
+fn left_alone(inputs: &[Value], patchable: &Patchable, generated: &[Manifest], notes: &mut Diagnostics) {
     let made: BTreeSet<Identity> = generated.iter().map(|m| identity(&m.object)).collect();
     let made_for_any: BTreeSet<Key> = made.iter().map(|(_, key)| *key).collect();
-    // The first unowned item per named cluster (or none) and key: the one patching considers.
-    let mut first: BTreeMap<(Option<String>, Key), usize> = BTreeMap::new();
-    for (i, item) in seen.iter().enumerate() {
-        let key = item.identity.1;
-        if item.owner.is_some() || !made_for_any.contains(&key) {
-            continue;
-        }
-        let cluster = patchable.cluster_named(item);
-        if cluster.as_deref().is_some_and(|target| !made.contains(&(target, key))) {
-            continue;
-        }
-        let earlier = *first.entry((cluster.clone(), key)).or_insert(i);
-        if taken.contains(&i) || patchable.reported.contains(&i) {
-            continue;
-        }
-        let message = if earlier != i {
-            format!(
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for (i, first, cluster) in &patchable.later {
+        let key = key(&inputs[*i]);
+        let made_here = match cluster {
+            Some(target) => made.contains(&(target.as_str(), key)),
+            None => made_for_any.contains(&key),
+        };
+        if made_here {
+            let message = format!(
                 "{} is left unchanged: {}, earlier in the package, has the same identity{}, and only the first \
                  item of an identity is considered for patching. Remove the duplicate from your base.",
-                describe(&inputs[i]),
-                describe(&inputs[earlier]),
+                describe(&inputs[*i]),
+                describe(&inputs[*first]),
                 cluster.as_deref().map(|c| format!(" and names the same cluster `{c}`")).unwrap_or_default(),
-            )
-        } else {
-            let named: Vec<String> = made.iter().filter(|(_, k)| *k == key).map(|(t, _)| format!("`{t}`")).collect();
-            format!(
+            );
+            found.push((*i, message));
+        }
+    }
+    for (key, &i) in &patchable.unnamed {
+        if made_for_any.contains(key) && !patchable.reported.contains(&i) {
+            let named: Vec<String> = made.iter().filter(|(_, k)| k == key).map(|(t, _)| format!("`{t}`")).collect();
+            let message = format!(
                 "{} names no cluster and is left unchanged: every cluster this config generates that object for \
                  ({}) has an item of its own naming it, and those are patched. Remove it from your base, or \
                  name the cluster it is for with the annotation `{TARGET_ANNOTATION}: <cluster>`.",
                 describe(&inputs[i]),
                 named.join(", "),
-            )
-        };
+            );
+            found.push((i, message));
+        }
+    }
+    // In the order of the items.
+    found.sort_by_key(|(i, _)| *i);
+    for (_, message) in found {
         notes.push(crate::diag::Severity::Warning, None, message);
     }
 }
@@ -299,10 +302,8 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
             }
         })
         .collect();
-    let taken: BTreeSet<usize> =
-        fates.iter().filter_map(|f| if let Fate::Patch(i) = f { Some(*i) } else { None }).collect();
     let mut unpatched = Diagnostics::default();
-    left_alone(inputs, &seen, &patchable, &generated, &taken, &mut unpatched);
+    left_alone(inputs, &patchable, &generated, &mut unpatched);
     // The provider guard runs before the prune notes are worded (a refused patch prunes differently);
     // its own notes keep their place after them, with the patch they are about.
     let mut generated = generated;
@@ -1082,6 +1083,15 @@ mod tests {
              the package, has the same identity and names the same cluster `spoke/s1`, and only the first item of an \
              identity is considered for patching. Remove the duplicate from your base."
         );
+    }
+
+    #[test]
+    fn copies_of_another_clusters_item_are_not_this_runs_business() {
+        // The run generates only spoke s1; the base holds spoke s2's object twice: nothing to say.
+        let item = base_authentication(Some((TARGET_ANNOTATION, "spoke/s2")));
+        let r = reconcile(&two_spokes("spoke/s1"), &[item.clone(), item], vec![authentication_of("s1")], true);
+        assert_eq!(r.items[..2], [Item::Input(0), Item::Input(1)]);
+        assert!(r.notes.iter().all(|n| n.severity != crate::diag::Severity::Warning), "{:?}", r.notes);
     }
 
     #[test]
