@@ -51,10 +51,7 @@ pub fn write(items: &[Emit<'_>], function_config: Option<&Value>, results: &[Krm
         crate::yaml::write_field(&mut out, "functionConfig", config);
     }
     if !results.is_empty() {
-        match serde_yaml_ng::to_value(results) {
-            Ok(results) => crate::yaml::write_field(&mut out, "results", &results),
-            Err(e) => out.push_str(&format!("# not serialisable: {e}\n")),
-        }
+        crate::yaml::write_field_of(&mut out, "results", &results);
     }
     out
 }

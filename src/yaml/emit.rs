@@ -60,12 +60,25 @@ pub fn write_field(out: &mut String, key: &str, value: &Value) {
     write_value(out, value, 0, true);
 }
 
+/// [`write_field`] for any serde value.
+pub fn write_field_of<T: serde::Serialize>(out: &mut String, key: &str, value: &T) {
+    match serde_yaml_ng::to_value(value) {
+        Ok(v) => write_field(out, key, &v),
+        Err(e) => out.push_str(&not_serialisable(&e)),
+    }
+}
+
 /// Serialises any serde value through [`to_string`].
 pub fn to_string_of<T: serde::Serialize>(value: &T) -> String {
     match serde_yaml_ng::to_value(value) {
         Ok(v) => to_string(&v),
-        Err(e) => format!("# not serialisable: {e}\n"),
+        Err(e) => not_serialisable(&e),
     }
+}
+
+/// What stands in for a value serde could not serialise: a comment, so the output stays YAML.
+fn not_serialisable(e: &serde_yaml_ng::Error) -> String {
+    format!("# not serialisable: {e}\n")
 }
 
 /// A tag as a shorthand `!suffix` a parser reads back to the same tag: characters a tag cannot hold
