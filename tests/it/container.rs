@@ -320,5 +320,6 @@ fn third_party_licences_name_every_crate_in_the_binary() {
         "packaging/THIRD-PARTY-LICENSES is out of date (missing {missing:?}, not linked {extra:?}); regenerate it: \
          cargo about generate --locked --config packaging/about.toml --output-file packaging/THIRD-PARTY-LICENSES packaging/about.hbs"
     );
-    assert!(linked.len() > 50 && linked.contains("mimalloc 0.1.52"), "{linked:?}");
+    // The tree was read at all: a crate we know is linked is among what it named.
+    assert!(linked.iter().any(|c| c.starts_with("mimalloc ")), "{linked:?}");
 }
