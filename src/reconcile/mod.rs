@@ -60,6 +60,28 @@ fn identity(object: &Value) -> Identity<'_> {
     (annotation(object, TARGET_ANNOTATION).unwrap_or_default(), key(object))
 }
 
+/// A generated object's [`Identity`], read once and owned: reconcile looks each object up at every
+/// step, each read is seven hashed look-ups in the object, and the objects themselves change (the
+/// provider guard) and move into the output meanwhile.
+struct Made {
+    target: String,
+    key: [String; 4],
+}
+
+impl Made {
+    fn of(manifest: &Manifest) -> Made {
+        let (target, (group, kind, namespace, name)) = identity(&manifest.object);
+        Made { target: target.into(), key: [group, kind, namespace, name].map(str::to_string) }
+    }
+    fn identity(&self) -> Identity<'_> {
+        (&self.target, self.key())
+    }
+    fn key(&self) -> Key<'_> {
+        let [group, kind, namespace, name] = &self.key;
+        (group, kind, namespace, name)
+    }
+}
+
 /// What reconcile looks at in an input item, read once: every look-up in a `Value` hashes its key.
 struct Seen<'v> {
     owner: Option<&'v str>,
@@ -163,9 +185,9 @@ impl<'v> Patchable<'v> {
     }
 
     /// Records which clusters' objects compete for each unnamed item.
-    fn compete(&mut self, generated: &'v [Manifest]) {
-        for manifest in generated {
-            let (target, key) = identity(&manifest.object);
+    fn compete(&mut self, generated: &'v [Made]) {
+        for made in generated {
+            let (target, key) = made.identity();
             if self.unnamed.contains_key(&key) && !self.named.contains_key(&(target.to_string(), key)) {
                 self.competing.entry(key).or_default().insert(target.to_string());
             }
@@ -173,8 +195,8 @@ impl<'v> Patchable<'v> {
     }
 
     /// The item `manifest` patches, if any, taken so that no other object patches it.
-    fn take(&mut self, manifest: &'v Manifest, inputs: &[Value], notes: &mut Diagnostics) -> Option<usize> {
-        let (target, key) = identity(&manifest.object);
+    fn take(&mut self, made: &'v Made, inputs: &[Value], notes: &mut Diagnostics) -> Option<usize> {
+        let (target, key) = made.identity();
         if let Some(i) = self.named.remove(&(target.to_string(), key)) {
             return Some(i);
         }
@@ -208,8 +230,8 @@ impl<'v> Patchable<'v> {
 /// explains why: such an item passes through unchanged, and without a word the user would take it for
 /// patched. Called once every object has taken its item: an unnamed item still in `patchable.unnamed`
 /// was taken by none.
-fn left_alone(inputs: &[Value], patchable: &Patchable, generated: &[Manifest], notes: &mut Diagnostics) {
-    let made: BTreeSet<Identity> = generated.iter().map(|m| identity(&m.object)).collect();
+fn left_alone(inputs: &[Value], patchable: &Patchable, generated: &[Made], notes: &mut Diagnostics) {
+    let made: BTreeSet<Identity> = generated.iter().map(Made::identity).collect();
     let made_for_any: BTreeSet<Key> = made.iter().map(|(_, key)| *key).collect();
     let mut found: Vec<(usize, String)> = Vec::new();
     for (i, first, cluster) in &patchable.later {
@@ -266,6 +288,7 @@ enum Fate<'v> {
 /// objects (kpt needs them; a bare stream does not).
 pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with_locations: bool) -> Reconciled {
     let seen: Vec<Seen> = inputs.iter().map(seen).collect();
+    let made: Vec<Made> = generated.iter().map(Made::of).collect();
     let ours: Vec<bool> = seen.iter().map(|s| s.owner == Some(model.owner.as_str())).collect();
     // The first copy of an owned object is replaced; any further copy (a file duplicated by hand) is
     // pruned with the other owned items that are not generated any more.
@@ -289,21 +312,21 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
         }
     }
     let mut ambiguous = Diagnostics::default();
-    patchable.compete(&generated);
+    patchable.compete(&made);
     // Patching wins over replacing: an object a base gained after an earlier run generated it is
     // patched, and the owned copy pruned, exactly as a first run on that base would do.
-    let mut fates: Vec<Fate> = generated
+    let mut fates: Vec<Fate> = made
         .iter()
-        .map(|manifest| match patchable.take(manifest, inputs, &mut ambiguous) {
+        .map(|made| match patchable.take(made, inputs, &mut ambiguous) {
             Some(i) => Fate::Patch(i),
             None => {
-                let identity = identity(&manifest.object);
+                let identity = made.identity();
                 Fate::Emit { replaces: owned.remove(&identity), conflict: foreign.get(&identity).copied() }
             }
         })
         .collect();
     let mut unpatched = Diagnostics::default();
-    left_alone(inputs, &patchable, &generated, &mut unpatched);
+    left_alone(inputs, &patchable, &made, &mut unpatched);
     // The provider guard runs before the prune notes are worded (a refused patch prunes differently);
     // its own notes keep their place after them, with the patch they are about.
     let mut generated = generated;
@@ -318,15 +341,13 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
         guarded.push(found);
     }
     // Where several clusters' objects share one key, a patch note says whose fields it laid.
-    // Each key is read once: a read is five hashed look-ups in the object.
-    let keys: Vec<Key> = generated.iter().map(|m| key(&m.object)).collect();
-    let mut clusters_per_key: BTreeMap<&Key, usize> = BTreeMap::new();
-    for k in &keys {
-        *clusters_per_key.entry(k).or_default() += 1;
+    let mut clusters_per_key: BTreeMap<Key, usize> = BTreeMap::new();
+    for m in &made {
+        *clusters_per_key.entry(m.key()).or_default() += 1;
     }
-    let shared: Vec<bool> = keys.iter().map(|k| clusters_per_key[k] > 1).collect();
+    let shared: Vec<bool> = made.iter().map(|m| clusters_per_key[&m.key()] > 1).collect();
     let mut notes = Diagnostics::default();
-    pruned_notes(model, inputs, &seen, &ours, &generated, &fates, &mut notes);
+    pruned_notes(model, inputs, &seen, &ours, &made, &fates, &mut notes);
     notes.extend(ambiguous);
     notes.extend(unpatched);
     let mut out: Vec<Item> = (0..inputs.len()).filter(|&i| !ours[i]).map(Item::Input).collect();
@@ -400,7 +421,7 @@ fn pruned_notes(
     inputs: &[Value],
     seen: &[Seen],
     ours: &[bool],
-    generated: &[Manifest],
+    generated: &[Made],
     fates: &[Fate],
     notes: &mut Diagnostics,
 ) {
@@ -409,21 +430,21 @@ fn pruned_notes(
     // or whose patch the provider guard refused.
     let mut patched = BTreeSet::new();
     let mut refused = BTreeSet::new();
-    for (manifest, fate) in generated.iter().zip(fates) {
+    for (made, fate) in generated.iter().zip(fates) {
         match fate {
             Fate::Emit { replaces: Some(i), .. } => {
                 kept.insert(*i);
             }
             Fate::Emit { replaces: None, .. } => {}
             Fate::Patch(_) => {
-                patched.insert(identity(&manifest.object));
+                patched.insert(made.identity());
             }
             Fate::Refused => {
-                refused.insert(identity(&manifest.object));
+                refused.insert(made.identity());
             }
         }
     }
-    let generated: BTreeSet<Identity> = generated.iter().map(|m| identity(&m.object)).collect();
+    let generated: BTreeSet<Identity> = generated.iter().map(Made::identity).collect();
     let mut groups: BTreeMap<(&str, Pruned), Vec<String>> = BTreeMap::new();
     for (i, item) in seen.iter().enumerate().filter(|&(i, _)| ours[i] && !kept.contains(&i)) {
         let target = item.identity.0;
