@@ -101,7 +101,8 @@ impl Diagnostics {
 /// nothing. KRM results (structured YAML) keep the exact text; only stderr lines go through here.
 pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     let escaped = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
-    if !text.contains(escaped) {
+    // Printable ASCII, the common case, is decided byte by byte without decoding chars.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) || !text.contains(escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

@@ -152,15 +152,20 @@ impl KrmResult {
     /// whatever the input held: control characters in keys, values and paths are escaped
     /// ([`crate::diag::one_line`]); the result itself keeps the exact text.
     pub fn human_line(&self) -> String {
-        let at = match (&self.file, self.position) {
-            (Some(file), Some(Position { line, column })) => format!("{}:{line}:{column}: ", file.path),
-            _ => String::new(),
-        };
-        let line = match &self.field {
-            Some(f) => format!("{at}{}: {}", f.path, self.message),
-            None => format!("{at}{}", self.message),
-        };
-        crate::diag::one_line(&line).into_owned()
+        let mut line = String::with_capacity(self.message.len() + 64);
+        if let (Some(file), Some(Position { line: n, column })) = (&self.file, self.position) {
+            use std::fmt::Write;
+            let _ = write!(line, "{}:{n}:{column}: ", file.path);
+        }
+        if let Some(f) = &self.field {
+            line.push_str(&f.path);
+            line.push_str(": ");
+        }
+        line.push_str(&self.message);
+        match crate::diag::one_line(&line) {
+            std::borrow::Cow::Borrowed(_) => line,
+            std::borrow::Cow::Owned(escaped) => escaped,
+        }
     }
 }
 
