@@ -345,8 +345,9 @@ fn analyze_chars(s: &str) -> Allowed {
 }
 
 /// [`analyze`] for ASCII text, where each char is one byte: the same flags, each stated as a property of
-/// a byte and its neighbours rather than carried from char to char. Result messages and the exec
-/// plugin's JSON made the char loop a third of a 1,000-spoke run (docs/performance.md, third pass).
+/// a byte and its neighbours rather than carried from char to char, and found by searching for the few
+/// bytes that set them (`memchr`) instead of a loop over every byte: result messages and the exec
+/// plugin's JSON are most of the text a 1,000-spoke run analyses (docs/performance.md).
 fn analyze_ascii(b: &[u8]) -> Allowed {
     let line_break = |c: u8| c == b'\n' || c == b'\r';
     let white = |c: u8| c == b' ' || c == b'\t' || line_break(c);
@@ -356,20 +357,16 @@ fn analyze_ascii(b: &[u8]) -> Allowed {
         || b.starts_with(b"...")
         || b"#,[]{}&*!|>'\"%@`".contains(&first)
         || (matches!(first, b'?' | b':' | b'-') && blank(b.get(1)));
-    let (mut special, mut line_breaks, mut break_space, mut space_break) = (false, false, false, false);
-    for (i, &c) in b.iter().enumerate() {
-        // Printable ASCII, a space and a line feed are the common case: only the last two need more.
-        if c > b' ' && c < 0x7f && c != b':' && c != b'#' {
-            continue;
-        }
-        let previous = i.checked_sub(1).map(|p| b[p]);
-        if i > 0 && ((c == b':' && blank(b.get(i + 1))) || (c == b'#' && previous.is_some_and(white))) {
-            block_indicators = true;
-        }
-        special |= c != b'\n' && !(b' '..=b'~').contains(&c);
-        line_breaks |= line_break(c);
-        break_space |= c == b' ' && previous.is_some_and(line_break);
-        space_break |= line_break(c) && previous == Some(b' ');
+    // `: ` and ` #` after the first byte end a plain scalar early.
+    block_indicators |= memchr::memchr2_iter(b':', b'#', b)
+        .any(|i| i > 0 && if b[i] == b':' { blank(b.get(i + 1)) } else { white(b[i - 1]) });
+    // Control characters other than a line feed: no fold stops early, so this one vectorises.
+    let special = b.iter().fold(false, |found, &c| found | ((c < b' ' && c != b'\n') || c == 0x7f));
+    let (mut line_breaks, mut break_space, mut space_break) = (false, false, false);
+    for i in memchr::memchr2_iter(b'\n', b'\r', b) {
+        line_breaks = true;
+        break_space |= b.get(i + 1) == Some(&b' ');
+        space_break |= i > 0 && b[i - 1] == b' ';
     }
     let (leading_space, leading_break) = (first == b' ', line_break(first));
     let (trailing_space, trailing_break) = (last == b' ', line_break(last));
