@@ -1,6 +1,7 @@
 //! The emitter: serde_yaml_ng's block layout, libyaml's scalar style analysis, YAML-1.1-safe quoting.
 
 use super::scalar::{float_1_1, needs_quotes};
+use super::ser::{self, Place};
 use super::NUMBER_TAG;
 use serde_yaml_ng::value::Tag;
 use serde_yaml_ng::{Mapping, Value};
@@ -60,16 +61,27 @@ pub fn write_field(out: &mut String, key: &str, value: &Value) {
     write_value(out, value, 0, true);
 }
 
-/// [`write_field`] for any serde value.
+/// [`write_field`] for any serde value: the same bytes as serialising it to a `Value` first.
 pub fn write_field_of<T: serde::Serialize>(out: &mut String, key: &str, value: &T) {
+    let mark = out.len();
+    out.push_str(key);
+    out.push(':');
+    if ser::write(out, value, Place::Field(0)) {
+        return;
+    }
+    out.truncate(mark);
     match serde_yaml_ng::to_value(value) {
         Ok(v) => write_field(out, key, &v),
         Err(e) => out.push_str(&not_serialisable(&e)),
     }
 }
 
-/// Serialises any serde value through [`to_string`].
+/// Any serde value as [`to_string`] writes its `Value`.
 pub fn to_string_of<T: serde::Serialize>(value: &T) -> String {
+    let mut out = String::new();
+    if ser::write(&mut out, value, Place::Top) {
+        return out;
+    }
     match serde_yaml_ng::to_value(value) {
         Ok(v) => to_string(&v),
         Err(e) => not_serialisable(&e),
@@ -98,7 +110,7 @@ fn tag_text(tag: &Tag) -> String {
     out
 }
 
-fn indent(out: &mut String, n: usize) {
+pub(super) fn indent(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
 }
 
@@ -108,23 +120,38 @@ fn write_map(out: &mut String, m: &Mapping, at: usize, inline: bool) {
         if n > 0 || !inline {
             indent(out, at);
         }
-        let mark = out.len();
-        if !is_complex_key(k) {
-            write_scalar(out, k, 0, true);
-        }
-        if is_complex_key(k) || out.len() - mark > MAX_IMPLICIT_KEY_BYTES {
-            // Explicit `? key` then `:` on its own line: a flow collection or a tagged node as an
-            // implicit key at the start of a block mapping reads back as that mapping's own tag or key,
-            // and an implicit key may not be longer than 1024 characters (both found by fuzzing); an
-            // explicit key cannot be misread.
-            out.truncate(mark);
-            out.push_str("? ");
-            write_flow(out, k);
-            out.push('\n');
-            indent(out, at);
-        }
+        write_key_as(out, at, !is_complex_key(k), |out| write_scalar(out, k, 0, true), |out| write_flow(out, k));
         out.push(':');
         write_value(out, v, at, true);
+    }
+}
+
+/// A string key of a mapping whose entries are at `at`, before its `:`.
+pub(super) fn write_key(out: &mut String, key: &str, at: usize) {
+    write_key_as(out, at, true, |out| write_string(out, key, 0, true), |out| write_double_quoted(out, key));
+}
+
+/// A key, `implicit`ly when it is `simple` and short enough, else explicitly: `? key` in flow style,
+/// then `:` on its own line. A flow collection or a tagged node as an implicit key at the start of a
+/// block mapping reads back as that mapping's own tag or key, and an implicit key may not be longer
+/// than 1024 characters (both found by fuzzing); an explicit key cannot be misread.
+fn write_key_as(
+    out: &mut String,
+    at: usize,
+    simple: bool,
+    implicit: impl FnOnce(&mut String),
+    flow: impl FnOnce(&mut String),
+) {
+    let mark = out.len();
+    if simple {
+        implicit(out);
+    }
+    if !simple || out.len() - mark > MAX_IMPLICIT_KEY_BYTES {
+        out.truncate(mark);
+        out.push_str("? ");
+        flow(out);
+        out.push('\n');
+        indent(out, at);
     }
 }
 
@@ -375,7 +402,7 @@ fn analyze_ascii(b: &[u8]) -> Allowed {
     Allowed::from_flags(not_plain, trailing_space, break_space, space_break || special)
 }
 
-fn write_string(out: &mut String, s: &str, block_at: usize, key: bool) {
+pub(super) fn write_string(out: &mut String, s: &str, block_at: usize, key: bool) {
     let allowed = analyze(s);
     // Allowed plain means the analysis saw no line break: most strings need no search for one.
     if allowed.plain && !needs_quotes(s) {

@@ -16,6 +16,7 @@
 mod emit;
 mod read;
 mod scalar;
+mod ser;
 
 pub use emit::{to_string, to_string_of, write_entry, write_field, write_field_of};
 pub use read::{from_str, parse, parse_items, parse_stream, Documents, ItemSpan, Items, Parsed};
