@@ -147,18 +147,14 @@ impl Output<'_> {
     /// [`Output::push`], then `finish` sets what else the manifest carries. Objects for a cluster the
     /// target does not select are dropped here, the one place target filtering happens.
     pub fn push_manifest<T: Serialize>(&mut self, cluster: &Cluster, object: &T, finish: impl FnOnce(&mut Manifest)) {
-        let mut value = canonical(serde_yaml_ng::to_value(object).expect("generated objects always serialise"));
+        let value = serde_yaml_ng::to_value(object).expect("generated objects always serialise");
         let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default();
         if !self.model.target.selects(cluster, kind) {
             return;
         }
         let target = cluster.target();
-        crate::krm::set_annotations(
-            &mut value,
-            [(OWNER_ANNOTATION, self.model.owner.as_str()), (TARGET_ANNOTATION, &target)],
-        );
-        set_labels(&mut value, &self.model.labels);
-        let mut manifest = Manifest::new(cluster.clone(), value);
+        let stamp = Stamp { owner: &self.model.owner, target: &target, labels: &self.model.labels };
+        let mut manifest = Manifest::new(cluster.clone(), canonical(value, &stamp));
         finish(&mut manifest);
         self.generated.manifests.push(manifest);
     }
@@ -167,45 +163,96 @@ impl Output<'_> {
     }
 }
 
-/// Adds `labels` to the object's own (those win on a clash: a generated object's labels are ours), before
-/// its annotations, as [`canonical`] orders metadata.
-fn set_labels(object: &mut Value, labels: &std::collections::BTreeMap<String, String>) {
-    let Some(meta) = object.get_mut("metadata").and_then(Value::as_mapping_mut) else { return };
-    let existing = meta.remove("labels");
-    let annotations = meta.remove("annotations");
-    let mut all = match existing {
+/// What every generated object carries in its metadata: the owner and target annotations, and the
+/// config's labels (those win on a clash with the object's own: a generated object's labels are ours).
+struct Stamp<'a> {
+    owner: &'a str,
+    target: &'a str,
+    labels: &'a std::collections::BTreeMap<String, String>,
+}
+
+/// The conventional key order, with the [`Stamp`]: apiVersion, kind, metadata (name, namespace,
+/// labels, annotations first), then spec/data/stringData/type, then the rest as serialised.
+/// k8s-openapi serialises fields alphabetically, which would put `data` before `metadata`.
+fn canonical(value: Value, stamp: &Stamp) -> Value {
+    const TOP: &[&str] = &["apiVersion", "kind", "metadata", "spec", "data", "stringData", "binaryData", "type"];
+    let Value::Mapping(map) = value else { return value };
+    let mut map = reorder(map, TOP);
+    match map.get_mut("metadata") {
+        Some(Value::Mapping(meta)) => *meta = stamped(std::mem::take(meta), stamp),
+        Some(_) => {}
+        None => {
+            map.insert("metadata".into(), Value::Mapping(stamped(Mapping::new(), stamp)));
+        }
+    }
+    Value::Mapping(map)
+}
+
+/// `meta` in canonical order with the stamp, the map built once. The order is the one three steps
+/// produced before they were one (output bytes depend on it): metadata's keys in [`reorder`]'s order;
+/// `annotations` appended when absent; then `labels` and `annotations` swap-removed and appended in
+/// that order. For generated metadata (name, namespace, labels, annotations) that is the plain order.
+fn stamped(meta: Mapping, stamp: &Stamp) -> Mapping {
+    const META: &[&str] = &["name", "namespace", "labels", "annotations"];
+    let keys: Vec<Option<&str>> = meta.keys().map(Value::as_str).collect();
+    let at = |name: &str| keys.iter().position(|k| *k == Some(name));
+    // Positions past the map's own stand for the maps written anew.
+    let (labels, annotations) = (at("labels").unwrap_or(usize::MAX - 1), at("annotations").unwrap_or(usize::MAX));
+    let mut order = canonical_order(&keys, META);
+    if annotations == usize::MAX {
+        order.push(annotations);
+    }
+    for slot in [labels, annotations] {
+        if let Some(p) = order.iter().position(|&i| i == slot) {
+            order.swap_remove(p);
+        }
+    }
+    order.extend([labels, annotations]);
+    let mut entries: Vec<Option<(Value, Value)>> = meta.into_iter().map(Some).collect();
+    let mut take = |i: usize| entries.get_mut(i).and_then(Option::take).map(|(_, v)| v);
+    let mut label_map = match take(labels) {
         Some(Value::Mapping(m)) => m,
         _ => Mapping::new(),
     };
-    for (k, v) in labels {
-        all.insert(k.as_str().into(), v.as_str().into());
+    for (k, v) in stamp.labels {
+        label_map.insert(k.as_str().into(), v.as_str().into());
     }
-    meta.insert("labels".into(), Value::Mapping(all));
-    if let Some(a) = annotations {
-        meta.insert("annotations".into(), a);
+    let mut annotation_value = take(annotations).unwrap_or_else(|| Value::Mapping(Mapping::new()));
+    if let Some(map) = annotation_value.as_mapping_mut() {
+        map.insert(OWNER_ANNOTATION.into(), stamp.owner.into());
+        map.insert(TARGET_ANNOTATION.into(), stamp.target.into());
     }
-}
-
-/// The conventional key order: apiVersion, kind, metadata (name, namespace, labels, annotations
-/// first), then spec/data/stringData/type, then the rest as serialised. k8s-openapi serialises fields
-/// alphabetically, which would put `data` before `metadata`.
-pub fn canonical(value: Value) -> Value {
-    const TOP: &[&str] = &["apiVersion", "kind", "metadata", "spec", "data", "stringData", "binaryData", "type"];
-    const META: &[&str] = &["name", "namespace", "labels", "annotations"];
-    let Value::Mapping(mut map) = value else { return value };
-    if let Some(Value::Mapping(meta)) = map.get_mut("metadata") {
-        *meta = reorder(std::mem::take(meta), META);
+    let (mut label_map, mut annotation_value) = (Some(Value::Mapping(label_map)), Some(annotation_value));
+    let mut out = Mapping::with_capacity(order.len());
+    for i in order {
+        if i == labels {
+            out.insert("labels".into(), label_map.take().unwrap_or_default());
+        } else if i == annotations {
+            out.insert("annotations".into(), annotation_value.take().unwrap_or_default());
+        } else if let Some((k, v)) = entries[i].take() {
+            out.insert(k, v);
+        }
     }
-    Value::Mapping(reorder(map, TOP))
+    out
 }
 
 /// `first`'s keys in that order, then the rest in the order `Mapping::remove` leaves them: it is a
 /// swap-remove, so taking `first` out moved later keys forward (a ClusterRoleBinding's `subjects` comes
-/// before its `roleRef`), and output bytes depend on that order. The order is worked out on positions
-/// first; the map is rebuilt, hashing every key again, only when it changes, which for most objects
-/// (apiVersion, kind, metadata, spec) it does not.
+/// before its `roleRef`), and output bytes depend on that order. The map is rebuilt, hashing every key
+/// again, only when the order changes, which for most objects (apiVersion, kind, metadata, spec) it
+/// does not.
 fn reorder(map: Mapping, first: &[&str]) -> Mapping {
     let keys: Vec<Option<&str>> = map.keys().map(Value::as_str).collect();
+    let order = canonical_order(&keys, first);
+    if order.iter().enumerate().all(|(n, &i)| n == i) {
+        return map;
+    }
+    let mut entries: Vec<Option<(Value, Value)>> = map.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| entries[i].take()).collect()
+}
+
+/// The positions of `keys` in [`reorder`]'s order, worked out without touching the map.
+fn canonical_order(keys: &[Option<&str>], first: &[&str]) -> Vec<usize> {
     let mut rest: Vec<usize> = (0..keys.len()).collect();
     let mut order = Vec::with_capacity(keys.len());
     for key in first {
@@ -214,9 +261,42 @@ fn reorder(map: Mapping, first: &[&str]) -> Mapping {
         }
     }
     order.extend(rest);
-    if order.iter().enumerate().all(|(n, &i)| n == i) {
-        return map;
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(value: &Value) -> Vec<&str> {
+        value.as_mapping().unwrap().keys().filter_map(Value::as_str).collect()
     }
-    let mut entries: Vec<Option<(Value, Value)>> = map.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|i| entries[i].take()).collect()
+
+    /// The order the three steps this replaced (reorder, then set the annotations, then swap-remove and
+    /// re-append labels and annotations) gave, for metadata with more than the usual keys, as
+    /// k8s-openapi serialises it (alphabetically), and without labels or annotations of its own.
+    #[test]
+    fn metadata_keeps_the_order_output_bytes_depend_on() {
+        let labels = [("app".to_string(), "ours".to_string()), ("team".to_string(), "t".to_string())].into();
+        let stamp = Stamp { owner: "fleet", target: "spoke/a", labels: &labels };
+        let object: Value = serde_yaml_ng::from_str(
+            "metadata: {annotations: {a: '1'}, finalizers: [f], labels: {app: theirs, x: y}, name: n, namespace: ns}\n\
+             kind: Secret\ndata: {}\napiVersion: v1\n",
+        )
+        .unwrap();
+        let object = canonical(object, &stamp);
+        assert_eq!(keys(&object), ["apiVersion", "kind", "metadata", "data"]);
+        let meta = &object["metadata"];
+        assert_eq!(keys(meta), ["name", "namespace", "finalizers", "labels", "annotations"]);
+        assert_eq!(keys(&meta["labels"]), ["app", "x", "team"]);
+        assert_eq!(meta["labels"]["app"], "ours");
+        assert_eq!(keys(&meta["annotations"]), ["a", OWNER_ANNOTATION, TARGET_ANNOTATION]);
+        assert_eq!(meta["annotations"][TARGET_ANNOTATION], "spoke/a");
+
+        let bare: Value = serde_yaml_ng::from_str("{kind: K, metadata: {finalizers: [f], name: n}}").unwrap();
+        let bare = canonical(bare, &stamp);
+        assert_eq!(keys(&bare["metadata"]), ["name", "finalizers", "labels", "annotations"]);
+        let none = canonical(serde_yaml_ng::from_str("{kind: K}").unwrap(), &stamp);
+        assert_eq!(keys(&none["metadata"]), ["labels", "annotations"]);
+    }
 }
