@@ -285,13 +285,14 @@ fn load_structured(map: &Mapping, diags: &mut Diagnostics) -> Option<Spec> {
             "metadata.name is required: it marks every generated object as owned by this config; set e.g. `name: fleet`.",
         );
     }
+    let empty = Value::Mapping(Mapping::new());
     let input = match map.get("spec") {
-        None | Some(Value::Null) => Value::Mapping(Mapping::new()),
-        Some(spec) => spec.clone(),
+        None | Some(Value::Null) => &empty,
+        Some(spec) => spec,
     };
-    let spec: Spec = typed(&input, "spec", diags)?;
+    let spec: Spec = typed(input, "spec", diags)?;
     let typed_back = serde_yaml_ng::to_value(&spec).expect("a Spec always serialises");
-    unknown_fields(&input, &typed_back, "spec", diags);
+    unknown_fields(input, &typed_back, "spec", diags);
     Some(spec)
 }
 
@@ -306,10 +307,11 @@ const MAX_TYPE_ERRORS: usize = 50;
 /// reset to its default and deserialisation retried. Returns the value built from the repaired input,
 /// so validation still checks the rest; None only when the input could not be repaired.
 fn typed<T: serde::de::DeserializeOwned>(input: &Value, prefix: &str, diags: &mut Diagnostics) -> Option<T> {
-    let mut input = input.clone();
+    // Read in place; copied only once a value has to be reset.
+    let mut repaired: Option<Value> = None;
     let mut reported: Vec<String> = Vec::new();
     for _ in 0..MAX_TYPE_ERRORS {
-        let e = match serde_path_to_error::deserialize::<_, T>(input.clone()) {
+        let e = match serde_path_to_error::deserialize::<_, T>(repaired.as_ref().unwrap_or(input)) {
             Ok(v) => return Some(v),
             Err(e) => e,
         };
@@ -334,7 +336,7 @@ fn typed<T: serde::de::DeserializeOwned>(input: &Value, prefix: &str, diags: &mu
             diags.error(path.clone(), message);
             reported.push(path);
         }
-        if !reset(&mut input, &segments) {
+        if !reset(repaired.get_or_insert_with(|| input.clone()), &segments) {
             break;
         }
     }
