@@ -59,8 +59,19 @@ pub fn header(owner: &str) -> String {
 
 /// One object as a YAML document, with its own comment if it has one.
 pub fn document(m: &Manifest) -> String {
-    let comment = m.header.map(|h| format!("# {h}\n")).unwrap_or_default();
-    format!("{comment}{}", crate::yaml::to_string(&m.object))
+    let mut out = String::new();
+    write_document(&mut out, m);
+    out
+}
+
+/// [`document`], appended to `out`: a stream of thousands is written without a string per object.
+pub fn write_document(out: &mut String, m: &Manifest) {
+    if let Some(header) = m.header {
+        out.push_str("# ");
+        out.push_str(header);
+        out.push('\n');
+    }
+    crate::yaml::write_to(out, &m.object);
 }
 
 /// The file below the output directory that holds a manifest (the plan of `import` names them too).

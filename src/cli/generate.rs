@@ -56,9 +56,12 @@ pub(super) fn generate(config: &Path, target: Option<&Target>, output: Option<&P
         return Exit::status(1);
     }
     let Some(dir) = output else {
-        return Exit::print(
-            manifests.iter().map(|m| format!("---\n{}", crate::files::document(m))).collect::<String>(),
-        );
+        let mut stream = String::new();
+        for m in &manifests {
+            stream.push_str("---\n");
+            crate::files::write_document(&mut stream, m);
+        }
+        return Exit::print(stream);
     };
     // No model means an error, which returned above; never write a tree without one.
     let Some(model) = model else { return Exit::status(1) };

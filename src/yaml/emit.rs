@@ -9,32 +9,37 @@ use serde_yaml_ng::{Mapping, Value};
 /// YAML-1.1-safe quoting (see [`needs_quotes`]).
 pub fn to_string(value: &Value) -> String {
     let mut out = String::new();
+    write_to(&mut out, value);
+    out
+}
+
+/// [`to_string`], appended to `out`.
+pub fn write_to(out: &mut String, value: &Value) {
     match value {
-        Value::Mapping(m) if !m.is_empty() => write_map(&mut out, m, 0, false),
-        Value::Sequence(s) if !s.is_empty() => write_seq(&mut out, s, 0, false),
+        Value::Mapping(m) if !m.is_empty() => write_map(out, m, 0, false),
+        Value::Sequence(s) if !s.is_empty() => write_seq(out, s, 0, false),
         Value::Tagged(t) if t.tag != NUMBER_TAG => {
             // The tag on its own line: `!t key: v` would tag the first key instead (found by fuzzing).
             out.push_str(&tag_text(&t.tag));
             match &t.value {
                 Value::Mapping(m) if !m.is_empty() => {
                     out.push('\n');
-                    write_map(&mut out, m, 0, false);
+                    write_map(out, m, 0, false);
                 }
                 Value::Sequence(s) if !s.is_empty() => {
                     out.push('\n');
-                    write_seq(&mut out, s, 0, false);
+                    write_seq(out, s, 0, false);
                 }
-                inner => write_value(&mut out, inner, 0, false),
+                inner => write_value(out, inner, 0, false),
             }
         }
         other => {
             // A block scalar at the top is indented too: its `|2` indicator counts from column 0
             // (found by fuzzing: a text starting with a line break came back unreadable).
-            write_scalar(&mut out, other, 2, false);
+            write_scalar(out, other, 2, false);
             out.push('\n');
         }
     }
-    out
 }
 
 /// A non-empty mapping as an entry of a block sequence at column 0, written in place: the bytes of

@@ -18,7 +18,7 @@ mod read;
 mod scalar;
 mod ser;
 
-pub use emit::{to_string, to_string_of, write_entry, write_field, write_field_of};
+pub use emit::{to_string, to_string_of, write_entry, write_field, write_field_of, write_to};
 pub use read::{from_str, parse, parse_items, parse_stream, Documents, ItemSpan, Items, Parsed};
 pub use scalar::needs_quotes;
 use serde_yaml_ng::Value;
