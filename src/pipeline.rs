@@ -33,23 +33,24 @@ pub fn run_function(input: &[u8]) -> Outcome {
             };
         }
     };
-    let fc = list.function_config.clone().unwrap_or(Value::Null);
-    let reference = config_ref(&fc, &list.items);
+    let fc = list.function_config.as_ref().unwrap_or(&Value::Null);
+    let reference = config_ref(fc, &list.items);
     let config_dir =
         reference.path.as_deref().and_then(|p| p.rsplit_once('/')).map(|(d, _)| d.to_string()).unwrap_or_default();
-    let loaded = load_and_resolve(&fc, reference, &Options { config_dir: &config_dir, target: None, stream: false });
-    let (items, diags) = match &loaded.model {
+    let Loaded { reference, form, model, diagnostics } =
+        load_and_resolve(fc, reference, &Options { config_dir: &config_dir, target: None, stream: false });
+    let (items, diags) = match &model {
         Some(model) => {
-            let (manifests, mut all) = generate(model, loaded.diagnostics.clone());
+            let (manifests, mut all) = generate(model, diagnostics);
             list.hydrate(manifests.iter().map(|m| &m.object));
             let reconciled = reconcile::reconcile(model, &list.items, manifests, true);
             all.extend(reconciled.notes);
             (reconciled.items, all)
         }
-        None => ((0..list.items.len()).map(Item::Input).collect(), loaded.diagnostics.clone()),
+        None => ((0..list.items.len()).map(Item::Input).collect(), diagnostics),
     };
     // No position: the functionConfig here is the orchestrator's re-serialised copy, not the user's file.
-    let results = to_results(&diags, &loaded.reference, loaded.form, None);
+    let results = to_results(&diags, &reference, form, None);
     let emitted: Vec<Emit> = items
         .iter()
         .map(|item| match item {
@@ -125,12 +126,13 @@ pub fn generate_for(text: &str, file: &str, target: Option<TargetFlag>, output: 
             return Generated { manifests: Vec::new(), results: vec![KrmResult::input_error(message)], model: None }
         }
     };
-    let (manifests, diags) = match &loaded.model {
-        Some(model) => generate(model, loaded.diagnostics.clone()),
-        None => (Vec::new(), loaded.diagnostics.clone()),
+    let Loaded { reference, form, model, diagnostics } = loaded;
+    let (manifests, diags) = match &model {
+        Some(model) => generate(model, diagnostics),
+        None => (Vec::new(), diagnostics),
     };
-    let results = to_results(&diags, &loaded.reference, loaded.form, Some(text));
-    Generated { manifests, results, model: loaded.model }
+    let results = to_results(&diags, &reference, form, Some(text));
+    Generated { manifests, results, model }
 }
 
 /// The CLI's view of a config file: the model when it resolves, and the config's own results.
