@@ -314,9 +314,7 @@ fn analyze(s: &str) -> Allowed {
     }
     // Most strings are words (names, kinds, label values): an alphanumeric start and no space,
     // indicator or break anywhere, so every style is allowed — the loop below would conclude the same.
-    if s.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-'))
-    {
+    if s.starts_with(|c: char| c.is_ascii_alphanumeric()) && s.bytes().all(|b| WORD[usize::from(b)]) {
         return Allowed { plain: true, single: true, block: true };
     }
     if s.is_ascii() {
@@ -324,6 +322,19 @@ fn analyze(s: &str) -> Allowed {
     }
     analyze_chars(s)
 }
+
+/// The bytes of a word: ASCII letters and digits, `.`, `_`, `/` and `-`. A table, one load per byte:
+/// the check runs over most of the output.
+const WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'/' | b'-');
+        b += 1;
+    }
+    table
+};
 
 /// libyaml's analysis char by char (any non-empty text).
 fn analyze_chars(s: &str) -> Allowed {
