@@ -531,9 +531,9 @@ mod tests {
 
     /// A `Value` serialised with serde (tags, numbers we keep as text, floats, non-string keys, long
     /// keys, nested empties): what this writes itself and what it leaves to the Value path together give
-    /// the emitter's bytes. The fuzz target `yaml_roundtrip` checks the same on any YAML.
+    /// the bytes of the Value path. The fuzz target `yaml_roundtrip` checks the same on any YAML.
     #[test]
-    fn a_value_serialised_with_serde_is_written_as_the_emitter_writes_it() {
+    fn a_value_serialised_with_serde_is_written_as_its_value_path_writes_it() {
         let long = "k".repeat(1100);
         let texts = [
             "{a: 1, b: [], c: {}, d: [x, {e: f}], 'g: h': null, i: 1.5, j: true}",
@@ -542,11 +542,14 @@ mod tests {
             "{1: a, [b]: c, {d: e}: f}",
             "[1, -2, 18446744073709551615, 1e400, 123456789012345678901234567890]",
             "'!x': y",
+            // serde_yaml_ng's to_value drops a `!` of this tag (found by fuzzing): the fall-back writes
+            // what that path always wrote, not what the emitter writes for the value itself.
+            "!%21%2A",
             "a: |\n  line\n   more\n",
         ];
         for text in texts.iter().map(|t| t.to_string()).chain([format!("? {long}\n: v\n")]) {
             let value = crate::yaml::from_str(&text).unwrap();
-            assert_eq!(super::super::to_string_of(&value), super::super::to_string(&value), "{text}");
+            assert_eq!(super::super::to_string_of(&value), via_value(&value), "{text}");
         }
     }
 

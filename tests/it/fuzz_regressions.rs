@@ -77,6 +77,9 @@ fn yaml_roundtrip(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let Ok(value) = yaml::from_str(text) else { return };
     let written = yaml::to_string(&value);
+    if let Ok(serialised) = serde_yaml_ng::to_value(&value) {
+        assert_eq!(yaml::to_string_of(&value), yaml::to_string(&serialised));
+    }
     let back = yaml::from_str(&written).unwrap_or_else(|e| panic!("{e}\n{written}"));
     if !has_nan(&value) {
         assert_eq!(back, value, "{written}");
