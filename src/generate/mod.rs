@@ -207,32 +207,29 @@ fn stamped(meta: Mapping, stamp: &Stamp) -> Mapping {
             order.swap_remove(p);
         }
     }
-    order.extend([labels, annotations]);
+    // `order` holds the other keys now; labels and annotations follow them.
     let mut entries: Vec<Option<(Value, Value)>> = meta.into_iter().map(Some).collect();
-    let mut take = |i: usize| entries.get_mut(i).and_then(Option::take).map(|(_, v)| v);
-    let mut label_map = match take(labels) {
-        Some(Value::Mapping(m)) => m,
+    let mut label_map = match entries.get_mut(labels).and_then(Option::take) {
+        Some((_, Value::Mapping(m))) => m,
         _ => Mapping::new(),
     };
     for (k, v) in stamp.labels {
         label_map.insert(k.as_str().into(), v.as_str().into());
     }
-    let mut annotation_value = take(annotations).unwrap_or_else(|| Value::Mapping(Mapping::new()));
+    let mut annotation_value =
+        entries.get_mut(annotations).and_then(Option::take).map_or_else(|| Value::Mapping(Mapping::new()), |(_, v)| v);
     if let Some(map) = annotation_value.as_mapping_mut() {
         map.insert(OWNER_ANNOTATION.into(), stamp.owner.into());
         map.insert(TARGET_ANNOTATION.into(), stamp.target.into());
     }
-    let (mut label_map, mut annotation_value) = (Some(Value::Mapping(label_map)), Some(annotation_value));
-    let mut out = Mapping::with_capacity(order.len());
+    let mut out = Mapping::with_capacity(order.len() + 2);
     for i in order {
-        if i == labels {
-            out.insert("labels".into(), label_map.take().unwrap_or_default());
-        } else if i == annotations {
-            out.insert("annotations".into(), annotation_value.take().unwrap_or_default());
-        } else if let Some((k, v)) = entries[i].take() {
+        if let Some((k, v)) = entries[i].take() {
             out.insert(k, v);
         }
     }
+    out.insert("labels".into(), Value::Mapping(label_map));
+    out.insert("annotations".into(), annotation_value);
     out
 }
 
@@ -296,6 +293,12 @@ mod tests {
         let bare: Value = serde_yaml_ng::from_str("{kind: K, metadata: {finalizers: [f], name: n}}").unwrap();
         let bare = canonical(bare, &stamp);
         assert_eq!(keys(&bare["metadata"]), ["name", "finalizers", "labels", "annotations"]);
+        // Labels but no annotations: the annotations appended and swap-removed again move `zeta`.
+        let unannotated: Value =
+            serde_yaml_ng::from_str("{kind: K, metadata: {finalizers: [f], labels: {x: y}, name: n, zeta: z}}")
+                .unwrap();
+        let unannotated = canonical(unannotated, &stamp);
+        assert_eq!(keys(&unannotated["metadata"]), ["name", "zeta", "finalizers", "labels", "annotations"]);
         let none = canonical(serde_yaml_ng::from_str("{kind: K}").unwrap(), &stamp);
         assert_eq!(keys(&none["metadata"]), ["labels", "annotations"]);
     }
