@@ -189,9 +189,10 @@ fn canonical(value: Value, stamp: &Stamp) -> Value {
 }
 
 /// `meta` in canonical order with the stamp, the map built once. The order is the one three steps
-/// produced before they were one (output bytes depend on it): metadata's keys in [`reorder`]'s order;
-/// `annotations` appended when absent; then `labels` and `annotations` swap-removed and appended in
-/// that order. For generated metadata (name, namespace, labels, annotations) that is the plain order.
+/// produced before they were one (output bytes depend on it): metadata's keys in [`reorder`]'s order,
+/// then `labels` and `annotations` swap-removed and appended in that order. (The old steps also
+/// appended an absent `annotations` before the swap-removes; that never moves another key.) For
+/// generated metadata (name, namespace, labels, annotations) it is the plain order.
 fn stamped(meta: Mapping, stamp: &Stamp) -> Mapping {
     const META: &[&str] = &["name", "namespace", "labels", "annotations"];
     let keys: Vec<Option<&str>> = meta.keys().map(Value::as_str).collect();
@@ -199,9 +200,6 @@ fn stamped(meta: Mapping, stamp: &Stamp) -> Mapping {
     // Positions past the map's own stand for the maps written anew.
     let (labels, annotations) = (at("labels").unwrap_or(usize::MAX - 1), at("annotations").unwrap_or(usize::MAX));
     let mut order = canonical_order(&keys, META);
-    if annotations == usize::MAX {
-        order.push(annotations);
-    }
     for slot in [labels, annotations] {
         if let Some(p) = order.iter().position(|&i| i == slot) {
             order.swap_remove(p);
@@ -293,7 +291,7 @@ mod tests {
         let bare: Value = serde_yaml_ng::from_str("{kind: K, metadata: {finalizers: [f], name: n}}").unwrap();
         let bare = canonical(bare, &stamp);
         assert_eq!(keys(&bare["metadata"]), ["name", "finalizers", "labels", "annotations"]);
-        // Labels but no annotations: the annotations appended and swap-removed again move `zeta`.
+        // Labels but no annotations: swap-removing the labels moves `zeta`.
         let unannotated: Value =
             serde_yaml_ng::from_str("{kind: K, metadata: {finalizers: [f], labels: {x: y}, name: n, zeta: z}}")
                 .unwrap();
