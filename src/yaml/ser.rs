@@ -3,9 +3,10 @@
 //! map insert per field, and its drop). A 1,000-spoke run writes 3,001 results this way.
 //!
 //! It covers what our typed output is made of: structs, string-keyed maps, sequences, strings,
-//! integers, booleans, options and unit variants. Anything else (a float, a non-string key, bytes, a
-//! data-carrying enum variant, which serde_yaml_ng writes as a tagged value) is [`Unsupported`], and
-//! the caller writes that value through `Value` instead, so the bytes never depend on which path ran.
+//! integers, booleans, options and unit variants. Anything else (a float, a non-string key or one
+//! starting with `!`, bytes, a data-carrying enum variant, which serde_yaml_ng writes as a tagged value)
+//! is [`Unsupported`], and the caller writes that value through `Value` instead, so the bytes never
+//! depend on which path ran.
 
 use super::emit::{indent, write_key, write_string};
 use super::scalar::float_1_1;
@@ -125,7 +126,13 @@ impl Collection<'_> {
 
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<usize> {
         let column = self.next();
-        let name = key.serialize(KeyName)?;
+        // A key is serialised as serde_yaml_ng serialises it. It must be a string, and not one that may
+        // start a tag: serde_yaml_ng reads a one-entry map whose key is written with `collect_str` and
+        // starts with `!` as a tagged value, and which way a key was written is not known here.
+        let name = match key.serialize(serde_yaml_ng::value::Serializer) {
+            Ok(serde_yaml_ng::Value::String(name)) if !name.starts_with('!') => name,
+            _ => return Err(Unsupported),
+        };
         write_key(self.out, &name, column);
         self.out.push(':');
         Ok(column)
@@ -304,114 +311,6 @@ impl ser::SerializeStruct for Map<'_> {
     }
 }
 
-/// A map key, which must be a string (serde_yaml_ng keeps any other as a typed key, written otherwise).
-struct KeyName;
-
-impl ser::Serializer for KeyName {
-    type Ok = String;
-    type Error = Unsupported;
-    type SerializeSeq = ser::Impossible<String, Unsupported>;
-    type SerializeTuple = ser::Impossible<String, Unsupported>;
-    type SerializeTupleStruct = ser::Impossible<String, Unsupported>;
-    type SerializeTupleVariant = ser::Impossible<String, Unsupported>;
-    type SerializeMap = ser::Impossible<String, Unsupported>;
-    type SerializeStruct = ser::Impossible<String, Unsupported>;
-    type SerializeStructVariant = ser::Impossible<String, Unsupported>;
-
-    fn serialize_str(self, v: &str) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_char(self, v: char) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<String> {
-        Ok(variant.to_string())
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<String> {
-        value.serialize(self)
-    }
-    fn collect_str<T: std::fmt::Display + ?Sized>(self, value: &T) -> Result<String> {
-        // serde_yaml_ng reads a key written this way that starts with `!` as a tag (`check_for_tag`).
-        let text = value.to_string();
-        if text.starts_with('!') {
-            return Err(Unsupported);
-        }
-        Ok(text)
-    }
-    fn serialize_bool(self, _: bool) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_i8(self, _: i8) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_i16(self, _: i16) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_i32(self, _: i32) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_i64(self, _: i64) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_u8(self, _: u8) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_u16(self, _: u16) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_u32(self, _: u32) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_u64(self, _: u64) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_f32(self, _: f32) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_f64(self, _: f64) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_none(self) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_unit(self) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(self, _: &str, _: u32, _: &str, _: &T) -> Result<String> {
-        Err(Unsupported)
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq> {
-        Err(Unsupported)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple> {
-        Err(Unsupported)
-    }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct> {
-        Err(Unsupported)
-    }
-    fn serialize_tuple_variant(self, _: &str, _: u32, _: &str, _: usize) -> Result<Self::SerializeTupleVariant> {
-        Err(Unsupported)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap> {
-        Err(Unsupported)
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct> {
-        Err(Unsupported)
-    }
-    fn serialize_struct_variant(self, _: &str, _: u32, _: &str, _: usize) -> Result<Self::SerializeStructVariant> {
-        Err(Unsupported)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,17 +393,22 @@ mod tests {
 
     #[test]
     fn writes_every_place_and_style_as_the_value_path_does() {
+        /// `to_string_of` gives the Value path's bytes, written here (`direct`) or left to that path.
+        fn same<T: Serialize>(value: &T, here: bool, text: &str) {
+            assert_eq!(super::super::to_string_of(value), via_value(value), "{text:?}");
+            assert_eq!(direct(value).is_some(), here, "{text:?}");
+        }
         let long = "k".repeat(1500);
         for text in TEXTS.iter().copied().chain([long.as_str()]) {
-            let value = inner(text);
-            assert_eq!(direct(&value).as_deref(), Some(via_value(&value).as_str()), "{text:?}");
+            // A key that may start a tag is left to the Value path; as a value it is written here.
+            let key_here = !text.starts_with('!');
+            same(&inner(text), key_here, text);
             // In sequences of maps and of sequences, and nested under keys.
             let nested: BTreeMap<&str, Vec<Inner>> = [(text, vec![inner(text), inner("x")])].into();
-            assert_eq!(direct(&nested).as_deref(), Some(via_value(&nested).as_str()), "{text:?}");
-            let lists = vec![vec![text.to_string()], Vec::new()];
-            assert_eq!(direct(&lists).as_deref(), Some(via_value(&lists).as_str()), "{text:?}");
+            same(&nested, key_here, text);
+            same(&vec![vec![text.to_string()], Vec::new()], true, text);
             // A scalar as the whole document, and under a key of the output.
-            assert_eq!(direct(&text).as_deref(), Some(via_value(&text).as_str()), "{text:?}");
+            same(&text, true, text);
             let (mut field, mut field_of) = (String::new(), String::new());
             super::super::write_field(&mut field, "results", &serde_yaml_ng::to_value(&nested).unwrap());
             super::super::write_field_of(&mut field_of, "results", &nested);
