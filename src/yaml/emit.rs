@@ -519,6 +519,8 @@ mod tests {
             for bytes in &strings {
                 let text = std::str::from_utf8(bytes).unwrap();
                 assert_eq!(analyze_ascii(bytes), analyze_chars(text), "{text:?}");
+                // And the shortcut for words (the `WORD` table) before it.
+                assert_eq!(analyze(text), analyze_chars(text), "{text:?}");
                 checked += 1;
             }
         }
