@@ -13,6 +13,7 @@ use crate::diag::Severity;
 use crate::generate::Manifest;
 use crate::krm::KrmResult;
 use crate::model::{Cluster, Model, Spoke, SpokeKind, KUBE_APISERVER_CONFIG_FILE, SECRET_TYPE_LABEL};
+use crate::yaml::Tree;
 use serde::Serialize;
 use serde_yaml_ng::Value;
 use std::collections::BTreeMap;
@@ -119,7 +120,7 @@ fn starts_rollout(m: &Manifest) -> bool {
 fn is_tech_preview(manifest: Option<&Manifest>) -> bool {
     manifest.is_some_and(|m| {
         m.is::<FeatureGate>()
-            && m.object.get("spec").and_then(|s| s.get("featureSet")).and_then(Value::as_str)
+            && m.object.get("spec").and_then(|s| s.get("featureSet")).and_then(Tree::as_str)
                 == Some(TECH_PREVIEW_NO_UPGRADE)
     })
 }
@@ -295,7 +296,7 @@ pub fn diff(old: (&Model, &[Manifest]), new: (&Model, &[Manifest])) -> Report {
         classes.sort();
         let mut fields = Vec::new();
         if let (Some(a), Some(b)) = (o, n) {
-            changed_fields(&a.object, &b.object, "", &mut fields);
+            changed_fields(&a.value(), &b.value(), "", &mut fields);
             fields.truncate(MAX_FIELDS);
         }
         let entry = clusters.entry(key.0.clone()).or_insert_with(|| ClusterDiff {

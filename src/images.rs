@@ -4,6 +4,7 @@
 
 use crate::api::olm::Subscription;
 use crate::generate::Manifest;
+use crate::yaml::Tree;
 use serde::Serialize;
 use serde_yaml_ng::Value;
 use std::collections::BTreeSet;
@@ -29,7 +30,7 @@ pub fn images(manifests: &[Manifest]) -> Vec<String> {
     }
     let mut out = BTreeSet::new();
     for m in manifests {
-        walk(&m.object, &mut out);
+        walk(&m.value(), &mut out);
     }
     out.into_iter().collect()
 }
@@ -44,7 +45,7 @@ pub struct Operator {
 
 /// The operators of the output's `operators.coreos.com` Subscriptions, sorted.
 pub fn operators(manifests: &[Manifest]) -> Vec<Operator> {
-    let field = |spec: &Value, key: &str| spec.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
+    let field = |spec: &Tree, key: &str| spec.get(key).and_then(Tree::as_str).unwrap_or_default().to_string();
     let mut out: Vec<Operator> = manifests
         .iter()
         .filter(|m| m.is::<Subscription>())

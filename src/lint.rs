@@ -26,13 +26,14 @@ pub fn lint(model: &Model, manifests: &[Manifest]) -> Diagnostics {
 /// (`controller: null`) is not. Nothing to judge when the run does not emit the ArgoCD object.
 fn argocd_spec(model: &Model, manifests: &[Manifest], d: &mut Diagnostics) {
     let g = &model.gitops;
-    let Some(merged) = manifests
+    let Some(argocd) = manifests
         .iter()
         .find(|m| m.cluster == Cluster::Management && m.is::<ArgoCd>() && m.name() == g.name)
-        .and_then(|m| m.object.get("spec"))
+        .map(Manifest::value)
     else {
         return;
     };
+    let Some(merged) = argocd.get("spec") else { return };
     let generated = generate::argocd_plumbing(model);
     let user = &g.argocd_spec.value;
     let at = &g.argocd_spec.origin;

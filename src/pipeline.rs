@@ -42,7 +42,7 @@ pub fn run_function(input: &[u8]) -> Outcome {
     let (items, diags) = match &model {
         Some(model) => {
             let (manifests, mut all) = generate(model, diagnostics);
-            list.hydrate(manifests.iter().map(|m| &m.object));
+            list.hydrate(manifests.iter().map(|m| (m.kind(), m.name())));
             let reconciled = reconcile::reconcile(model, &list.items, manifests, true);
             all.extend(reconciled.notes);
             (reconciled.items, all)
@@ -55,7 +55,8 @@ pub fn run_function(input: &[u8]) -> Outcome {
         .iter()
         .map(|item| match item {
             Item::Input(i) => list.emit(*i),
-            Item::New(v) => Emit::Value(v),
+            Item::Patched(v) => Emit::Value(v),
+            Item::New(t) => Emit::Tree(t),
         })
         .collect();
     let exit_code = i32::from(diags.has_errors());

@@ -1,5 +1,5 @@
 //! The reader and the emitter: whatever parses is written so that it reads back to the same value, and
-//! writing that again gives the same bytes; serialising the value with serde writes what its Value path wrote. Every string the emitter leaves plain must not be one a
+//! writing that again gives the same bytes; serialising the value with serde writes what its Value path wrote, and so does its `Tree`. Every string the emitter leaves plain must not be one a
 //! YAML 1.1 reader takes for something else.
 #![no_main]
 
@@ -25,6 +25,12 @@ fuzz_target!(|data: &[u8]| {
     // Value first writes. (Not always `written`: serde_yaml_ng's to_value drops a `!` of a tag `!!…`.)
     if let Ok(serialised) = serde_yaml_ng::to_value(&value) {
         assert_eq!(yaml::to_string_of(&value), yaml::to_string(&serialised));
+        // The Tree generated objects are held in means that same value and is written the same way.
+        let tree = yaml::Tree::of(&value).expect("a Tree builds whatever to_value builds");
+        if !has_nan(&value) {
+            assert_eq!(tree.to_value(), serialised);
+        }
+        assert_eq!(yaml::to_string_of(&tree), yaml::to_string(&serialised));
     }
     let back = yaml::from_str(&written).unwrap_or_else(|e| panic!("{e}\n{written}"));
     if !has_nan(&value) {

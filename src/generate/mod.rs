@@ -10,14 +10,17 @@ pub(crate) use management::argocd_plumbing;
 
 use crate::diag::Diagnostics;
 use crate::model::{Cluster, Model, Origin, Setting, OWNER_ANNOTATION, TARGET_ANNOTATION};
+use crate::yaml::Tree;
 use serde::Serialize;
-use serde_yaml_ng::{Mapping, Value};
+use std::borrow::Cow;
 
 /// A generated object and the cluster it is applied to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Manifest {
     pub cluster: Cluster,
-    pub object: Value,
+    /// The object, in canonical key order and stamped; a [`Tree`], not a `Value`, because it is only
+    /// built, read by a few keys and written (see `yaml/tree.rs`). [`Manifest::value`] gives a `Value`.
+    pub object: Tree,
     /// Fields whose value is only a local default of ours, not part of the trust contract and not set in
     /// the config: where this object patches a base's (transformer mode), the base's value stays.
     pub defaults: Vec<LocalDefault>,
@@ -69,28 +72,35 @@ impl LocalDefault {
 
 impl Manifest {
     /// An object with every field enforced, written as an object.
-    pub fn new(cluster: Cluster, object: Value) -> Manifest {
+    pub fn new(cluster: Cluster, object: Tree) -> Manifest {
         Manifest { cluster, object, defaults: Vec::new(), file: None, header: None, named_lists: Vec::new() }
     }
+    /// The object as a `Value`, for readers that walk or merge it.
+    pub fn value(&self) -> serde_yaml_ng::Value {
+        self.object.to_value()
+    }
     pub fn api_version(&self) -> &str {
-        self.object.get("apiVersion").and_then(Value::as_str).unwrap_or_default()
+        self.object.get("apiVersion").and_then(Tree::as_str).unwrap_or_default()
     }
     pub fn kind(&self) -> &str {
-        self.object.get("kind").and_then(Value::as_str).unwrap_or_default()
+        self.object.get("kind").and_then(Tree::as_str).unwrap_or_default()
     }
     /// Whether the object is a `T` (any version of its group), by the type's own constants.
     pub fn is<T: k8s_openapi::Resource>(&self) -> bool {
         crate::api::is::<T>(self.api_version(), self.kind())
     }
     pub fn name(&self) -> &str {
-        self.object.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or_default()
+        self.object.get("metadata").and_then(|m| m.get("name")).and_then(Tree::as_str).unwrap_or_default()
     }
     pub fn namespace(&self) -> Option<&str> {
-        self.object.get("metadata").and_then(|m| m.get("namespace")).and_then(Value::as_str)
+        self.object.get("metadata").and_then(|m| m.get("namespace")).and_then(Tree::as_str)
+    }
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.object.annotation(key)
     }
     /// The object's sync wave: the phase of its cluster's apply order it belongs to.
     pub fn wave(&self) -> u8 {
-        crate::krm::annotation(&self.object, SYNC_WAVE_ANNOTATION).and_then(|w| w.parse().ok()).unwrap_or(0)
+        self.annotation(SYNC_WAVE_ANNOTATION).and_then(|w| w.parse().ok()).unwrap_or(0)
     }
 }
 
@@ -147,8 +157,10 @@ impl Output<'_> {
     /// [`Output::push`], then `finish` sets what else the manifest carries. Objects for a cluster the
     /// target does not select are dropped here, the one place target filtering happens.
     pub fn push_manifest<T: Serialize>(&mut self, cluster: &Cluster, object: &T, finish: impl FnOnce(&mut Manifest)) {
-        let value = serde_yaml_ng::to_value(object).expect("generated objects always serialise");
-        let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default();
+        // serde_yaml_ng's value serializer, which builds what Tree::of defers to, fails on nothing our
+        // types hold (only on an empty enum variant name).
+        let value = Tree::of(object).expect("generated objects always serialise");
+        let kind = value.get("kind").and_then(Tree::as_str).unwrap_or_default();
         if !self.model.target.selects(cluster, kind) {
             return;
         }
@@ -174,29 +186,31 @@ struct Stamp<'a> {
 /// The conventional key order, with the [`Stamp`]: apiVersion, kind, metadata (name, namespace,
 /// labels, annotations first), then spec/data/stringData/type, then the rest as serialised.
 /// k8s-openapi serialises fields alphabetically, which would put `data` before `metadata`.
-fn canonical(value: Value, stamp: &Stamp) -> Value {
+fn canonical(value: Tree, stamp: &Stamp) -> Tree {
     const TOP: &[&str] = &["apiVersion", "kind", "metadata", "spec", "data", "stringData", "binaryData", "type"];
-    let Value::Mapping(map) = value else { return value };
-    let mut map = reorder(map, TOP);
+    let Tree::Map(entries) = value else { return value };
+    let mut map = Tree::Map(reorder(entries, TOP));
     match map.get_mut("metadata") {
-        Some(Value::Mapping(meta)) => *meta = stamped(std::mem::take(meta), stamp),
+        Some(Tree::Map(meta)) => *meta = stamped(std::mem::take(meta), stamp),
         Some(_) => {}
         None => {
-            map.insert("metadata".into(), Value::Mapping(stamped(Mapping::new(), stamp)));
+            map.insert("metadata", Tree::Map(stamped(Vec::new(), stamp)));
         }
     }
-    Value::Mapping(map)
+    map
 }
 
-/// `meta` in canonical order with the stamp, the map built once. The order is the one three steps
-/// produced before they were one (output bytes depend on it): metadata's keys in [`reorder`]'s order,
-/// then `labels` and `annotations` swap-removed and appended in that order. (The old steps also
-/// appended an absent `annotations` before the swap-removes; that never moves another key.) For
-/// generated metadata (name, namespace, labels, annotations) it is the plain order.
-fn stamped(meta: Mapping, stamp: &Stamp) -> Mapping {
+type Entries = Vec<(Cow<'static, str>, Tree)>;
+
+/// `meta` in canonical order with the stamp. The order is the one three steps produced before they
+/// were one (output bytes depend on it): metadata's keys in [`reorder`]'s order, then `labels` and
+/// `annotations` swap-removed and appended in that order. (The old steps also appended an absent
+/// `annotations` before the swap-removes; that never moves another key.) For generated metadata
+/// (name, namespace, labels, annotations) it is the plain order.
+fn stamped(meta: Entries, stamp: &Stamp) -> Entries {
     const META: &[&str] = &["name", "namespace", "labels", "annotations"];
-    let keys: Vec<Option<&str>> = meta.keys().map(Value::as_str).collect();
-    let at = |name: &str| keys.iter().position(|k| *k == Some(name));
+    let keys: Vec<&str> = meta.iter().map(|(k, _)| k.as_ref()).collect();
+    let at = |name: &str| keys.iter().position(|k| *k == name);
     // Positions past the map's own stand for the maps written anew.
     let (labels, annotations) = (at("labels").unwrap_or(usize::MAX - 1), at("annotations").unwrap_or(usize::MAX));
     let mut order = canonical_order(&keys, META);
@@ -206,52 +220,44 @@ fn stamped(meta: Mapping, stamp: &Stamp) -> Mapping {
         }
     }
     // `order` holds the other keys now; labels and annotations follow them.
-    let mut entries: Vec<Option<(Value, Value)>> = meta.into_iter().map(Some).collect();
+    let mut entries: Vec<Option<(Cow<'static, str>, Tree)>> = meta.into_iter().map(Some).collect();
     let mut label_map = match entries.get_mut(labels).and_then(Option::take) {
-        Some((_, Value::Mapping(m))) => m,
-        _ => Mapping::new(),
+        Some((_, map @ Tree::Map(_))) => map,
+        _ => Tree::Map(Vec::new()),
     };
     for (k, v) in stamp.labels {
-        label_map.insert(k.as_str().into(), v.as_str().into());
+        label_map.insert(k.clone(), Tree::String(v.clone()));
     }
     let mut annotation_value =
-        entries.get_mut(annotations).and_then(Option::take).map_or_else(|| Value::Mapping(Mapping::new()), |(_, v)| v);
-    if let Some(map) = annotation_value.as_mapping_mut() {
-        map.insert(OWNER_ANNOTATION.into(), stamp.owner.into());
-        map.insert(TARGET_ANNOTATION.into(), stamp.target.into());
-    }
-    let mut out = Mapping::with_capacity(order.len() + 2);
-    for i in order {
-        if let Some((k, v)) = entries[i].take() {
-            out.insert(k, v);
-        }
-    }
-    out.insert("labels".into(), Value::Mapping(label_map));
-    out.insert("annotations".into(), annotation_value);
+        entries.get_mut(annotations).and_then(Option::take).map_or_else(|| Tree::Map(Vec::new()), |(_, v)| v);
+    annotation_value.insert(OWNER_ANNOTATION, Tree::String(stamp.owner.to_string()));
+    annotation_value.insert(TARGET_ANNOTATION, Tree::String(stamp.target.to_string()));
+    let mut out = Vec::with_capacity(order.len() + 2);
+    out.extend(order.into_iter().filter_map(|i| entries[i].take()));
+    out.push((Cow::Borrowed("labels"), label_map));
+    out.push((Cow::Borrowed("annotations"), annotation_value));
     out
 }
 
-/// `first`'s keys in that order, then the rest in the order `Mapping::remove` leaves them: it is a
-/// swap-remove, so taking `first` out moved later keys forward (a ClusterRoleBinding's `subjects` comes
-/// before its `roleRef`), and output bytes depend on that order. The map is rebuilt, hashing every key
-/// again, only when the order changes, which for most objects (apiVersion, kind, metadata, spec) it
-/// does not.
-fn reorder(map: Mapping, first: &[&str]) -> Mapping {
-    let keys: Vec<Option<&str>> = map.keys().map(Value::as_str).collect();
+/// `first`'s keys in that order, then the rest in the order `Mapping::remove` left them when objects
+/// were `Value`s: it is a swap-remove, so taking `first` out moved later keys forward (a
+/// ClusterRoleBinding's `subjects` comes before its `roleRef`), and output bytes depend on that order.
+fn reorder(entries: Entries, first: &[&str]) -> Entries {
+    let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_ref()).collect();
     let order = canonical_order(&keys, first);
     if order.iter().enumerate().all(|(n, &i)| n == i) {
-        return map;
+        return entries;
     }
-    let mut entries: Vec<Option<(Value, Value)>> = map.into_iter().map(Some).collect();
+    let mut entries: Vec<Option<(Cow<'static, str>, Tree)>> = entries.into_iter().map(Some).collect();
     order.into_iter().filter_map(|i| entries[i].take()).collect()
 }
 
-/// The positions of `keys` in [`reorder`]'s order, worked out without touching the map.
-fn canonical_order(keys: &[Option<&str>], first: &[&str]) -> Vec<usize> {
+/// The positions of `keys` in [`reorder`]'s order.
+fn canonical_order(keys: &[&str], first: &[&str]) -> Vec<usize> {
     let mut rest: Vec<usize> = (0..keys.len()).collect();
     let mut order = Vec::with_capacity(keys.len());
     for key in first {
-        if let Some(at) = rest.iter().position(|&i| keys[i] == Some(key)) {
+        if let Some(at) = rest.iter().position(|&i| keys[i] == *key) {
             order.push(rest.swap_remove(at));
         }
     }
@@ -263,8 +269,15 @@ fn canonical_order(keys: &[Option<&str>], first: &[&str]) -> Vec<usize> {
 mod tests {
     use super::*;
 
+    use serde_yaml_ng::Value;
+
     fn keys(value: &Value) -> Vec<&str> {
         value.as_mapping().unwrap().keys().filter_map(Value::as_str).collect()
+    }
+
+    /// `canonical` of a `Value`, as a `Value`.
+    fn canonical(value: Value, stamp: &Stamp) -> Value {
+        super::canonical(Tree::of(&value).unwrap(), stamp).to_value()
     }
 
     /// The order the three steps this replaced (reorder, then set the annotations, then swap-remove and

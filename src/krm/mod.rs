@@ -51,8 +51,8 @@ impl<'a> ResourceList<'a> {
     /// Reads back the full value of every item cut down to its metadata (see
     /// [`ITEMS`]) that has the kind and name of one of `objects`: the only
     /// items a generated object can patch. Each is one standalone document, read once more.
-    pub fn hydrate<'v>(&mut self, objects: impl IntoIterator<Item = &'v Value>) {
-        let wanted: std::collections::BTreeSet<(&str, &str)> = objects.into_iter().map(kind_and_name).collect();
+    pub fn hydrate<'v>(&mut self, objects: impl IntoIterator<Item = (&'v str, &'v str)>) {
+        let wanted: std::collections::BTreeSet<(&str, &str)> = objects.into_iter().collect();
         let Some(spans) = self.spans.as_mut() else { return };
         for (i, span) in spans.iter_mut().enumerate() {
             if !span.skeleton || !wanted.contains(&kind_and_name(&self.items[i])) {

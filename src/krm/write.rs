@@ -14,6 +14,8 @@ pub enum Emit<'a> {
         value: &'a Value,
     },
     Value(&'a Value),
+    /// A generated object.
+    Tree(&'a crate::yaml::Tree),
 }
 
 /// Writes the output ResourceList in block-style YAML: `apiVersion`, `kind`, `items`, the input's
@@ -30,7 +32,7 @@ pub fn write(items: &[Emit<'_>], function_config: Option<&Value>, results: &[Krm
         .map(|item| match item {
             Emit::Source { span, .. } => span.end - span.start + 16,
             Emit::Verbatim(text) => text.len() + 16,
-            Emit::Value(_) => 1024,
+            Emit::Value(_) | Emit::Tree(_) => 1024,
         })
         .sum();
     let mut out = String::with_capacity(size + 4096);
@@ -45,6 +47,10 @@ pub fn write(items: &[Emit<'_>], function_config: Option<&Value>, results: &[Krm
                 }
             }
             Emit::Value(value) => push_value(&mut out, value),
+            Emit::Tree(tree @ crate::yaml::Tree::Map(entries)) if !entries.is_empty() => {
+                crate::yaml::write_entry_of(&mut out, tree);
+            }
+            Emit::Tree(tree) => push_value(&mut out, &tree.to_value()),
         }
     }
     if let Some(config) = function_config {

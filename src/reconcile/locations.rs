@@ -2,7 +2,8 @@
 //! (so kpt keeps its comments), a new one gets a path under the config's directory and the lowest index
 //! no kept item holds there.
 
-use crate::krm::{self, annotation, set_annotations};
+use crate::krm::{self, annotation};
+use crate::yaml::Tree;
 use serde_yaml_ng::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,11 +21,11 @@ const LOCATION_ANNOTATIONS: &[&str] = &[
 ];
 
 /// Copies the location annotations of `old`, the owned item `object` replaces, onto `object`.
-pub(super) fn keep(object: &mut Value, old: &Value) {
+pub(super) fn keep(object: &mut Tree, old: &Value) {
     let kept: Vec<(&str, &str)> =
         LOCATION_ANNOTATIONS.iter().filter_map(|&key| annotation(old, key).map(|v| (key, v))).collect();
     if !kept.is_empty() {
-        set_annotations(object, kept);
+        object.set_annotations(kept);
     }
 }
 
@@ -46,7 +47,7 @@ impl<'v> Locations<'v> {
     }
 
     /// Puts the new `object` at `path`, at the lowest index nothing else holds there.
-    pub(super) fn place(&mut self, object: &mut Value, path: String) {
+    pub(super) fn place(&mut self, object: &mut Tree, path: String) {
         // Indexes are given out upwards per path, so N objects sharing one file cost O(N), not
         // O(N²): below the last one given out, every index is taken.
         let next = self.next_index.entry(path.clone()).or_insert(0);
@@ -55,14 +56,11 @@ impl<'v> Locations<'v> {
         *next = index + 1;
         // The order LOCATION_ANNOTATIONS copies them in on the next run, so that run changes no byte.
         let index = index.to_string();
-        set_annotations(
-            object,
-            [
-                (krm::PATH_ANNOTATION, path.as_str()),
-                (krm::INDEX_ANNOTATION, index.as_str()),
-                (krm::LEGACY_PATH_ANNOTATION, path.as_str()),
-                (krm::LEGACY_INDEX_ANNOTATION, index.as_str()),
-            ],
-        );
+        object.set_annotations([
+            (krm::PATH_ANNOTATION, path.as_str()),
+            (krm::INDEX_ANNOTATION, index.as_str()),
+            (krm::LEGACY_PATH_ANNOTATION, path.as_str()),
+            (krm::LEGACY_INDEX_ANNOTATION, index.as_str()),
+        ]);
     }
 }

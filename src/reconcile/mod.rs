@@ -19,19 +19,21 @@ mod providers;
 
 use crate::diag::Diagnostics;
 use crate::generate::Manifest;
-use crate::krm::{self, annotation};
+use crate::krm;
 use crate::model::{Cluster, Model, Target, OWNER_ANNOTATION, TARGET_ANNOTATION};
+use crate::yaml::Tree;
 use locations::Locations;
 use patch::{patch, patch_note};
 use serde_yaml_ng::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One output item: an input item passed through as it came, or an object we wrote.
+/// One output item: an input item passed through as it came, one we patched, or an object we generated.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     /// Index into the input items.
     Input(usize),
-    New(Value),
+    Patched(Value),
+    New(Tree),
 }
 
 /// The output items, in order, and notes about what was patched.
@@ -56,22 +58,20 @@ fn key(object: &Value) -> Key<'_> {
 /// it because every spoke has its own `Authentication/cluster`.
 type Identity<'v> = (&'v str, Key<'v>);
 
-fn identity(object: &Value) -> Identity<'_> {
-    (annotation(object, TARGET_ANNOTATION).unwrap_or_default(), key(object))
-}
-
 /// A generated object's [`Identity`], read once and owned: reconcile looks each object up at every
-/// step, each read is seven hashed look-ups in the object, and the objects themselves change (the
-/// provider guard) and move into the output meanwhile.
+/// step, and the objects themselves change (the provider guard) and move into the output meanwhile.
 struct Made {
     target: String,
     key: [String; 4],
 }
 
 impl Made {
+    /// The [`Identity`] of a generated object: its target annotation and [`key`]'s fields, read the same way
+    /// (an absent field is empty).
     fn of(manifest: &Manifest) -> Made {
-        let (target, (group, kind, namespace, name)) = identity(&manifest.object);
-        Made { target: target.into(), key: [group, kind, namespace, name].map(str::to_string) }
+        let group = crate::api::group(manifest.api_version());
+        let key = [group, manifest.kind(), manifest.namespace().unwrap_or_default(), manifest.name()];
+        Made { target: manifest.annotation(TARGET_ANNOTATION).unwrap_or_default().into(), key: key.map(str::to_string) }
     }
     fn identity(&self) -> Identity<'_> {
         (&self.target, self.key())
@@ -374,7 +374,7 @@ pub fn reconcile(model: &Model, inputs: &[Value], generated: Vec<Manifest>, with
                 notes.push(crate::diag::Severity::Info, None, patch_note(&inputs[i], cluster.as_deref()));
                 let patched = patch(&inputs[i], manifest, &mut notes);
                 if patched != inputs[i] {
-                    out[slot_of[i]] = Item::New(patched);
+                    out[slot_of[i]] = Item::Patched(patched);
                 }
                 continue;
             }
@@ -549,6 +549,7 @@ mod tests {
     use crate::config::{self, ConfigRef};
     use crate::diag::Topic;
     use crate::generate::NamedList;
+    use crate::krm::annotation;
     use crate::krm::set_annotation;
     use crate::resolve::{resolve, Options};
 
@@ -591,12 +592,14 @@ mod tests {
         }
         set_annotation(&mut object, OWNER_ANNOTATION, "cfg");
         set_annotation(&mut object, TARGET_ANNOTATION, &cluster.target());
-        Manifest::new(cluster, object)
+        Manifest::new(cluster, Tree::of(&object).unwrap())
     }
 
-    fn new(item: &Item) -> &Value {
+    /// A generated or patched output item, as a `Value`.
+    fn new(item: &Item) -> Value {
         match item {
-            Item::New(v) => v,
+            Item::New(tree) => tree.to_value(),
+            Item::Patched(v) => v.clone(),
             Item::Input(i) => panic!("expected a new object, got input {i}"),
         }
     }
@@ -622,15 +625,15 @@ mod tests {
         let locations: Vec<_> = r.items[1..]
             .iter()
             .map(|i| {
-                let v = new(i);
+                let v = &new(i);
                 assert_eq!(ann(v, krm::PATH_ANNOTATION), ann(v, krm::LEGACY_PATH_ANNOTATION));
                 assert_eq!(ann(v, krm::INDEX_ANNOTATION), ann(v, krm::LEGACY_INDEX_ANNOTATION));
-                (ann(v, krm::PATH_ANNOTATION).unwrap(), ann(v, krm::INDEX_ANNOTATION).unwrap())
+                (ann(v, krm::PATH_ANNOTATION).unwrap().to_string(), ann(v, krm::INDEX_ANNOTATION).unwrap().to_string())
             })
             .collect();
         // Index 0 of that file is the unrelated item's: the generated ones take 1 and 2.
         assert_eq!(
-            locations,
+            locations.iter().map(|(p, i)| (p.as_str(), i.as_str())).collect::<Vec<_>>(),
             [
                 ("deploy/management/00-configmap-x.yaml", "1"),
                 ("deploy/management/00-configmap-x.yaml", "2"),
@@ -644,7 +647,7 @@ mod tests {
     fn without_locations_new_objects_carry_no_path() {
         let r =
             reconcile(&model(""), &[], vec![manifest(Cluster::Management, "v1", "ConfigMap", None, "x", "{}")], false);
-        assert_eq!(ann(new(&r.items[0]), krm::PATH_ANNOTATION), None);
+        assert_eq!(ann(&new(&r.items[0]), krm::PATH_ANNOTATION), None);
     }
 
     #[test]
@@ -678,7 +681,7 @@ mod tests {
         let r = reconcile(&m, &inputs, generated, true);
         assert_eq!(r.items[..2], [Item::Input(2), Item::Input(3)]);
         assert_eq!(r.items.len(), 3, "the spoke that is gone is pruned");
-        let replaced = new(&r.items[2]);
+        let replaced = &new(&r.items[2]);
         assert_eq!(replaced["spec"], yaml("{new: true}"));
         for (key, value) in [
             ("internal.config.kubernetes.io/path", "moved/by-user.yaml"),
@@ -718,7 +721,7 @@ mod tests {
         let r = reconcile(&m, &inputs, generated, true);
         assert_eq!(r.items.len(), 3, "patched once, not duplicated");
         assert_eq!(r.items[0], Item::Input(0));
-        let patched = new(&r.items[1]);
+        let patched = &new(&r.items[1]);
         let expected = yaml(
             "apiVersion: operators.coreos.com/v1alpha1\nkind: Subscription\nmetadata:\n  name: ztwim\n  \
              namespace: zt\n  labels: {team: x}\n  annotations: {note: keep}\n\
@@ -726,7 +729,7 @@ mod tests {
              name: ztwim\n",
         );
         assert_eq!(*patched, expected, "maps merge, generated scalars and lists win, input-only fields stay");
-        assert_eq!(ann(new(&r.items[2]), OWNER_ANNOTATION), Some("cfg"));
+        assert_eq!(ann(&new(&r.items[2]), OWNER_ANNOTATION), Some("cfg"));
         let notes: Vec<_> = r.notes.iter().collect();
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].severity, crate::diag::Severity::Info);
@@ -750,7 +753,8 @@ mod tests {
         );
         m.named_lists.push(NamedList { field: &["spec", "config", "env"], joined: &["NS"] });
         let r = reconcile(&model(""), &[base], vec![m], true);
-        let env = &new(&r.items[0])["spec"]["config"]["env"];
+        let item = new(&r.items[0]);
+        let env = &item["spec"]["config"]["env"];
         assert_eq!(
             *env,
             yaml("[{name: KEEP, value: mine}, {name: NS, value: 'a,b,c'}, {name: OURS, value: new}, {name: ADDED, value: x}]"),
@@ -824,7 +828,10 @@ mod tests {
         let locations: BTreeSet<_> = r
             .items
             .iter()
-            .map(|i| (ann(new(i), krm::PATH_ANNOTATION).unwrap(), ann(new(i), krm::INDEX_ANNOTATION).unwrap()))
+            .map(|i| {
+                let v = &new(i);
+                (ann(v, krm::PATH_ANNOTATION).unwrap().to_string(), ann(v, krm::INDEX_ANNOTATION).unwrap().to_string())
+            })
             .collect();
         assert_eq!(r.items.len(), 2);
         assert_eq!(locations.len(), 2, "kpt refuses two objects at one path and index: {locations:?}");
@@ -838,7 +845,7 @@ mod tests {
         let generated = vec![manifest(Cluster::Management, "v1", "ConfigMap", Some("n"), "x", "{a: 1}")];
         let r = reconcile(&model(""), &[owned, base], generated, true);
         assert_eq!(r.items.len(), 1, "one object, not a duplicate: {:?}", r.items);
-        let patched = new(&r.items[0]);
+        let patched = &new(&r.items[0]);
         assert_eq!(patched["spec"], yaml("{mine: 1, a: 1}"));
         assert_eq!(ann(patched, OWNER_ANNOTATION), None, "the base's object stays the user's");
     }
@@ -877,7 +884,7 @@ mod tests {
         let mut m = model("");
         m.acknowledged.insert(Topic::ReplaceOidcProvider);
         let r = reconcile(&m, &[entra], vec![our_authentication()], true);
-        let patched = new(&r.items[0]);
+        let patched = &new(&r.items[0]);
         assert_eq!(patched["spec"]["oidcProviders"][0]["name"], yaml("ztwim"));
         assert_eq!(patched["spec"]["oidcProviders"].as_sequence().unwrap().len(), 1);
         let warnings: Vec<_> = r.notes.iter().filter(|n| n.severity == crate::diag::Severity::Warning).collect();
@@ -892,7 +899,7 @@ mod tests {
     fn our_own_provider_by_name_or_issuer_is_replaced_without_a_word() {
         for (name, issuer) in [("ztwim", "https://old-issuer.example.com"), ("renamed", "https://issuer.example.com")] {
             let r = reconcile(&model(""), &[spoke_authentication(name, issuer)], vec![our_authentication()], true);
-            assert!(matches!(r.items[..], [Item::New(_)]), "{name}");
+            assert!(matches!(r.items[..], [Item::Patched(_)]), "{name}");
             assert!(r.notes.iter().all(|n| n.severity == crate::diag::Severity::Info), "{name}: {:?}", r.notes);
         }
     }
@@ -956,7 +963,8 @@ mod tests {
              which comments are not part of. Keep such notes outside the file (an annotation on the ConfigMap \
              stays), or put them back after the patch."
         );
-        let text = new(&r.items[0])["data"]["authentication-config.yaml"].as_str().unwrap();
+        let item = new(&r.items[0]);
+        let text = item["data"]["authentication-config.yaml"].as_str().unwrap();
         assert!(!text.contains('#'), "{text}");
     }
 
@@ -976,9 +984,11 @@ mod tests {
             "authentication-config",
             "{}",
         );
-        ours.object.as_mapping_mut().unwrap().remove("spec");
-        ours.object.as_mapping_mut().unwrap().insert("data".into(), yaml("{}"));
-        ours.object["data"].as_mapping_mut().unwrap().insert("authentication-config.yaml".into(), ours_text.into());
+        let mut object = ours.value();
+        object.as_mapping_mut().unwrap().remove("spec");
+        object.as_mapping_mut().unwrap().insert("data".into(), yaml("{}"));
+        object["data"].as_mapping_mut().unwrap().insert("authentication-config.yaml".into(), ours_text.into());
+        ours.object = Tree::of(&object).unwrap();
         ours.file = Some(crate::generate::PlainFile { name: "authentication-config.yaml", text: ours_text.into() });
         reconcile(&model(""), &[carrier], vec![ours], true)
     }
@@ -1009,7 +1019,7 @@ mod tests {
     fn assert_patched_with(inputs: &[Value], expected: [&str; 2]) {
         let r = reconcile(&two_spokes("all"), inputs, vec![authentication_of("s1"), authentication_of("s2")], true);
         assert_eq!(r.items.len(), 2, "patched, nothing emitted beside them: {:?}", r.items);
-        let got: Vec<_> = r.items.iter().map(|i| new(i)["spec"]["for"].as_str().unwrap()).collect();
+        let got: Vec<_> = r.items.iter().map(|i| new(i)["spec"]["for"].as_str().unwrap().to_string()).collect();
         assert_eq!(got, expected);
         assert!(!r.notes.has_errors(), "{:?}", r.notes);
         let mut whose: Vec<_> = r
@@ -1050,7 +1060,8 @@ mod tests {
             true,
         );
         assert_eq!(r.items[0], Item::Input(0), "left unchanged");
-        let emitted: Vec<_> = r.items[1..].iter().map(|i| ann(new(i), TARGET_ANNOTATION).unwrap()).collect();
+        let emitted: Vec<_> =
+            r.items[1..].iter().map(|i| ann(&new(i), TARGET_ANNOTATION).unwrap().to_string()).collect();
         assert_eq!(emitted, ["spoke/s1", "spoke/s2"], "each spoke's object is emitted on its own");
         let errors: Vec<_> = r.notes.iter().filter(|n| n.severity == crate::diag::Severity::Error).collect();
         assert_eq!(errors.len(), 1, "{:?}", r.notes);
@@ -1070,7 +1081,7 @@ mod tests {
         let item = base_authentication(Some((TARGET_ANNOTATION, "spoke/s2")));
         let r = reconcile(&two_spokes("spoke/s1"), std::slice::from_ref(&item), vec![authentication_of("s1")], true);
         assert_eq!(r.items[0], Item::Input(0));
-        assert_eq!(ann(new(&r.items[1]), TARGET_ANNOTATION), Some("spoke/s1"));
+        assert_eq!(ann(&new(&r.items[1]), TARGET_ANNOTATION), Some("spoke/s1"));
     }
 
     #[test]
@@ -1079,7 +1090,7 @@ mod tests {
         let item = base_authentication(Some((krm::PATH_ANNOTATION, "spokes/s2/authentication.yaml")));
         let r = reconcile(&two_spokes("spoke/s1"), std::slice::from_ref(&item), vec![authentication_of("s1")], true);
         assert_eq!(r.items[0], Item::Input(0));
-        assert_eq!(ann(new(&r.items[1]), TARGET_ANNOTATION), Some("spoke/s1"));
+        assert_eq!(ann(&new(&r.items[1]), TARGET_ANNOTATION), Some("spoke/s1"));
     }
 
     #[test]
@@ -1094,7 +1105,7 @@ mod tests {
             vec![authentication_of("s1"), authentication_of("s2")],
             true,
         );
-        assert!(matches!(r.items[0], Item::New(_)), "the first is patched");
+        assert!(matches!(r.items[0], Item::Patched(_)), "the first is patched");
         assert_eq!(r.items[1], Item::Input(1), "the second is left as it is");
         let warnings: Vec<_> = r.notes.iter().filter(|n| n.severity == crate::diag::Severity::Warning).collect();
         assert_eq!(warnings.len(), 1, "{:?}", r.notes);
@@ -1126,7 +1137,7 @@ mod tests {
         ];
         let r = reconcile(&two_spokes("all"), &inputs, vec![authentication_of("s1"), authentication_of("s2")], true);
         assert_eq!(r.items[0], Item::Input(0));
-        assert!(r.items[1..].iter().all(|i| matches!(i, Item::New(_))), "the named ones are patched");
+        assert!(r.items[1..].iter().all(|i| matches!(i, Item::Patched(_))), "the named ones are patched");
         let warnings: Vec<_> = r.notes.iter().filter(|n| n.severity == crate::diag::Severity::Warning).collect();
         assert_eq!(warnings.len(), 1, "{:?}", r.notes);
         assert_eq!(

@@ -14,7 +14,7 @@ use serde_yaml_ng::Value;
 /// a value for. Our owner and target annotations and our managed-by/part-of labels are left out: a
 /// patched item stays the user's, so a later run never replaces or prunes it.
 pub(super) fn patch(input: &Value, manifest: Manifest, notes: &mut Diagnostics) -> Value {
-    let mut generated = manifest.object;
+    let mut generated = manifest.value();
     for list in &manifest.named_lists {
         merge_named(input, &mut generated, list);
     }

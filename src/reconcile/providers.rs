@@ -23,6 +23,7 @@ use crate::diag::Topic;
 use crate::diag::{Diagnostics, Severity};
 use crate::generate::Manifest;
 use crate::model::{Cluster, Model};
+use crate::yaml::Tree;
 use serde_yaml_ng::Value;
 
 /// How an existing provider is named in messages.
@@ -72,7 +73,7 @@ pub(super) fn guard(model: &Model, input: &Value, manifest: &mut Manifest, notes
     let Some(spoke) = spoke else { return true };
     let what = super::describe(input);
     if let Some(field) = providers_field(input) {
-        let ours = providers(&manifest.object, field);
+        let ours = providers(&manifest.value(), field);
         let Some(ours) = ours.first() else { return true };
         let theirs: Vec<OidcProvider> = providers(input, field)
             .into_iter()
@@ -117,13 +118,18 @@ fn file_text<'v>(object: &'v Value, key: &str) -> Option<&'v str> {
     object.get("data").and_then(|d| d.get(key)).and_then(Value::as_str)
 }
 
+/// [`file_text`] of the generated object.
+fn our_file_text<'m>(manifest: &'m Manifest, key: &str) -> Option<&'m str> {
+    manifest.object.get("data").and_then(|d| d.get(key)).and_then(Tree::as_str)
+}
+
 /// The file is rewritten from its parsed content (merged, or ours whole), so YAML comments in the
 /// input's copy do not survive; the info says so rather than dropping them silently. A line whose first
 /// non-blank character is `#`, or a `#` after a blank, counts as a comment: a `#` after a blank inside a
 /// quoted value is read as one too, which at worst makes the info say too much, never too little.
 fn comments_note(input: &Value, manifest: &Manifest, key: &str, what: &str, path: &str, notes: &mut Diagnostics) {
     let Some(theirs) = file_text(input, key) else { return };
-    if file_text(&manifest.object, key) == Some(theirs) {
+    if our_file_text(manifest, key) == Some(theirs) {
         return;
     }
     let comments = theirs
@@ -154,7 +160,7 @@ fn keep_other_issuers(
     path: &str,
     notes: &mut Diagnostics,
 ) {
-    let (Some(theirs), Some(ours)) = (file_text(input, key), file_text(&manifest.object, key)) else { return };
+    let (Some(theirs), Some(ours)) = (file_text(input, key), our_file_text(manifest, key)) else { return };
     let parse = |t: &str| crate::yaml::from_str(t).ok();
     let (Some(mut merged), Some(ours)) = (parse(theirs), parse(ours)) else { return };
     let url = |jwt: &Value| jwt.get("issuer").and_then(|i| i.get("url")).and_then(Value::as_str).map(str::to_string);
@@ -180,7 +186,7 @@ fn keep_other_issuers(
     map.insert("jwt".into(), Value::Sequence(jwt));
     let text = crate::yaml::to_string(&merged);
     if let Some(slot) = manifest.object.get_mut("data").and_then(|d| d.get_mut(key)) {
-        *slot = Value::String(text);
+        *slot = Tree::String(text);
     }
     notes.push(
         Severity::Info,

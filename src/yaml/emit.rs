@@ -82,15 +82,32 @@ pub fn write_field_of<T: serde::Serialize>(out: &mut String, key: &str, value: &
 }
 
 /// Any serde value as [`to_string`] writes its `Value`.
-pub fn to_string_of<T: serde::Serialize>(value: &T) -> String {
+pub fn to_string_of<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let mut out = String::new();
-    if ser::write(&mut out, value, Place::Top) {
-        return out;
+    write_of(&mut out, value);
+    out
+}
+
+/// [`to_string_of`], appended to `out`.
+pub fn write_of<T: serde::Serialize + ?Sized>(out: &mut String, value: &T) {
+    if ser::write(out, value, Place::Top) {
+        return;
     }
     match serde_yaml_ng::to_value(value) {
-        Ok(v) => to_string(&v),
-        Err(e) => not_serialisable(&e),
+        Ok(v) => write_to(out, &v),
+        Err(e) => out.push_str(&not_serialisable(&e)),
     }
+}
+
+/// [`write_entry`] for a serde value that serialises as a non-empty map: the same bytes as its `Value`.
+pub fn write_entry_of<T: serde::Serialize + ?Sized>(out: &mut String, value: &T) -> bool {
+    let mark = out.len();
+    out.push('-');
+    if ser::write(out, value, Place::Entry(0)) {
+        return true;
+    }
+    out.truncate(mark);
+    serde_yaml_ng::to_value(value).is_ok_and(|v| write_entry(out, &v))
 }
 
 /// What stands in for a value serde could not serialise: a comment, so the output stays YAML.

@@ -9,7 +9,7 @@
 //! under the limits below. Every reader of YAML values in the crate comes here, the doctor's manifests
 //! included ([`parse_stream`]); the one other user of the parser, `diag::locate`, walks the events of a
 //! config this reader has already accepted, only for the line and column of a field. By job: `read.rs` the reader, `scalar.rs` the scalar rules, `emit.rs`
-//! the emitter; a problem is an [`Error`] whose kind callers branch on. The emitter writes the same block
+//! the emitter (`ser.rs` its serde front), `tree.rs` the generated objects' ordered [`Tree`]; a problem is an [`Error`] whose kind callers branch on. The emitter writes the same block
 //! style serde_yaml_ng writes (generated output stays byte-identical) but also quotes every string a
 //! YAML 1.1 reader (go-yaml v2 in kubectl, kustomize and Argo CD, PyYAML) would take for something else.
 
@@ -17,11 +17,13 @@ mod emit;
 mod read;
 mod scalar;
 mod ser;
+mod tree;
 
-pub use emit::{to_string, to_string_of, write_entry, write_field, write_field_of, write_to};
+pub use emit::{to_string, to_string_of, write_entry, write_entry_of, write_field, write_field_of, write_of, write_to};
 pub use read::{from_str, parse, parse_items, parse_stream, Documents, ItemSpan, Items, Parsed};
 pub use scalar::needs_quotes;
 use serde_yaml_ng::Value;
+pub use tree::Tree;
 
 /// The largest input read, in bytes: far above any package (the biggest seen are a few MiB), low
 /// enough that the memory bound below stays in reach of a CI runner.

@@ -36,11 +36,11 @@ fn cluster_secrets(config: &str) -> BTreeMap<String, BTreeMap<String, String>> {
     assert!(errors.is_empty(), "{errors:#?}");
     manifests
         .iter()
-        .filter(|m| m.cluster == Cluster::Management && m.object["kind"] == "Secret")
-        .filter(|m| m.object["metadata"]["labels"]["argocd.argoproj.io/secret-type"] == "cluster")
+        .filter(|m| m.cluster == Cluster::Management && m.value()["kind"] == "Secret")
+        .filter(|m| m.value()["metadata"]["labels"]["argocd.argoproj.io/secret-type"] == "cluster")
         .map(|m| {
-            let name = m.object["stringData"]["name"].as_str().expect("cluster name").to_string();
-            (name, serde_yaml_ng::from_value(m.object["metadata"]["labels"].clone()).expect("labels"))
+            let name = m.value()["stringData"]["name"].as_str().expect("cluster name").to_string();
+            (name, serde_yaml_ng::from_value(m.value()["metadata"]["labels"].clone()).expect("labels"))
         })
         .collect()
 }

@@ -73,7 +73,7 @@ fn generate(text: &str, target: Option<&str>) -> Vec<Manifest> {
 }
 
 fn target_of(m: &Manifest) -> &str {
-    ztwim_gitops::krm::annotation(&m.object, TARGET_ANNOTATION).expect("every object has a target annotation")
+    m.annotation(TARGET_ANNOTATION).expect("every object has a target annotation")
 }
 
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
@@ -119,8 +119,8 @@ fn cluster_secret<'a>(mgmt: &[&'a Manifest], spoke: &str) -> &'a Manifest {
     let found: Vec<_> = mgmt
         .iter()
         .filter(|m| m.kind() == "Secret")
-        .filter(|m| m.object["metadata"]["labels"]["argocd.argoproj.io/secret-type"].as_str() == Some("cluster"))
-        .filter(|m| m.object["stringData"]["name"].as_str() == Some(spoke))
+        .filter(|m| m.value()["metadata"]["labels"]["argocd.argoproj.io/secret-type"].as_str() == Some("cluster"))
+        .filter(|m| m.value()["stringData"]["name"].as_str() == Some(spoke))
         .collect();
     assert_eq!(found.len(), 1, "expected one cluster Secret for spoke {spoke}");
     found[0]
@@ -134,14 +134,15 @@ fn component_spiffe_ids(mgmt: &[&Manifest]) -> Vec<String> {
     let registrations: Vec<_> = mgmt.iter().filter(|m| m.kind() == "ClusterSPIFFEID").collect();
     match registrations.as_slice() {
         [] => {
-            let td = str_at(&one(mgmt, "ZeroTrustWorkloadIdentityManager").object, &["spec", "trustDomain"]);
+            let ztwim = one(mgmt, "ZeroTrustWorkloadIdentityManager").value();
+            let td = str_at(&ztwim, &["spec", "trustDomain"]);
             ["argocd-server", "argocd-application-controller"]
                 .iter()
                 .map(|sa| format!("spiffe://{td}/ns/{ns}/sa/{name}-{sa}"))
                 .collect()
         }
         [reg] => {
-            let spec = &reg.object["spec"];
+            let spec = &reg.value()["spec"];
             assert_eq!(str_at(spec, &["className"]), "zero-trust-workload-identity-manager-spire");
             assert_eq!(spec["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"].as_str(), Some(ns));
             // It selects on the labels the ArgoCD CR puts on exactly the controller and server pods,
@@ -152,12 +153,13 @@ fn component_spiffe_ids(mgmt: &[&Manifest]) -> Vec<String> {
             assert!(wanted.as_mapping().is_some_and(|m| !m.is_empty()), "{selector:?}");
             for component in ["controller", "server"] {
                 assert_eq!(
-                    &argocd.object["spec"][component]["labels"], wanted,
+                    &argocd.value()["spec"][component]["labels"],
+                    wanted,
                     "{component} pods carry the selected labels"
                 );
             }
             for other in ["repo", "redis", "applicationSet"] {
-                assert!(argocd.object["spec"][other].get("labels").is_none(), "{other} pods do not get the identity");
+                assert!(argocd.value()["spec"][other].get("labels").is_none(), "{other} pods do not get the identity");
             }
             let _ = &workloads;
             let template = str_at(spec, &["spiffeIDTemplate"]);
@@ -177,7 +179,7 @@ fn rbac_subjects_are_exactly_the_usernames_argo_cd_maps_to() {
         let shared = mgmt.iter().any(|m| m.kind() == "ClusterSPIFFEID");
         for spoke in spokes(&all) {
             let ctx = format!("{label} spoke {}", spoke.name);
-            let provider = &one(&spoke.objects, "Authentication").object["spec"]["oidcProviders"][0];
+            let provider = &one(&spoke.objects, "Authentication").value()["spec"]["oidcProviders"][0];
             let username = &provider["claimMappings"]["username"];
             assert_eq!(str_at(username, &["claim"]), "sub", "{ctx}");
             let prefix = match str_at(username, &["prefixPolicy"]) {
@@ -192,8 +194,9 @@ fn rbac_subjects_are_exactly_the_usernames_argo_cd_maps_to() {
             let bindings: Vec<_> =
                 spoke.objects.iter().filter(|m| matches!(m.kind(), "ClusterRoleBinding" | "RoleBinding")).collect();
             assert!(!bindings.is_empty(), "{ctx}: no RBAC");
-            for b in &bindings {
-                let subjects = b.object["subjects"].as_sequence().expect("subjects");
+            for binding in &bindings {
+                let b = binding.value();
+                let subjects = b["subjects"].as_sequence().expect("subjects");
                 for s in subjects {
                     assert_eq!(str_at(s, &["kind"]), "User", "{ctx}");
                     assert_eq!(str_at(s, &["apiGroup"]), "rbac.authorization.k8s.io", "{ctx}");
@@ -202,7 +205,7 @@ fn rbac_subjects_are_exactly_the_usernames_argo_cd_maps_to() {
                 }
                 for u in &usernames {
                     let n = subjects.iter().filter(|s| s["name"].as_str() == Some(u)).count();
-                    assert_eq!(n, 1, "{ctx}: {u} bound {n} times in {}", b.name());
+                    assert_eq!(n, 1, "{ctx}: {u} bound {n} times in {}", binding.name());
                 }
             }
             let rules = provider.get("claimValidationRules");
@@ -224,14 +227,15 @@ fn spoke_trusts_what_the_management_cluster_issues() {
     for (label, text) in configs() {
         let all = generate(&text, None);
         let mgmt = management(&all);
-        let jwt_issuer = str_at(&one(&mgmt, "SpireServer").object, &["spec", "jwtIssuer"]);
+        let spire_server = one(&mgmt, "SpireServer").value();
+        let jwt_issuer = str_at(&spire_server, &["spec", "jwtIssuer"]);
         for spoke in spokes(&all) {
             let ctx = format!("{label} spoke {}", spoke.name);
-            let issuer = &one(&spoke.objects, "Authentication").object["spec"]["oidcProviders"][0]["issuer"];
+            let issuer = &one(&spoke.objects, "Authentication").value()["spec"]["oidcProviders"][0]["issuer"];
             assert_eq!(str_at(issuer, &["issuerURL"]), jwt_issuer, "{ctx}");
             let secret = cluster_secret(&mgmt, &spoke.name);
             let config: serde_json::Value =
-                serde_json::from_str(str_at(&secret.object, &["stringData", "config"])).expect("config is JSON");
+                serde_json::from_str(str_at(&secret.value(), &["stringData", "config"])).expect("config is JSON");
             let audience = exec_audience(&config["execProviderConfig"]);
             let audiences: Vec<&str> =
                 issuer["audiences"].as_sequence().unwrap().iter().filter_map(Value::as_str).collect();
@@ -243,7 +247,7 @@ fn spoke_trusts_what_the_management_cluster_issues() {
             } else {
                 assert_eq!(configmaps.len(), 1, "{ctx}");
                 assert_eq!((configmaps[0].namespace(), configmaps[0].name()), (Some("openshift-config"), ca_name));
-                assert!(configmaps[0].object["data"]["ca-bundle.crt"].as_str().is_some_and(|p| p.contains("BEGIN")));
+                assert!(configmaps[0].value()["data"]["ca-bundle.crt"].as_str().is_some_and(|p| p.contains("BEGIN")));
             }
         }
     }
@@ -258,7 +262,7 @@ fn namespaced_spokes_are_namespaced_on_both_sides() {
         let mgmt = management(&all);
         for spoke in spokes(&all) {
             let ctx = format!("{label} spoke {}", spoke.name);
-            let data = &cluster_secret(&mgmt, &spoke.name).object["stringData"];
+            let data = &cluster_secret(&mgmt, &spoke.name).value()["stringData"];
             let mut bound: Vec<&str> =
                 spoke.objects.iter().filter(|m| m.kind() == "RoleBinding").filter_map(|m| m.namespace()).collect();
             bound.sort();
@@ -286,7 +290,7 @@ fn feature_gate_iff_4_19() {
             assert_eq!(gates.len(), usize::from(label.ends_with("4.19")), "{label} spoke {}", spoke.name);
             for g in gates {
                 assert_eq!(g.name(), "cluster");
-                assert_eq!(str_at(&g.object, &["spec", "featureSet"]), "TechPreviewNoUpgrade");
+                assert_eq!(str_at(&g.value(), &["spec", "featureSet"]), "TechPreviewNoUpgrade");
             }
         }
     }
@@ -303,13 +307,13 @@ fn target_selects_exactly_its_annotated_objects() {
         assert_eq!(targets.len(), 8, "{label}: every spoke emits objects");
         targets.push("management".into());
         for target in &targets {
-            let want: Vec<&Value> = all.iter().filter(|m| target_of(m) == target).map(|m| &m.object).collect();
+            let want: Vec<Value> = all.iter().filter(|m| target_of(m) == target).map(Manifest::value).collect();
             let by_flag = generate(&text, Some(target));
             let mut config: serde_json::Value = serde_json::from_str(&text).unwrap();
             config["spec"]["target"] = json!(target);
             let by_spec = generate(&config.to_string(), None);
             for (how, got) in [("--target", by_flag), ("spec.target", by_spec)] {
-                let got: Vec<&Value> = got.iter().map(|m| &m.object).collect();
+                let got: Vec<Value> = got.iter().map(Manifest::value).collect();
                 assert_eq!(got, want, "{label}: {how} {target}");
             }
         }
@@ -325,7 +329,7 @@ fn authenticator(manifests: &[Manifest], spoke: &str) -> (String, String, String
         rules.as_sequence().and_then(|r| r.first()).map(|r| str_at(r, &[claim, value]).to_string())
     };
     for m in manifests.iter().filter(|m| targets.iter().any(|t| target_of(m) == t)) {
-        let o = &m.object;
+        let o = &m.value();
         let provider = match m.kind() {
             "Authentication" => &o["spec"]["oidcProviders"][0],
             "HostedCluster" => &o["spec"]["configuration"]["authentication"]["oidcProviders"][0],
@@ -388,7 +392,7 @@ fn every_kind_of_spoke_agrees_with_the_management_side() {
         let issuer = manifests
             .iter()
             .find(|m| m.kind() == "SpireServer")
-            .map(|m| str_at(&m.object, &["spec", "jwtIssuer"]).to_string())
+            .map(|m| str_at(&m.value(), &["spec", "jwtIssuer"]).to_string())
             .unwrap();
         let ids: Vec<String> = ["server", "application-controller"]
             .iter()
@@ -403,14 +407,15 @@ fn every_kind_of_spoke_agrees_with_the_management_side() {
             assert_eq!(iss, issuer, "{identity}/{spoke}: issuer");
             let secret = manifests.iter().find(|m| m.kind() == "Secret" && m.name() == spoke).unwrap();
             let cluster: serde_json::Value =
-                serde_json::from_str(str_at(&secret.object, &["stringData", "config"])).unwrap();
+                serde_json::from_str(str_at(&secret.value(), &["stringData", "config"])).unwrap();
             assert_eq!(exec_audience(&cluster["execProviderConfig"]), aud.as_str(), "{identity}/{spoke}: audience");
             let binding = manifests
                 .iter()
                 .find(|m| m.kind() == "ClusterRoleBinding" && target_of(m) == format!("spoke/{spoke}"))
-                .unwrap();
+                .unwrap()
+                .value();
             let subjects: Vec<&str> =
-                binding.object["subjects"].as_sequence().unwrap().iter().map(|s| str_at(s, &["name"])).collect();
+                binding["subjects"].as_sequence().unwrap().iter().map(|s| str_at(s, &["name"])).collect();
             let mut expected: Vec<String> = ids.iter().map(|id| format!("{prefix}{id}")).collect();
             expected.dedup();
             assert_eq!(subjects, expected, "{identity}/{spoke}: RBAC subjects are prefix + SPIFFE ID");

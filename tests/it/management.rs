@@ -50,7 +50,7 @@ fn result_at<'a>(results: &'a [KrmResult], path: &str) -> Option<&'a KrmResult> 
 
 fn stream(manifests: &[Manifest]) -> String {
     // Through the product's emitter: the snapshot shows the bytes users get.
-    manifests.iter().map(|m| format!("---\n{}", ztwim_gitops::yaml::to_string(&m.object))).collect()
+    manifests.iter().map(|m| format!("---\n{}", ztwim_gitops::yaml::to_string_of(&m.object))).collect()
 }
 
 /// A config file with `edit` applied to its parsed form.
@@ -64,14 +64,14 @@ fn yaml(text: &str) -> Value {
     serde_yaml_ng::from_str(text).unwrap()
 }
 
-fn find<'a>(manifests: &'a [Manifest], kind: &str) -> Vec<&'a Value> {
-    manifests.iter().filter(|m| m.kind() == kind).map(|m| &m.object).collect()
+fn find(manifests: &[Manifest], kind: &str) -> Vec<Value> {
+    manifests.iter().filter(|m| m.kind() == kind).map(Manifest::value).collect()
 }
 
-fn one<'a>(manifests: &'a [Manifest], kind: &str) -> &'a Value {
-    let found = find(manifests, kind);
+fn one(manifests: &[Manifest], kind: &str) -> Value {
+    let mut found = find(manifests, kind);
     assert_eq!(found.len(), 1, "exactly one {kind}");
-    found[0]
+    found.remove(0)
 }
 
 fn str_at<'a>(v: &'a Value, path: &str) -> &'a str {
@@ -96,8 +96,8 @@ fn mount_path_of(component: &Value, pick: impl Fn(&Value) -> bool) -> String {
 /// Every invariant the management output must satisfy, whatever the config.
 fn check_invariants(manifests: &[Manifest]) {
     // One issuer: the SPIRE server signs with it, the discovery provider publishes it.
-    let server_issuer = str_at(one(manifests, "SpireServer"), "spec.jwtIssuer");
-    assert_eq!(server_issuer, str_at(one(manifests, "SpireOIDCDiscoveryProvider"), "spec.jwtIssuer"));
+    let server_issuer = str_at(&one(manifests, "SpireServer"), "spec.jwtIssuer").to_string();
+    assert_eq!(server_issuer, str_at(&one(manifests, "SpireOIDCDiscoveryProvider"), "spec.jwtIssuer"));
     assert!(server_issuer.starts_with("https://"));
 
     let argocd = one(manifests, "ArgoCD");
@@ -159,7 +159,8 @@ fn check_invariants(manifests: &[Manifest]) {
                 "unexpected cluster Secret key {key}"
             );
         }
-        let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).expect("JSON config");
+        let config: serde_json::Value =
+            serde_json::from_str(str_at(&secret, "stringData.config")).expect("JSON config");
         assert_no_credentials(&config);
         serde_json::from_value::<argo::ClusterConfig>(config.clone())
             .unwrap_or_else(|e| panic!("config is not an Argo CD ClusterConfig (Argo CD would ignore the key): {e}"));
@@ -267,10 +268,8 @@ fn assert_no_credentials(v: &serde_json::Value) {
 
 /// Operators first, then the ZTWIM singleton, then its operands and Argo CD, then what Argo CD reads.
 fn check_waves(manifests: &[Manifest]) {
-    let wave = |m: &Manifest| -> i32 {
-        let a = m.object.get("metadata").and_then(|m| m.get("annotations")).unwrap();
-        a.get("argocd.argoproj.io/sync-wave").and_then(Value::as_str).expect("sync-wave").parse().unwrap()
-    };
+    let wave =
+        |m: &Manifest| -> i32 { m.annotation("argocd.argoproj.io/sync-wave").expect("sync-wave").parse().unwrap() };
     let rank = |kind: &str| match kind {
         "Namespace" | "OperatorGroup" | "Subscription" => 0,
         "ZeroTrustWorkloadIdentityManager" => 1,
@@ -284,12 +283,7 @@ fn check_waves(manifests: &[Manifest]) {
         other => panic!("unexpected kind {other}"),
     };
     for a in manifests {
-        let skip = a
-            .object
-            .get("metadata")
-            .and_then(|m| m.get("annotations"))
-            .and_then(|a| a.get("argocd.argoproj.io/sync-options"))
-            .and_then(Value::as_str);
+        let skip = a.annotation("argocd.argoproj.io/sync-options");
         let olm_crd = !matches!(a.kind(), "Namespace" | "OperatorGroup" | "Subscription" | "Secret");
         assert_eq!(skip == Some("SkipDryRunOnMissingResource=true"), olm_crd, "{} sync-options", a.kind());
         for b in manifests {
@@ -411,7 +405,7 @@ fn custom_paths_and_credential_version_reach_every_consumer() {
     });
     let (manifests, _) = management(&config);
     let secret = one(&manifests, "Secret");
-    let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).unwrap();
+    let config: serde_json::Value = serde_json::from_str(str_at(&secret, "stringData.config")).unwrap();
     let exec = &config["execProviderConfig"];
     assert_eq!(exec["command"], "/opt/spiffe/bin/k8s-spiffe-workload-jwt-exec-auth");
     assert_eq!(exec["apiVersion"], "client.authentication.k8s.io/v1");
@@ -429,7 +423,8 @@ fn the_builtin_helper_is_the_default_install() {
         set(c, "spec.management.execAuth.socketDir", "/spiffe-workload-api".into());
     });
     let (manifests, results) = management(&config);
-    let spec = one(&manifests, "ArgoCD").get("spec").unwrap();
+    let argocd = one(&manifests, "ArgoCD");
+    let spec = argocd.get("spec").unwrap();
     for key in COMPONENTS {
         let init = seq(spec.get(key).unwrap(), "initContainers");
         assert_eq!(init.len(), 1, "{key}: one init container");
@@ -452,7 +447,7 @@ fn the_builtin_helper_is_the_default_install() {
         assert_eq!(volumes, ["binaries", "spiffe-workload-api"], "{key}: no scratch volume is needed");
     }
     let secret = one(&manifests, "Secret");
-    let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).unwrap();
+    let config: serde_json::Value = serde_json::from_str(str_at(&secret, "stringData.config")).unwrap();
     let exec = &config["execProviderConfig"];
     assert_eq!(
         exec,
@@ -471,7 +466,8 @@ fn the_builtin_helper_is_the_default_install() {
 fn sha256_is_passed_to_the_init_container_only_when_set() {
     let env_names = |text: &str| -> Vec<String> {
         let (manifests, _) = management(text);
-        let init = &seq(one(&manifests, "ArgoCD").get("spec").unwrap().get("server").unwrap(), "initContainers")[0];
+        let argocd = one(&manifests, "ArgoCD");
+        let init = &seq(argocd.get("spec").unwrap().get("server").unwrap(), "initContainers")[0];
         seq(init, "env").iter().map(|e| str_at(e, "name").to_string()).collect()
     };
     let archive = variant("fn-config/minimal.yaml", |c| set(c, "spec.management.execAuth.method", "archive".into()));
@@ -496,7 +492,8 @@ fn argocd_spec_is_merged_last() {
         )
     });
     let (manifests, results) = management(&config);
-    let spec = one(&manifests, "ArgoCD").get("spec").unwrap();
+    let argocd = one(&manifests, "ArgoCD");
+    let spec = argocd.get("spec").unwrap();
     // Maps merge: siblings of the overridden keys survive.
     assert_eq!(spec["server"]["replicas"], Value::from(2));
     assert_eq!(spec["server"]["route"]["enabled"], Value::from(false));
@@ -576,7 +573,7 @@ fn admin_default_policy_is_a_warning() {
     let config =
         variant("fn-config/minimal.yaml", |c| set(c, "spec.management.gitops.rbac.defaultPolicy", "role:admin".into()));
     let (manifests, results) = management(&config);
-    assert_eq!(str_at(one(&manifests, "ArgoCD"), "spec.rbac.defaultPolicy"), "role:admin");
+    assert_eq!(str_at(&one(&manifests, "ArgoCD"), "spec.rbac.defaultPolicy"), "role:admin");
     let warning = result_at(&results, "spec.management.gitops.rbac.defaultPolicy").expect("a warning");
     assert_eq!(warning.severity, Severity::Warning);
     assert!(warning.message.contains("admin"));
@@ -714,10 +711,10 @@ fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
     let text = stream(&manifests);
     let parsed: Vec<Value> =
         serde_yaml_ng::Deserializer::from_str(&text).map(|d| Value::deserialize(d).unwrap()).collect();
-    let objects: Vec<Value> = manifests.iter().map(|m| m.object.clone()).collect();
+    let objects: Vec<Value> = manifests.iter().map(|m| m.value().clone()).collect();
     assert_eq!(parsed, objects, "the output round-trips through YAML");
     for secret in find(&manifests, "Secret") {
-        let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).unwrap();
+        let config: serde_json::Value = serde_json::from_str(str_at(&secret, "stringData.config")).unwrap();
         assert_eq!(
             config["execProviderConfig"]["env"]["SPIFFE_JWT_AUDIENCE"], HOSTILE_AUDIENCE,
             "audiences travel as data"
@@ -734,7 +731,7 @@ fn hostile_strings_never_reach_the_script_and_the_output_still_parses() {
     };
     let (manifests, _) = resolved(builtin, "hostile-builtin").expect("resolves");
     for secret in find(&manifests, "Secret") {
-        let config: serde_json::Value = serde_json::from_str(str_at(secret, "stringData.config")).unwrap();
+        let config: serde_json::Value = serde_json::from_str(str_at(&secret, "stringData.config")).unwrap();
         assert_eq!(config["execProviderConfig"]["args"][2], HOSTILE_AUDIENCE, "the audience is one argument");
     }
 }
