@@ -71,7 +71,7 @@ pub fn write_document(out: &mut String, m: &Manifest) {
         out.push_str(header);
         out.push('\n');
     }
-    crate::yaml::write_of(out, &m.object);
+    crate::yaml::write_tree(out, &m.object);
 }
 
 /// The file below the output directory that holds a manifest (the plan of `import` names them too).

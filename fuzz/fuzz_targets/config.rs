@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let (manifests, _results) = pipeline::generate_from_file(text, "fuzz.yaml", None);
     for m in manifests {
-        let text = yaml::to_string_of(&m.object);
+        let text = yaml::tree_to_string(&m.object);
         assert_eq!(yaml::from_str(&text), Ok(m.value()), "{text}");
     }
 });

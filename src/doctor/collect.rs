@@ -152,7 +152,7 @@ fn cluster_from_path(path: &str) -> Option<String> {
 pub(crate) fn read_back<'a>(manifests: impl IntoIterator<Item = &'a crate::generate::Manifest>, label: &str) -> Input {
     let mut input = Input::default();
     for (i, manifest) in manifests.into_iter().enumerate() {
-        parse_stream(&crate::yaml::to_string_of(&manifest.object), &format!("{label}#{i}"), &mut input);
+        parse_stream(&crate::yaml::tree_to_string(&manifest.object), &format!("{label}#{i}"), &mut input);
     }
     assert!(input.errors.is_empty(), "{label}: {:?}", input.errors);
     input

@@ -47,10 +47,11 @@ pub fn write(items: &[Emit<'_>], function_config: Option<&Value>, results: &[Krm
                 }
             }
             Emit::Value(value) => push_value(&mut out, value),
-            Emit::Tree(tree @ crate::yaml::Tree::Map(entries)) if !entries.is_empty() => {
-                crate::yaml::write_entry_of(&mut out, tree);
+            Emit::Tree(tree) => {
+                if !crate::yaml::write_tree_entry(&mut out, tree) {
+                    push_value(&mut out, &tree.to_value());
+                }
             }
-            Emit::Tree(tree) => push_value(&mut out, &tree.to_value()),
         }
     }
     if let Some(config) = function_config {

@@ -2,7 +2,7 @@
 
 use super::scalar::{float_1_1, needs_quotes};
 use super::ser::{self, Place};
-use super::NUMBER_TAG;
+use super::{Tree, NUMBER_TAG};
 use serde_yaml_ng::value::Tag;
 use serde_yaml_ng::{Mapping, Value};
 
@@ -89,7 +89,7 @@ pub fn to_string_of<T: serde::Serialize + ?Sized>(value: &T) -> String {
 }
 
 /// [`to_string_of`], appended to `out`.
-pub fn write_of<T: serde::Serialize + ?Sized>(out: &mut String, value: &T) {
+fn write_of<T: serde::Serialize + ?Sized>(out: &mut String, value: &T) {
     if ser::write(out, value, Place::Top) {
         return;
     }
@@ -99,15 +99,33 @@ pub fn write_of<T: serde::Serialize + ?Sized>(out: &mut String, value: &T) {
     }
 }
 
-/// [`write_entry`] for a serde value that serialises as a non-empty map: the same bytes as its `Value`.
-pub fn write_entry_of<T: serde::Serialize + ?Sized>(out: &mut String, value: &T) -> bool {
+/// A [`Tree`] as [`to_string`] writes its `Value` (see [`write_tree`]).
+pub fn tree_to_string(tree: &Tree) -> String {
+    let mut out = String::new();
+    write_tree(&mut out, tree);
+    out
+}
+
+/// [`write_to`] for a [`Tree`]: the bytes of its `Value`. Not [`to_string_of`], whose fallback goes
+/// through serde_yaml_ng's `to_value` once more, which drops a `!` of a tag `!!…` again.
+pub fn write_tree(out: &mut String, tree: &Tree) {
+    if !ser::write_tree(out, tree, Place::Top) {
+        write_to(out, &tree.to_value());
+    }
+}
+
+/// [`write_entry`] for a [`Tree`]: the bytes of its `Value`, and false for anything but a non-empty map.
+pub fn write_tree_entry(out: &mut String, tree: &Tree) -> bool {
+    if !matches!(tree, Tree::Map(entries) if !entries.is_empty()) {
+        return false;
+    }
     let mark = out.len();
     out.push('-');
-    if ser::write(out, value, Place::Entry(0)) {
+    if ser::write_tree(out, tree, Place::Entry(0)) {
         return true;
     }
     out.truncate(mark);
-    serde_yaml_ng::to_value(value).is_ok_and(|v| write_entry(out, &v))
+    write_entry(out, &tree.to_value())
 }
 
 /// What stands in for a value serde could not serialise: a comment, so the output stays YAML.

@@ -19,7 +19,10 @@ mod scalar;
 mod ser;
 mod tree;
 
-pub use emit::{to_string, to_string_of, write_entry, write_entry_of, write_field, write_field_of, write_of, write_to};
+pub use emit::{
+    to_string, to_string_of, tree_to_string, write_entry, write_field, write_field_of, write_to, write_tree,
+    write_tree_entry,
+};
 pub use read::{from_str, parse, parse_items, parse_stream, Documents, ItemSpan, Items, Parsed};
 pub use scalar::needs_quotes;
 use serde_yaml_ng::Value;

@@ -10,6 +10,7 @@
 
 use super::emit::{indent, write_key, write_string};
 use super::scalar::float_1_1;
+use super::Tree;
 use serde::ser::{self, Serialize};
 
 /// Writes `value` at `at` of `out` and returns true, or writes nothing and returns false when the value
@@ -21,6 +22,38 @@ pub(super) fn write<T: Serialize + ?Sized>(out: &mut String, value: &T, at: Plac
     }
     out.truncate(mark);
     false
+}
+
+/// [`write`] for a [`Tree`], walked directly: its keys are strings already, so none is serialised to
+/// find out (an allocation each).
+pub(super) fn write_tree(out: &mut String, tree: &Tree, at: Place) -> bool {
+    let mark = out.len();
+    if write_tree_at(Writer { out, at }, tree).is_ok() {
+        return true;
+    }
+    out.truncate(mark);
+    false
+}
+
+fn write_tree_at(writer: Writer<'_>, tree: &Tree) -> Result {
+    match tree {
+        Tree::Map(entries) => {
+            let mut map = writer.collection(true);
+            for (key, value) in entries {
+                let column = map.key_str(key)?;
+                write_tree_at(Writer { out: map.out, at: Place::Field(column) }, value)?;
+            }
+            map.end()
+        }
+        Tree::Seq(items) => {
+            let mut seq = writer.collection(false);
+            for item in items {
+                write_tree_at(seq.element_writer(), item)?;
+            }
+            seq.end()
+        }
+        scalar => scalar.serialize(writer),
+    }
 }
 
 /// Where a value is written, as `emit::write_value` and `emit::to_string` place it.
@@ -119,21 +152,34 @@ impl Collection<'_> {
     }
 
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        value.serialize(self.element_writer())
+    }
+
+    /// Starts the next element: where its value goes.
+    fn element_writer(&mut self) -> Writer<'_> {
         let column = self.next();
         self.out.push('-');
-        value.serialize(Writer { out: self.out, at: Place::Entry(column) })
+        Writer { out: self.out, at: Place::Entry(column) }
     }
 
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<usize> {
+        // A key is serialised as serde_yaml_ng serialises it, and must be a string.
+        match key.serialize(serde_yaml_ng::value::Serializer) {
+            Ok(serde_yaml_ng::Value::String(name)) => self.key_str(&name),
+            _ => Err(Unsupported),
+        }
+    }
+
+    /// A key written with `serialize_str` (a struct's field name, a [`Tree`]'s key); returns its column.
+    /// It must not be one that may start a tag: serde_yaml_ng reads a one-entry map whose key is written
+    /// with `collect_str` and starts with `!` as a tagged value, and which way a key was written is not
+    /// known here.
+    fn key_str(&mut self, name: &str) -> Result<usize> {
+        if name.starts_with('!') {
+            return Err(Unsupported);
+        }
         let column = self.next();
-        // A key is serialised as serde_yaml_ng serialises it. It must be a string, and not one that may
-        // start a tag: serde_yaml_ng reads a one-entry map whose key is written with `collect_str` and
-        // starts with `!` as a tagged value, and which way a key was written is not known here.
-        let name = match key.serialize(serde_yaml_ng::value::Serializer) {
-            Ok(serde_yaml_ng::Value::String(name)) if !name.starts_with('!') => name,
-            _ => return Err(Unsupported),
-        };
-        write_key(self.out, &name, column);
+        write_key(self.out, name, column);
         self.out.push(':');
         Ok(column)
     }
@@ -303,7 +349,7 @@ impl ser::SerializeStruct for Map<'_> {
     type Ok = ();
     type Error = Unsupported;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
-        let column = self.entries.key(key)?;
+        let column = self.entries.key_str(key)?;
         value.serialize(Writer { out: self.entries.out, at: Place::Field(column) })
     }
     fn end(self) -> Result {

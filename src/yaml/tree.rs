@@ -429,6 +429,7 @@ mod tests {
             assert_eq!(tree.to_value(), value, "{text}");
             assert_eq!(serde_yaml_ng::to_value(&tree).unwrap(), value, "{text}");
             assert_eq!(crate::yaml::to_string_of(&tree), crate::yaml::to_string(&value), "{text}");
+            assert_eq!(crate::yaml::tree_to_string(&tree), crate::yaml::to_string(&value), "{text}");
         }
         let plain = Tree::of(&crate::yaml::from_str("{a: x, b: 1}").unwrap()).unwrap();
         assert!(matches!(plain, Tree::Map(_)), "string keys are kept as a Tree map: {plain:?}");

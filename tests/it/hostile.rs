@@ -215,7 +215,7 @@ fn output_quotes_every_string_a_yaml_1_1_reader_takes_for_something_else() {
     assert!(!outcome.stdout.contains(": on\n") && !outcome.stdout.contains(": off\n"));
     // The same emitter serves `generate`.
     let (manifests, _) = pipeline::generate_from_file(config, "t.yaml", None);
-    let text: String = manifests.iter().map(|m| ztwim_gitops::yaml::to_string_of(&m.object)).collect();
+    let text: String = manifests.iter().map(|m| ztwim_gitops::yaml::tree_to_string(&m.object)).collect();
     assert!(text.contains("trustDomain: 'on'\n") && text.contains("env: 'off'\n"));
 }
 

@@ -50,7 +50,7 @@ fn result_at<'a>(results: &'a [KrmResult], path: &str) -> Option<&'a KrmResult> 
 
 fn stream(manifests: &[Manifest]) -> String {
     // Through the product's emitter: the snapshot shows the bytes users get.
-    manifests.iter().map(|m| format!("---\n{}", ztwim_gitops::yaml::to_string_of(&m.object))).collect()
+    manifests.iter().map(|m| format!("---\n{}", ztwim_gitops::yaml::tree_to_string(&m.object))).collect()
 }
 
 /// A config file with `edit` applied to its parsed form.

@@ -24,7 +24,7 @@ fn render(text: &str, target: &str) -> String {
     for m in &manifests {
         out.push_str("---\n");
         // Through the product's emitter: the snapshot shows the bytes users get.
-        out.push_str(&ztwim_gitops::yaml::to_string_of(&m.object));
+        out.push_str(&ztwim_gitops::yaml::tree_to_string(&m.object));
     }
     out
 }
@@ -50,7 +50,7 @@ fn fleet_shared_identity() {
     let (manifests, _) = generate_from_file(&text, "config.yaml", Some("management"));
     let registrations: Vec<_> = manifests.iter().filter(|m| m.kind() == "ClusterSPIFFEID").collect();
     assert_eq!(registrations.len(), 1, "exactly one ClusterSPIFFEID in shared mode");
-    snapshot("spoke-fleet-shared-clusterspiffeid.yaml", &ztwim_gitops::yaml::to_string_of(&registrations[0].object));
+    snapshot("spoke-fleet-shared-clusterspiffeid.yaml", &ztwim_gitops::yaml::tree_to_string(&registrations[0].object));
     snapshot("spoke-fleet-shared-spoke-c.yaml", &render(&text, "spoke/spoke-c"));
 }
 
