@@ -12,6 +12,7 @@ mod types;
 pub use types::*;
 
 use crate::diag::Diagnostics;
+use crate::yaml::Tree;
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::BTreeSet;
 
@@ -291,7 +292,7 @@ fn load_structured(map: &Mapping, diags: &mut Diagnostics) -> Option<Spec> {
         Some(spec) => spec,
     };
     let spec: Spec = typed(input, "spec", diags)?;
-    let typed_back = serde_yaml_ng::to_value(&spec).expect("a Spec always serialises");
+    let typed_back = crate::yaml::Tree::of(&spec).expect("a Spec always serialises");
     unknown_fields(input, &typed_back, "spec", diags);
     Some(spec)
 }
@@ -383,17 +384,18 @@ fn reset(value: &mut Value, path: &[serde_path_to_error::Segment]) -> bool {
 }
 
 /// Reports every key of `input` that the typed config does not have. `typed_back` is the typed config
-/// serialised again with all defaults, so it holds every known key; free-form maps (argocdSpec, labels,
-/// helmParameters) round-trip with their own keys and so are never reported.
-fn unknown_fields(input: &Value, typed_back: &Value, path: &str, diags: &mut Diagnostics) {
+/// serialised again with all defaults (a `Tree`: nothing hashed), so it holds every known key;
+/// free-form maps (argocdSpec, labels, helmParameters) round-trip with their own keys and so are never
+/// reported (one with a key that is not a plain string is a `Tree::Value`, not walked).
+fn unknown_fields(input: &Value, typed_back: &Tree, path: &str, diags: &mut Diagnostics) {
     match (input, typed_back) {
-        (Value::Mapping(inp), Value::Mapping(known)) => {
+        (Value::Mapping(inp), Tree::Map(known)) => {
             for (k, v) in inp {
                 let child = format!("{path}.{}", display_key(k));
-                match known.get(k) {
+                match k.as_str().and_then(|k| typed_back.get(k)) {
                     Some(t) => unknown_fields(v, t, &child, diags),
                     None => {
-                        let hint = suggestion(&display_key(k), known.keys().filter_map(Value::as_str))
+                        let hint = suggestion(&display_key(k), known.iter().map(|(k, _)| k.as_ref()))
                             .map(|s| format!(" Did you mean `{s}`?"))
                             .unwrap_or_default();
                         diags.error(
@@ -407,7 +409,7 @@ fn unknown_fields(input: &Value, typed_back: &Value, path: &str, diags: &mut Dia
                 }
             }
         }
-        (Value::Sequence(inp), Value::Sequence(known)) => {
+        (Value::Sequence(inp), Tree::Seq(known)) => {
             for (i, (v, t)) in inp.iter().zip(known).enumerate() {
                 unknown_fields(v, t, &format!("{path}.{i}"), diags);
             }
