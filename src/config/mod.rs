@@ -292,7 +292,7 @@ fn load_structured(map: &Mapping, diags: &mut Diagnostics) -> Option<Spec> {
         Some(spec) => spec,
     };
     let spec: Spec = typed(input, "spec", diags)?;
-    let typed_back = crate::yaml::Tree::of(&spec).expect("a Spec always serialises");
+    let typed_back = Tree::of(&spec).expect("a Spec always serialises");
     unknown_fields(input, &typed_back, "spec", diags);
     Some(spec)
 }

@@ -52,7 +52,8 @@ fn write_tree_at(writer: Writer<'_>, tree: &Tree) -> Result {
             }
             seq.end()
         }
-        scalar => scalar.serialize(writer),
+        // Scalars, and a `Tree::Value` through the serde front.
+        other => other.serialize(writer),
     }
 }
 
