@@ -162,10 +162,12 @@ struct Frame {
     items: bool,
 }
 
-/// A collection inside a skipped part: a mapping's key hashes so far, and whether a key comes next.
+/// A collection inside a skipped part: a mapping's key hashes so far, whether a key comes next, and its
+/// anchor, which counts as defined only once the collection ends (as for a built one).
 struct Skipped {
     keys: Option<HashSet<u64>>,
     key_next: bool,
+    anchor: usize,
 }
 
 struct Anchor {
@@ -405,13 +407,15 @@ impl<'a> Reader<'a> {
                 if self.frames.len() + self.skipped.len() >= MAX_DEPTH {
                     return Err(too_deep(&start).into());
                 }
-                skipped_anchor(self, anchor);
                 let keys = matches!(event, Event::MappingStart(..)).then(HashSet::new);
-                self.skipped.push(Skipped { keys, key_next: true });
+                self.skipped.push(Skipped { keys, key_next: true, anchor });
                 Ok(())
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                self.skipped.pop();
+                // An alias inside the collection to its own anchor names no anchor defined before it.
+                if let Some(level) = self.skipped.pop() {
+                    skipped_anchor(self, level.anchor);
+                }
                 self.skipped_node(None, &start)
             }
             _ => Ok(()),

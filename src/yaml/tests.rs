@@ -239,6 +239,20 @@ fn duplicate_keys_are_errors_in_skipped_parts_too() {
 }
 
 #[test]
+fn an_alias_to_the_collection_it_is_in_is_an_error_in_skipped_parts_too() {
+    // Found by fuzzing: a skipped collection's anchor counted as defined from its start, so a
+    // pass-through item aliasing the collection it is in was accepted and copied into the output,
+    // which no reader (ours reading it whole included) accepts.
+    for text in ["items:\n- kind: A\n  spec: &s {a: *s}\n", "items:\n- kind: A\n  spec: &s [1, *s]\n"] {
+        let e = resource_list(text).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::UnknownAlias, "{text}: {e}");
+        assert_eq!(parse(text).unwrap_err().kind, ErrorKind::UnknownAlias, "read whole: {text}");
+    }
+    // Once the collection has ended, its anchor is defined, skipped or not.
+    assert!(resource_list("items:\n- kind: A\n  spec: {x: &s [1], y: *s}\n").is_ok());
+}
+
+#[test]
 fn tagged_and_collection_keys_are_written_as_explicit_keys() {
     // Found by fuzzing: `!t key: v` at the start of a mapping reads back with the tag on the mapping.
     let tagged = v("!n)%0bmlc x\n");
