@@ -502,7 +502,7 @@ impl<'a> Reader<'a> {
             // In text order: the offsets are found by walking from the last one asked for.
             let first = self.offsets.byte(start.index());
             let content_end = self.offsets.byte(self.item_content_end.max(start.index()));
-            let last = self.offsets.byte(end.index());
+            let last = flow_end(self.offsets.text.as_bytes(), &value, self.offsets.byte(end.index()));
             // A bare carriage return is a line break of its own to YAML, and the copy drops one `\r`
             // before each `\n` (CRLF files come out LF, as kpt writes them): such an item is serialised,
             // or every run would remove another `\r` (found by fuzzing).
@@ -591,5 +591,34 @@ impl<'a> Offsets<'a> {
             self.chars -= 1;
         }
         self.bytes
+    }
+}
+
+/// Where the collection `value` ends, given the parser's end `last`. saphyr-parser ends a flow
+/// collection closed after a trailing comma (`{a: 1,}`) before its closing bracket, after the comma or
+/// the blanks following it (found by fuzzing: the verbatim copy of such an item lost the bracket).
+/// Between that comma and the bracket there can only be blanks, line breaks and comments; a block
+/// collection is never followed by a closing bracket.
+fn flow_end(text: &[u8], value: &Value, last: usize) -> usize {
+    let value = match value {
+        Value::Tagged(tagged) => &tagged.value,
+        other => other,
+    };
+    let close = match value {
+        Value::Mapping(_) => b'}',
+        Value::Sequence(_) => b']',
+        _ => return last,
+    };
+    if text.get(last.wrapping_sub(1)) == Some(&close) {
+        return last;
+    }
+    let mut at = last;
+    loop {
+        match text.get(at) {
+            Some(b' ' | b'\t' | b'\r' | b'\n') => at += 1,
+            Some(b'#') => at += text[at..].iter().position(|&b| b == b'\n').unwrap_or(text.len() - at),
+            Some(&b) if b == close => return at + 1,
+            _ => return last,
+        }
     }
 }

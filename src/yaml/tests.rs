@@ -302,3 +302,21 @@ fn a_stream_reads_every_document_under_the_same_limits() {
     assert_eq!(docs.error.map(|e| e.kind), Some(ErrorKind::Limit(Limit::AliasNodes)));
     assert!(!docs.values.is_empty());
 }
+
+#[test]
+fn a_flow_item_closed_after_a_trailing_comma_keeps_its_bracket() {
+    // Found by fuzzing: the parser ends such a collection before its closing bracket, so the item's
+    // span, and the verbatim copy of it, lost the bracket.
+    for (text, item) in [
+        ("items:\n- {a: 1,}", "{a: 1,}"),
+        ("items:\n- {a: 1, }\n", "{a: 1, }"),
+        ("items:\n- {a: 1,\n  }\n- {b: 2}\n", "{a: 1,\n  }"),
+        ("items:\n- {a: [1,],}\n", "{a: [1,],}"),
+        ("items:\n- {a: 1}\n", "{a: 1}"),
+        ("items:\n- &x {a: 1, } # c\n- {b: *x}\n", "&x {a: 1, }"),
+        ("items:\n- a: 1\n", "a: 1\n"),
+    ] {
+        let span = &resource_list(text).unwrap().items.unwrap()[0];
+        assert_eq!(&text[span.start..span.end], item, "{text:?}");
+    }
+}
