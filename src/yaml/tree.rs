@@ -9,8 +9,9 @@
 //! A `Tree` means exactly what the `Value` serde_yaml_ng would build from the same data: [`Tree::of`]
 //! builds every scalar through serde_yaml_ng's own value serializer, and anything whose meaning
 //! depends on serde_yaml_ng's rules for maps (a key that is not a string, or a string starting with `!`,
-//! which may start a tag) is built by serde_yaml_ng and kept as [`Tree::Value`]. [`Tree`]'s `Serialize`
-//! makes the calls `Value`'s does, so the emitter writes the same bytes for both.
+//! which may start a tag) is built by serde_yaml_ng and kept as [`Tree::Value`]. [`Tree::to_value`]
+//! gives that `Value`, and [`Tree`]'s `Serialize` makes the calls `Value`'s does. The emitter writes a
+//! `Tree` by walking it (`yaml::write_tree`), with the bytes of its `Value`.
 
 use serde::ser::{self, Serialize, SerializeMap as _};
 use serde_yaml_ng::{Mapping, Number, Value};
