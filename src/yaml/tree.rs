@@ -64,15 +64,14 @@ impl Tree {
     }
 
     /// Sets `key` of a map: in its place when the map has it (as `Mapping::insert` does), else last.
-    /// Returns false, changing nothing, when this is not a map.
-    pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: Tree) -> bool {
-        let Tree::Map(entries) = self else { return false };
+    /// Anything but a map is left as it is.
+    pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: Tree) {
+        let Tree::Map(entries) = self else { return };
         let key = key.into();
         match entries.iter_mut().find(|(k, _)| *k == key) {
             Some((_, slot)) => *slot = value,
             None => entries.push((key, value)),
         }
-        true
     }
 
     /// The string of annotation `key`.
@@ -514,6 +513,30 @@ mod tests {
         let Tree::Map(entries) = &tree else { panic!("{tree:?}") };
         let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_ref()).collect();
         assert_eq!(keys, ["z", "a", "m", "c", "big", "bytes"], "declaration order");
+
+        // A map whose entries come key and value apart (serde allows it; serde_yaml_ng's own maps and
+        // the derived impls give them whole): string keys stay a Tree map, a later other key hands the
+        // map over with the entries before it.
+        struct Split(Vec<(serde_yaml_ng::Value, u8)>);
+        impl serde::Serialize for Split {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(None)?;
+                for (k, v) in &self.0 {
+                    map.serialize_key(k)?;
+                    map.serialize_value(v)?;
+                }
+                map.end()
+            }
+        }
+        let plain = Split(vec![("a".into(), 1), ("b".into(), 2)]);
+        let odd = Split(vec![("a".into(), 1), (2.into(), 2), (3.into(), 3)]);
+        let odd_first = Split(vec![(1.into(), 1), ("a".into(), 2)]);
+        let plain_tree = Tree::of(&plain).unwrap();
+        assert!(matches!(plain_tree, Tree::Map(_)), "{plain_tree:?}");
+        assert_eq!(plain_tree.to_value(), serde_yaml_ng::to_value(&plain).unwrap());
+        for split in [odd, odd_first] {
+            assert_eq!(Tree::of(&split).unwrap().to_value(), serde_yaml_ng::to_value(&split).unwrap());
+        }
     }
 
     #[test]
@@ -526,6 +549,5 @@ mod tests {
         crate::krm::set_annotations(&mut value, [("b", "1"), ("a", "2")]);
         crate::krm::set_annotations(&mut value, [("b", "3")]);
         assert_eq!(tree.to_value(), value);
-        assert!(!Tree::Null.insert("k", Tree::Null), "only a map takes an entry");
     }
 }
