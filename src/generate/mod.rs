@@ -222,19 +222,17 @@ fn stamped(meta: Entries, stamp: &Stamp) -> Entries {
     // `order` holds the other keys now; labels and annotations follow them.
     let mut entries: Vec<Option<(Cow<'static, str>, Tree)>> = meta.into_iter().map(Some).collect();
     let mut label_map = match entries.get_mut(labels).and_then(Option::take) {
-        Some((_, Tree::Map(mut map))) => {
-            map.reserve(stamp.labels.len());
-            Tree::Map(map)
-        }
-        _ => Tree::Map(Vec::with_capacity(stamp.labels.len())),
+        Some((_, Tree::Map(map))) => map,
+        _ => Vec::new(),
     };
+    // Sized once for what the stamp adds.
+    label_map.reserve(stamp.labels.len());
+    let mut label_map = Tree::Map(label_map);
     for (k, v) in stamp.labels {
         label_map.insert(k.clone(), Tree::String(v.clone()));
     }
-    let mut annotation_value = entries
-        .get_mut(annotations)
-        .and_then(Option::take)
-        .map_or_else(|| Tree::Map(Vec::with_capacity(2)), |(_, v)| v);
+    let mut annotation_value =
+        entries.get_mut(annotations).and_then(Option::take).map_or_else(|| Tree::Map(Vec::new()), |(_, v)| v);
     if let Tree::Map(map) = &mut annotation_value {
         map.reserve(2);
     }
