@@ -76,6 +76,25 @@ pub trait Input {
     /// Consume the next `count` character.
     fn skip_n(&mut self, count: usize);
 
+    /// ztwim: consume the run of spaces (U+0020) at the head of the input and return its length, as
+    /// that many `skip` calls would.
+    fn skip_space_run(&mut self) -> usize {
+        let mut count = 0;
+        while self.look_ch() == ' ' {
+            self.skip();
+            count += 1;
+        }
+        count
+    }
+
+    /// ztwim: move the longest run of printable ASCII characters other than `:` (and, `in_flow`, the
+    /// flow indicators) from the input to `out` and return its length. Inside a plain scalar's
+    /// non-blank characters only those can end it. The default moves nothing, leaving every character
+    /// to the scanner's char-by-char loop.
+    fn fetch_plain_ascii_run(&mut self, _in_flow: bool, _out: &mut String) -> usize {
+        0
+    }
+
     /// Return the next character, without consuming it.
     ///
     /// Users of the [`Input`] must make sure that the character has been loaded through a prior

@@ -910,7 +910,13 @@ impl<'input, T: Input> Scanner<'input, T> {
                         ));
                     }
                 }
-                '\t' | ' ' => self.skip_blank(),
+                // ztwim: a run of spaces (an indentation) at once, as `skip_blank` would one by one.
+                ' ' => {
+                    let count = self.input.skip_space_run();
+                    self.mark.index += count;
+                    self.mark.col += count;
+                }
+                '\t' => self.skip_blank(),
                 '\n' | '\r' => {
                     self.input.lookahead(2);
                     self.skip_linebreak();
@@ -2408,6 +2414,10 @@ impl<'input, T: Input> Scanner<'input, T> {
                     // fetch. Note that `next_can_be_plain_scalar` needs 2 lookahead characters,
                     // hence the `for` loop looping `self.input.bufmaxlen() - 1` times.
                     self.input.lookahead(self.input.bufmaxlen());
+                    // ztwim: a run of plain ASCII at once, then the checks below char by char.
+                    let count = self.input.fetch_plain_ascii_run(self.flow_level > 0, &mut string);
+                    self.mark.index += count;
+                    self.mark.col += count;
                     for _ in 0..self.input.bufmaxlen() - 1 {
                         if self.input.next_is_blank_or_breakz()
                             || !self.input.next_can_be_plain_scalar(self.flow_level > 0)

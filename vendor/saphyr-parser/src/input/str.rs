@@ -99,6 +99,27 @@ impl Input for StrInput<'_> {
     }
 
     #[inline]
+    fn skip_space_run(&mut self) -> usize {
+        let count = self.buffer.bytes().take_while(|&b| b == b' ').count();
+        self.buffer = &self.buffer[count..];
+        count
+    }
+
+    #[inline]
+    fn fetch_plain_ascii_run(&mut self, in_flow: bool, out: &mut String) -> usize {
+        let count = self
+            .buffer
+            .bytes()
+            .take_while(|&b| {
+                (b'!'..=b'~').contains(&b) && b != b':' && !(in_flow && is_flow(b as char))
+            })
+            .count();
+        out.push_str(&self.buffer[..count]);
+        self.buffer = &self.buffer[count..];
+        count
+    }
+
+    #[inline]
     fn peek(&self) -> char {
         self.buffer.chars().next().unwrap_or('\0')
     }
