@@ -5,6 +5,7 @@ use super::scalar::{scalar, user_tag};
 use super::{to_string, Error, ErrorKind, Limit, MAX_ALIAS_NODES, MAX_DEPTH, MAX_INPUT_BYTES, NUMBER_TAG};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 use serde_yaml_ng::value::{Tag, TaggedValue};
+use serde_yaml_ng::mapping::Entry;
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -162,12 +163,40 @@ struct Frame {
     items: bool,
 }
 
-/// A collection inside a skipped part: a mapping's key hashes so far, whether a key comes next, and its
-/// anchor, which counts as defined only once the collection ends (as for a built one).
+/// A collection inside a skipped part: a mapping's keys so far, whether a key comes next, and its anchor,
+/// which counts as defined only once the collection ends (as for a built one).
 struct Skipped {
-    keys: Option<HashSet<u64>>,
+    keys: Option<Keys>,
     key_next: bool,
     anchor: usize,
+}
+
+/// A skipped mapping's scalar keys, to find a duplicate without building the mapping: the same equality
+/// as a built one's (`Value`'s), compared one by one while there are few (nearly every mapping; no hashing
+/// and no table), hashed beyond.
+enum Keys {
+    Few(Vec<Value>),
+    Many(HashSet<Value>),
+}
+
+impl Keys {
+    /// Beyond this many keys a look-up hashes.
+    const FEW: usize = 16;
+
+    /// Adds `key`, or hands it back when the mapping already has it.
+    fn insert(&mut self, key: Value) -> Option<Value> {
+        match self {
+            Keys::Few(keys) if keys.contains(&key) => return Some(key),
+            Keys::Few(keys) if keys.len() < Self::FEW => keys.push(key),
+            Keys::Few(keys) => {
+                let mut many: HashSet<Value> = keys.drain(..).collect();
+                many.insert(key);
+                *self = Keys::Many(many);
+            }
+            Keys::Many(keys) => return keys.replace(key),
+        }
+        None
+    }
 }
 
 struct Anchor {
@@ -198,7 +227,6 @@ struct Reader<'a> {
     skeletons: bool,
     /// Inside a skipped part of an item: its open collections (empty when not skipping).
     skipped: Vec<Skipped>,
-    hasher: std::collections::hash_map::RandomState,
     /// The item's keys whose values were skipped, so a second `spec:` is still a duplicate.
     item_skipped_keys: HashSet<Value>,
     /// Whether the item being read had parts skipped.
@@ -225,7 +253,6 @@ impl<'a> Reader<'a> {
             item_content_end: 0,
             skeletons,
             skipped: Vec::new(),
-            hasher: Default::default(),
             item_skipped_keys: HashSet::new(),
             item_skipped: false,
             offsets: Offsets::new(text),
@@ -389,10 +416,7 @@ impl<'a> Reader<'a> {
                 }
                 skipped_anchor(self, anchor);
                 let is_key = self.skipped.last().is_some_and(|l| l.keys.is_some() && l.key_next);
-                let key = is_key.then(|| {
-                    use std::hash::BuildHasher;
-                    self.hasher.hash_one(scalar(value, style, tag.as_deref()))
-                });
+                let key = is_key.then(|| scalar(value, style, tag.as_deref()));
                 self.skipped_node(key, &start)
             }
             Event::Alias(id) => {
@@ -407,7 +431,7 @@ impl<'a> Reader<'a> {
                 if self.frames.len() + self.skipped.len() >= MAX_DEPTH {
                     return Err(too_deep(&start).into());
                 }
-                let keys = matches!(event, Event::MappingStart(..)).then(HashSet::new);
+                let keys = matches!(event, Event::MappingStart(..)).then(|| Keys::Few(Vec::new()));
                 self.skipped.push(Skipped { keys, key_next: true, anchor });
                 Ok(())
             }
@@ -422,20 +446,17 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A skipped node is complete: check a mapping's keys for duplicates (as a hash of the key's value,
-    /// 64 bits with a per-process random key: the same check as for built mappings, without building
-    /// them), and when the whole skipped part is done, drop the item's key it belonged to.
-    fn skipped_node(&mut self, key: Option<u64>, start: &Marker) -> Result<(), Stop> {
+    /// A skipped node is complete: check a mapping's scalar keys for duplicates (see [`Keys`]: the same
+    /// check as for built mappings, without building them), and when the whole skipped part is done, drop
+    /// the item's key it belonged to.
+    fn skipped_node(&mut self, key: Option<Value>, start: &Marker) -> Result<(), Stop> {
         match self.skipped.last_mut() {
             Some(level) => {
                 if let Some(keys) = &mut level.keys {
-                    if level.key_next && key.is_some_and(|k| !keys.insert(k)) {
-                        return Err(Error::new(
-                            ErrorKind::Duplicate,
-                            format!("duplicate key in a mapping at {}; each key may appear once", at(start)),
-                            Some(start),
-                        )
-                        .into());
+                    if let Some(key) = key.filter(|_| level.key_next) {
+                        if let Some(key) = keys.insert(key) {
+                            return Err(duplicate(&key, start).into());
+                        }
                     }
                     level.key_next = !level.key_next;
                 }
@@ -524,12 +545,12 @@ impl<'a> Reader<'a> {
             Node::Seq(v) => v.push(value),
             Node::Map(m, key) => match key.take() {
                 None => *key = Some(value),
-                Some(k) => {
-                    if m.contains_key(&k) {
-                        return Err(duplicate(&k, &start).into());
+                Some(k) => match m.entry(k) {
+                    Entry::Occupied(e) => return Err(duplicate(e.key(), &start).into()),
+                    Entry::Vacant(e) => {
+                        e.insert(value);
                     }
-                    m.insert(k, value);
-                }
+                },
             },
         }
         Ok(())
