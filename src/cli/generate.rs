@@ -32,9 +32,23 @@ impl Target {
     }
 }
 
+/// The size of stdin when it is a file (`fn < package.yaml`), else 0. Reading into a buffer of that
+/// size reads the package once; reading it into a growing one copies it at each doubling and leaves
+/// the freed halves behind in the heap (2 MiB of peak RSS for a 1.7 MB package). A pipe (kpt,
+/// kustomize) has no size and grows as before.
+fn stdin_size() -> usize {
+    use std::os::fd::AsFd;
+    let file = std::io::stdin().as_fd().try_clone_to_owned().map(std::fs::File::from);
+    file.and_then(|f| f.metadata())
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .and_then(|m| usize::try_from(m.len()).ok())
+        .map_or(0, |len| len.min(crate::yaml::MAX_INPUT_BYTES))
+}
+
 /// The KRM function: a ResourceList on stdin, the ResourceList on stdout.
 pub(super) fn function() -> Exit {
-    let mut input = Vec::new();
+    let mut input = Vec::with_capacity(stdin_size());
     if let Err(e) = std::io::stdin().read_to_end(&mut input) {
         eprintln!("error: cannot read stdin: {e}");
         return Exit::status(1);

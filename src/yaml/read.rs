@@ -4,8 +4,8 @@
 use super::scalar::{scalar, user_tag};
 use super::{to_string, Error, ErrorKind, Limit, MAX_ALIAS_NODES, MAX_DEPTH, MAX_INPUT_BYTES, NUMBER_TAG};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
-use serde_yaml_ng::value::{Tag, TaggedValue};
 use serde_yaml_ng::mapping::Entry;
+use serde_yaml_ng::value::{Tag, TaggedValue};
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::{HashMap, HashSet};
 

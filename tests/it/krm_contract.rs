@@ -382,6 +382,20 @@ fn output_is_deterministic() {
     assert_eq!((a.stdout, a.stderr), (b.stdout, b.stderr));
 }
 
+#[test]
+fn a_file_on_stdin_reads_as_a_pipe_does() {
+    // `fn < package.yaml` is read into a buffer of the file's size (a pipe has none): same bytes out.
+    let dir = crate::support::TempDir::new("stdin-file");
+    let input = resource_list(&fn_config("fleet.yaml"), ITEMS);
+    let path = dir.path().join("in.yaml");
+    std::fs::write(&path, &input).unwrap();
+    let file =
+        std::process::Command::new(crate::support::BIN).stdin(std::fs::File::open(&path).unwrap()).output().unwrap();
+    let piped = run(input.as_bytes());
+    assert_eq!(piped.code, 0, "stderr: {}", piped.stderr);
+    assert_eq!((String::from_utf8(file.stdout).unwrap(), file.status.code()), (piped.stdout, Some(0)));
+}
+
 /// `Kind ns/name (path)` per owned item, keyed by target, kind, namespace and name.
 fn owned_objects(items: &Value) -> std::collections::BTreeMap<String, String> {
     let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
