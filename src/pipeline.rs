@@ -24,14 +24,7 @@ pub struct Outcome {
 pub fn run_function(input: &[u8]) -> Outcome {
     let mut list = match krm::parse(input) {
         Ok(list) => list,
-        Err(message) => {
-            let result = KrmResult::input_error(message);
-            return Outcome {
-                stderr: stderr_lines(std::slice::from_ref(&result)),
-                stdout: krm::write(&[], None, &[result]),
-                exit_code: 1,
-            };
-        }
+        Err(message) => return input_error(message),
     };
     let fc = list.function_config.as_ref().unwrap_or(&Value::Null);
     let reference = config_ref(fc, &list.items);
@@ -42,7 +35,9 @@ pub fn run_function(input: &[u8]) -> Outcome {
     let (items, diags) = match &model {
         Some(model) => {
             let (manifests, mut all) = generate(model, diagnostics);
-            list.hydrate(manifests.iter().map(|m| (m.kind(), m.name())));
+            if let Err(message) = list.hydrate(manifests.iter().map(|m| (m.kind(), m.name()))) {
+                return input_error(message);
+            }
             let reconciled = reconcile::reconcile(model, &list.items, manifests, true);
             all.extend(reconciled.notes);
             (reconciled.items, all)
@@ -62,6 +57,16 @@ pub fn run_function(input: &[u8]) -> Outcome {
     let exit_code = i32::from(diags.has_errors());
     let stdout = krm::write(&emitted, list.function_config.as_ref(), &results);
     Outcome { stdout, stderr: stderr_lines(&results), exit_code }
+}
+
+/// A run that stops before any item is written: the one error result, on stdout and stderr.
+fn input_error(message: String) -> Outcome {
+    let result = KrmResult::input_error(message);
+    Outcome {
+        stderr: stderr_lines(std::slice::from_ref(&result)),
+        stdout: krm::write(&[], None, &[result]),
+        exit_code: 1,
+    }
 }
 
 /// A config as far as it got: the model when it resolved, and every finding on the way.

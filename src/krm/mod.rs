@@ -48,23 +48,38 @@ impl<'a> ResourceList<'a> {
         crate::krm::item_text(self.source, self.spans.as_ref()?.get(i)?)
     }
 
-    /// Reads back the full value of every item cut down to its metadata (see
-    /// [`ITEMS`]) that has the kind and name of one of `objects`: the only
-    /// items a generated object can patch. Each is one standalone document, read once more.
-    pub fn hydrate<'v>(&mut self, objects: impl IntoIterator<Item = (&'v str, &'v str)>) {
+    /// Reads back the full value of every item cut down to its metadata (see [`ITEMS`]) that has the
+    /// kind and name of one of `objects`: the only items a generated object can patch. Each is one
+    /// standalone document, read once more. An item that cannot be read again is an error naming it,
+    /// never left cut down: patching the cut-down item would write it without its other fields.
+    pub fn hydrate<'v>(&mut self, objects: impl IntoIterator<Item = (&'v str, &'v str)>) -> Result<(), String> {
         let wanted: std::collections::BTreeSet<(&str, &str)> = objects.into_iter().collect();
-        let Some(spans) = self.spans.as_mut() else { return };
+        let Some(spans) = self.spans.as_mut() else { return Ok(()) };
         for (i, span) in spans.iter_mut().enumerate() {
             if !span.skeleton || !wanted.contains(&kind_and_name(&self.items[i])) {
                 continue;
             }
-            let full = crate::krm::item_text(self.source, span).and_then(|t| crate::yaml::from_str(&t).ok());
-            if let Some(full) = full {
-                self.items[i] = full;
-                span.skeleton = false;
+            let full = crate::krm::item_text(self.source, span).map(|t| crate::yaml::from_str(&t));
+            match full {
+                Some(Ok(full)) => {
+                    self.items[i] = full;
+                    span.skeleton = false;
+                }
+                Some(Err(e)) => return Err(unreadable(&self.items[i], &e.to_string())),
+                None => return Err(unreadable(&self.items[i], "its text cannot be cut from the input")),
             }
         }
+        Ok(())
     }
+}
+
+/// Why an item a generated object patches cannot be read again (a defect: the reader copies an item
+/// from its text only when the text alone says what it is).
+fn unreadable(item: &Value, why: &str) -> String {
+    let (kind, name) = kind_and_name(item);
+    format!(
+        "internal error: ResourceList item {kind} {name} could not be read again to patch it ({why}); nothing was changed. Please report this with the input."
+    )
 }
 
 fn kind_and_name(object: &Value) -> (&str, &str) {
@@ -204,5 +219,26 @@ pub fn set_annotations<'a>(object: &mut Value, pairs: impl IntoIterator<Item = (
         for (key, value) in pairs {
             ann.insert(key.into(), value.into());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_item_that_cannot_be_read_again_is_an_error_never_patched_cut_down() {
+        let input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {k: v}\n";
+        let mut list = parse(input.as_bytes()).unwrap();
+        assert!(list.spans.as_ref().unwrap()[0].skeleton);
+        assert_eq!(list.items[0].get("data"), None, "read cut down to its metadata");
+        // What a reader defect would leave: a cut-down item whose text cannot be copied.
+        let mut broken = list.clone();
+        broken.spans.as_mut().unwrap()[0].self_contained = false;
+        let e = broken.hydrate([("ConfigMap", "a")]).unwrap_err();
+        assert!(e.starts_with("internal error: ResourceList item ConfigMap a could not be read again"), "{e}");
+        list.hydrate([("ConfigMap", "a")]).unwrap();
+        assert_eq!(list.items[0]["data"]["k"], "v");
+        assert!(!list.spans.as_ref().unwrap()[0].skeleton);
     }
 }

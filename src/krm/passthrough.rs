@@ -6,7 +6,8 @@
 //! [`super::ITEMS`]) reports where each entry of the block `items` sequence starts and ends; the text is cut out there and re-indented.
 //! Nothing is parsed again: the cut is exact by construction (see [`item_text`]), and an item whose
 //! text alone does not say what it is (an alias to an anchor in another item, a keep-chomped block
-//! scalar at its end, a block scalar ending the input without a line break) is serialised instead — that item only, never the others. Flow items (a document
+//! scalar at its end, a block scalar ending the input without a line break) is serialised instead — that item only, never the others —
+//! and so is every item of a document with a `%TAG` directive, whose handles the output would not define. Flow items (a document
 //! written `{apiVersion: v1, …}`, which kpt sends as one flow entry) are copied too: kpt keeps their
 //! style in the file, so serialising them would rewrite the user's file on every render.
 

@@ -12,8 +12,8 @@ pub const MAX_ITEMS: usize = 100_000;
 /// identifies it, its owner and its file. The rest of its value would cost many times its text in
 /// memory (a 17 MB package took 440 MiB) and is never looked at unless a generated object patches the
 /// item, when [`ResourceList::hydrate`] reads that one item's text again. When an item cannot be
-/// copied from its text (flow `items`, aliases across items), the reader reads the whole input again
-/// in full.
+/// copied from its text (flow `items`, aliases across items, a `%TAG` directive), the reader reads the
+/// whole input again in full.
 pub const ITEMS: Items<'static> =
     Items { key: "items", keep: Some(&["apiVersion", "kind", "metadata"]), max: MAX_ITEMS, name: "ResourceList" };
 

@@ -24,7 +24,8 @@ pub struct ItemSpan {
     pub col: usize,
     /// False when its text alone does not say what it is: an alias to an anchor outside the item, or a
     /// keep-chomped block scalar whose trailing blank lines the cut would lose, or a block scalar ending
-    /// the input without a line break (the copy would add one).
+    /// the input without a line break (the copy would add one); every item of a document with a `%TAG`
+    /// directive, which gives its tags their meaning.
     pub self_contained: bool,
     /// The item's value was cut down to `apiVersion`, `kind` and `metadata` (see [`parse_resource_list`]).
     pub skeleton: bool,
@@ -104,7 +105,7 @@ fn read_one(text: &str, items: Option<&Items<'_>>) -> Result<Parsed, Error> {
         }
         // A part skipped as never needed is needed after all (an alias into it, or an item that must
         // be serialised): read everything in full, which skips nothing and so cannot restart again.
-        // Only aliases across items lead here.
+        // Only aliases across items, and a `%TAG` directive, lead here.
         (_, Err(Stop::Restart)) => {
             let full = items.map(|i| Items { keep: None, ..*i });
             read_one(text, full.as_ref())
@@ -231,6 +232,8 @@ struct Reader<'a> {
     item_skipped_keys: HashSet<Value>,
     /// Whether the item being read had parts skipped.
     item_skipped: bool,
+    /// Whether the document being read has a `%TAG` directive.
+    tag_directives: bool,
     offsets: Offsets<'a>,
     /// The input's length in characters when its last line has no line break (see
     /// [`Reader::cut_changes_block`]); None when it ends with `\n`.
@@ -255,6 +258,7 @@ impl<'a> Reader<'a> {
             skipped: Vec::new(),
             item_skipped_keys: HashSet::new(),
             item_skipped: false,
+            tag_directives: false,
             offsets: Offsets::new(text),
             unterminated_end: (!text.ends_with('\n')).then(|| text.chars().count()),
         }
@@ -316,6 +320,13 @@ impl<'a> Reader<'a> {
                     )
                     .into());
                 }
+                // A `%TAG` directive (only before `---`, at the start of a line) gives the document's
+                // tags their meaning, so an item's text alone no longer says what it is: no item is
+                // copied from its text or read again alone. Found by review: with `%TAG !e! …` the
+                // verbatim copy wrote an undefined tag handle, and an item cut to its skeleton and
+                // then patched lost every other field, because reading its text alone failed.
+                let head = &self.offsets.text[..self.offsets.byte(start.index())];
+                self.tag_directives = head.lines().any(|line| line.starts_with("%TAG"));
             }
             Event::Scalar(value, style, anchor, tag) => {
                 if self.cut_changes_block(&value, style, &end) {
@@ -529,7 +540,7 @@ impl<'a> Reader<'a> {
             // or every run would remove another `\r` (found by fuzzing).
             let text = self.offsets.text.as_bytes().get(first..last).unwrap_or_default();
             let bare_cr = text.iter().enumerate().any(|(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'));
-            let self_contained = std::mem::replace(&mut self.item_ok, true) && !bare_cr;
+            let self_contained = std::mem::replace(&mut self.item_ok, true) && !bare_cr && !self.tag_directives;
             if std::mem::take(&mut self.item_skipped) && !self_contained {
                 return Err(Stop::Restart);
             }

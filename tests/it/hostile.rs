@@ -188,6 +188,29 @@ fn a_directive_with_non_ascii_characters_leaves_every_item_verbatim() {
     assert_eq!(outcome.stdout, run(&plain).stdout);
 }
 
+/// Found by review (issue 23): with a `%TAG` directive, an item using its handle was copied with a
+/// handle the output does not define, and the HostedCluster a hosted spoke patches was cut to its
+/// metadata, failed to read alone, and came out patched but without its spec.
+#[test]
+fn a_tag_directive_keeps_a_patched_item_whole() {
+    let case = crate::support::read("tests/cases/transformer-hosted-cluster/input.yaml");
+    let tagged = case.replacen("      type: None\n", "      type: !e!platform None\n", 1);
+    assert_ne!(tagged, case);
+    let input = format!("%TAG !e! tag:example.com,2000:\n---\n{tagged}");
+    let outcome = run(&input);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    assert!(!outcome.stdout.contains("!e!"), "no item is copied from its text:\n{}", outcome.stdout);
+    let out = output(&outcome);
+    let spec = &out["items"][0]["spec"];
+    let original: Value = serde_yaml_ng::from_str(&case).unwrap();
+    for field in ["release", "pullSecret", "networking", "etcd", "services"] {
+        assert_eq!(spec[field], original["items"][0]["spec"][field], "{field} kept:\n{}", outcome.stdout);
+    }
+    assert_eq!(spec["configuration"]["authentication"]["type"], "OIDC", "patched:\n{}", outcome.stdout);
+    let again = run(&outcome.stdout);
+    assert_eq!(output(&again)["items"], out["items"], "a second run changes nothing");
+}
+
 #[test]
 fn output_quotes_every_string_a_yaml_1_1_reader_takes_for_something_else() {
     let tricky =
