@@ -49,32 +49,51 @@ impl<'a> ResourceList<'a> {
     }
 
     /// Reads back the full value of every item cut down to its metadata (see [`ITEMS`]) that has the
-    /// kind and name of one of `objects`: the only items a generated object can patch. Each is one
-    /// standalone document, read once more. An item that cannot be read again is an error naming it,
-    /// never left cut down: patching the cut-down item would write it without its other fields.
+    /// kind and name of one of `objects`: the only items a generated object can patch. Each is read
+    /// again from its own text; one whose text does not read alone is taken from the whole input read
+    /// again without skipping (found by review: a quoted scalar's under-indented line `--- x` is a
+    /// document marker once the item is moved to column 0). An item that cannot be read either way is
+    /// an error naming it, never left cut down: patching the cut-down item would write it without its
+    /// other fields.
     pub fn hydrate<'v>(&mut self, objects: impl IntoIterator<Item = (&'v str, &'v str)>) -> Result<(), String> {
         let wanted: std::collections::BTreeSet<(&str, &str)> = objects.into_iter().collect();
         let Some(spans) = self.spans.as_mut() else { return Ok(()) };
+        let mut whole: Option<Result<Vec<Value>, String>> = None;
         for (i, span) in spans.iter_mut().enumerate() {
             if !span.skeleton || !wanted.contains(&kind_and_name(&self.items[i])) {
                 continue;
             }
-            let full = crate::krm::item_text(self.source, span).map(|t| crate::yaml::from_str(&t));
-            match full {
-                Some(Ok(full)) => {
-                    self.items[i] = full;
-                    span.skeleton = false;
-                }
-                Some(Err(e)) => return Err(unreadable(&self.items[i], &e.to_string())),
-                None => return Err(unreadable(&self.items[i], "its text cannot be cut from the input")),
-            }
+            let alone = crate::krm::item_text(self.source, span).and_then(|t| crate::yaml::from_str(&t).ok());
+            let full = match alone {
+                Some(full) => full,
+                None => match whole.get_or_insert_with(|| read_whole(self.source)) {
+                    Ok(items) if items.len() == self.items.len() => std::mem::take(&mut items[i]),
+                    Ok(_) => return Err(unreadable(&self.items[i], "the input read whole has other items")),
+                    Err(e) => return Err(unreadable(&self.items[i], e)),
+                },
+            };
+            self.items[i] = full;
+            span.skeleton = false;
         }
         Ok(())
     }
 }
 
-/// Why an item a generated object patches cannot be read again (a defect: the reader copies an item
-/// from its text only when the text alone says what it is).
+/// The items of the input read whole, nothing skipped.
+fn read_whole(source: &str) -> Result<Vec<Value>, String> {
+    let whole = crate::yaml::Items { keep: None, ..ITEMS };
+    let parsed = crate::yaml::parse_items(source, &whole).map_err(|e| e.to_string())?;
+    match parsed.value {
+        Value::Mapping(mut list) => match list.remove("items") {
+            Some(Value::Sequence(items)) => Ok(items),
+            _ => Err("it has no items".into()),
+        },
+        _ => Err("it is not a mapping".into()),
+    }
+}
+
+/// Why an item a generated object patches cannot be read again (a defect: the whole input was read
+/// once already).
 fn unreadable(item: &Value, why: &str) -> String {
     let (kind, name) = kind_and_name(item);
     format!(
@@ -227,18 +246,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_item_that_cannot_be_read_again_is_an_error_never_patched_cut_down() {
+    fn an_item_is_read_again_whole_or_it_is_an_error_never_patched_cut_down() {
         let input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {k: v}\n";
-        let mut list = parse(input.as_bytes()).unwrap();
+        let list = parse(input.as_bytes()).unwrap();
         assert!(list.spans.as_ref().unwrap()[0].skeleton);
         assert_eq!(list.items[0].get("data"), None, "read cut down to its metadata");
-        // What a reader defect would leave: a cut-down item whose text cannot be copied.
+        for text_reads_alone in [true, false] {
+            let mut list = list.clone();
+            // A span that cannot be cut: the item comes from the whole input read again.
+            list.spans.as_mut().unwrap()[0].self_contained = text_reads_alone;
+            list.hydrate([("ConfigMap", "a")]).unwrap();
+            assert_eq!(list.items[0]["data"]["k"], "v");
+            assert!(!list.spans.as_ref().unwrap()[0].skeleton);
+        }
+        // What only a defect could leave: neither its text nor the input gives the item.
         let mut broken = list.clone();
         broken.spans.as_mut().unwrap()[0].self_contained = false;
+        broken.source = "items: []";
         let e = broken.hydrate([("ConfigMap", "a")]).unwrap_err();
         assert!(e.starts_with("internal error: ResourceList item ConfigMap a could not be read again"), "{e}");
-        list.hydrate([("ConfigMap", "a")]).unwrap();
-        assert_eq!(list.items[0]["data"]["k"], "v");
-        assert!(!list.spans.as_ref().unwrap()[0].skeleton);
+        assert_eq!(broken.items[0].get("data"), None);
     }
 }

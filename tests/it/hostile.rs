@@ -211,6 +211,27 @@ fn a_tag_directive_keeps_a_patched_item_whole() {
     assert_eq!(output(&again)["items"], out["items"], "a second run changes nothing");
 }
 
+/// Found by review (issue 23): a quoted scalar may continue on an under-indented line (kpt's go-yaml
+/// reads it), and `  --- x` at the item's column becomes a document marker once the item is moved to
+/// column 0 to be read alone. The HostedCluster a hosted spoke patches was cut to its metadata, did not
+/// read alone, and came out patched but without its spec; it is now read from the whole input.
+#[test]
+fn a_patched_item_whose_text_does_not_read_alone_is_kept_whole() {
+    let case = crate::support::read("tests/cases/transformer-hosted-cluster/input.yaml");
+    let input = case.replacen(
+        "      name: pull-secret\n",
+        "      name: pull-secret\n    note: \"first line\n  --- second line\"\n",
+        1,
+    );
+    assert_ne!(input, case);
+    let outcome = run(&input);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    let spec = &output(&outcome)["items"][0]["spec"];
+    assert_eq!(spec["note"], "first line --- second line", "{}", outcome.stdout);
+    assert_eq!(spec["release"]["image"], "quay.io/openshift-release-dev/ocp-release:4.20.0-x86_64");
+    assert_eq!(spec["configuration"]["authentication"]["type"], "OIDC", "patched:\n{}", outcome.stdout);
+}
+
 #[test]
 fn output_quotes_every_string_a_yaml_1_1_reader_takes_for_something_else() {
     let tricky =
