@@ -27,7 +27,8 @@ pub struct ItemSpan {
     /// the input without a line break (the copy would add one); every item of a document with a `%TAG`
     /// directive, which gives its tags their meaning.
     pub self_contained: bool,
-    /// The item's value was cut down to `apiVersion`, `kind` and `metadata` (see [`parse_resource_list`]).
+    /// The item's value was cut down to the keys [`Items::keep`] names (a ResourceList's `apiVersion`, `kind`
+    /// and `metadata`).
     pub skeleton: bool,
 }
 
