@@ -79,17 +79,9 @@ impl<'a> ResourceList<'a> {
     }
 }
 
-/// The items of the input read whole, nothing skipped.
+/// The items of the input read again as [`parse`] reads them, nothing skipped.
 fn read_whole(source: &str) -> Result<Vec<Value>, String> {
-    let whole = crate::yaml::Items { keep: None, ..ITEMS };
-    let parsed = crate::yaml::parse_items(source, &whole).map_err(|e| e.to_string())?;
-    match parsed.value {
-        Value::Mapping(mut list) => match list.remove("items") {
-            Some(Value::Sequence(items)) => Ok(items),
-            _ => Err("it has no items".into()),
-        },
-        _ => Err("it is not a mapping".into()),
-    }
+    read::read(source.as_bytes(), &crate::yaml::Items { keep: None, ..ITEMS }).map(|list| list.items)
 }
 
 /// Why an item a generated object patches cannot be read again (a defect: the whole input was read

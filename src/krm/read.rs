@@ -19,6 +19,11 @@ pub const ITEMS: Items<'static> =
 
 /// Parses a ResourceList from stdin bytes. The error is a sentence for a result and stderr.
 pub fn parse(input: &[u8]) -> Result<ResourceList<'_>, String> {
+    read(input, &ITEMS)
+}
+
+/// Parses a ResourceList reading its items as `items` says ([`ITEMS`], or nothing skipped).
+pub(super) fn read<'i>(input: &'i [u8], items: &Items<'_>) -> Result<ResourceList<'i>, String> {
     if input.len() > crate::yaml::MAX_INPUT_BYTES {
         return Err(format!(
             "input exceeds a limit: it is {} bytes, more than the limit of {} bytes (64 MiB); split the package.",
@@ -36,7 +41,7 @@ pub fn parse(input: &[u8]) -> Result<ResourceList<'_>, String> {
     if text.trim().is_empty() {
         return Err("input is empty; expected a ResourceList (kind: ResourceList) on stdin. To run without an orchestrator, use `ztwim-gitops generate -c CONFIG`.".into());
     }
-    let parsed = crate::yaml::parse_items(text, &ITEMS).map_err(|e| match e.kind {
+    let parsed = crate::yaml::parse_items(text, items).map_err(|e| match e.kind {
         ErrorKind::Limit(_) => format!("input exceeds a limit: {e}."),
         _ => format!("input is not valid YAML or JSON: {e}."),
     })?;
